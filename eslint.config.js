@@ -1,0 +1,71 @@
+// @ts-check
+import eslint from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+/** Modules that perform I/O. The core of the line must stay pure (design §4). */
+const IO_MODULES = [
+  '@actions/*',
+  '@octokit/*',
+  '@anthropic-ai/*',
+  'node:fs',
+  'node:fs/*',
+  'fs',
+  'fs/*',
+  'node:child_process',
+  'child_process',
+  'node:net',
+  'net',
+  'node:http',
+  'http',
+  'node:https',
+  'https',
+];
+
+/** Rooms the core must not depend on: dependencies point one way, into the core. */
+const OUTER_ROOMS = ['adapters', 'agent', 'cli', 'entrypoints', 'stages', 'twin'].map(
+  (room) => `**/${room}/**`,
+);
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.factory/**'] },
+  eslint.configs.recommended,
+  tseslint.configs.strictTypeChecked,
+  tseslint.configs.stylisticTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+    },
+  },
+  {
+    files: ['factory/src/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: IO_MODULES,
+              message: 'core/ is pure: do I/O in an adapter and pass plain facts in.',
+            },
+            {
+              group: OUTER_ROOMS,
+              message: 'core/ may not depend on outer rooms; they depend on it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+);
