@@ -1,48 +1,78 @@
 /**
- * Prompt and context assembly for one agent session: one call, `buildSessionPrompt`, turns a
- * workspace, a role and a task into the system blocks and first user message the session loop
- * sends. (Work in progress: the body grows ranking and budgeting; the signature is stable.)
+ * Prompt and context assembly for agent sessions. One call:
+ *
+ *     const prompt = await buildSessionPrompt({ workspace, role, task });
+ *     client.beta.messages.toolRunner({
+ *       model: prompt.model ?? config.models[role],
+ *       system: prompt.system,                      // one cache breakpoint, end of the stable part
+ *       messages: [{ role: 'user', content: prompt.user }],
+ *       tools: toolsFor(prompt.tools), ...
+ *     });
+ *
+ * The system blocks are: the role prompt with the house rules, then the constitution (`CLAUDE.md`,
+ * `docs/principles.md`) carrying the cache breakpoint, then the decision context (a compact ADR
+ * index, the most relevant ADRs in full, an index of past specs) sized to `tokenBudget`. The user
+ * message holds the task, every untrusted piece fenced as data. The session loop should also put a
+ * breakpoint on the newest message of each request so the growing conversation is read from the
+ * cache too (the API allows four breakpoints; this uses one).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { BuildSessionPromptInput, SessionPrompt, SystemBlock } from './types.ts';
+import type { ConstitutionFile } from './assemble.ts';
+import { assembleSessionPrompt } from './assemble.ts';
+import { readContextLibrary } from './library.ts';
+import { loadRoleDefinition } from './role-definition.ts';
+import type { BuildSessionPromptInput, SessionPrompt } from './types.ts';
 import { DEFAULT_TOKEN_BUDGET } from './types.ts';
 
 export type * from './types.ts';
 export { DEFAULT_TOKEN_BUDGET, TOOL_NAMES } from './types.ts';
+export type { RoleDefinition } from './role-definition.ts';
+export {
+  loadRoleDefinition,
+  parseRoleDefinition,
+  RoleDefinitionError,
+  ROLE_TOOLS,
+  SUBMIT_TOOL,
+  roleFilePath,
+} from './role-definition.ts';
+export { DATA_POLICY, fenceUntrusted, sanitizeUntrusted } from './untrusted.ts';
+export type { ContextLibrary } from './library.ts';
+export { readContextLibrary, createContextLibrary } from './library.ts';
+export { estimateTokens } from './tokens.ts';
 
-const readOptional = async (file: string): Promise<string> =>
-  readFile(file, 'utf8').catch(() => '');
+/** The constitution every role reads first, in this order. */
+export const CONSTITUTION_FILES = ['CLAUDE.md', 'docs/principles.md'] as const;
 
-/** Assembles the prompt for one session of `role` on `task` in `workspace`. */
-export async function buildSessionPrompt(input: BuildSessionPromptInput): Promise<SessionPrompt> {
-  const { workspace, role, task } = input;
-  const rolePrompt = await readFile(
-    path.join(workspace, '.claude', 'agents', `${role}.md`),
-    'utf8',
+async function readConstitution(floor: string): Promise<ConstitutionFile[]> {
+  return Promise.all(
+    CONSTITUTION_FILES.map(async (file) => ({
+      path: file,
+      text: await readFile(path.join(floor, file), 'utf8').catch((error: unknown) => {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }),
+    })),
   );
-  const constitution = [
-    await readOptional(path.join(workspace, 'CLAUDE.md')),
-    await readOptional(path.join(workspace, 'docs', 'principles.md')),
-  ].join('\n\n');
-  const system: SystemBlock[] = [
-    { type: 'text', text: rolePrompt },
-    { type: 'text', text: constitution, cache_control: { type: 'ephemeral' } },
-  ];
-  const user = `${task.instruction}\n\n<data label="spec ${task.spec.path}">\n${task.spec.text}\n</data>`;
-  const tokens = Math.ceil((rolePrompt.length + constitution.length + user.length) / 4);
-  return {
-    system,
-    user,
-    model: undefined,
-    tools: [],
-    stats: {
-      tokens,
-      stableTokens: Math.ceil((rolePrompt.length + constitution.length) / 4),
-      tokenBudget: input.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
-      adrsInFull: [],
-      adrIndex: { shown: 0, total: 0 },
-      specIndex: { shown: 0, total: 0 },
-    },
-  };
+}
+
+/**
+ * Assembles the prompt for one session of `role` on `task`. Throws `RoleDefinitionError` when the
+ * role file is missing or invalid. When the fixed parts alone exceed `tokenBudget` the prompt is
+ * still returned (the task cannot be dropped) without full-text ADRs; `stats.tokens` shows it.
+ */
+export async function buildSessionPrompt(input: BuildSessionPromptInput): Promise<SessionPrompt> {
+  const floor = input.floor ?? input.workspace;
+  const [definition, constitution, library] = await Promise.all([
+    loadRoleDefinition(floor, input.role),
+    readConstitution(floor),
+    input.library ?? readContextLibrary(floor),
+  ]);
+  return assembleSessionPrompt({
+    definition,
+    constitution,
+    library,
+    task: input.task,
+    tokenBudget: input.tokenBudget ?? DEFAULT_TOKEN_BUDGET,
+  });
 }

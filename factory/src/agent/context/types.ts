@@ -3,6 +3,7 @@
  * own file so the loop can import them without pulling in file reading or ranking.
  */
 import type { Role } from '../../core/config.ts';
+import type { ContextLibrary } from './library.ts';
 
 /** Tools the runtime offers; a role file may name only these (and only its role's subset). */
 export const TOOL_NAMES = [
@@ -80,6 +81,14 @@ export interface SessionPrompt {
 export interface BuildSessionPromptInput {
   /** The repository checkout the session works in. */
   readonly workspace: string;
+  /**
+   * Where the floor is read from: role files, constitution, ADRs and past specs (default:
+   * `workspace`). Stages should pass a checkout of the default branch, so a pull request cannot
+   * rewrite the prompts and rules that judge it.
+   */
+  readonly floor?: string;
+  /** A library built earlier by `readContextLibrary(floor)`, to skip re-reading and re-indexing. */
+  readonly library?: ContextLibrary;
   readonly role: Role;
   readonly task: SessionTask;
   /** Ceiling for the whole first prompt, in estimated tokens (default `DEFAULT_TOKEN_BUDGET`). */
