@@ -1,0 +1,89 @@
+/**
+ * Attempt counting, derived from what GitHub already shows (design §1, principle 2): the PR's
+ * timeline of state-label moves and the factory's re-run notes. Nothing is kept in a hidden store,
+ * so a person who relabels a PR visibly restarts the count from their move (R-05).
+ */
+import type { AttemptFacts, RerunReason } from './line.ts';
+import { isWorkingState, stateOfLabel, type WorkingState } from './states.ts';
+import { RETRYABLE_STAGES, maxAttempts, type FactoryConfig } from './config.ts';
+
+export type TimelineEntry =
+  | {
+      readonly kind: 'labeled' | 'unlabeled';
+      readonly label: string;
+      readonly actor: string;
+      readonly at: string;
+    }
+  | {
+      /** A re-run note the factory left (parsed from its own comments by the adapter). */
+      readonly kind: 'rerun';
+      readonly stage: WorkingState;
+      readonly reason: RerunReason;
+      readonly actor: string;
+      readonly at: string;
+    };
+
+/** Tells the factory's own identities (default token bot, App bot) from people. */
+export type IsFactoryActor = (login: string) => boolean;
+
+/**
+ * Index of the last state-label move made by a person, or -1 when the timeline has none.
+ * Only `state:*` labels count: a person adding an unrelated label is not a move on the line.
+ */
+export function lastHumanMove(
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+): number {
+  return timeline.findLastIndex(
+    (entry) =>
+      entry.kind !== 'rerun' && !isFactory(entry.actor) && stateOfLabel(entry.label) !== undefined,
+  );
+}
+
+/**
+ * Attempts per stage since the last move by a person: every entry into a stage (the person's own
+ * move included) and every re-run of it counts one. Notes written by anyone but the factory are
+ * ignored, so a comment cannot forge or erase an attempt.
+ */
+export function countAttempts(
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+): Pick<AttemptFacts, 'attempts' | 'conflictReturns'> {
+  const humanMove = lastHumanMove(timeline, isFactory);
+  const attempts: Partial<Record<WorkingState, number>> = {};
+  let conflictReturns = 0;
+  const bump = (stage: WorkingState) => (attempts[stage] = (attempts[stage] ?? 0) + 1);
+
+  for (const [index, entry] of timeline.entries()) {
+    if (index < humanMove || (index > humanMove && !isFactory(entry.actor))) continue;
+    if (entry.kind === 'rerun') {
+      if (entry.reason === 'conflict') conflictReturns += 1;
+      else bump(entry.stage);
+      continue;
+    }
+    const state = stateOfLabel(entry.label);
+    if (entry.kind === 'labeled' && state !== undefined && isWorkingState(state)) bump(state);
+  }
+  return { attempts, conflictReturns };
+}
+
+/** The retry bound of every working state, from the configuration. */
+export function attemptLimits(config: FactoryConfig): Partial<Record<WorkingState, number>> {
+  const limits: Partial<Record<WorkingState, number>> = {};
+  for (const stage of RETRYABLE_STAGES) limits[stage] = maxAttempts(config, stage);
+  return limits;
+}
+
+/** Everything `transition()` needs to bound retries, in one call. */
+export function attemptFacts(
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+  config: FactoryConfig,
+): AttemptFacts {
+  return { ...countAttempts(timeline, isFactory), maxAttempts: attemptLimits(config) };
+}
+
+/** The attempt number a stage is on right now (1 for its first run). */
+export function currentAttempt(facts: AttemptFacts, stage: WorkingState): number {
+  return Math.max(facts.attempts[stage] ?? 0, 1);
+}

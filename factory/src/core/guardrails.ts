@@ -1,0 +1,181 @@
+/**
+ * The merge guardrails of design §7: small checks over plain facts, each returning a verdict that
+ * names what is wrong and how a person can proceed. The merge stage gathers the facts for the exact
+ * head SHA it is about to merge and merges only when every check passes.
+ */
+import { describeFindings, findUngreenChecks, type CheckFact } from './checks.ts';
+import type { FactoryConfig } from './config.ts';
+import { protectedGlobsMatching } from './paths.ts';
+import { PARK_REASONS, type ParkReason } from './reasons.ts';
+import { findSecretLikeStrings } from './secrets.ts';
+
+export type Verdict =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly code: ParkReason;
+      readonly reason: string;
+      readonly howToProceed: string;
+    };
+
+export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
+
+export interface ChangedFile {
+  readonly path: string;
+  readonly additions: number;
+  readonly deletions: number;
+  /** Text of the lines this PR adds, for the secret scan. */
+  readonly addedLines: readonly string[];
+}
+
+/** Everything the guardrails judge, read from GitHub for one exact head SHA. */
+export interface MergeFacts {
+  readonly headSha: string;
+  /** The SHA CI passed on after the latest rebase, if it passed. */
+  readonly testedSha: string | undefined;
+  readonly checks: readonly CheckFact[];
+  readonly latestReview:
+    { readonly verdict: 'APPROVE' | 'REQUEST_CHANGES'; readonly sha: string } | undefined;
+  readonly spec: {
+    readonly path: string;
+    /** Git blob SHA of the spec when the PR was queued, and on the head now (undefined: deleted). */
+    readonly blobWhenQueued: string;
+    readonly blobAtHead: string | undefined;
+  };
+  /** The PR's diff against its base. */
+  readonly changes: readonly ChangedFile[];
+  readonly isFork: boolean;
+  readonly queuedBy: { readonly login: string; readonly permission: Permission };
+}
+
+export type Guardrail = (facts: MergeFacts, config: FactoryConfig) => Verdict;
+
+const OK: Verdict = { ok: true };
+
+function refuse(code: ParkReason, reason: string): Verdict {
+  return { ok: false, code, reason, howToProceed: PARK_REASONS[code].howToProceed };
+}
+
+/** The code the line adds: the PR's diff without the spec itself, which people wrote. */
+function factoryChanges(facts: MergeFacts): readonly ChangedFile[] {
+  return facts.changes.filter((file) => file.path !== facts.spec.path);
+}
+
+export const checkHeadTested: Guardrail = ({ headSha, testedSha }) =>
+  testedSha === headSha
+    ? OK
+    : refuse(
+        'head-untested',
+        `Head ${short(headSha)} is not the commit CI passed on (${testedSha === undefined ? 'none' : short(testedSha)}).`,
+      );
+
+export const checkRequiredChecksGreen: Guardrail = ({ checks, headSha }, config) => {
+  const findings = findUngreenChecks(checks, config.requiredChecks, headSha);
+  return findings.length === 0
+    ? OK
+    : refuse('checks-not-green', `Not green on ${short(headSha)}: ${describeFindings(findings)}.`);
+};
+
+export const checkApprovedOnHead: Guardrail = ({ latestReview, headSha }) => {
+  if (latestReview?.verdict !== 'APPROVE') {
+    return refuse(
+      'not-approved',
+      `The latest code review is ${latestReview?.verdict ?? 'missing'}.`,
+    );
+  }
+  return latestReview.sha === headSha
+    ? OK
+    : refuse(
+        'not-approved',
+        `The approval was given on ${short(latestReview.sha)}, not on the head ${short(headSha)}.`,
+      );
+};
+
+export const checkSpecUnchanged: Guardrail = ({ spec }) =>
+  spec.blobAtHead === spec.blobWhenQueued
+    ? OK
+    : refuse(
+        'spec-changed',
+        `${spec.path} ${spec.blobAtHead === undefined ? 'was deleted' : 'changed'} after the PR was queued.`,
+      );
+
+export const checkNoProtectedPaths: Guardrail = (facts, config) => {
+  const touched = factoryChanges(facts)
+    .map((file) => ({
+      path: file.path,
+      globs: protectedGlobsMatching(file.path, config.protectedPaths),
+    }))
+    .filter(({ globs }) => globs.length > 0);
+  return touched.length === 0
+    ? OK
+    : refuse(
+        'protected-path',
+        `Protected paths changed: ${touched.map(({ path, globs }) => `${path} (${globs.join(', ')})`).join('; ')}.`,
+      );
+};
+
+export const checkDiffWithinLimits: Guardrail = (facts, { diffLimits }) => {
+  const files = factoryChanges(facts);
+  const lines = files.reduce((sum, file) => sum + file.additions + file.deletions, 0);
+  if (files.length > diffLimits.maxFiles) {
+    return refuse(
+      'diff-too-large',
+      `${files.length} files changed; the limit is ${diffLimits.maxFiles}.`,
+    );
+  }
+  return lines > diffLimits.maxChangedLines
+    ? refuse(
+        'diff-too-large',
+        `${lines} lines changed; the limit is ${diffLimits.maxChangedLines}.`,
+      )
+    : OK;
+};
+
+export const checkNoSecretsAdded: Guardrail = (facts) => {
+  const hits = factoryChanges(facts).flatMap((file) =>
+    file.addedLines.flatMap((line) =>
+      findSecretLikeStrings(line).map(({ kind }) => `${kind} in ${file.path}`),
+    ),
+  );
+  return hits.length === 0
+    ? OK
+    : refuse('secret-detected', `Secret-looking text added: ${[...new Set(hits)].join('; ')}.`);
+};
+
+export const checkSameRepository: Guardrail = ({ isFork }) =>
+  isFork ? refuse('fork-pr', 'The head branch lives in a fork.') : OK;
+
+export const checkQueuedByWriter: Guardrail = ({ queuedBy }) =>
+  ['admin', 'maintain', 'write'].includes(queuedBy.permission)
+    ? OK
+    : refuse(
+        'not-a-writer',
+        `@${queuedBy.login} queued it with ${queuedBy.permission} permission.`,
+      );
+
+/** Every guardrail, in the order a person would want to hear about them. */
+export const MERGE_GUARDRAILS: readonly Guardrail[] = [
+  checkSameRepository,
+  checkQueuedByWriter,
+  checkSpecUnchanged,
+  checkNoProtectedPaths,
+  checkNoSecretsAdded,
+  checkDiffWithinLimits,
+  checkHeadTested,
+  checkRequiredChecksGreen,
+  checkApprovedOnHead,
+];
+
+/** All refusals for these facts; an empty list means the exact head SHA may be merged. */
+export function checkMergeEligibility(
+  facts: MergeFacts,
+  config: FactoryConfig,
+): Extract<Verdict, { ok: false }>[] {
+  return MERGE_GUARDRAILS.map((guardrail) => guardrail(facts, config)).filter(
+    (verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok,
+  );
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
+}

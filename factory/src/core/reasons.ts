@@ -1,0 +1,98 @@
+/**
+ * Why a PR was parked at `state:needs-attention`. Every park names one of these codes, so a person
+ * (and `factory status`) can tell at a glance what happened and what to do about it.
+ */
+
+export const PARK_REASONS = {
+  'retries-exhausted': {
+    title: 'Retries spent',
+    howToProceed:
+      'Read the latest objections or CI failure in this comment, fix the spec or the floor, then set the label of the stage to restart from (attempts count again from your move).',
+  },
+  'budget-spent': {
+    title: 'Budget spent',
+    howToProceed:
+      'The session hit a turn, token, time or dollar ceiling. Narrow the spec or raise the budget in factory.config.yaml, then relabel the stage to retry.',
+  },
+  'spend-limit': {
+    title: 'Model spend limit reached',
+    howToProceed:
+      'The model API refused for a spend or credit limit. Raise the limit with your provider, then relabel the stage to retry.',
+  },
+  'protected-path': {
+    title: 'Protected path touched',
+    howToProceed:
+      'An agent tried to change the floor (workflows, prompts, constitution, config or factory code). Change the spec so the work stays in product code, or make the floor change yourself in a separate PR.',
+  },
+  'diff-too-large': {
+    title: 'Diff too large',
+    howToProceed:
+      'Split the spec into smaller specs, or raise diffLimits in factory.config.yaml, then relabel state:implementation.',
+  },
+  'secret-detected': {
+    title: 'Secret-looking text added',
+    howToProceed:
+      'Inspect the flagged lines. If they are real secrets, rotate them. If they are harmless, rephrase them, then relabel the stage.',
+  },
+  'spec-invalid': {
+    title: 'Spec does not pass lint',
+    howToProceed:
+      'Fix the findings listed here (run `pnpm factory lint <spec>` locally), push the fix, then set state:queued again.',
+  },
+  'spec-changed': {
+    title: 'Spec changed after queuing',
+    howToProceed:
+      'The spec must not change while the line works on it. Revert the change, or accept it and set state:plan to plan again from the new spec.',
+  },
+  conflict: {
+    title: 'Rebase conflict',
+    howToProceed:
+      'Rebase the branch onto main by hand and resolve the conflict, push, then set state:implementation-ci.',
+  },
+  'workflow-change-needs-app': {
+    title: 'Rebase carries workflow changes',
+    howToProceed:
+      'main changed files under .github/workflows/, which the default token may not push. Configure the App identity, or rebase the branch yourself, then set state:merge.',
+  },
+  'stage-crashed': {
+    title: 'Stage crashed',
+    howToProceed:
+      'A stage stopped without finishing twice. Check the linked run logs, then relabel the stage to retry.',
+  },
+  'head-untested': {
+    title: 'Head not tested',
+    howToProceed:
+      'The head commit is not the one CI passed on after the rebase. Set state:merge to rebase and test again.',
+  },
+  'checks-not-green': {
+    title: 'Required checks not green',
+    howToProceed:
+      'A required check is missing, pending, skipped, cancelled, failing or for an older commit. Set state:implementation-ci to run CI on the head again.',
+  },
+  'not-approved': {
+    title: 'No approval on this head',
+    howToProceed:
+      'The latest code review is not an APPROVE given on the exact head commit. Set state:code-review to review it again.',
+  },
+  'fork-pr': {
+    title: 'Pull request from a fork',
+    howToProceed:
+      'The line only runs on branches of this repository. Push the spec to a branch here and open the PR from it.',
+  },
+  'not-a-writer': {
+    title: 'Queued by someone without write permission',
+    howToProceed: 'Someone with write permission must set the state label.',
+  },
+  'state-labels-broken': {
+    title: 'State labels inconsistent',
+    howToProceed:
+      'The PR had zero or several state:* labels. Keep exactly one: the stage the PR should be in.',
+  },
+  'unknown-transition': {
+    title: 'Unexpected event',
+    howToProceed:
+      'The line received an event it has no rule for in this state. Check the run log, then set the label of the stage to continue from.',
+  },
+} as const satisfies Record<string, { title: string; howToProceed: string }>;
+
+export type ParkReason = keyof typeof PARK_REASONS;
