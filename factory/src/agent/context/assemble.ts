@@ -5,6 +5,7 @@
  * and every later session of the same role until the constitution changes — reads it from the
  * cache. Everything that depends on the task follows it.
  */
+import { formatRoleMarker } from '../role-marker.ts';
 import type { ContextLibrary } from './library.ts';
 import type { DocRecord } from './records.ts';
 import { linkedAdrNumbers, recordNumber } from './records.ts';
@@ -122,7 +123,12 @@ function renderDecisions(library: ContextLibrary, task: SessionTask, budget: num
 /** Assembles a session's prompt; see the module comment for the order and why. */
 export function assembleSessionPrompt(input: AssemblyInput): SessionPrompt {
   const { definition, task, tokenBudget } = input;
-  const rolePart = `${definition.prompt}\n\n${houseRules(definition)}`;
+  // The marker line opens the prompt so the twin's model server can tell the reviewers apart.
+  const rolePart = [
+    formatRoleMarker(definition.role),
+    definition.prompt,
+    houseRules(definition),
+  ].join('\n\n');
   const constitution = renderConstitution(input.constitution);
   const user = renderTask(task);
   const stableTokens = estimateTokens(rolePart) + estimateTokens(constitution);

@@ -58,6 +58,9 @@ export function roleFilePath(role: Role): string {
   return `.claude/agents/${role}.md`;
 }
 
+/** Claude Code's short model names: they move between versions, so they cannot be priced. */
+const CLAUDE_CODE_ALIASES = new Set(['haiku', 'sonnet', 'opus']);
+
 const FRONT_MATTER = /^---[ \t]*\r?\n([\s\S]*?)\r?\n---[ \t]*(?:\r?\n|$)/;
 
 /** Claude Code accepts `tools` as a comma-separated string or a YAML list. */
@@ -79,7 +82,14 @@ function frontMatterSchema(role: Role) {
       .string({ error: 'must be a non-empty string' })
       .trim()
       .min(1, 'must not be empty'),
-    model: z.string({ error: 'must be a model id or "inherit"' }).trim().min(1).optional(),
+    model: z
+      .string({ error: 'must be a model id or "inherit"' })
+      .trim()
+      .min(1)
+      .refine((model) => !CLAUDE_CODE_ALIASES.has(model), {
+        error: 'use a full model id (e.g. claude-sonnet-4-6) or "inherit": spend is priced by id',
+      })
+      .optional(),
     tools: toolList.superRefine((tools, ctx) => {
       for (const tool of tools) {
         if (!allowed.includes(tool)) {

@@ -71,7 +71,7 @@ export function fenceId(label: string, content: string): string {
  */
 export function fenceUntrusted(label: string, text: string): string {
   const safeLabel = cleanLabel(label);
-  const content = sanitizeUntrusted(text).replace(FENCE_LOOKALIKE, '&lt;$1$2');
+  const content = sanitizeUntrusted(text).replace(FENCE_LOOKALIKE, '&lt;$1$2').trimEnd();
   const id = fenceId(safeLabel, content);
   return `<${FENCE_TAG} id="${id}" label="${safeLabel}">\n${content}\n</${FENCE_TAG} id="${id}">`;
 }
