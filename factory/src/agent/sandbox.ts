@@ -1,0 +1,202 @@
+/**
+ * The process sandbox for the `run` tool (R-10). What `run` executes is code the model wrote, so it
+ * is treated as hostile: it runs under bubblewrap with no network, its own PID namespace and
+ * `/proc` (the factory's process and its environment are invisible), no capabilities, an empty
+ * environment plus a short allowlist, the workspace as the only writable folder, and only the
+ * system folders and the Node installation visible (read-only): no home folder, no runner folders.
+ *
+ * bwrap itself is started with an empty environment too: with `--unshare-pid` it becomes PID 1 of
+ * the sandbox, and `/proc/1/environ` would otherwise show the factory's whole environment.
+ *
+ * Without a usable bwrap, `run` is refused outright (the strictest mode there is): no fallback runs
+ * agent code next to the model key.
+ */
+import { spawn } from 'node:child_process';
+import { constants } from 'node:fs';
+import { access, lstat, readlink, realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { truncateMiddle } from './tools/visible-text.ts';
+
+export type SandboxStatus =
+  | { readonly usable: true; readonly bwrap: string }
+  | { readonly usable: false; readonly reason: string };
+
+export interface SandboxedCommand {
+  readonly argv: readonly string[];
+  /** Real path of the workspace: the sandbox's working folder and its only writable one. */
+  readonly workspace: string;
+  readonly timeoutMs: number;
+  readonly maxOutputChars: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface SandboxResult {
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  /** stdout and stderr interleaved, cut in the middle when too long. */
+  readonly output: string;
+  readonly durationMs: number;
+}
+
+/** Top-level folders that hold the system's programs and libraries. */
+const SYSTEM_DIRS = ['/usr', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/etc'];
+
+/** The Node installation running the factory (GitHub's runners keep it under /opt). */
+function nodePrefix(): string {
+  return path.dirname(path.dirname(process.execPath));
+}
+
+async function findOnPath(program: string): Promise<string | undefined> {
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    const candidate = path.join(dir, program);
+    if (
+      await access(candidate, constants.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return candidate;
+  }
+  return undefined;
+}
+
+/** Mount arguments for the system folders: merged-/usr symlinks stay symlinks. */
+async function systemMounts(): Promise<string[]> {
+  const args: string[] = [];
+  const prefix = await realpath(nodePrefix());
+  const dirs = SYSTEM_DIRS.some((dir) => prefix === dir || prefix.startsWith(`${dir}/`))
+    ? SYSTEM_DIRS
+    : [...SYSTEM_DIRS, prefix];
+  for (const dir of dirs) {
+    const info = await lstat(dir).catch(() => undefined);
+    if (info?.isSymbolicLink()) args.push('--symlink', await readlink(dir), dir);
+    else if (info?.isDirectory()) args.push('--ro-bind', dir, dir);
+  }
+  return args;
+}
+
+/** The full bwrap argument list for one command. */
+export async function bwrapArguments(
+  workspace: string,
+  argv: readonly string[],
+): Promise<string[]> {
+  const binDirs = [path.join(nodePrefix(), 'bin'), '/usr/local/bin', '/usr/bin', '/bin'];
+  return [
+    '--unshare-all',
+    '--die-with-parent',
+    '--new-session',
+    '--cap-drop',
+    'ALL',
+    '--clearenv',
+    '--setenv',
+    'PATH',
+    [...new Set(binDirs)].join(':'),
+    '--setenv',
+    'HOME',
+    '/tmp/home',
+    '--setenv',
+    'TMPDIR',
+    '/tmp',
+    '--setenv',
+    'LANG',
+    'C.UTF-8',
+    '--setenv',
+    'CI',
+    'true',
+    '--setenv',
+    'FORCE_COLOR',
+    '0',
+    ...(await systemMounts()),
+    '--proc',
+    '/proc',
+    '--dev',
+    '/dev',
+    '--tmpfs',
+    '/tmp',
+    '--dir',
+    '/tmp/home',
+    '--bind',
+    workspace,
+    workspace,
+    '--chdir',
+    workspace,
+    '--',
+    ...argv,
+  ];
+}
+
+function execute(
+  bwrap: string,
+  args: readonly string[],
+  command: SandboxedCommand,
+): Promise<SandboxResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    // An empty environment for bwrap itself: see the file comment.
+    const child = spawn(bwrap, args, { env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    let timedOut = false;
+    const keep = (chunk: Buffer): void => {
+      output = truncateMiddle(output + chunk.toString('utf8'), command.maxOutputChars);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const kill = (): void => {
+      child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      kill();
+    }, command.timeoutMs);
+    command.signal?.addEventListener('abort', kill, { once: true });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      command.signal?.removeEventListener('abort', kill);
+      resolve({ exitCode: code, timedOut, output, durationMs: Date.now() - started });
+    });
+  });
+}
+
+/** Runs `argv` in the sandbox. */
+export async function runSandboxed(
+  status: SandboxStatus & { usable: true },
+  command: SandboxedCommand,
+): Promise<SandboxResult> {
+  return execute(status.bwrap, await bwrapArguments(command.workspace, command.argv), command);
+}
+
+let cached: Promise<SandboxStatus> | undefined;
+
+/**
+ * Whether bwrap exists and can build the sandbox here (it needs user namespaces, which some
+ * hosts restrict). Probed once per process by running `true` inside it.
+ */
+export function probeSandbox(): Promise<SandboxStatus> {
+  cached ??= (async (): Promise<SandboxStatus> => {
+    const bwrap = await findOnPath('bwrap');
+    if (!bwrap)
+      return {
+        usable: false,
+        reason: 'bwrap (bubblewrap) is not installed: apt-get install -y bubblewrap',
+      };
+    const workspace = await realpath(process.cwd());
+    const probe = await execute(bwrap, await bwrapArguments(workspace, ['true']), {
+      argv: ['true'],
+      workspace,
+      timeoutMs: 10_000,
+      maxOutputChars: 2_000,
+    }).catch((error: unknown) => ({
+      exitCode: null,
+      timedOut: false,
+      output: String(error),
+      durationMs: 0,
+    }));
+    if (probe.exitCode === 0) return { usable: true, bwrap };
+    return {
+      usable: false,
+      reason: `bwrap cannot build the sandbox here (user namespaces restricted?): ${probe.output.trim()}`,
+    };
+  })();
+  return cached;
+}
