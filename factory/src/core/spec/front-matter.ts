@@ -80,7 +80,7 @@ const DEFAULTS = { dependsOn: [], priority: 'normal', keyLines: {} } as const;
  */
 export function parseFrontMatter(yaml: string): FrontMatter {
   const lineCounter = new LineCounter();
-  const document = parseDocument(yaml, { lineCounter, prettyErrors: false });
+  const document = parseDocument(yaml, { lineCounter });
   const [error] = document.errors;
   if (error !== undefined) {
     const line = (error.linePos?.[0].line ?? 0) + 1;
@@ -109,8 +109,10 @@ function toPlainValue(document: Document): unknown {
   }
 }
 
+/** The parser's first line, minus its position: that counts YAML lines, not the file's. */
 function firstLine(text: string): string {
-  return text.split('\n', 1)[0] ?? '';
+  const line = text.split('\n', 1)[0] ?? '';
+  return line.replace(/ at line \d+, column \d+:?$/, '');
 }
 
 /** Lines are counted in the file, whose line 1 is the opening fence. */
