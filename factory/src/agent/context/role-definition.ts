@@ -135,8 +135,9 @@ export function parseRoleDefinition(role: Role, file: string, text: string): Rol
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'front matter';
-    const problem =
-      issue?.code === 'invalid_type' && issue.input === undefined ? 'missing' : issue?.message;
+    const given =
+      issue?.path.length === 1 ? (data as Record<PropertyKey, unknown>)[issue.path[0] ?? ''] : null;
+    const problem = given === undefined ? 'missing' : issue?.message;
     throw new RoleDefinitionError(file, field, problem ?? 'invalid');
   }
   const { description, model, tools } = parsed.data;
