@@ -55,8 +55,15 @@ const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
 /** Decides what an event means for the line. Pure: every fact it needs is in the trigger. */
 export function route(trigger: Trigger, isFactory: IsFactoryActor): Route {
   switch (trigger.kind) {
-    case 'dispatch':
-      return { action: 'run', ...trigger };
+    case 'dispatch': {
+      const { stage, pr, expectedHeadSha } = trigger;
+      return {
+        action: 'run',
+        stage,
+        ...(pr === undefined ? {} : { pr }),
+        ...(expectedHeadSha === undefined ? {} : { expectedHeadSha }),
+      };
+    }
     case 'schedule':
       return { action: 'run', stage: trigger.stage };
     case 'label':
