@@ -1,0 +1,118 @@
+/**
+ * The ports of the line: what stages need from the world, as interfaces of domain verbs. Adapters
+ * implement them (Octokit, git); tests use in-memory fakes. Only plain data crosses these ports.
+ */
+import type { TimelineEntry } from './attempts.ts';
+import type { CheckFact } from './checks.ts';
+import type { ChangedFile, Permission } from './guardrails.ts';
+import type { StageName } from './line.ts';
+import type { State } from './states.ts';
+
+export interface RepositoryRef {
+  readonly owner: string;
+  readonly name: string;
+  readonly defaultBranch: string;
+}
+
+/** A pull request as a stage re-reads it before acting (R-02, R-19). */
+export interface PullRequestSnapshot {
+  readonly number: number;
+  readonly title: string;
+  readonly body: string;
+  readonly open: boolean;
+  readonly merged: boolean;
+  readonly draft: boolean;
+  readonly headSha: string;
+  readonly headRef: string;
+  readonly baseRef: string;
+  readonly author: string;
+  /** The head branch lives in another repository. */
+  readonly isFork: boolean;
+  readonly labels: readonly string[];
+}
+
+export type ReviewVerdict = 'APPROVE' | 'REQUEST_CHANGES';
+
+export interface ReviewRecord {
+  readonly verdict: ReviewVerdict | 'COMMENT';
+  /** The commit the review was given on. */
+  readonly sha: string;
+  readonly author: string;
+  readonly body: string;
+  readonly at: string;
+}
+
+/** What a stage passes to the next stage's workflow: always the PR and the head it expects. */
+export interface StageInputs {
+  readonly pr?: number;
+  readonly expectedHeadSha?: string;
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface CommitStatus {
+  /** e.g. `factory/ci`: the name branch protection requires. */
+  readonly context: string;
+  readonly state: CommitState;
+  readonly description: string;
+  readonly targetUrl?: string;
+}
+
+export type MergeResult =
+  | { readonly merged: true; readonly sha: string }
+  /** 409: the head moved after it was tested; the PR goes back, never in (R-06). */
+  | { readonly merged: false; readonly reason: 'head-moved'; readonly message: string }
+  /** 405: GitHub refused (conflict, branch protection); the message says why. */
+  | { readonly merged: false; readonly reason: 'not-mergeable'; readonly message: string };
+
+export type ServerRebaseResult =
+  | { readonly rebased: true; readonly headSha: string }
+  | {
+      readonly rebased: false;
+      readonly reason: 'conflict' | 'head-moved' | 'refused';
+      readonly message: string;
+    };
+
+export interface FileAtRef {
+  readonly text: string;
+  /** Git blob SHA: equal blobs mean identical content. */
+  readonly blobSha: string;
+}
+
+/** The one status comment per PR, updated in place. */
+export interface StatusComment {
+  readonly id: number;
+  readonly body: string;
+}
+
+/** GitHub, as the line uses it. Every write is one domain verb. */
+export interface GitHubPort {
+  readonly repository: RepositoryRef;
+  /** True for the identities the line itself writes as (default-token bot, App bot). */
+  isFactoryActor(login: string): boolean;
+
+  readPullRequest(pr: number): Promise<PullRequestSnapshot | undefined>;
+  listOpenPullRequests(): Promise<readonly PullRequestSnapshot[]>;
+  /** State-label moves and the factory's re-run notes, oldest first. */
+  readTimeline(pr: number): Promise<readonly TimelineEntry[]>;
+  listReviews(pr: number): Promise<readonly ReviewRecord[]>;
+  listChangedFiles(pr: number): Promise<readonly ChangedFile[]>;
+  readChecks(sha: string): Promise<readonly CheckFact[]>;
+  readFile(path: string, ref: string): Promise<FileAtRef | undefined>;
+  permissionOf(login: string): Promise<Permission>;
+  readStatusComment(pr: number): Promise<StatusComment | undefined>;
+
+  /** Replaces every `state:*` label with `to` in one write, keeping all other labels (R-04). */
+  setState(pr: number, currentLabels: readonly string[], to: State): Promise<void>;
+  removeLabel(pr: number, label: string): Promise<void>;
+  /** Dispatches a stage's workflow on the default branch (R-01: label writes trigger nothing). */
+  dispatch(stage: StageName, inputs: StageInputs): Promise<void>;
+  writeStatusComment(pr: number, body: string, existing: StatusComment | undefined): Promise<void>;
+  comment(pr: number, body: string): Promise<void>;
+  postReview(pr: number, sha: string, verdict: ReviewVerdict, body: string): Promise<void>;
+  setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
+  /** Squash-merges only if the head is still exactly `sha`. */
+  mergeExactly(pr: number, sha: string, title: string): Promise<MergeResult>;
+  /** GitHub's server-side rebase (GraphQL `updatePullRequestBranch`, method REBASE). */
+  rebaseOnServer(pr: number, expectedHeadSha: string): Promise<ServerRebaseResult>;
+}
