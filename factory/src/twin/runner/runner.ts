@@ -1,0 +1,371 @@
+/**
+ * The twin's Actions runner: turns the forge's events into workflow runs by GitHub's rules and runs
+ * them with real processes. See `createRunner`.
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ForgeEvent, RunnerHost } from '../contract.ts';
+import { createArtifactStore } from './artifacts.ts';
+import { createConcurrencyGroups } from './concurrency.ts';
+import type { ConcurrencyEntry } from './concurrency.ts';
+import { evaluateString, evaluateToken } from './expressions.ts';
+import { resolveDispatchInputs } from './inputs.ts';
+import type { InputValue } from './inputs.ts';
+import { githubContext } from './job-context.ts';
+import type { RunContext, RunnerSettings } from './job-context.ts';
+import type { DefaultPermissions } from './permissions.ts';
+import type { JobRecord, RunRecord, RunnerProblem } from './records.ts';
+import { concurrencyRequest, createRunScheduler } from './run-scheduler.ts';
+import { createSlots } from './slots.ts';
+import { decideTrigger } from './triggers.ts';
+import { createWorkflowSource } from './workflow-source.ts';
+import { parseWorkflowFile } from './workflow-model.ts';
+import type { WorkflowSpec } from './workflow-model.ts';
+
+export interface RunnerOptions {
+  /** Where mirrors, workspaces and artifacts live; a temporary directory (removed by `close`) if absent. */
+  readonly workDir?: string;
+  /** The repository's secrets (`secrets.*`); every value is masked in recorded logs. */
+  readonly secrets?: Readonly<Record<string, string>>;
+  /** The repository's variables (`vars.*`). */
+  readonly vars?: Readonly<Record<string, string>>;
+  /** Where `schedule` runs. Default `main`. */
+  readonly defaultBranch?: string;
+  /** Jobs executing at once across all runs. Default 2; 1 makes every run strictly sequential. */
+  readonly maxParallelJobs?: number;
+  /** The repository's default token permissions when a workflow has no `permissions:`. Default restricted. */
+  readonly defaultPermissions?: DefaultPermissions;
+  /** `GITHUB_SERVER_URL`; defaults to the origin of the host's API URL. */
+  readonly serverUrl?: string;
+  /** Subscribe to the host's events (default true); tests may call `handle` directly instead. */
+  readonly subscribe?: boolean;
+}
+
+export interface Runner {
+  /** Handles one event (events are handled one at a time, in order); resolves with the runs it created. */
+  readonly handle: (event: ForgeEvent) => Promise<readonly RunRecord[]>;
+  /** A person approves a run held as `action_required`; it starts. Throws for any other run. */
+  readonly approve: (runId: number) => void;
+  /** Cancels a queued, held or running run. */
+  readonly cancel: (runId: number) => void;
+  /** Resolves when no event is being handled and no run is queued or running (held runs don't count). */
+  readonly idle: () => Promise<void>;
+  /** Copies of every run recorded so far, oldest first. */
+  readonly runs: () => readonly RunRecord[];
+  readonly problems: () => readonly RunnerProblem[];
+  /** Stops listening, cancels what runs, waits for it, and removes a temporary work directory. */
+  readonly close: () => Promise<void>;
+}
+
+interface ActiveRun {
+  readonly context: RunContext;
+  cancel: () => void;
+}
+
+function headBranch(event: ForgeEvent): string {
+  const pull = event.payload.pull_request as { head?: { ref?: unknown } } | undefined;
+  const head = pull?.head?.ref;
+  return typeof head === 'string' ? head : event.ref.replace(/^refs\/(heads|tags)\//, '');
+}
+
+function jobRecords(
+  workflow: WorkflowSpec,
+  scopeOf: (key: string) => Parameters<typeof evaluateString>[1],
+): JobRecord[] {
+  return workflow.jobs.map((job) => {
+    let name = job.id;
+    try {
+      if (job.name !== undefined) name = evaluateString(job.name, scopeOf(job.id));
+    } catch {
+      // A name GitHub could not evaluate shows as the job's key.
+    }
+    return {
+      key: job.id,
+      name,
+      status: 'queued',
+      conclusion: null,
+      token: null,
+      concurrencyGroup: null,
+      startedAt: null,
+      completedAt: null,
+      outputs: {},
+      steps: [],
+      summary: '',
+      error: null,
+    };
+  });
+}
+
+/**
+ * Creates a runner over `host`: every event the host emits is matched against the repository's
+ * `.github/workflows/*.yml` at the event's commit, and the runs it starts execute as child processes.
+ */
+export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Runner {
+  const ownsWorkDir = options.workDir === undefined;
+  const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'twin-runner-'));
+  const home = join(workDir, 'home');
+  mkdirSync(home, { recursive: true });
+  const source = createWorkflowSource(host.gitUrl, join(workDir, 'mirror.git'), home);
+  const settings: RunnerSettings = {
+    secrets: options.secrets ?? {},
+    vars: options.vars ?? {},
+    serverUrl: options.serverUrl ?? new URL(host.apiUrl).origin,
+    nodePath: process.execPath,
+  };
+  const defaultBranch = options.defaultBranch ?? 'main';
+  const groups = createConcurrencyGroups();
+  const slots = createSlots(options.maxParallelJobs ?? 2);
+  const records: RunRecord[] = [];
+  const problems: RunnerProblem[] = [];
+  const held = new Map<number, RunContext>();
+  const active = new Map<number, ActiveRun>();
+  let pendingEvents = 0;
+  let chain: Promise<unknown> = Promise.resolve();
+  let waiters: (() => void)[] = [];
+
+  const settle = (): void => {
+    if (pendingEvents > 0 || active.size > 0) return;
+    const ready = waiters;
+    waiters = [];
+    ready.forEach((resolve) => {
+      resolve();
+    });
+  };
+
+  const update = (record: RunRecord, patch: Pick<RunRecord, 'status' | 'conclusion'>): void => {
+    Object.assign(record, patch);
+    host.updateRun(record.id, patch);
+  };
+
+  const complete = (context: RunContext, conclusion: RunRecord['conclusion']): void => {
+    Object.assign(context.record, {
+      completedAt: new Date().toISOString(),
+      artifacts: [...context.artifacts.names()],
+    });
+    update(context.record, { status: 'completed', conclusion });
+    active.delete(context.record.id);
+    settle();
+  };
+
+  const startRun = (context: RunContext): void => {
+    let leaveGroup = (): void => undefined;
+    const scheduler = createRunScheduler(context, {
+      groups,
+      slots,
+      defaultPermissions: options.defaultPermissions ?? 'restricted',
+      onComplete: (conclusion) => {
+        leaveGroup();
+        complete(context, conclusion);
+      },
+    });
+    let started = false;
+    const begin = (): void => {
+      started = true;
+      context.record.startedAt = new Date().toISOString();
+      update(context.record, { status: 'in_progress', conclusion: null });
+      scheduler.start();
+    };
+    const cancel = (): void => {
+      if (started) scheduler.cancel();
+      else {
+        leaveGroup();
+        context.record.jobs.forEach((job) =>
+          Object.assign(job, { status: 'completed', conclusion: 'cancelled' }),
+        );
+        complete(context, 'cancelled');
+      }
+    };
+    active.set(context.record.id, { context, cancel });
+    const request = runConcurrency(context);
+    if (request === undefined) {
+      begin();
+      return;
+    }
+    const entry: ConcurrencyEntry = { start: begin, cancel };
+    leaveGroup = () => {
+      groups.leave(request.group, entry);
+    };
+    groups.enter(request, entry);
+  };
+
+  const runConcurrency = (context: RunContext): ReturnType<typeof concurrencyRequest> => {
+    if (context.workflow.concurrency === undefined) return undefined;
+    const scope = {
+      contexts: {
+        github: githubContext(context, '', '', '', ''),
+        inputs: context.inputs,
+        vars: settings.vars,
+      },
+      status: { success: () => true, failure: () => false, cancelled: () => false },
+    };
+    return concurrencyRequest(evaluateToken(context.workflow.concurrency, scope));
+  };
+
+  const createRun = (
+    workflow: WorkflowSpec,
+    event: ForgeEvent,
+    inputs: Record<string, InputValue>,
+    approval: string | undefined,
+  ): RunContext => {
+    const status = approval === undefined ? 'queued' : 'action_required';
+    const filed = host.createRun({
+      name: workflow.name,
+      path: workflow.path,
+      event: event.name,
+      headBranch: headBranch(event),
+      headSha: event.sha,
+      actor: event.actor,
+      status,
+      conclusion: null,
+    });
+    const record: RunRecord = {
+      id: filed.id,
+      name: workflow.name,
+      path: workflow.path,
+      event: event.name,
+      action: event.action ?? null,
+      headBranch: filed.headBranch,
+      headSha: event.sha,
+      actor: event.actor,
+      triggeredBy: event.tokenKind,
+      status,
+      conclusion: null,
+      reason: approval ?? null,
+      inputs,
+      createdAt: filed.createdAt,
+      startedAt: null,
+      completedAt: null,
+      jobs: [],
+      artifacts: [],
+    };
+    const runDir = join(workDir, 'runs', String(record.id));
+    const context: RunContext = {
+      host,
+      settings,
+      record,
+      workflow,
+      event,
+      inputs,
+      runDir,
+      artifacts: createArtifactStore(join(runDir, 'artifacts')),
+    };
+    const scopeOf = (key: string): Parameters<typeof evaluateString>[1] => ({
+      contexts: { github: githubContext(context, key, '', '', ''), inputs, vars: settings.vars },
+      status: { success: () => true, failure: () => false, cancelled: () => false },
+    });
+    record.jobs = jobRecords(workflow, scopeOf);
+    records.push(record);
+    return context;
+  };
+
+  const handleWorkflow = async (
+    path: string,
+    content: string,
+    event: ForgeEvent,
+  ): Promise<RunContext | undefined> => {
+    const parsed = await parseWorkflowFile(path, content);
+    if (!parsed.ok) {
+      problems.push({
+        event: event.name,
+        path,
+        message: `Invalid workflow file: ${parsed.errors.join('; ')}`,
+      });
+      return undefined;
+    }
+    const decision = decideTrigger(parsed.value.events, event, path, defaultBranch);
+    if (decision.start === 'none') return undefined;
+    let inputs: Record<string, InputValue> = {};
+    if (event.name === 'workflow_dispatch') {
+      const resolved = resolveDispatchInputs(
+        parsed.value.events.workflow_dispatch,
+        (event.payload.inputs ?? {}) as Record<string, unknown>,
+      );
+      if (!resolved.ok) {
+        problems.push({ event: event.name, path, message: resolved.reason });
+        return undefined;
+      }
+      inputs = { ...resolved.inputs };
+    }
+    const context = createRun(
+      parsed.value,
+      event,
+      inputs,
+      decision.start === 'approval' ? decision.reason : undefined,
+    );
+    if (decision.start === 'approval') held.set(context.record.id, context);
+    else startRun(context);
+    return context;
+  };
+
+  const handleNow = async (event: ForgeEvent): Promise<RunRecord[]> => {
+    const created: RunRecord[] = [];
+    try {
+      await source.refresh();
+      for (const file of await source.readWorkflows(event.sha)) {
+        const context = await handleWorkflow(file.path, file.content, event);
+        if (context !== undefined) created.push(structuredClone(context.record));
+      }
+    } catch (error) {
+      problems.push({ event: event.name, path: null, message: (error as Error).message });
+    }
+    return created;
+  };
+
+  const handle = (event: ForgeEvent): Promise<readonly RunRecord[]> => {
+    pendingEvents += 1;
+    const result = chain.then(() => handleNow(event));
+    chain = result.finally(() => {
+      pendingEvents -= 1;
+      settle();
+    });
+    return result;
+  };
+
+  const approve = (runId: number): void => {
+    const context = held.get(runId);
+    if (context === undefined) throw new Error(`Run ${runId} is not waiting for approval`);
+    held.delete(runId);
+    context.record.reason = null;
+    update(context.record, { status: 'queued', conclusion: null });
+    startRun(context);
+  };
+
+  const cancel = (runId: number): void => {
+    const context = held.get(runId);
+    if (context !== undefined) {
+      held.delete(runId);
+      active.set(runId, { context, cancel: () => undefined });
+      complete(context, 'cancelled');
+      return;
+    }
+    active.get(runId)?.cancel();
+  };
+
+  const idle = (): Promise<void> =>
+    new Promise((resolve) => {
+      waiters.push(resolve);
+      settle();
+    });
+
+  const unsubscribe =
+    options.subscribe === false ? () => undefined : host.onEvent((event) => void handle(event));
+
+  const close = async (): Promise<void> => {
+    unsubscribe();
+    await chain;
+    for (const run of [...active.values()]) run.cancel();
+    await idle();
+    if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
+  };
+
+  return {
+    handle,
+    approve,
+    cancel,
+    idle,
+    runs: () => structuredClone(records),
+    problems: () => [...problems],
+    close,
+  };
+}
