@@ -1,0 +1,228 @@
+/**
+ * The twin forge: GitHub's REST API, git smart HTTP and webhook-shaped events on loopback, over a
+ * real bare repository. It implements the runner's side of the seam (`RunnerHost`).
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ForgeEvent, RunnerHost, TokenGrant, WorkflowRunRecord } from '../contract.ts';
+import { createAuth, DEFAULT_USERS, type AppSpec, type UserSpec } from './auth.ts';
+import { formatTime, type ForgeContext, type Route } from './context.ts';
+import { emitSchedule } from './emit.ts';
+import { createEventBus } from './events.ts';
+import { createFaults, type Faults } from './faults.ts';
+import {
+  callApi,
+  gitAuthHeader,
+  pushFiles,
+  type PushFilesInput,
+  type PushResult,
+} from './persona.ts';
+import { actorId } from './render/base.ts';
+import { openRepository } from './repository.ts';
+import { createRequestLog, type RequestLog } from './request-log.ts';
+import { buildRoutes } from './routes/index.ts';
+import { createBareRepository, DEFAULT_BRANCH, type Seed } from './seed.ts';
+import { createForgeServer } from './server.ts';
+import { createStore } from './store.ts';
+
+export type { AppSpec, UserSpec } from './auth.ts';
+export type { FaultKind, FaultRule, Faults } from './faults.ts';
+export type { PushFilesInput, PushResult } from './persona.ts';
+export type { RequestLog, RequestLogEntry } from './request-log.ts';
+export type { Seed } from './seed.ts';
+export { gitAuthHeader };
+
+export interface ForgeOptions {
+  readonly seed: Seed;
+  /** Repository owner (default `octo-owner`, who is also the admin user). */
+  readonly owner?: string;
+  /** Repository name (default `software-factory`). */
+  readonly name?: string;
+  /** People and their permission (default: `octo-owner` admin, `writer` write, `reader` read). */
+  readonly users?: readonly UserSpec[];
+  /** An optional GitHub App installation (`<slug>[bot]`) with its scopes. */
+  readonly app?: AppSpec;
+  /** "Allow GitHub Actions to create and approve pull requests" (default true). */
+  readonly actionsMayCreateAndApprove?: boolean;
+  /** Seed of the fault generator, so a chaos run replays (default 1). */
+  readonly faultSeed?: number;
+  readonly now?: () => Date;
+}
+
+export interface OpenPullInput extends Omit<PushFilesInput, 'force'> {
+  readonly title: string;
+  readonly body?: string;
+  readonly base?: string;
+  readonly labels?: readonly string[];
+}
+
+export interface Forge extends RunnerHost {
+  readonly gitDir: string;
+  readonly requestLog: RequestLog;
+  readonly faults: Faults;
+  /** Every event emitted so far, oldest first. */
+  readonly events: readonly ForgeEvent[];
+  /** Forge bugs (never refusals) hit while serving; should stay empty. */
+  readonly internalErrors: readonly unknown[];
+  /** A person's token. */
+  as(login: string): string;
+  /** The App installation's token, when the forge has an App. */
+  readonly appToken: string | undefined;
+  /** Raises a `schedule` event on the default branch's tip. */
+  emitSchedule(cron: string): Promise<void>;
+  /** Commits files to a branch and pushes them over smart HTTP as `login` (or with a token). */
+  push(who: string | TokenGrant, input: PushFilesInput): Promise<PushResult>;
+  /** Pushes a branch and opens a pull request from it as `login`; returns its number. */
+  openPullRequest(login: string, input: OpenPullInput): Promise<number>;
+  close(): Promise<void>;
+}
+
+/** Starts a forge on 127.0.0.1 (random port) over a fresh bare repository seeded from `seed`. */
+export async function createForge(options: ForgeOptions): Promise<Forge> {
+  const owner = options.owner ?? 'octo-owner';
+  const name = options.name ?? 'software-factory';
+  const users = options.users ?? DEFAULT_USERS;
+  const root = await mkdtemp(join(tmpdir(), 'twin-forge-'));
+  try {
+    const gitDir = await createBareRepository(root, owner, name, options.seed);
+    return await startForge(options, { owner, name, users, root, gitDir });
+  } catch (error) {
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+interface Layout {
+  readonly owner: string;
+  readonly name: string;
+  readonly users: readonly UserSpec[];
+  readonly root: string;
+  readonly gitDir: string;
+}
+
+async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge> {
+  const clock = options.now ?? (() => new Date());
+  const auth = createAuth(layout.users, options.app);
+  const store = createStore();
+  const events = createEventBus();
+  const repo = openRepository(layout.gitDir);
+  const render = {
+    apiUrl: '',
+    owner: { login: layout.owner, type: 'User' as const },
+    name: layout.name,
+    repoId: actorId(`${layout.owner}/${layout.name}`),
+    defaultBranch: DEFAULT_BRANCH,
+    createdAt: formatTime(clock()),
+    associationOf: (login: string) =>
+      login === layout.owner
+        ? 'OWNER'
+        : auth.permissionOf(login) === undefined
+          ? 'NONE'
+          : 'COLLABORATOR',
+  };
+  const ctx: ForgeContext = { render, store, repo, auth, events, now: () => formatTime(clock()) };
+  const routes: Route[] = buildRoutes(ctx, {
+    actionsMayCreateAndApprove: options.actionsMayCreateAndApprove ?? true,
+  });
+  const faults = createFaults(options.faultSeed ?? 1);
+  const requestLog = createRequestLog();
+  const internalErrors: unknown[] = [];
+  const server = createForgeServer({
+    ctx,
+    routes,
+    faults,
+    log: requestLog,
+    projectRoot: layout.root,
+    internalErrors,
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const apiUrl = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  render.apiUrl = apiUrl;
+  const gitUrl = `${apiUrl}/${layout.owner}/${layout.name}.git`;
+  const forge: Forge = {
+    apiUrl,
+    gitUrl,
+    gitDir: layout.gitDir,
+    repository: { owner: layout.owner, name: layout.name },
+    requestLog,
+    faults,
+    events: events.history,
+    internalErrors,
+    appToken: auth.appGrant?.token,
+    as: (login) => auth.userToken(login),
+    issueJobToken: (scopes) => auth.issueJobToken(scopes),
+    onEvent: (listener) => events.on(listener),
+    createRun: (run) => createRun(ctx, run),
+    updateRun: (id, patch) => updateRun(ctx, id, patch),
+    async emitSchedule(cron) {
+      const sha = await repo.resolve(`refs/heads/${DEFAULT_BRANCH}`);
+      if (sha !== undefined) emitSchedule(ctx, cron, sha);
+    },
+    push(who, input) {
+      const grant = typeof who === 'string' ? auth.grantFor(auth.userToken(who)) : who;
+      if (grant === undefined) throw new Error('unknown identity');
+      return pushFiles(gitUrl, grant.token, grant.actor.login, input);
+    },
+    async openPullRequest(login, input) {
+      const pushed = await pushFiles(gitUrl, auth.userToken(login), login, input);
+      if (!pushed.ok) throw new Error(`push of ${input.branch} was refused:\n${pushed.output}`);
+      const path = `/repos/${layout.owner}/${layout.name}`;
+      const token = auth.userToken(login);
+      const body = {
+        title: input.title,
+        head: input.branch,
+        base: input.base ?? DEFAULT_BRANCH,
+        body: input.body ?? null,
+      };
+      const pull = (await callApi(apiUrl, token, 'POST', `${path}/pulls`, body)) as {
+        number: number;
+      };
+      if (input.labels !== undefined && input.labels.length > 0) {
+        await callApi(apiUrl, token, 'POST', `${path}/issues/${String(pull.number)}/labels`, {
+          labels: input.labels,
+        });
+      }
+      return pull.number;
+    },
+    async close() {
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      });
+      await rm(layout.root, { recursive: true, force: true });
+    },
+  };
+  return forge;
+}
+
+function createRun(
+  ctx: ForgeContext,
+  run: Omit<WorkflowRunRecord, 'id' | 'createdAt' | 'updatedAt'>,
+): WorkflowRunRecord {
+  const now = ctx.now();
+  const record: WorkflowRunRecord = {
+    ...run,
+    id: ctx.store.nextId(),
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.store.runs.push(record);
+  return record;
+}
+
+function updateRun(
+  ctx: ForgeContext,
+  id: number,
+  patch: Pick<WorkflowRunRecord, 'status' | 'conclusion'>,
+): WorkflowRunRecord {
+  const index = ctx.store.runs.findIndex((run) => run.id === id);
+  const current = ctx.store.runs[index];
+  if (current === undefined) throw new Error(`the forge has no workflow run ${String(id)}`);
+  const updated: WorkflowRunRecord = { ...current, ...patch, updatedAt: ctx.now() };
+  ctx.store.runs[index] = updated;
+  return updated;
+}

@@ -1,0 +1,206 @@
+/**
+ * The forge's bare repository and the few git operations GitHub performs server-side:
+ * seeding, squash merges, rebases, and reading commits and files.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FORGE_COMMITTER, git, runGit, type GitIdentity } from './git.ts';
+
+export interface CommitInfo {
+  readonly sha: string;
+  readonly tree: string;
+  readonly parents: readonly string[];
+  readonly author: { readonly name: string; readonly email: string; readonly date: string };
+  readonly committer: { readonly name: string; readonly email: string; readonly date: string };
+  readonly message: string;
+}
+
+export interface Repository {
+  readonly gitDir: string;
+  resolve(ref: string): Promise<string | undefined>;
+  listRefs(): Promise<Map<string, string>>;
+  updateRef(ref: string, sha: string, expectedOld?: string): Promise<void>;
+  deleteRef(ref: string): Promise<void>;
+  readCommit(sha: string): Promise<CommitInfo | undefined>;
+  readBlob(ref: string, path: string): Promise<{ sha: string; content: Buffer } | undefined>;
+  changedFiles(from: string, to: string, pathspec?: string): Promise<string[]>;
+  /** Paths of the files directly inside `dir` at `ref`. */
+  listFiles(ref: string, dir: string): Promise<string[]>;
+  isAncestor(ancestor: string, descendant: string): Promise<boolean>;
+  countCommits(base: string, head: string): Promise<number>;
+  /** Commit SHAs of a revision range, oldest first, at most the newest `max`. */
+  listCommits(range: string, max: number): Promise<string[]>;
+  diffStats(
+    base: string,
+    head: string,
+  ): Promise<{ additions: number; deletions: number; files: number }>;
+  /** The tree of merging `head` into `base`; `undefined` when they conflict. */
+  mergeTree(base: string, head: string): Promise<string | undefined>;
+  /** Squash-merges `head` onto `base`'s tip; `undefined` when the two conflict. */
+  squash(
+    base: string,
+    head: string,
+    message: string,
+    author: GitIdentity,
+  ): Promise<string | undefined>;
+  /** A merge commit of `theirs` into `ours`; `undefined` on conflict. */
+  mergeCommit(ours: string, theirs: string, message: string): Promise<string | undefined>;
+  /** Replays `base..head` onto `onto` like GitHub's REBASE update; `undefined` on conflict. */
+  rebase(onto: string, head: string): Promise<string | undefined>;
+}
+
+/** Opens the bare repository at `gitDir`. */
+export function openRepository(gitDir: string): Repository {
+  const run = (args: readonly string[]) => git(args, { gitDir });
+  return {
+    gitDir,
+    async resolve(ref) {
+      // A leading dash would read as an option to git; no ref or SHA starts with one.
+      if (ref.startsWith('-') || ref.includes('..')) return undefined;
+      const result = await runGit(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { gitDir });
+      return result.code === 0 ? result.stdout.toString('utf8').trim() : undefined;
+    },
+    async listRefs() {
+      const out = await run(['for-each-ref', '--format=%(objectname) %(refname)']);
+      const refs = new Map<string, string>();
+      for (const line of out.split('\n').filter(Boolean)) {
+        const [sha = '', name = ''] = line.split(' ');
+        refs.set(name, sha);
+      }
+      return refs;
+    },
+    async updateRef(ref, sha, expectedOld) {
+      await run(['update-ref', ref, sha, ...(expectedOld === undefined ? [] : [expectedOld])]);
+    },
+    async deleteRef(ref) {
+      await run(['update-ref', '-d', ref]);
+    },
+    readCommit: (sha) => readCommit(gitDir, sha),
+    async readBlob(ref, path) {
+      if (ref.startsWith('-')) return undefined;
+      const result = await runGit(['rev-parse', '--verify', '-q', `${ref}:${path}`], { gitDir });
+      if (result.code !== 0) return undefined;
+      const sha = result.stdout.toString('utf8').trim();
+      if ((await run(['cat-file', '-t', sha])) !== 'blob') return undefined;
+      const blob = await runGit(['cat-file', 'blob', sha], { gitDir });
+      return { sha, content: blob.stdout };
+    },
+    async changedFiles(from, to, pathspec) {
+      const args = ['diff', '--name-only', '--no-renames', from, to];
+      const out = await run(pathspec === undefined ? args : [...args, '--', pathspec]);
+      return out.split('\n').filter(Boolean);
+    },
+    async listFiles(ref, dir) {
+      if (ref.startsWith('-')) return [];
+      const result = await runGit(['ls-tree', '--name-only', `${ref}:${dir}`], { gitDir });
+      if (result.code !== 0) return [];
+      return result.stdout
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((name) => `${dir}/${name}`);
+    },
+    async isAncestor(ancestor, descendant) {
+      const result = await runGit(['merge-base', '--is-ancestor', ancestor, descendant], {
+        gitDir,
+      });
+      return result.code === 0;
+    },
+    async countCommits(base, head) {
+      return Number(await run(['rev-list', '--count', `${base}..${head}`]));
+    },
+    async listCommits(range, max) {
+      const out = await run(['rev-list', `--max-count=${String(max)}`, range]);
+      return out.split('\n').filter(Boolean).reverse();
+    },
+    async diffStats(base, head) {
+      const out = await run(['diff', '--numstat', `${base}...${head}`]);
+      const rows = out
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => line.split('\t'));
+      const sum = (i: number) => rows.reduce((total, row) => total + (Number(row[i]) || 0), 0);
+      return { additions: sum(0), deletions: sum(1), files: rows.length };
+    },
+    mergeTree: (base, head) => mergeTree(gitDir, base, head),
+    async squash(base, head, message, author) {
+      const tree = await mergeTree(gitDir, base, head);
+      if (tree === undefined) return undefined;
+      return git(['commit-tree', tree, '-p', base, '-F', '-'], {
+        gitDir,
+        input: message,
+        env: { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email },
+      });
+    },
+    async mergeCommit(ours, theirs, message) {
+      const tree = await mergeTree(gitDir, ours, theirs);
+      if (tree === undefined) return undefined;
+      return git(['commit-tree', tree, '-p', ours, '-p', theirs, '-F', '-'], {
+        gitDir,
+        input: message,
+      });
+    },
+    rebase: (onto, head) => rebaseInWorktree(gitDir, onto, head),
+  };
+}
+
+async function mergeTree(gitDir: string, base: string, head: string): Promise<string | undefined> {
+  const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', base, head], {
+    gitDir,
+  });
+  if (merged.code !== 0) return undefined;
+  return merged.stdout.toString('utf8').split('\n')[0];
+}
+
+async function readCommit(gitDir: string, sha: string): Promise<CommitInfo | undefined> {
+  const format = ['%H', '%T', '%P', '%an', '%ae', '%aI', '%cn', '%ce', '%cI', '%B'].join('%x00');
+  const result = await runGit(['show', '-s', `--format=${format}`, `${sha}^{commit}`], { gitDir });
+  if (result.code !== 0) return undefined;
+  const [
+    hash = '',
+    tree = '',
+    parents = '',
+    an = '',
+    ae = '',
+    ad = '',
+    cn = '',
+    ce = '',
+    cd = '',
+    ...rest
+  ] = result.stdout.toString('utf8').split('\x00');
+  return {
+    sha: hash,
+    tree,
+    parents: parents.split(' ').filter(Boolean),
+    author: { name: an, email: ae, date: toUtc(ad) },
+    committer: { name: cn, email: ce, date: toUtc(cd) },
+    message: rest.join('\x00').replace(/\n+$/, ''),
+  };
+}
+
+function toUtc(isoWithOffset: string): string {
+  return new Date(isoWithOffset).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** git 2.39 has no `merge-tree --merge-base`, so the replay happens in a throwaway worktree. */
+async function rebaseInWorktree(
+  gitDir: string,
+  onto: string,
+  head: string,
+): Promise<string | undefined> {
+  const dir = await mkdtemp(join(tmpdir(), 'forge-rebase-'));
+  const tree = join(dir, 'tree');
+  try {
+    await git(['worktree', 'add', '--detach', tree, head], { gitDir, identity: FORGE_COMMITTER });
+    const rebased = await runGit(['rebase', '--no-autosquash', onto], { cwd: tree });
+    if (rebased.code !== 0) {
+      await runGit(['rebase', '--abort'], { cwd: tree });
+      return undefined;
+    }
+    return await git(['rev-parse', 'HEAD'], { cwd: tree });
+  } finally {
+    await runGit(['worktree', 'remove', '--force', tree], { gitDir });
+    await rm(dir, { recursive: true, force: true });
+  }
+}

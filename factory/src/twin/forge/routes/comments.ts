@@ -1,0 +1,73 @@
+/** Issue comments: create, list, update. */
+import { z } from 'zod';
+import { findIssue, numberParam, type ForgeContext, type Route } from '../context.ts';
+import { notFound, paginate, parseBody } from '../http.ts';
+import { renderComment } from '../render/issues.ts';
+
+const READ = { access: 'read', scopes: ['issues', 'pull-requests'] } as const;
+const WRITE = { access: 'write', scopes: ['issues', 'pull-requests'] } as const;
+const CommentBody = z.object({ body: z.string().min(1).max(65536) });
+
+export function commentRoutes(ctx: ForgeContext): Route[] {
+  const docs = (anchor: string) => `issues/comments#${anchor}`;
+  return [
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      docs: docs('list-issue-comments'),
+      need: READ,
+      handle: (request) => {
+        const doc = docs('list-issue-comments');
+        const issue = findIssue(ctx, numberParam(request, 'issue_number', doc), doc);
+        const comments = ctx.store.comments.filter(
+          (comment) => comment.issueNumber === issue.number,
+        );
+        const page = paginate(comments, request.url);
+        return {
+          status: 200,
+          body: page.body.map((c) => renderComment(ctx.render, c)),
+          headers: page.headers,
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
+      docs: docs('create-an-issue-comment'),
+      need: WRITE,
+      handle: (request) => {
+        const doc = docs('create-an-issue-comment');
+        const issue = findIssue(ctx, numberParam(request, 'issue_number', doc), doc);
+        const { body } = parseBody(CommentBody, request.body, doc);
+        const now = ctx.now();
+        const comment = {
+          id: ctx.store.nextId(),
+          issueNumber: issue.number,
+          body,
+          user: request.grant.actor,
+          createdAt: now,
+          updatedAt: now,
+        };
+        ctx.store.comments.push(comment);
+        issue.updatedAt = now;
+        return { status: 201, body: renderComment(ctx.render, comment) };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+      docs: docs('update-an-issue-comment'),
+      need: WRITE,
+      handle: (request) => {
+        const doc = docs('update-an-issue-comment');
+        const id = numberParam(request, 'comment_id', doc);
+        const comment = ctx.store.comments.find((candidate) => candidate.id === id);
+        if (comment === undefined) throw notFound(doc);
+        const { body } = parseBody(CommentBody, request.body, doc);
+        comment.body = body;
+        comment.updatedAt = ctx.now();
+        return { status: 200, body: renderComment(ctx.render, comment) };
+      },
+    },
+  ];
+}

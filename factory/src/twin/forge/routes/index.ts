@@ -1,0 +1,35 @@
+/** The forge's whole REST surface, one route group per file. */
+import type { ForgeContext, Route } from '../context.ts';
+import { commentRoutes } from './comments.ts';
+import { commitRoutes } from './commits.ts';
+import { contentRoutes } from './contents.ts';
+import { dispatchRoutes } from './dispatch.ts';
+import { graphqlRoutes } from './graphql.ts';
+import { issueLabelRoutes } from './issue-labels.ts';
+import { labelRoutes } from './labels.ts';
+import { mergeRoutes } from './merge.ts';
+import { pullRoutes, type PullOptions } from './pulls.ts';
+import { refRoutes } from './refs.ts';
+import { repoRoutes } from './repos.ts';
+import { reviewRoutes } from './reviews.ts';
+import { runRoutes } from './runs.ts';
+import { timelineRoutes } from './timeline.ts';
+
+export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
+  return [
+    ...repoRoutes(ctx),
+    ...pullRoutes(ctx, options),
+    ...mergeRoutes(ctx),
+    ...reviewRoutes(ctx, options),
+    ...labelRoutes(ctx),
+    ...issueLabelRoutes(ctx),
+    ...commentRoutes(ctx),
+    ...timelineRoutes(ctx),
+    ...commitRoutes(ctx),
+    ...refRoutes(ctx),
+    ...dispatchRoutes(ctx),
+    ...runRoutes(ctx),
+    ...contentRoutes(ctx),
+    ...graphqlRoutes(ctx),
+  ];
+}

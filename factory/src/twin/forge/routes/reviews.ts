@@ -1,0 +1,99 @@
+/**
+ * Pull request reviews: create and list. GitHub refuses an author reviewing their own pull
+ * request with APPROVE or REQUEST_CHANGES (422), bots included (github-mechanics §3).
+ */
+import { z } from 'zod';
+import { findPull, numberParam, type ForgeContext, type Route } from '../context.ts';
+import { causeOf, emitReview } from '../emit.ts';
+import { HttpError, paginate, parseBody, validationFailed } from '../http.ts';
+import { renderReview } from '../render/pulls.ts';
+import type { ReviewState } from '../store.ts';
+import { ACTIONS_NOT_PERMITTED, PULLS_READ, PULLS_WRITE, type PullOptions } from './pulls.ts';
+
+const CreateReview = z.object({
+  body: z.string().optional(),
+  event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']),
+  commit_id: z.string().optional(),
+});
+
+const STATE_OF: Record<z.infer<typeof CreateReview>['event'], ReviewState> = {
+  APPROVE: 'APPROVED',
+  REQUEST_CHANGES: 'CHANGES_REQUESTED',
+  COMMENT: 'COMMENTED',
+};
+
+const SELF_REVIEW: Partial<Record<ReviewState, string>> = {
+  APPROVED: 'Can not approve your own pull request',
+  CHANGES_REQUESTED: 'Can not request changes on your own pull request',
+};
+
+export function reviewRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
+  const docs = (anchor: string) => `pulls/reviews#${anchor}`;
+  return [
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      docs: docs('list-reviews-for-a-pull-request'),
+      need: PULLS_READ,
+      handle: (request) => {
+        const doc = docs('list-reviews-for-a-pull-request');
+        const pull = findPull(ctx, numberParam(request, 'pull_number', doc), doc);
+        const reviews = ctx.store.reviews.filter((review) => review.pullNumber === pull.number);
+        const page = paginate(reviews, request.url);
+        return {
+          status: 200,
+          body: page.body.map((r) => renderReview(ctx.render, r)),
+          headers: page.headers,
+        };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
+      docs: docs('create-a-review-for-a-pull-request'),
+      need: PULLS_WRITE,
+      handle: async (request) => {
+        const doc = docs('create-a-review-for-a-pull-request');
+        const pull = findPull(ctx, numberParam(request, 'pull_number', doc), doc);
+        const input = parseBody(CreateReview, request.body, doc);
+        const state = STATE_OF[input.event];
+        const { actor, kind } = request.grant;
+        const selfRefusal = SELF_REVIEW[state];
+        if (selfRefusal !== undefined && actor.login === pull.user.login) {
+          throw new HttpError(422, 'Unprocessable Entity', {
+            docs: doc,
+            extra: { errors: [selfRefusal] },
+          });
+        }
+        if (
+          state === 'APPROVED' &&
+          kind === 'default-token' &&
+          !options.actionsMayCreateAndApprove
+        ) {
+          throw new HttpError(422, 'Unprocessable Entity', {
+            docs: doc,
+            extra: { errors: [ACTIONS_NOT_PERMITTED] },
+          });
+        }
+        if (state !== 'APPROVED' && (input.body ?? '') === '') {
+          throw validationFailed(doc, [
+            { resource: 'PullRequestReview', field: 'body', code: 'missing_field' },
+          ]);
+        }
+        const review = {
+          id: ctx.store.nextId(),
+          pullNumber: pull.number,
+          user: actor,
+          body: input.body ?? '',
+          state,
+          commitId: input.commit_id ?? pull.pull.headSha,
+          submittedAt: ctx.now(),
+        };
+        ctx.store.reviews.push(review);
+        const rendered = renderReview(ctx.render, review);
+        await emitReview(ctx, pull, rendered, causeOf(request.grant));
+        return { status: 200, body: rendered };
+      },
+    },
+  ];
+}

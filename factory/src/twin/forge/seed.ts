@@ -1,0 +1,84 @@
+/**
+ * Creates the forge's bare repository: initial commit on `main` from a directory or a file map,
+ * smart-HTTP pushes enabled, and the pre-receive hook that guards `.github/workflows/`.
+ */
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { git } from './git.ts';
+
+export type Seed = { readonly dir: string } | { readonly files: Readonly<Record<string, string>> };
+
+export const DEFAULT_BRANCH = 'main';
+
+/**
+ * The variable the forge sets for git when the pusher's token may not touch workflow files.
+ * It reaches the hook through `git http-backend` → `receive-pack`, which pass their environment on.
+ */
+export const WORKFLOWS_REFUSED_ENV = 'FORGE_REFUSE_WORKFLOW_CHANGES';
+
+/**
+ * GitHub compares the old and new tip, so a rebase or merge that brings in someone else's
+ * workflow change is refused too (github-mechanics §4). A new branch is compared with main.
+ */
+const PRE_RECEIVE_HOOK = `#!/bin/sh
+# Installed by the twin forge. Mirrors GitHub refusing a token without the workflows permission.
+[ "$${WORKFLOWS_REFUSED_ENV}" = "1" ] || exit 0
+zero=0000000000000000000000000000000000000000
+while read -r old new ref; do
+  [ "$new" = "$zero" ] && continue
+  if [ "$old" = "$zero" ]; then
+    old=$(git merge-base refs/heads/${DEFAULT_BRANCH} "$new" 2>/dev/null) || old=$(git hash-object -t tree /dev/null)
+  fi
+  file=$(git diff --name-only --no-renames "$old" "$new" -- .github/workflows/ | head -n 1)
+  if [ -n "$file" ]; then
+    echo "refusing to allow a GitHub App to create or update workflow \\\`$file\\\` without \\\`workflows\\\` permission" >&2
+    exit 1
+  fi
+done
+exit 0
+`;
+
+/** Creates `<root>/<owner>/<name>.git`, seeded with one commit on `main`; returns its path. */
+export async function createBareRepository(
+  root: string,
+  owner: string,
+  name: string,
+  seed: Seed,
+): Promise<string> {
+  const gitDir = join(root, owner, `${name}.git`);
+  await mkdir(gitDir, { recursive: true });
+  await git(['init', '--quiet', '--bare', `--initial-branch=${DEFAULT_BRANCH}`, gitDir]);
+  await git(['config', 'http.receivepack', 'true'], { gitDir });
+  await git(['config', 'uploadpack.allowAnySHA1InWant', 'true'], { gitDir });
+  const hook = join(gitDir, 'hooks', 'pre-receive');
+  await writeFile(hook, PRE_RECEIVE_HOOK);
+  await chmod(hook, 0o755);
+  await seedInitialCommit(gitDir, seed);
+  return gitDir;
+}
+
+async function seedInitialCommit(gitDir: string, seed: Seed): Promise<void> {
+  const scratch = await mkdtemp(join(tmpdir(), 'forge-seed-'));
+  try {
+    const workTree =
+      'dir' in seed ? seed.dir : await writeFiles(join(scratch, 'files'), seed.files);
+    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+    await git(['--work-tree', workTree, 'add', '--all', '.'], { gitDir, env });
+    const tree = await git(['write-tree'], { gitDir, env });
+    const commit = await git(['commit-tree', tree, '-m', 'Initial commit'], { gitDir });
+    await git(['update-ref', `refs/heads/${DEFAULT_BRANCH}`, commit], { gitDir });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function writeFiles(dir: string, files: Readonly<Record<string, string>>): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  for (const [path, content] of Object.entries(files)) {
+    const target = join(dir, path);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, content);
+  }
+  return dir;
+}
