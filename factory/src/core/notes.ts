@@ -1,0 +1,51 @@
+/**
+ * The factory's own comments, as text with a machine-readable marker. Markers are HTML comments,
+ * invisible on GitHub; they are only trusted on comments written by the factory's identity, and
+ * untrusted text has its HTML comments stripped before any agent sees it (R-09).
+ */
+import type { RerunReason } from './line.ts';
+import { isState, isWorkingState, type WorkingState } from './states.ts';
+
+/** Marks the one status comment per PR, so it can be found and updated in place. */
+export const STATUS_MARKER = '<!-- factory:status -->';
+
+const RERUN_REASONS: readonly RerunReason[] = [
+  'invalid-output',
+  'no-submission',
+  'stage-crashed',
+  'main-moved',
+  'conflict',
+];
+
+const RERUN_MARKER = /<!-- factory:rerun stage=([a-z-]+) reason=([a-z-]+) -->/;
+
+const RERUN_EXPLANATIONS: Record<RerunReason, string> = {
+  'invalid-output': 'the agent submitted a result that failed validation',
+  'no-submission': 'the agent ended without submitting a result',
+  'stage-crashed': 'the stage stopped without finishing',
+  'main-moved': 'main moved while merging, so the branch is rebased and tested again',
+  conflict: 'the branch conflicts with main; the implementer resolves it once',
+};
+
+/** The comment that records a re-run of a stage without a label move (ADR 0002). */
+export function renderRerunNote(stage: WorkingState, reason: RerunReason): string {
+  return [
+    `<!-- factory:rerun stage=${stage} reason=${reason} -->`,
+    `🔁 Running **${stage}** again: ${RERUN_EXPLANATIONS[reason]}.`,
+  ].join('\n');
+}
+
+/** The stage and reason of a re-run note, or `undefined` when the body carries no valid marker. */
+export function parseRerunNote(
+  body: string,
+): { stage: WorkingState; reason: RerunReason } | undefined {
+  const match = RERUN_MARKER.exec(body);
+  const stage = match?.[1] ?? '';
+  const reason = RERUN_REASONS.find((known) => known === match?.[2]);
+  if (!isState(stage) || !isWorkingState(stage) || reason === undefined) return undefined;
+  return { stage, reason };
+}
+
+export function isStatusComment(body: string): boolean {
+  return body.startsWith(STATUS_MARKER);
+}
