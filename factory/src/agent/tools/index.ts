@@ -1,0 +1,115 @@
+/**
+ * The tools each role gets, as runnable zod tools for the SDK's tool runner. Readers get
+ * `read_file`, `list_files` and `search`; the implementer also `write_file`, `edit_file` and `run`;
+ * each role ends with its submit tool. Every failure is thrown as an error the runner hands back
+ * to the model as an `is_error` tool result: a tool never crashes the session.
+ */
+import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
+import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
+import { z } from 'zod';
+import type { Role } from '../../core/config.ts';
+import { ROLE_TOOLS, type ToolName } from '../context/index.ts';
+import { createSubmitTool, type SubmissionRecord } from './submit.ts';
+import {
+  editFileTool,
+  listFilesTool,
+  readFileTool,
+  searchTool,
+  writeFileTool,
+  type FileToolContext,
+} from './files.ts';
+import { runCommandTool, type RunToolContext } from './run.ts';
+
+export type { CommandRun, RunToolContext } from './run.ts';
+export type { FileToolContext } from './files.ts';
+export type { SubmissionRecord } from './submit.ts';
+
+export interface ToolContext {
+  readonly files: FileToolContext;
+  readonly run: RunToolContext;
+  readonly submission: SubmissionRecord;
+}
+
+// The runner accepts tools of any input type; each tool validates its own input.
+
+type AnyTool = BetaRunnableTool;
+
+const workspacePath = z.string().min(1).describe('A path relative to the repository root.');
+
+function fileTools(
+  context: FileToolContext,
+): Record<'read_file' | 'list_files' | 'search' | 'write_file' | 'edit_file', AnyTool> {
+  return {
+    read_file: betaZodTool({
+      name: 'read_file',
+      description:
+        'Read a text file of the repository, optionally only lines startLine..endLine (1-based).',
+      inputSchema: z.object({
+        path: workspacePath,
+        startLine: z.int().positive().optional(),
+        endLine: z.int().positive().optional(),
+      }),
+      run: (input) => readFileTool(context, input),
+    }),
+    list_files: betaZodTool({
+      name: 'list_files',
+      description:
+        'List the files under a folder of the repository (default: the root), recursively. Skips .git and node_modules.',
+      inputSchema: z.object({ path: workspacePath.optional() }),
+      run: (input) => listFilesTool(context, input),
+    }),
+    search: betaZodTool({
+      name: 'search',
+      description:
+        'Find lines containing a literal text (case-sensitive) under a folder or in a file. Returns path:line: text.',
+      inputSchema: z.object({ text: z.string().min(1), path: workspacePath.optional() }),
+      run: (input) => searchTool(context, input),
+    }),
+    write_file: betaZodTool({
+      name: 'write_file',
+      description:
+        'Create or replace a whole file. Protected paths (the factory, workflows, prompts, specs) are refused.',
+      inputSchema: z.object({ path: workspacePath, content: z.string() }),
+      run: (input) => writeFileTool(context, input),
+    }),
+    edit_file: betaZodTool({
+      name: 'edit_file',
+      description:
+        'Replace exactly one occurrence of oldText with newText in a file. Fails when oldText is missing or occurs more than once.',
+      inputSchema: z.object({
+        path: workspacePath,
+        oldText: z.string().min(1),
+        newText: z.string(),
+      }),
+      run: (input) => editFileTool(context, input),
+    }),
+  };
+}
+
+function runTool(context: RunToolContext): AnyTool {
+  return betaZodTool({
+    name: 'run',
+    description: `Run one of these commands exactly, sandboxed without network: ${context.allowlist.join(' | ')}. Returns the exit code and output.`,
+    inputSchema: z.object({ command: z.string().min(1) }),
+    run: (input) => runCommandTool(context, input),
+  });
+}
+
+/**
+ * The runnable tools for `role`, limited to `granted` (the role file's list) when it names any;
+ * the submit tool is always included.
+ */
+export function createRoleTools(
+  role: Role,
+  context: ToolContext,
+  granted: readonly ToolName[],
+): AnyTool[] {
+  const byName: Partial<Record<ToolName, AnyTool>> = {
+    ...fileTools(context.files),
+    run: runTool(context.run),
+  };
+  const allowed: readonly ToolName[] = ROLE_TOOLS[role];
+  const wanted = granted.length > 0 ? allowed.filter((name) => granted.includes(name)) : allowed;
+  const submit = createSubmitTool(role, context.submission);
+  return [...wanted.flatMap((name) => byName[name] ?? []), submit];
+}

@@ -1,0 +1,85 @@
+/**
+ * Session transcripts: every request and response on the wire, one JSON object per line, redacted
+ * before it touches the disk. The stage uploads the file as an artifact; people read it to see
+ * exactly what the model was asked and answered, retries included.
+ */
+import { appendFile, mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+
+export type TranscriptEntry =
+  | { readonly type: 'session'; readonly role: string; readonly model: string; readonly at: string }
+  | { readonly type: 'request'; readonly at: string; readonly url: string; readonly body: unknown }
+  | {
+      readonly type: 'response';
+      readonly at: string;
+      readonly status: number;
+      readonly body: unknown;
+    }
+  | { readonly type: 'outcome'; readonly at: string; readonly outcome: unknown };
+
+export interface Transcript {
+  readonly path: string;
+  write(entry: TranscriptEntry): Promise<void>;
+}
+
+/** Creates (or empties) the transcript file; every line passes through `redact` first. */
+export async function openTranscript(
+  file: string,
+  redact: (text: string) => string,
+): Promise<Transcript> {
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, '', { mode: 0o600 });
+  let queue = Promise.resolve();
+  return {
+    path: file,
+    write(entry) {
+      const line = redact(JSON.stringify(entry)) + '\n';
+      // Appends are chained so lines never interleave, whatever order callers await in.
+      queue = queue.then(() => appendFile(file, line));
+      return queue;
+    },
+  };
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function bodyText(body: RequestInit['body']): string {
+  return typeof body === 'string' ? body : body == null ? '' : '[non-text body]';
+}
+
+/**
+ * A `fetch` that records each request body and response body in the transcript. The SDK calls it
+ * once per attempt, so retried 429/529/5xx answers show up too. Headers are never recorded: they
+ * carry the key.
+ */
+export function createRecordingFetch(
+  transcript: Transcript,
+  inner: typeof fetch = fetch,
+  onStatus: (status: number) => void = () => undefined,
+): typeof fetch {
+  return async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    await transcript.write({
+      type: 'request',
+      at: new Date().toISOString(),
+      url,
+      body: parseJson(bodyText(init?.body)),
+    });
+    const response = await inner(input, init);
+    onStatus(response.status);
+    const text = await response.clone().text();
+    await transcript.write({
+      type: 'response',
+      at: new Date().toISOString(),
+      status: response.status,
+      body: parseJson(text),
+    });
+    return response;
+  };
+}
