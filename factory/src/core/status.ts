@@ -1,0 +1,145 @@
+/**
+ * The status comment: one comment per PR, rewritten in place at every step (never a new comment
+ * per step). It shows the line as a checklist with the current stage marked, attempts, results,
+ * tokens and dollars per stage, and — when parked — the reason and exactly how to resume. Its
+ * figures are also embedded as JSON in a marker so the next stage can add to them.
+ */
+import { z } from 'zod';
+import { STATUS_MARKER } from './notes.ts';
+import { PARK_REASONS, type ParkReason } from './reasons.ts';
+import { WORKING_STATES, labelOf, type State, type WorkingState } from './states.ts';
+
+const StageRecordSchema = z.object({
+  attempts: z.int().nonnegative(),
+  /** One line a person reads: the verdict, the CI result, what was committed. */
+  result: z.string().max(300),
+  tokens: z.int().nonnegative(),
+  dollars: z.number().nonnegative(),
+  runUrl: z.string().optional(),
+});
+
+const ParkSchema = z.object({
+  reason: z.enum(Object.keys(PARK_REASONS) as [ParkReason, ...ParkReason[]]),
+  detail: z.string(),
+  stage: z.enum(WORKING_STATES).optional(),
+});
+
+export const LedgerSchema = z.object({
+  stages: z.partialRecord(z.enum(WORKING_STATES), StageRecordSchema).default({}),
+  park: ParkSchema.optional(),
+});
+
+export type StageRecord = z.output<typeof StageRecordSchema>;
+export type Ledger = z.output<typeof LedgerSchema>;
+
+export const EMPTY_LEDGER: Ledger = { stages: {} };
+
+const LEDGER_MARKER = /<!-- factory:ledger (\{.*?\}) -->/s;
+
+/** The figures embedded in a status comment; an unreadable or missing ledger reads as empty. */
+export function parseLedger(body: string | undefined): Ledger {
+  const json = body === undefined ? undefined : LEDGER_MARKER.exec(body)?.[1];
+  if (json === undefined) return EMPTY_LEDGER;
+  try {
+    const parsed = LedgerSchema.safeParse(JSON.parse(json));
+    return parsed.success ? parsed.data : EMPTY_LEDGER;
+  } catch {
+    return EMPTY_LEDGER;
+  }
+}
+
+/** Adds one attempt of a stage: its result replaces the last, its spend adds up. */
+export function recordAttempt(
+  ledger: Ledger,
+  stage: WorkingState,
+  attempt: {
+    readonly result: string;
+    readonly tokens: number;
+    readonly dollars: number;
+    readonly runUrl?: string;
+  },
+): Ledger {
+  const previous = ledger.stages[stage];
+  const record: StageRecord = {
+    attempts: (previous?.attempts ?? 0) + 1,
+    result: attempt.result.slice(0, 300),
+    tokens: (previous?.tokens ?? 0) + attempt.tokens,
+    dollars: (previous?.dollars ?? 0) + attempt.dollars,
+    ...(attempt.runUrl === undefined ? {} : { runUrl: attempt.runUrl }),
+  };
+  return { ...ledger, stages: { ...ledger.stages, [stage]: record } };
+}
+
+export function recordPark(ledger: Ledger, park: NonNullable<Ledger['park']>): Ledger {
+  return { ...ledger, park };
+}
+
+export function totalSpend(ledger: Ledger): { tokens: number; dollars: number } {
+  const records = Object.values(ledger.stages);
+  return {
+    tokens: records.reduce((sum, record) => sum + record.tokens, 0),
+    dollars: records.reduce((sum, record) => sum + record.dollars, 0),
+  };
+}
+
+/** The whole comment body for a PR in `state`. */
+export function renderStatus(state: State | 'merged', ledger: Ledger): string {
+  const total = totalSpend(ledger);
+  const lines = [
+    STATUS_MARKER,
+    `### 🏭 Factory status: ${state === 'merged' ? 'merged ✅' : `\`${labelOf(state)}\``}`,
+    '',
+    '| | stage | attempts | latest result | tokens | cost |',
+    '|---|---|---:|---|---:|---:|',
+    ...WORKING_STATES.map((stage) => stageRow(stage, state, ledger.stages[stage])),
+    `| | **total** | | | **${formatTokens(total.tokens)}** | **${formatDollars(total.dollars)}** |`,
+  ];
+  if (state === 'needs-attention' && ledger.park !== undefined)
+    lines.push('', ...parkSection(ledger.park));
+  lines.push('', `<!-- factory:ledger ${JSON.stringify(ledger)} -->`);
+  return lines.join('\n');
+}
+
+function stageRow(
+  stage: WorkingState,
+  state: State | 'merged',
+  record: StageRecord | undefined,
+): string {
+  const mark = stageMark(stage, state, record);
+  const result = record === undefined ? '' : escapeCell(record.result);
+  const link = record?.runUrl === undefined ? result : `${result} ([run](${record.runUrl}))`;
+  return `| ${mark} | ${stage} | ${record?.attempts ?? ''} | ${link} | ${record === undefined ? '' : formatTokens(record.tokens)} | ${record === undefined ? '' : formatDollars(record.dollars)} |`;
+}
+
+function stageMark(
+  stage: WorkingState,
+  state: State | 'merged',
+  record: StageRecord | undefined,
+): string {
+  if (state === 'merged') return '✅';
+  if (stage === state) return '▶️';
+  return record === undefined ? '⬜' : '☑️';
+}
+
+function parkSection(park: NonNullable<Ledger['park']>): string[] {
+  const { title, howToProceed } = PARK_REASONS[park.reason];
+  return [
+    `#### ⛔ Parked: ${title} (\`${park.reason}\`)${park.stage === undefined ? '' : ` in ${park.stage}`}`,
+    '',
+    `**What happened:** ${park.detail}`,
+    '',
+    `**How to resume:** ${howToProceed}`,
+  ];
+}
+
+function escapeCell(text: string): string {
+  return text.replaceAll('|', '\\|').replaceAll('\n', ' ');
+}
+
+export function formatDollars(dollars: number): string {
+  return `$${dollars.toFixed(2)}`;
+}
+
+export function formatTokens(tokens: number): string {
+  return tokens.toLocaleString('en-US');
+}

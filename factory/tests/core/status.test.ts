@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { STATUS_MARKER } from '../../src/core/notes.ts';
+import {
+  EMPTY_LEDGER,
+  parseLedger,
+  recordAttempt,
+  recordPark,
+  renderStatus,
+  totalSpend,
+} from '../../src/core/status.ts';
+
+const planned = recordAttempt(EMPTY_LEDGER, 'plan', {
+  result: 'plan committed: plans/0001-word-count.md',
+  tokens: 12_000,
+  dollars: 0.12,
+  runUrl: 'https://example.test/runs/1',
+});
+
+describe('the status comment', () => {
+  it('starts with the marker that finds it again, and shows the current stage', () => {
+    const body = renderStatus('plan-review', planned);
+    expect(body.startsWith(STATUS_MARKER)).toBe(true);
+    expect(body).toContain('`state:plan-review`');
+    expect(body).toMatch(
+      /\| ☑️ \| plan \| 1 \| plan committed: plans\/0001-word-count\.md \(\[run\]/,
+    );
+    expect(body).toMatch(/\| ▶️ \| plan-review \|/);
+    expect(body).toMatch(/\| ⬜ \| merge \|/);
+  });
+
+  it('adds up attempts, tokens and dollars across attempts and stages', () => {
+    const ledger = recordAttempt(
+      recordAttempt(planned, 'plan', { result: 'plan revised', tokens: 8_000, dollars: 0.08 }),
+      'plan-review',
+      { result: 'APPROVE', tokens: 5_000, dollars: 0.05 },
+    );
+    expect(ledger.stages.plan).toMatchObject({
+      attempts: 2,
+      tokens: 20_000,
+      result: 'plan revised',
+    });
+    expect(totalSpend(ledger).tokens).toBe(25_000);
+    expect(totalSpend(ledger).dollars).toBeCloseTo(0.25);
+    expect(renderStatus('implementation', ledger)).toContain('**25,000** | **$0.25**');
+  });
+
+  it('round-trips its figures through the comment body', () => {
+    expect(parseLedger(renderStatus('plan-review', planned))).toEqual(planned);
+  });
+
+  it('reads a missing, garbled or hand-edited ledger as empty instead of failing', () => {
+    expect(parseLedger(undefined)).toEqual(EMPTY_LEDGER);
+    expect(parseLedger('<!-- factory:ledger {not json} -->')).toEqual(EMPTY_LEDGER);
+    expect(parseLedger('<!-- factory:ledger {"stages":{"plan":{"attempts":-1}}} -->')).toEqual(
+      EMPTY_LEDGER,
+    );
+  });
+
+  it('says why a parked PR stopped and exactly how to resume it', () => {
+    const parked = recordPark(planned, {
+      reason: 'retries-exhausted',
+      detail: 'plan has had 3 attempts since the last move by a person.',
+      stage: 'plan',
+    });
+    const body = renderStatus('needs-attention', parked);
+    expect(body).toContain('Parked: Retries spent (`retries-exhausted`) in plan');
+    expect(body).toContain('**What happened:** plan has had 3 attempts');
+    expect(body).toContain('**How to resume:**');
+    expect(renderStatus('plan', parked)).not.toContain('Parked');
+  });
+
+  it('keeps a table cell on one line whatever the result text holds', () => {
+    const ledger = recordAttempt(EMPTY_LEDGER, 'code-review', {
+      result: 'REQUEST_CHANGES | 2 objections\nsee review',
+      tokens: 1,
+      dollars: 0,
+    });
+    expect(renderStatus('implementation', ledger)).toContain(
+      'REQUEST_CHANGES \\| 2 objections see review',
+    );
+  });
+});
