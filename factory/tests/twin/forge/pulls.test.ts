@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { startForge } from './support/fixture.ts';
+
+describe('forge pull requests', { timeout: 30_000 }, () => {
+  it('serves the repository and opens, lists, reads and edits a pull request', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const writer = client('writer');
+    const { data: repository } = await writer.rest.repos.get({ owner, repo });
+    expect(repository.default_branch).toBe('main');
+
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'a.txt': 'a\n' },
+      title: 'Add a',
+    });
+    const { data: pulls } = await writer.rest.pulls.list({ owner, repo });
+    expect(pulls.map((pull) => pull.number)).toEqual([number]);
+    const { data: pull } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
+    expect(pull).toMatchObject({
+      state: 'open',
+      mergeable: true,
+      head: { ref: 'feature' },
+      base: { ref: 'main' },
+    });
+    expect(pull.node_id).toBe(
+      (await writer.rest.pulls.get({ owner, repo, pull_number: number })).data.node_id,
+    );
+
+    const { data: edited } = await writer.rest.pulls.update({
+      owner,
+      repo,
+      pull_number: number,
+      title: 'Add a.txt',
+    });
+    expect(edited.title).toBe('Add a.txt');
+    expect(forge.events.map((event) => `${event.name}:${event.action ?? ''}`)).toEqual([
+      'push:',
+      'pull_request:opened',
+      'pull_request:edited',
+    ]);
+    expect(forge.internalErrors).toEqual([]);
+  });
+
+  it('refuses a pull request whose head does not exist with 422 Validation Failed', async () => {
+    const { client, owner, repo } = await startForge();
+    const error = await client('writer')
+      .rest.pulls.create({ owner, repo, title: 't', head: 'missing', base: 'main' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 422,
+      response: { data: { message: 'Validation Failed' } },
+    });
+  });
+
+  it('squash-merges the tested head with real git and advances main', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'a.txt': 'a\n' },
+      title: 'Add a',
+    });
+    const writer = client('writer');
+    const { data: before } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
+    const { data: merged } = await writer.rest.pulls.merge({
+      owner,
+      repo,
+      pull_number: number,
+      sha: before.head.sha,
+      merge_method: 'squash',
+    });
+    expect(merged.merged).toBe(true);
+    const { data: ref } = await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' });
+    expect(ref.object.sha).toBe(merged.sha);
+    const { data: commit } = await writer.rest.repos.getCommit({ owner, repo, ref: merged.sha });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([before.base.sha]);
+    expect(commit.commit.message).toMatch(/^Add a \(#1\)/);
+    const { data: after } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
+    expect(after).toMatchObject({ state: 'closed', merged: true, merge_commit_sha: merged.sha });
+  });
+
+  it('answers 409 to a merge whose sha is stale, and merges nothing', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'a.txt': 'a\n' },
+      title: 'Add a',
+    });
+    const writer = client('writer');
+    const { data: stale } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
+    await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } });
+    const mainBefore = (await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data
+      .object.sha;
+    const error = await writer.rest.pulls
+      .merge({ owner, repo, pull_number: number, sha: stale.head.sha, merge_method: 'squash' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 409,
+      response: { data: { message: 'Head branch was modified. Review and try the merge again.' } },
+    });
+    expect((await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha).toBe(
+      mainBefore,
+    );
+    expect((await writer.rest.pulls.get({ owner, repo, pull_number: number })).data.merged).toBe(
+      false,
+    );
+  });
+
+  it('answers 405 to merging a conflicting pull request, and mergeable reads false', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'README.md': 'mine\n' },
+      title: 'Mine',
+    });
+    const pushed = await forge.push('octo-owner', {
+      branch: 'main',
+      files: { 'README.md': 'theirs\n' },
+    });
+    expect(pushed.ok).toBe(true);
+    const writer = client('writer');
+    expect((await writer.rest.pulls.get({ owner, repo, pull_number: number })).data.mergeable).toBe(
+      false,
+    );
+    const error = await writer.rest.pulls
+      .merge({ owner, repo, pull_number: number, merge_method: 'squash' })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ status: 405 });
+    expect((await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha).toBe(
+      pushed.sha,
+    );
+  });
+});
