@@ -7,9 +7,19 @@
  * to be cached.
  */
 import { createHash } from 'node:crypto';
-import type { MessagesRequest } from './request.ts';
 
 const CHARS_PER_TOKEN = 4;
+
+/** The parts of a Messages request that make up its cached prefix; any request body fits. */
+export interface PromptInput {
+  readonly tools?: readonly object[] | undefined;
+  readonly system?: string | readonly { readonly text: string }[] | undefined;
+  readonly messages: readonly {
+    readonly role: string;
+    readonly content: string | readonly object[];
+  }[];
+  readonly cache_control?: object | null | undefined;
+}
 
 /** One cacheable unit of a request, in the order the API hashes them. */
 interface Unit {
@@ -54,7 +64,7 @@ function hasBreakpoint(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'cache_control' in value;
 }
 
-function unitsOf(request: MessagesRequest): Unit[] {
+function unitsOf(request: PromptInput): Unit[] {
   const units: Unit[] = [];
   const push = (value: unknown, prefix = ''): void => {
     // The breakpoint marker is not part of the cached content: moving it must not change a hash.
@@ -83,7 +93,7 @@ function unitsOf(request: MessagesRequest): Unit[] {
 }
 
 /** Reads a request's cache shape: its size and the prefixes its breakpoints would store. */
-export function readPromptShape(request: MessagesRequest): PromptShape {
+export function readPromptShape(request: PromptInput): PromptShape {
   const hash = createHash('sha256');
   const prefixes: CachePrefix[] = [];
   let chars = 0;
