@@ -3,7 +3,7 @@
  * checkout built-in. Git runs with a minimal environment so the user's configuration and
  * credentials never take part.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
 
 const execFileAsync = promisify(execFile);
@@ -53,4 +53,32 @@ export async function git(args: readonly string[], options: GitOptions): Promise
       typeof stderr === 'string' && stderr.trim() !== '' ? stderr.trim() : (error as Error).message;
     throw new Error(`git ${args[0] ?? ''} failed: ${detail}`, { cause: error });
   }
+}
+
+/** Runs git with `input` on stdin and returns raw stdout (for `cat-file --batch`). */
+export function gitWithInput(
+  args: readonly string[],
+  input: string,
+  options: GitOptions,
+): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', [...args], {
+      cwd: options.cwd,
+      env: gitEnv(options),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) resolve(Buffer.concat(out));
+      else
+        reject(
+          new Error(`git ${args[0] ?? ''} failed: ${Buffer.concat(err).toString('utf8').trim()}`),
+        );
+    });
+    child.stdin.end(input);
+  });
 }

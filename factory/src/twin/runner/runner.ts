@@ -20,8 +20,9 @@ import { concurrencyRequest, createRunScheduler } from './run-scheduler.ts';
 import { createSlots } from './slots.ts';
 import { decideTrigger } from './triggers.ts';
 import { createWorkflowSource } from './workflow-source.ts';
+import type { WorkflowFile } from './workflow-source.ts';
 import { parseWorkflowFile } from './workflow-model.ts';
-import type { WorkflowSpec } from './workflow-model.ts';
+import type { Parsed, WorkflowSpec } from './workflow-model.ts';
 
 export interface RunnerOptions {
   /** Where mirrors, workspaces and artifacts live; a temporary directory (removed by `close`) if absent. */
@@ -56,6 +57,21 @@ export interface Runner {
   readonly problems: () => readonly RunnerProblem[];
   /** Stops listening, cancels what runs, waits for it, and removes a temporary work directory. */
   readonly close: () => Promise<void>;
+}
+
+/**
+ * Parses by path and blob id, process-wide: the same file parses the same for every event and every
+ * runner, and parsing is the second-slowest part of handling an event.
+ */
+const parses = new Map<string, Promise<Parsed<WorkflowSpec>>>();
+
+function parse(file: WorkflowFile): Promise<Parsed<WorkflowSpec>> {
+  const key = `${file.path}@${file.blob}`;
+  const cached = parses.get(key);
+  if (cached !== undefined) return cached;
+  const parsed = parseWorkflowFile(file.path, file.content);
+  parses.set(key, parsed);
+  return parsed;
 }
 
 interface ActiveRun {
@@ -260,11 +276,11 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   };
 
   const handleWorkflow = async (
-    path: string,
-    content: string,
+    file: WorkflowFile,
     event: ForgeEvent,
   ): Promise<RunContext | undefined> => {
-    const parsed = await parseWorkflowFile(path, content);
+    const { path } = file;
+    const parsed = await parse(file);
     if (!parsed.ok) {
       problems.push({
         event: event.name,
@@ -301,9 +317,8 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   const handleNow = async (event: ForgeEvent): Promise<RunRecord[]> => {
     const created: RunRecord[] = [];
     try {
-      await source.refresh();
       for (const file of await source.readWorkflows(event.sha)) {
-        const context = await handleWorkflow(file.path, file.content, event);
+        const context = await handleWorkflow(file, event);
         if (context !== undefined) created.push(structuredClone(context.record));
       }
     } catch (error) {

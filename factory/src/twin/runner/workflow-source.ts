@@ -1,26 +1,58 @@
 /**
  * Reads workflow files the way Actions does: from the repository at the event's commit, never from
- * a working tree. Keeps a bare mirror of the host's repository and fetches it before each read.
+ * a working tree. Keeps a bare mirror of the host's repository, fetching only when a commit is not
+ * there yet, and reads every file of a commit with one `cat-file --batch` (git processes are the
+ * slow part of handling an event).
  */
 import { existsSync } from 'node:fs';
-import { git } from './git.ts';
+import { git, gitWithInput } from './git.ts';
 
 export interface WorkflowFile {
   /** `.github/workflows/<file>.yml` */
   readonly path: string;
+  /** The blob's id: equal ids mean equal content, so parses can be cached by it. */
+  readonly blob: string;
   readonly content: string;
 }
 
 export interface WorkflowSource {
-  /** Fetches the mirror so commits pushed since the last call can be read. */
-  readonly refresh: () => Promise<void>;
   /** Every `.github/workflows/*.yml|yaml` at `sha`, sorted by path. */
   readonly readWorkflows: (sha: string) => Promise<readonly WorkflowFile[]>;
-  /** One file at `sha`, or undefined when it does not exist there. */
-  readonly readFile: (sha: string, path: string) => Promise<string | undefined>;
 }
 
 const WORKFLOW_DIR = '.github/workflows/';
+
+interface TreeEntry {
+  readonly path: string;
+  readonly blob: string;
+}
+
+function parseTree(listing: string): TreeEntry[] {
+  return listing
+    .split('\n')
+    .map((line) => /^\d+ blob ([0-9a-f]+)\t(.+)$/.exec(line))
+    .filter((match) => match !== null)
+    .map(([, blob = '', path = '']) => ({ path, blob }))
+    .filter(
+      (entry) =>
+        /\.ya?ml$/.test(entry.path) && !entry.path.slice(WORKFLOW_DIR.length).includes('/'),
+    )
+    .sort((left, right) => left.path.localeCompare(right.path));
+}
+
+/** Splits `cat-file --batch` output (`<oid> blob <size>\n<bytes>\n` per object) by the sizes it states. */
+function parseBatch(output: Buffer): Map<string, string> {
+  const blobs = new Map<string, string>();
+  let offset = 0;
+  while (offset < output.length) {
+    const headerEnd = output.indexOf(10, offset);
+    const [oid = '', , size = '0'] = output.subarray(offset, headerEnd).toString('utf8').split(' ');
+    const start = headerEnd + 1;
+    blobs.set(oid, output.subarray(start, start + Number(size)).toString('utf8'));
+    offset = start + Number(size) + 1;
+  }
+  return blobs;
+}
 
 /** Creates a source backed by a mirror in `mirrorDir` of `gitUrl`. */
 export function createWorkflowSource(
@@ -29,29 +61,30 @@ export function createWorkflowSource(
   home: string,
 ): WorkflowSource {
   const options = { cwd: mirrorDir, home };
-  const refresh = async (): Promise<void> => {
+  const contents = new Map<string, string>();
+  const fetch = async (): Promise<void> => {
     if (existsSync(mirrorDir)) await git(['fetch', '--quiet', '--prune', 'origin'], options);
     else await git(['clone', '--quiet', '--mirror', gitUrl, mirrorDir], { cwd: home, home });
   };
-  const readFile = async (sha: string, path: string): Promise<string | undefined> => {
-    try {
-      return await git(['show', `${sha}:${path}`], options);
-    } catch {
-      return undefined;
-    }
-  };
+  const listTree = (sha: string): Promise<string> => git(['ls-tree', sha, WORKFLOW_DIR], options);
   const readWorkflows = async (sha: string): Promise<readonly WorkflowFile[]> => {
-    const listing = await git(['ls-tree', '--name-only', sha, WORKFLOW_DIR], options);
-    const paths = listing
-      .split('\n')
-      .filter((path) => /\.ya?ml$/.test(path) && path.startsWith(WORKFLOW_DIR))
-      .sort();
-    const files: WorkflowFile[] = [];
-    for (const path of paths) {
-      const content = await readFile(sha, path);
-      if (content !== undefined) files.push({ path, content });
+    let listing: string;
+    try {
+      if (!existsSync(mirrorDir)) throw new Error('no mirror yet');
+      listing = await listTree(sha);
+    } catch {
+      await fetch();
+      listing = await listTree(sha);
     }
-    return files;
+    const entries = parseTree(listing);
+    const missing = entries.filter((entry) => !contents.has(entry.blob)).map((entry) => entry.blob);
+    if (missing.length > 0) {
+      const batch = parseBatch(
+        await gitWithInput(['cat-file', '--batch'], `${missing.join('\n')}\n`, options),
+      );
+      batch.forEach((content, blob) => contents.set(blob, content));
+    }
+    return entries.map((entry) => ({ ...entry, content: contents.get(entry.blob) ?? '' }));
   };
-  return { refresh, readWorkflows, readFile };
+  return { readWorkflows };
 }

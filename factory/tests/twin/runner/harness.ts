@@ -3,7 +3,7 @@
  * in-memory fake of the forge side of the seam (`RunnerHost`) that records what the runner files.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type {
@@ -15,6 +15,7 @@ import type {
   TokenScopes,
   WorkflowRunRecord,
 } from '../../../src/twin/contract.ts';
+import type { JobRecord, RunRecord } from '../../../src/twin/runner/index.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
@@ -205,4 +206,34 @@ export function dispatchEvent(options: {
     ref: `refs/heads/${branch}`,
     sha: options.sha,
   };
+}
+
+/**
+ * The fixture local actions as `.github/actions/<name>/<file>` entries. Script files carry a
+ * `.fixture` suffix in this repository so the linters leave them alone; the suffix is dropped.
+ */
+export function localActions(): Record<string, string> {
+  const root = join(import.meta.dirname, 'actions');
+  const files: Record<string, string> = {};
+  for (const name of readdirSync(root)) {
+    for (const file of readdirSync(join(root, name)))
+      files[`.github/actions/${name}/${file.replace(/\.fixture$/, '')}`] = readFileSync(
+        join(root, name, file),
+        'utf8',
+      );
+  }
+  return files;
+}
+
+/** Every log line of every step of a run's job, joined. */
+export function jobLog(run: RunRecord | undefined, jobKey: string): string {
+  const job = run?.jobs.find((candidate) => candidate.key === jobKey);
+  if (job === undefined) throw new Error(`no job ${jobKey}`);
+  return job.steps.map((step) => step.log).join('\n');
+}
+
+export function findJob(run: RunRecord | undefined, jobKey: string): JobRecord {
+  const job = run?.jobs.find((candidate) => candidate.key === jobKey);
+  if (job === undefined) throw new Error(`no job ${jobKey}`);
+  return job;
 }
