@@ -66,6 +66,8 @@ export interface Forge extends RunnerHost {
   readonly events: readonly ForgeEvent[];
   /** Forge bugs (never refusals) hit while serving; should stay empty. */
   readonly internalErrors: readonly unknown[];
+  /** Every branch, tag and pull ref of the bare repository with its SHA. */
+  readRefs(): Promise<Map<string, string>>;
   /** A person's token. */
   as(login: string): string;
   /** The App installation's token, when the forge has an App. */
@@ -152,6 +154,7 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
     internalErrors,
     appToken: auth.appGrant?.token,
     as: (login) => auth.userToken(login),
+    readRefs: () => repo.listRefs(),
     issueJobToken: (scopes) => auth.issueJobToken(scopes),
     onEvent: (listener) => events.on(listener),
     createRun: (run) => createRun(ctx, run),

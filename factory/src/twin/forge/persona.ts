@@ -11,7 +11,7 @@ import { DEFAULT_BRANCH } from './seed.ts';
 
 export interface PushFilesInput {
   readonly branch: string;
-  /** Branch to start from when `branch` does not exist yet (default `main`). */
+  /** Branch to start from; by default the branch itself when it exists, else `main`. */
   readonly from?: string;
   /** Path → content; `null` deletes the file. */
   readonly files: Readonly<Record<string, string | null>>;
@@ -47,7 +47,7 @@ export async function pushFiles(
     const exists =
       (await runGit(['rev-parse', '--verify', '-q', `origin/${input.branch}`], { cwd: scratch }))
         .code === 0;
-    const start = exists ? `origin/${input.branch}` : `origin/${input.from ?? DEFAULT_BRANCH}`;
+    const start = `origin/${input.from ?? (exists ? input.branch : DEFAULT_BRANCH)}`;
     await git(['checkout', '--quiet', '-B', input.branch, start], { cwd: scratch });
     for (const [path, content] of Object.entries(input.files)) {
       const target = join(scratch, path);
