@@ -1,0 +1,218 @@
+/**
+ * An in-memory GitHub for stage tests: it keeps pull requests, labels, comments, reviews and
+ * statuses, answers the port's reads from them and records every write, so a test can assert
+ * exactly what a stage wrote — or that it wrote nothing.
+ */
+import type { TimelineEntry } from '../../src/core/attempts.ts';
+import type { CheckFact } from '../../src/core/checks.ts';
+import type { ChangedFile, Permission } from '../../src/core/guardrails.ts';
+import type { StageName } from '../../src/core/line.ts';
+import { isStatusComment, parseRerunNote } from '../../src/core/notes.ts';
+import type {
+  CommitStatus,
+  FileAtRef,
+  GitHubPort,
+  MergeResult,
+  PullRequestSnapshot,
+  ReviewRecord,
+  ReviewVerdict,
+  ServerRebaseResult,
+  StageInputs,
+  StatusComment,
+} from '../../src/core/ports.ts';
+import { stateOfLabel, withState, type State } from '../../src/core/states.ts';
+
+export const FACTORY_LOGIN = 'github-actions[bot]';
+
+export type Write =
+  | { readonly verb: 'setState'; readonly pr: number; readonly to: State }
+  | { readonly verb: 'removeLabel'; readonly pr: number; readonly label: string }
+  | { readonly verb: 'dispatch'; readonly stage: StageName; readonly inputs: StageInputs }
+  | { readonly verb: 'writeStatusComment'; readonly pr: number; readonly body: string }
+  | { readonly verb: 'comment'; readonly pr: number; readonly body: string }
+  | {
+      readonly verb: 'postReview';
+      readonly pr: number;
+      readonly sha: string;
+      readonly verdict: ReviewVerdict;
+    }
+  | { readonly verb: 'setCommitStatus'; readonly sha: string; readonly status: CommitStatus }
+  | { readonly verb: 'mergeExactly'; readonly pr: number; readonly sha: string }
+  | { readonly verb: 'rebaseOnServer'; readonly pr: number };
+
+interface Comment {
+  id: number;
+  author: string;
+  body: string;
+  at: string;
+}
+
+export function createFakeGitHub(options: { permissions?: Record<string, Permission> } = {}) {
+  const pulls = new Map<number, PullRequestSnapshot>();
+  const timelines = new Map<number, TimelineEntry[]>();
+  const comments = new Map<number, Comment[]>();
+  const reviews = new Map<number, ReviewRecord[]>();
+  const files = new Map<string, FileAtRef>();
+  const changedFiles = new Map<number, ChangedFile[]>();
+  const checks: CheckFact[] = [];
+  const writes: Write[] = [];
+  let clock = 0;
+  let nextId = 1;
+  const now = () => new Date(Date.UTC(2026, 0, 1) + ++clock * 1000).toISOString();
+
+  const pull = (pr: number): PullRequestSnapshot => {
+    const found = pulls.get(pr);
+    if (found === undefined) throw new Error(`fake GitHub: no PR #${pr}`);
+    return found;
+  };
+  const update = (pr: number, patch: Partial<PullRequestSnapshot>) =>
+    pulls.set(pr, { ...pull(pr), ...patch });
+  const relabel = (pr: number, labels: readonly string[], actor: string) => {
+    const before = pull(pr).labels;
+    const timeline = timelines.get(pr) ?? [];
+    for (const label of before.filter((l) => !labels.includes(l)))
+      timeline.push({ kind: 'unlabeled', label, actor, at: now() });
+    for (const label of labels.filter((l) => !before.includes(l)))
+      timeline.push({ kind: 'labeled', label, actor, at: now() });
+    timelines.set(pr, timeline);
+    update(pr, { labels });
+  };
+
+  const port: GitHubPort = {
+    repository: { owner: 'octo-owner', name: 'software-factory', defaultBranch: 'main' },
+    isFactoryActor: (login) => login === FACTORY_LOGIN,
+    readPullRequest: (pr) => Promise.resolve(pulls.get(pr)),
+    listOpenPullRequests: () => Promise.resolve([...pulls.values()].filter((p) => p.open)),
+    readTimeline: (pr) => {
+      const notes = (comments.get(pr) ?? []).flatMap((c): TimelineEntry[] => {
+        const note = parseRerunNote(c.body);
+        return note === undefined ? [] : [{ kind: 'rerun', ...note, actor: c.author, at: c.at }];
+      });
+      return Promise.resolve(
+        [...(timelines.get(pr) ?? []), ...notes].sort((a, b) => a.at.localeCompare(b.at)),
+      );
+    },
+    listReviews: (pr) => Promise.resolve(reviews.get(pr) ?? []),
+    listChangedFiles: (pr) => Promise.resolve(changedFiles.get(pr) ?? []),
+    readChecks: (sha) => Promise.resolve(checks.filter((c) => c.sha === sha)),
+    readFile: (path, ref) => Promise.resolve(files.get(`${ref}:${path}`)),
+    permissionOf: (login) => Promise.resolve(options.permissions?.[login] ?? 'none'),
+    readStatusComment: (pr) => {
+      const found = (comments.get(pr) ?? []).find(
+        (c) => c.author === FACTORY_LOGIN && isStatusComment(c.body),
+      );
+      return Promise.resolve(found === undefined ? undefined : { id: found.id, body: found.body });
+    },
+    setState: (pr, currentLabels, to) => {
+      writes.push({ verb: 'setState', pr, to });
+      relabel(pr, withState(currentLabels, to), FACTORY_LOGIN);
+      return Promise.resolve();
+    },
+    removeLabel: (pr, label) => {
+      writes.push({ verb: 'removeLabel', pr, label });
+      relabel(
+        pr,
+        pull(pr).labels.filter((l) => l !== label),
+        FACTORY_LOGIN,
+      );
+      return Promise.resolve();
+    },
+    dispatch: (stage, inputs) => {
+      writes.push({ verb: 'dispatch', stage, inputs });
+      return Promise.resolve();
+    },
+    writeStatusComment: (pr, body, existing: StatusComment | undefined) => {
+      writes.push({ verb: 'writeStatusComment', pr, body });
+      const list = comments.get(pr) ?? [];
+      const found = list.find((c) => c.id === existing?.id);
+      if (found === undefined) list.push({ id: nextId++, author: FACTORY_LOGIN, body, at: now() });
+      else found.body = body;
+      comments.set(pr, list);
+      return Promise.resolve();
+    },
+    comment: (pr, body) => {
+      writes.push({ verb: 'comment', pr, body });
+      comments.set(pr, [
+        ...(comments.get(pr) ?? []),
+        { id: nextId++, author: FACTORY_LOGIN, body, at: now() },
+      ]);
+      return Promise.resolve();
+    },
+    postReview: (pr, sha, verdict, body) => {
+      writes.push({ verb: 'postReview', pr, sha, verdict });
+      reviews.set(pr, [
+        ...(reviews.get(pr) ?? []),
+        { verdict, sha, body, author: FACTORY_LOGIN, at: now() },
+      ]);
+      return Promise.resolve();
+    },
+    setCommitStatus: (sha, status) => {
+      writes.push({ verb: 'setCommitStatus', sha, status });
+      checks.push({ name: status.context, sha, conclusion: status.state, at: now() });
+      return Promise.resolve();
+    },
+    mergeExactly: (pr, sha): Promise<MergeResult> => {
+      writes.push({ verb: 'mergeExactly', pr, sha });
+      if (pull(pr).headSha !== sha) {
+        return Promise.resolve({
+          merged: false,
+          reason: 'head-moved',
+          message: 'Head branch was modified. Review and try the merge again.',
+        });
+      }
+      update(pr, { open: false, merged: true });
+      return Promise.resolve({ merged: true, sha: `merge-of-${sha}` });
+    },
+    rebaseOnServer: (pr): Promise<ServerRebaseResult> => {
+      writes.push({ verb: 'rebaseOnServer', pr });
+      return Promise.resolve({
+        rebased: false,
+        reason: 'refused',
+        message: 'not scripted in the fake',
+      });
+    },
+  };
+
+  return {
+    port,
+    writes,
+    /** Opens a PR as `author`, labelled by them (a person's move). */
+    openPullRequest(pr: number, init: Partial<PullRequestSnapshot> & { state?: State } = {}) {
+      pulls.set(pr, {
+        number: pr,
+        title: `Spec ${pr}`,
+        body: '',
+        open: true,
+        merged: false,
+        draft: false,
+        headSha: `head-${pr}-1`,
+        headRef: `spec/${pr}`,
+        baseRef: 'main',
+        author: 'alice',
+        isFork: false,
+        labels: [],
+        ...init,
+      });
+      if (init.state !== undefined)
+        relabel(pr, withState(init.labels ?? [], init.state), init.author ?? 'alice');
+    },
+    /** A person (or anyone) relabels the PR: used to race a running stage (R-19). */
+    personSets(pr: number, state: State, actor = 'alice') {
+      relabel(pr, withState(pull(pr).labels, state), actor);
+    },
+    pushTo(pr: number, headSha: string) {
+      update(pr, { headSha });
+    },
+    pull,
+    stateOf: (pr: number) =>
+      pull(pr)
+        .labels.map(stateOfLabel)
+        .filter((s) => s !== undefined),
+    commentsOn: (pr: number): readonly Comment[] => comments.get(pr) ?? [],
+    addCheck: (check: CheckFact) => checks.push(check),
+    setFile: (ref: string, path: string, file: FileAtRef) => files.set(`${ref}:${path}`, file),
+    setChangedFiles: (pr: number, list: ChangedFile[]) => changedFiles.set(pr, list),
+  };
+}
+
+export type FakeGitHub = ReturnType<typeof createFakeGitHub>;
