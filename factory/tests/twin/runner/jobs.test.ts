@@ -33,7 +33,7 @@ afterEach(async () => {
 function isRunning(pid: number): boolean {
   const stat = `/proc/${pid}/stat`;
   if (!existsSync(stat)) return false;
-  return !/\) Z /.test(readFileSync(stat, 'utf8'));
+  return !readFileSync(stat, 'utf8').includes(') Z ');
 }
 
 async function dispatch(workflow: string, vars: Record<string, string> = {}): Promise<RunRecord> {
