@@ -41,13 +41,9 @@ export async function inspectPatch(
   patch: string | Uint8Array,
 ): Promise<PatchInspection> {
   if (patch.length === 0) return { kind: 'applies', paths: [] };
-  const listed = await git.run(['apply', '--numstat', '-z', ...APPLY_OPTIONS], { input: patch });
-  if (listed.code !== 0) return doesNotApply(listed.stderr);
-  const escaping = listed.stdout
-    .toString('utf8')
-    .split('\0')
-    .flatMap(pathOfNumstat)
-    .filter((path) => !isInsideRepository(path));
+  const named = await pathsNamedIn(git, patch);
+  if (!Array.isArray(named)) return named;
+  const escaping = named.filter((path) => !isInsideRepository(path));
   if (escaping.length > 0) return refuse('outside-repository', escaping);
   const scratch = await mkdtemp(join(tmpdir(), 'factory-patch-'));
   try {
@@ -55,6 +51,23 @@ export async function inspectPatch(
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Every path the patch names, read by git's own parser. `--numstat` lists only the new side of a
+ * rename; the same listing of the reversed patch adds the old side (e.g. a rename out of `.git`).
+ */
+async function pathsNamedIn(
+  git: GitRunner,
+  patch: string | Uint8Array,
+): Promise<string[] | PatchProblem> {
+  const paths: string[] = [];
+  for (const direction of [[], ['--reverse']]) {
+    const listed = await git.run(['apply', '--numstat', '-z', ...direction], { input: patch });
+    if (listed.code !== 0) return doesNotApply(listed.stderr);
+    paths.push(...listed.stdout.toString('utf8').split('\0').flatMap(pathOfNumstat));
+  }
+  return [...new Set(paths)];
 }
 
 /**
@@ -78,7 +91,7 @@ async function inspectOnScratchIndex(
   await git.output(['read-tree', 'HEAD'], { env });
   const applied = await git.run(['apply', '--cached', ...APPLY_OPTIONS], { input: patch, env });
   if (applied.code !== 0) {
-    // git's own path check (e.g. a rename from `.git/config`, which `--numstat` does not list).
+    // git's own path check, behind ours.
     return /invalid path/i.test(applied.stderr)
       ? refuse('outside-repository', quotedPaths(applied.stderr), applied.stderr)
       : doesNotApply(applied.stderr);
