@@ -150,6 +150,14 @@ function execute(
     }, command.timeoutMs);
     command.signal?.addEventListener('abort', kill, { once: true });
     child.on('error', reject);
+    // A process that escaped the kill could hold the pipes open for ever: once bwrap itself has
+    // exited, give the output a moment to drain, then stop reading.
+    child.on('exit', () => {
+      setTimeout(() => {
+        child.stdout.destroy();
+        child.stderr.destroy();
+      }, 250).unref();
+    });
     child.on('close', (code) => {
       clearTimeout(timer);
       command.signal?.removeEventListener('abort', kill);

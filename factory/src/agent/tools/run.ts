@@ -42,10 +42,13 @@ export async function runCommandTool(
       `run is unavailable: no usable sandbox (${context.sandbox.reason}); commands never run unsandboxed`,
     );
   }
+  const timeoutMs = Math.min(context.timeoutMs, context.remainingMs());
+  if (timeoutMs <= 0)
+    throw new ToolRefusal('command refused: the session has no time left on its wall clock');
   const result = await runSandboxed(context.sandbox, {
     argv: command.split(/\s+/),
     workspace: context.workspace,
-    timeoutMs: Math.max(0, Math.min(context.timeoutMs, context.remainingMs())),
+    timeoutMs,
     maxOutputChars: context.maxOutputChars,
     signal: context.signal,
   });
