@@ -3,7 +3,12 @@
  * next, and why every other queued PR waits. Deterministic order is a promise of the line
  * (design §1): the same facts, in any order, give the same decision.
  */
-import { formatSpecNumber, type SpecPriority } from './spec/index.ts';
+import {
+  findDependencyCycles,
+  formatSpecNumber,
+  type DependencyCycles,
+  type SpecPriority,
+} from './spec/index.ts';
 
 export interface QueuedPr {
   /** Pull request number; unique among queued PRs. */
@@ -79,7 +84,7 @@ export function compareQueueOrder(a: QueuedPr, b: QueuedPr): number {
  */
 export function pickNext(facts: ScheduleFacts): ScheduleDecision {
   const order = [...facts.queued].sort(compareQueueOrder);
-  const blockers = readBlockers(facts);
+  const blockers = readBlockers(facts, order);
   const eligible = order.filter((pr) => blockers.get(pr.number) === undefined);
   const isFull = facts.inFlight.length >= (facts.maxInFlight ?? 1);
   const pick = isFull ? undefined : eligible[0];
@@ -120,105 +125,85 @@ function describeWhyFirst(first: QueuedPr, second: QueuedPr): string {
   return 'queued at the same time, lower PR number';
 }
 
+/** What every blocker check needs, computed once per decision. */
+interface Knowledge {
+  readonly merged: ReadonlySet<number>;
+  readonly cycles: DependencyCycles;
+  /** Spec number → where it is, e.g. `#12, in flight`. */
+  readonly whereIs: ReadonlyMap<number, string>;
+}
+
 /** For each queued PR that cannot start, why; eligible PRs are absent from the map. */
-function readBlockers(facts: ScheduleFacts): Map<number, Hold> {
+function readBlockers(facts: ScheduleFacts, order: readonly QueuedPr[]): Map<number, Hold> {
   const merged = new Set(facts.mergedSpecNumbers);
-  const graph = readDependencyGraph(facts.queued, merged);
-  const cycles = findCycles(graph);
+  const cycles = findDependencyCycles(order, merged);
+  const knowledge = { merged, cycles, whereIs: locateSpecs(facts, order) };
   const blockers = new Map<number, Hold>();
-  for (const pr of facts.queued) {
-    const hold = readBlocker(pr, graph, cycles, merged, facts);
+  for (const pr of order) {
+    const hold = readBlocker(pr, knowledge);
     if (hold !== undefined) blockers.set(pr.number, hold);
   }
   return blockers;
 }
 
-function readBlocker(
-  pr: QueuedPr,
-  graph: DependencyGraph,
-  cycles: ReadonlyMap<number, readonly number[]>,
-  merged: ReadonlySet<number>,
-  facts: ScheduleFacts,
-): Hold | undefined {
-  const ownCycle = cycles.get(pr.specNumber);
+function readBlocker(pr: QueuedPr, { merged, cycles, whereIs }: Knowledge): Hold | undefined {
+  const ownCycle = cycles.cycleOf.get(pr.specNumber);
   if (ownCycle !== undefined) {
     const message = `Specs ${listSpecs(ownCycle)} depend on each other in a cycle: none can start.`;
     return { number: pr.number, code: 'dependency-cycle', cycle: ownCycle, message };
   }
-  const unmerged = pr.dependsOn.filter((spec) => !merged.has(spec));
-  const reached = [...reachableFrom(graph, unmerged)];
-  const cycle = sortUnique(reached.flatMap((spec) => cycles.get(spec) ?? []));
+  const waitingFor = sortUnique(pr.dependsOn.filter((spec) => !merged.has(spec)));
+  const cycle = sortUnique(
+    waitingFor.flatMap((spec) => [
+      ...(cycles.cycleOf.get(spec) ?? []),
+      ...(cycles.blockedBy.get(spec) ?? []),
+    ]),
+  );
   if (cycle.length > 0) {
     const message = `Waits on specs ${listSpecs(cycle)}, which depend on each other in a cycle.`;
     return { number: pr.number, code: 'blocked-by-cycle', cycle, message };
   }
-  const waitingFor = sortUnique(unmerged);
   if (waitingFor.length === 0) return undefined;
-  const message = `Waiting for ${waitingFor.map((spec) => describeSpec(spec, facts)).join(', ')}.`;
-  return { number: pr.number, code: 'waiting-for-dependencies', waitingFor, message };
-}
-
-function describeSpec(spec: number, facts: ScheduleFacts): string {
-  const name = `spec ${formatSpecNumber(spec)}`;
-  // Lowest PR number first, so the answer does not depend on the order facts came in.
-  const inFlight = [...facts.inFlight]
-    .sort((a, b) => a.number - b.number)
-    .find((pr) => pr.specNumber === spec);
-  if (inFlight !== undefined) return `${name} (#${inFlight.number}, in flight)`;
-  const queued = [...facts.queued].sort(compareQueueOrder).find((pr) => pr.specNumber === spec);
-  if (queued !== undefined) return `${name} (#${queued.number}, queued)`;
-  return `${name} (not queued, in flight or merged)`;
-}
-
-/** Unmerged `depends-on` edges between queued specs: a merged spec can hold nothing up. */
-type DependencyGraph = ReadonlyMap<number, readonly number[]>;
-
-function readDependencyGraph(
-  queued: readonly QueuedPr[],
-  merged: ReadonlySet<number>,
-): DependencyGraph {
-  const queuedSpecs = new Set(queued.map((pr) => pr.specNumber));
-  const graph = new Map<number, number[]>();
-  for (const pr of queued) {
-    const edges = pr.dependsOn.filter((spec) => queuedSpecs.has(spec) && !merged.has(spec));
-    graph.set(pr.specNumber, sortUnique([...(graph.get(pr.specNumber) ?? []), ...edges]));
-  }
-  return graph;
-}
-
-/** Every queued spec reachable from the specs `from` depends on, those included. */
-function reachableFrom(graph: DependencyGraph, from: readonly number[]): Set<number> {
-  const seen = new Set<number>();
-  const pending = from.filter((spec) => graph.has(spec));
-  for (let spec = pending.pop(); spec !== undefined; spec = pending.pop()) {
-    if (seen.has(spec)) continue;
-    seen.add(spec);
-    pending.push(...(graph.get(spec) ?? []));
-  }
-  return seen;
+  const specs = waitingFor.map(
+    (spec) =>
+      `spec ${formatSpecNumber(spec)} (${whereIs.get(spec) ?? 'not queued, in flight or merged'})`,
+  );
+  return {
+    number: pr.number,
+    code: 'waiting-for-dependencies',
+    waitingFor,
+    message: `Waiting for ${specs.join(', ')}.`,
+  };
 }
 
 /**
- * Maps every spec on a cycle to the members of its cycle (its strongly connected component).
- * Quadratic in the number of queued specs, which stays small; clarity wins over Tarjan here.
+ * Where each spec a PR may wait for is. In flight wins over queued; among several PRs with one
+ * spec number, the lowest in-flight PR number or the first in queue order, so the answer does not
+ * depend on the order the facts came in.
  */
-function findCycles(graph: DependencyGraph): Map<number, readonly number[]> {
-  const reach = new Map(
-    [...graph].map(([spec, dependsOn]) => [spec, reachableFrom(graph, dependsOn)]),
-  );
-  const cycles = new Map<number, readonly number[]>();
-  for (const [spec, reached] of reach) {
-    if (!reached.has(spec)) continue;
-    const members = [...reached].filter((other) => reach.get(other)?.has(spec) === true);
-    cycles.set(spec, sortUnique(members));
+function locateSpecs(facts: ScheduleFacts, order: readonly QueuedPr[]): Map<number, string> {
+  const whereIs = new Map<number, string>();
+  const inFlight = [...facts.inFlight].sort((a, b) => a.number - b.number);
+  for (const pr of inFlight) {
+    if (pr.specNumber !== undefined && !whereIs.has(pr.specNumber)) {
+      whereIs.set(pr.specNumber, `#${pr.number}, in flight`);
+    }
   }
-  return cycles;
+  for (const pr of order) {
+    if (!whereIs.has(pr.specNumber)) whereIs.set(pr.specNumber, `#${pr.number}, queued`);
+  }
+  return whereIs;
 }
 
 function sortUnique(numbers: readonly number[]): number[] {
   return [...new Set(numbers)].sort((a, b) => a - b);
 }
 
+const MAX_LISTED_SPECS = 10;
+
+/** `0001, 0002, …`, cut short: a comment naming a thousand specs helps nobody. */
 function listSpecs(specs: readonly number[]): string {
-  return specs.map(formatSpecNumber).join(', ');
+  const listed = specs.slice(0, MAX_LISTED_SPECS).map(formatSpecNumber).join(', ');
+  const more = specs.length - MAX_LISTED_SPECS;
+  return more > 0 ? `${listed} and ${more} more` : listed;
 }

@@ -4,6 +4,11 @@
  */
 export { describeVagueness } from './criteria.ts';
 export {
+  findDependencyCycles,
+  type DependencyCycles,
+  type SpecDependencies,
+} from './dependency-graph.ts';
+export {
   SPEC_FINDING_CODES,
   SPEC_FINDING_RULES,
   hasErrors,
