@@ -1,0 +1,109 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRunner } from '../../../src/twin/runner/index.ts';
+import type { RunRecord, Runner } from '../../../src/twin/runner/index.ts';
+import {
+  createFakeHost,
+  createTestRepo,
+  dispatchEvent,
+  findJob,
+  jobLog,
+  localActions,
+  workflows,
+} from './harness.ts';
+import type { FakeHost, TestRepo } from './harness.ts';
+
+let repo: TestRepo;
+let first: string;
+let sha: string;
+let host: FakeHost;
+let runner: Runner | undefined;
+
+beforeAll(() => {
+  repo = createTestRepo();
+  first = repo.commit({ 'version.txt': 'one\n' });
+  sha = repo.commit({
+    ...workflows('artifacts.yml', 'local-actions.yml', 'unknown-uses.yml', 'checkout.yml'),
+    ...localActions(),
+    'version.txt': 'two\n',
+  });
+});
+afterAll(() => {
+  repo.cleanup();
+});
+afterEach(async () => {
+  await runner?.close();
+});
+
+async function dispatch(workflow: string, inputs: Record<string, string> = {}): Promise<RunRecord> {
+  host = createFakeHost(repo.gitUrl);
+  runner = createRunner(host, { maxParallelJobs: 1 });
+  await runner.handle(dispatchEvent({ workflow, sha, tokenKind: 'user', inputs }));
+  await runner.idle();
+  const [run] = runner.runs();
+  if (run === undefined) throw new Error(`no run: ${JSON.stringify(runner.problems())}`);
+  return run;
+}
+
+describe('uses: built-in equivalents', () => {
+  it('passes artifacts between jobs of a run; a second upload of a name fails unless overwrite', async () => {
+    const run = await dispatch('artifacts.yml');
+    expect(run.jobs.map((job) => [job.key, job.conclusion])).toEqual([
+      ['upload', 'success'],
+      ['download', 'success'],
+    ]);
+    const upload = findJob(run, 'upload');
+    expect(upload.steps[2]?.outcome).toBe('failure');
+    expect(upload.steps[2]?.log).toContain('an artifact with this name already exists');
+    expect(upload.steps[3]?.log).toContain('second upload failure');
+    expect(jobLog(run, 'download')).toContain('result from upload');
+    expect(jobLog(run, 'download')).toContain('overwritten artifact has one file');
+    expect(run.artifacts).toEqual(['bundle']);
+  });
+
+  it('checks out an exact SHA shallow without credentials, or full history into a path with them (masked)', async () => {
+    const run = await dispatch('checkout.yml', { sha: first });
+    const exact = jobLog(run, 'exact');
+    expect(findJob(run, 'exact').conclusion).toBe('success');
+    expect(exact).toContain(`head ${first}`);
+    expect(exact).toContain('depth 1');
+    expect(exact).toContain('version one');
+    expect(exact).toContain('header []');
+    const full = jobLog(run, 'full');
+    expect(findJob(run, 'full').conclusion).toBe('success');
+    expect(full).toContain('depth 2');
+    expect(full).toContain('persisted AUTHORIZATION: basic');
+    expect(full).not.toContain(host.grants[1]?.token ?? 'no token');
+  });
+
+  it('fails a job with an unsupported uses: before any step runs, naming what is supported', async () => {
+    const run = await dispatch('unknown-uses.yml');
+    const job = findJob(run, 'marketplace');
+    expect(job.conclusion).toBe('failure');
+    expect(job.steps).toEqual([]);
+    expect(job.error).toContain("Unsupported action 'some-owner/some-action@v1'");
+    expect(job.error).toContain(
+      'actions/checkout, actions/setup-node, pnpm/action-setup, actions/upload-artifact, actions/download-artifact',
+    );
+    expect(job.error).toContain('local actions');
+  });
+});
+
+describe('uses: local actions', () => {
+  it('runs a composite and a node action from the checkout, with inputs, defaults and outputs', async () => {
+    const run = await dispatch('local-actions.yml');
+    const job = findJob(run, 'use');
+    expect(job.conclusion).toBe('success');
+    const log = jobLog(run, 'use');
+    expect(log).toContain('action path ends with greet');
+    expect(log).toContain('node action got "hello node" feeling cheerful');
+    expect(log).toContain('composite said: hello composite!');
+    expect(log).toContain('node said: hello node (cheerful)');
+    expect(log).toContain('exported: yes');
+    expect(job.steps.map((step) => step.name)).toEqual([
+      'Run actions/checkout@v4',
+      'Run ./.github/actions/greet',
+      'Run ./.github/actions/node-echo',
+      'Run echo "composite said: hello composite!"',
+    ]);
+  });
+});
