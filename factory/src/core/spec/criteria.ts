@@ -3,7 +3,7 @@
  * so each must be something a test or a reader can decide.
  */
 import type { ListItem, RootContent } from 'mdast';
-import { createFinding, type SpecFinding } from './findings.ts';
+import { createFinding, quote, type SpecFinding } from './findings.ts';
 import { hasText, lineOf, plainText } from './markdown.ts';
 import type { AcceptanceCriterion } from './types.ts';
 
@@ -40,7 +40,7 @@ export function readCriteria(
     if (isBareCheckbox(item)) {
       findings.push(createFinding('criterion-empty', 'This criterion has no text.', lineOf(item)));
     } else if (item.checked === null || item.checked === undefined) {
-      const message = `\`${summarize(plainText(item))}\` is a plain bullet, not a task list item.`;
+      const message = `${quote(plainText(item))} is a plain bullet, not a task list item.`;
       findings.push(createFinding('criterion-not-checkbox', message, lineOf(item)));
     } else {
       const criterion = {
@@ -88,14 +88,12 @@ function checkCriterion(criterion: AcceptanceCriterion, text: string): SpecFindi
   }
   const findings: SpecFinding[] = [];
   if (criterion.checked) {
-    const message = `\`${summarize(text)}\` is already checked off.`;
+    const message = `${quote(text)} is already checked off.`;
     findings.push(createFinding('criterion-checked', message, criterion.line));
   }
   const vagueness = describeVagueness(criterion.text);
   if (vagueness !== undefined) {
-    findings.push(
-      createFinding('criterion-vague', `\`${summarize(text)}\` ${vagueness}`, criterion.line),
-    );
+    findings.push(createFinding('criterion-vague', `${quote(text)} ${vagueness}`, criterion.line));
   }
   return findings;
 }
@@ -148,9 +146,4 @@ export function describeVagueness(markdown: string): string | undefined {
     return `says "${vague[1]}" without a number, code or quoted text that a test could check.`;
   }
   return undefined;
-}
-
-function summarize(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').replace(/`/g, "'").trim();
-  return flat.length > 60 ? `${flat.slice(0, 57)}…` : flat;
 }

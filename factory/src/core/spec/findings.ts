@@ -158,6 +158,18 @@ export function createFinding(code: SpecFindingCode, message: string, line?: num
     : { code, severity, message, line, howToFix };
 }
 
+const MAX_QUOTED_CHARS = 60;
+
+/**
+ * Spec text quoted in a message, as one short code span. Spec text is untrusted: inside a code
+ * span, Markdown, mentions and links render inert when the message is posted as a comment.
+ */
+export function quote(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/`/g, "'").trim();
+  const short = flat.length > MAX_QUOTED_CHARS ? `${flat.slice(0, MAX_QUOTED_CHARS - 1)}…` : flat;
+  return `\`${short}\``;
+}
+
 export function hasErrors(findings: readonly SpecFinding[]): boolean {
   return findings.some((finding) => finding.severity === 'error');
 }

@@ -4,7 +4,7 @@
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
-import { createFinding, type SpecFinding, type SpecFindingCode } from './findings.ts';
+import { createFinding, quote, type SpecFinding, type SpecFindingCode } from './findings.ts';
 import { SPEC_PRIORITIES, type SpecPriority } from './types.ts';
 
 const OPENING_FENCE = /^\uFEFF?---[ \t]*$/;
@@ -162,7 +162,7 @@ function describeIssue(
   // A root-level issue (e.g. a YAML timestamp in place of a mapping) has no key to blame.
   const code = isKnownKey(key) ? CODE_OF_KEY[key] : 'front-matter-not-mapping';
   const where = issue.path.length > 1 ? ` (item ${String(Number(issue.path[1]) + 1)})` : '';
-  return [createFinding(code, `\`${key}\`${where}: ${issue.message}.`, keyLines[key])];
+  return [createFinding(code, `${quote(key)}${where}: ${issue.message}.`, keyLines[key])];
 }
 
 function isKnownKey(key: string): key is (typeof KNOWN_KEYS)[number] {
@@ -174,5 +174,5 @@ function describeUnknownKey(key: string): string {
   const squash = (name: string) => name.toLowerCase().replace(/[^a-z]/g, '');
   const meant = KNOWN_KEYS.find((known) => squash(known) === squash(key));
   const hint = meant === undefined ? '' : ` Did you mean \`${meant}\`?`;
-  return `Unknown front matter key \`${key}\`.${hint}`;
+  return `Unknown front matter key ${quote(key)}.${hint}`;
 }

@@ -2,7 +2,7 @@
  * `lintSpec`: everything `parseSpec` checks, plus the checks that need to know the other specs
  * (number collisions, unknown dependencies). The queue stage parks a spec with any error (R-13).
  */
-import { createFinding, sortFindings, type SpecFinding } from './findings.ts';
+import { createFinding, quote, sortFindings, type SpecFinding } from './findings.ts';
 import { readSpec, type SpecReading } from './parse.ts';
 import { formatSpecNumber, normalizeSpecPath, specNumberOfPath } from './path.ts';
 
@@ -40,7 +40,7 @@ function checkCollisions(specNumber: number | undefined, others: readonly string
   if (specNumber === undefined) return [];
   const clashes = others.filter((path) => specNumberOfPath(path) === specNumber);
   if (clashes.length === 0) return [];
-  const list = clashes.map((path) => `\`${path}\``).join(', ');
+  const list = clashes.map(quote).join(', ');
   const message = `Spec number ${formatSpecNumber(specNumber)} is already used by ${list}.`;
   return [createFinding('number-collision', message)];
 }

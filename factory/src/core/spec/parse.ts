@@ -3,7 +3,7 @@
  * Never throws, whatever the text: a malformed spec is an expected input at queue time (R-13).
  */
 import { readCriteria } from './criteria.ts';
-import { createFinding, hasErrors, sortFindings, type SpecFinding } from './findings.ts';
+import { createFinding, hasErrors, quote, sortFindings, type SpecFinding } from './findings.ts';
 import { parseFrontMatter, splitFrontMatter, type FrontMatter } from './front-matter.ts';
 import {
   hasText,
@@ -63,7 +63,7 @@ export function readSpec(path: string, text: string): SpecReading {
   ]);
   const dependsOnLine = front.keyLines['depends-on'];
   const facts = {
-    ...pick(where),
+    ...pathParts(where),
     ...(dependsOnLine === undefined ? {} : { dependsOnLine }),
     dependsOn: front.dependsOn,
     findings,
@@ -83,7 +83,7 @@ export function readSpec(path: string, text: string): SpecReading {
   return { ...facts, spec };
 }
 
-function pick(where: { number?: number; slug?: string }): { number?: number; slug?: string } {
+function pathParts(where: { number?: number; slug?: string }): { number?: number; slug?: string } {
   const parts: { number?: number; slug?: string } = {};
   if (where.number !== undefined) parts.number = where.number;
   if (where.slug !== undefined) parts.slug = where.slug;
@@ -137,7 +137,7 @@ function checkTitles({ titles }: Outline): SpecFinding[] {
   if (first === undefined)
     return [createFinding('title-missing', 'There is no `# Title` heading.')];
   const findings = others.map((extra) =>
-    createFinding('title-duplicated', `A second \`#\` heading, "${extra.text}".`, extra.line),
+    createFinding('title-duplicated', `A second \`#\` heading, ${quote(extra.text)}.`, extra.line),
   );
   if (first.text === '')
     findings.unshift(createFinding('title-empty', 'The `#` heading is empty.', first.line));
@@ -176,6 +176,6 @@ function checkDependsOn(front: FrontMatter, specNumber: number | undefined): Spe
 function checkTitleAgreement(front: FrontMatter, title: string | undefined): SpecFinding[] {
   if (front.title === undefined || title === undefined || title === '' || front.title === title)
     return [];
-  const message = `The front matter title "${front.title}" differs from the heading "${title}".`;
+  const message = `The front matter title ${quote(front.title)} differs from the heading ${quote(title)}.`;
   return [createFinding('title-mismatch', message, front.keyLines.title)];
 }

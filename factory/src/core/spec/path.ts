@@ -2,7 +2,7 @@
  * Spec file names: `specs/NNNN-kebab-name.md`. The number orders and identifies a spec; the name is
  * for people.
  */
-import { createFinding, type SpecFinding } from './findings.ts';
+import { createFinding, quote, type SpecFinding } from './findings.ts';
 
 export const SPECS_DIR = 'specs';
 
@@ -38,12 +38,16 @@ export function parseSpecPath(path: string): SpecPathParts {
   const inFolder = normalized.startsWith(`${SPECS_DIR}/`);
   const fileName = inFolder ? normalized.slice(SPECS_DIR.length + 1) : normalized;
   if (!inFolder || fileName.includes('/')) {
-    findings.push(createFinding('path-not-in-specs', `\`${path}\` is not directly in \`specs/\`.`));
+    findings.push(
+      createFinding('path-not-in-specs', `${quote(path)} is not directly in \`specs/\`.`),
+    );
   }
   const baseName = fileName.slice(fileName.lastIndexOf('/') + 1);
   const isMarkdown = baseName.endsWith('.md');
   if (!isMarkdown) {
-    findings.push(createFinding('path-not-markdown', `\`${baseName}\` does not end in \`.md\`.`));
+    findings.push(
+      createFinding('path-not-markdown', `${quote(baseName)} does not end in \`.md\`.`),
+    );
   }
   const stem = isMarkdown ? baseName.slice(0, -'.md'.length) : baseName.replace(/\.[^.]*$/, '');
   const dash = stem.indexOf('-');
@@ -52,12 +56,12 @@ export function parseSpecPath(path: string): SpecPathParts {
   const specNumber = NUMBER_PATTERN.test(head) ? Number(head) : 0;
   if (specNumber < 1) {
     findings.push(
-      createFinding('path-number-malformed', `\`${baseName}\` does not start with 0001–9999.`),
+      createFinding('path-number-malformed', `${quote(baseName)} does not start with 0001–9999.`),
     );
   }
   if (!SLUG_PATTERN.test(slug)) {
     findings.push(
-      createFinding('path-slug-malformed', `\`${baseName}\` has no lowercase kebab-case name.`),
+      createFinding('path-slug-malformed', `${quote(baseName)} has no lowercase kebab-case name.`),
     );
   }
   return findings.length === 0 ? { number: specNumber, slug, findings } : { findings };

@@ -189,4 +189,15 @@ describe('parseSpec', () => {
 
     expect(codes).toEqual(['front-matter-invalid-yaml']);
   });
+
+  it('quotes spec text in messages as one short, inert code span', () => {
+    const hostile = `# Second title @octocat \`rm\` [click](https://example.test) ${'x'.repeat(80)}`;
+
+    const result = parseSpec('specs/0007-export-csv.md', `${BODY}\n\n${hostile}\n`);
+
+    const [finding] = result.findings;
+    expect(finding?.code).toBe('title-duplicated');
+    expect(finding?.message).toMatch(/^A second `#` heading, `[^`]{60}`\.$/);
+    expect(finding?.message).toContain('Second title @octocat rm click x');
+  });
 });
