@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach } from 'vitest';
-import { clone, type Git, type GitOptions } from '../../../src/adapters/git/index.ts';
+import { clone, type Git } from '../../../src/adapters/git/index.ts';
 
 const run = promisify(execFile);
 
@@ -107,7 +107,7 @@ export async function createRemote(files: Files): Promise<Remote> {
 export async function cloneOf(
   remote: Remote,
   ref?: string,
-  options: Omit<GitOptions, 'dir'> = {},
+  options: Omit<Parameters<typeof clone>[0], 'url' | 'dir' | 'ref'> = {},
 ): Promise<Git> {
   const dir = join(await scratch(), 'checkout');
   return clone({
