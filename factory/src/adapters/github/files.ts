@@ -1,0 +1,55 @@
+/** A PR's changed files (for the guardrails' diff checks) and a file's content at a ref. */
+import type { ChangedFile } from '../../core/guardrails.ts';
+import type { FileAtRef } from '../../core/ports.ts';
+import type { GitHubContext } from './context.ts';
+import { callGitHub, GitHubError, whenStatus } from './errors.ts';
+
+/** Every file `pr` changes, with the lines it adds, all pages. */
+export function listChangedFiles(ctx: GitHubContext, pr: number): Promise<ChangedFile[]> {
+  return callGitHub('listChangedFiles', async () => {
+    const files = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listFiles, {
+      ...ctx.repo,
+      pull_number: pr,
+      per_page: 100,
+    });
+    return files.map((file) => ({
+      path: file.filename,
+      additions: file.additions,
+      deletions: file.deletions,
+      addedLines: addedLinesOf(file.patch ?? ''),
+    }));
+  });
+}
+
+/**
+ * The lines a unified-diff patch adds, without their `+`. GitHub's per-file patch starts at the
+ * first hunk, but a `+++` file header is skipped in case one is present. Binary files and very
+ * large diffs come without a patch, so they add no lines to scan here.
+ */
+export function addedLinesOf(patch: string): string[] {
+  return patch
+    .split('\n')
+    .filter((line) => line.startsWith('+') && !line.startsWith('+++'))
+    .map((line) => line.slice(1));
+}
+
+/** The text and blob SHA of `path` at `ref`, or `undefined` when it does not exist there. */
+export function readFile(
+  ctx: GitHubContext,
+  path: string,
+  ref: string,
+): Promise<FileAtRef | undefined> {
+  return callGitHub('readFile', async () => {
+    const found = await ctx.octokit.rest.repos
+      .getContent({ ...ctx.repo, path, ref })
+      .catch(whenStatus(404, undefined));
+    const data = found?.data;
+    // A directory answers with a list, a symlink or submodule with another type: none is a file.
+    if (data === undefined || Array.isArray(data) || data.type !== 'file') return undefined;
+    if (!('content' in data) || data.encoding !== 'base64') {
+      // Files over 1 MB come without content from this endpoint.
+      throw new GitHubError('readFile', undefined, `${path} is too large to read at ${ref}`);
+    }
+    return { text: Buffer.from(data.content, 'base64').toString('utf8'), blobSha: data.sha };
+  });
+}

@@ -1,0 +1,91 @@
+/**
+ * Merging exactly the tested commit (R-06) and GitHub's server-side rebase. Both are told the head
+ * they expect, so a push that lands in between makes them refuse instead of merging or rebasing
+ * something nobody tested.
+ */
+import type { MergeResult, ServerRebaseResult } from '../../core/ports.ts';
+import type { GitHubContext } from './context.ts';
+import { callGitHub, githubMessageOf, statusOf } from './errors.ts';
+
+/** Squash-merges `pr` only if its head is still exactly `sha`; `title` is the commit's title. */
+export function mergeExactly(
+  ctx: GitHubContext,
+  pr: number,
+  sha: string,
+  title: string,
+): Promise<MergeResult> {
+  return callGitHub('mergeExactly', () =>
+    ctx.octokit.rest.pulls
+      .merge({ ...ctx.repo, pull_number: pr, sha, merge_method: 'squash', commit_title: title })
+      .then(({ data }): MergeResult => ({ merged: true, sha: data.sha }))
+      .catch((error: unknown): MergeResult => {
+        const message = githubMessageOf(error);
+        const status = statusOf(error);
+        if (status === 409) return { merged: false, reason: 'head-moved', message };
+        if (status === 405) return { merged: false, reason: 'not-mergeable', message };
+        throw error;
+      }),
+  );
+}
+
+const UPDATE_BRANCH = `
+  mutation ($pullRequestId: ID!, $expectedHeadOid: GitObjectID!) {
+    updatePullRequestBranch(
+      input: { pullRequestId: $pullRequestId, expectedHeadOid: $expectedHeadOid, updateMethod: REBASE }
+    ) {
+      pullRequest { headRefOid }
+    }
+  }
+`;
+
+interface UpdateBranchData {
+  readonly updatePullRequestBranch: { readonly pullRequest: { readonly headRefOid: string } };
+}
+
+/**
+ * Rebases `pr` onto its base on GitHub's side. The server may rewrite workflow files a job token
+ * may not push (github-mechanics §4). A refusal is a result; only transport failures throw.
+ */
+export function rebaseOnServer(
+  ctx: GitHubContext,
+  pr: number,
+  expectedHeadSha: string,
+): Promise<ServerRebaseResult> {
+  return callGitHub('rebaseOnServer', async () => {
+    const { data: pull } = await ctx.octokit.rest.pulls.get({ ...ctx.repo, pull_number: pr });
+    if (pull.head.sha !== expectedHeadSha) {
+      return { rebased: false, reason: 'head-moved', message: `Head is now ${pull.head.sha}.` };
+    }
+    try {
+      const data = await ctx.octokit.graphql<UpdateBranchData>(UPDATE_BRANCH, {
+        pullRequestId: pull.node_id,
+        expectedHeadOid: expectedHeadSha,
+      });
+      return { rebased: true, headSha: data.updatePullRequestBranch.pullRequest.headRefOid };
+    } catch (error) {
+      const messages = graphqlErrorsOf(error);
+      if (messages === undefined) throw error;
+      return refusal(messages.join('; '));
+    }
+  });
+}
+
+/** GraphQL refuses with words only; these are the ones GitHub uses for the two cases we act on. */
+function refusal(message: string): ServerRebaseResult {
+  if (/expected head|head (sha|oid)/i.test(message)) {
+    return { rebased: false, reason: 'head-moved', message };
+  }
+  if (/conflict/i.test(message)) return { rebased: false, reason: 'conflict', message };
+  return { rebased: false, reason: 'refused', message };
+}
+
+/**
+ * The messages of a GraphQL refusal (HTTP 200 with an `errors` list), recognised by shape: the
+ * error class lives in `@octokit/graphql`, which is Octokit's dependency, not ours.
+ */
+function graphqlErrorsOf(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'GraphqlResponseError') return undefined;
+  const { errors } = error as Error & { errors?: unknown };
+  if (!Array.isArray(errors)) return [error.message];
+  return errors.map((entry) => String((entry as { message?: unknown }).message ?? entry));
+}

@@ -1,0 +1,56 @@
+/** Pull request reviews: the verdicts of the plan and code reviewers, tied to a commit. */
+import type { ReviewRecord, ReviewVerdict } from '../../core/ports.ts';
+import type { GitHubContext } from './context.ts';
+import { callGitHub } from './errors.ts';
+
+const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
+  APPROVED: 'APPROVE',
+  CHANGES_REQUESTED: 'REQUEST_CHANGES',
+  COMMENTED: 'COMMENT',
+};
+
+/**
+ * Submitted reviews of `pr`, oldest first. Dismissed and pending reviews are left out (neither is
+ * a verdict any more, or yet), as are reviews GitHub ties to no commit.
+ */
+export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecord[]> {
+  return callGitHub('listReviews', async () => {
+    const reviews = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listReviews, {
+      ...ctx.repo,
+      pull_number: pr,
+      per_page: 100,
+    });
+    return reviews.flatMap((review) => {
+      const verdict = VERDICT_OF[review.state];
+      if (verdict === undefined || review.commit_id === null) return [];
+      return [
+        {
+          verdict,
+          sha: review.commit_id,
+          author: review.user?.login ?? '',
+          body: review.body,
+          at: review.submitted_at ?? '',
+        },
+      ];
+    });
+  });
+}
+
+/** Submits a verdict on exactly `sha`, so it cannot be read as approving a later head. */
+export async function postReview(
+  ctx: GitHubContext,
+  pr: number,
+  sha: string,
+  verdict: ReviewVerdict,
+  body: string,
+): Promise<void> {
+  await callGitHub('postReview', () =>
+    ctx.octokit.rest.pulls.createReview({
+      ...ctx.repo,
+      pull_number: pr,
+      commit_id: sha,
+      event: verdict,
+      body,
+    }),
+  );
+}
