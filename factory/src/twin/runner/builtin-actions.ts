@@ -28,7 +28,8 @@ export function resolveInWorkspace(workspace: string, path: string): string {
   return target;
 }
 
-function basicAuthHeader(token: string): string {
+/** The header git sends to authenticate as GitHub's `x-access-token` user. */
+export function basicAuthHeader(token: string): string {
   return `AUTHORIZATION: basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeEvent, RunnerHost } from '../contract.ts';
 import { createArtifactStore } from './artifacts.ts';
+import { basicAuthHeader } from './builtin-actions.ts';
 import { createConcurrencyGroups } from './concurrency.ts';
 import type { ConcurrencyEntry } from './concurrency.ts';
 import { evaluateString, evaluateToken } from './expressions.ts';
@@ -79,6 +80,19 @@ interface ActiveRun {
   cancel: () => void;
 }
 
+/**
+ * Actions reads workflow files with its own access to the repository. Over HTTP the twin's forge
+ * wants a token for that too: one read-only job token, minted on first use and kept.
+ */
+function mirrorHeader(host: RunnerHost): () => string | undefined {
+  if (!/^https?:/.test(host.gitUrl)) return () => undefined;
+  let header: string | undefined;
+  return () => {
+    header ??= basicAuthHeader(host.issueJobToken({ contents: 'read' }).token);
+    return header;
+  };
+}
+
 function headBranch(event: ForgeEvent): string {
   const pull = event.payload.pull_request as { head?: { ref?: unknown } } | undefined;
   const head = pull?.head?.ref;
@@ -122,7 +136,12 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'twin-runner-'));
   const home = join(workDir, 'home');
   mkdirSync(home, { recursive: true });
-  const source = createWorkflowSource(host.gitUrl, join(workDir, 'mirror.git'), home);
+  const source = createWorkflowSource(
+    host.gitUrl,
+    join(workDir, 'mirror.git'),
+    home,
+    mirrorHeader(host),
+  );
   const settings: RunnerSettings = {
     secrets: options.secrets ?? {},
     vars: options.vars ?? {},

@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { git, gitWithInput } from './git.ts';
+import type { GitOptions } from './git.ts';
 
 export interface WorkflowFile {
   /** `.github/workflows/<file>.yml` */
@@ -54,17 +55,30 @@ function parseBatch(output: Buffer): Map<string, string> {
   return blobs;
 }
 
-/** Creates a source backed by a mirror in `mirrorDir` of `gitUrl`. */
+/**
+ * Creates a source backed by a mirror in `mirrorDir` of `gitUrl`. `readHeader` supplies an
+ * `Authorization` header for fetching over HTTP; it travels in git's environment, never its argv.
+ */
 export function createWorkflowSource(
   gitUrl: string,
   mirrorDir: string,
   home: string,
+  readHeader: () => string | undefined,
 ): WorkflowSource {
   const options = { cwd: mirrorDir, home };
+  const withAuth = (cwd: string): GitOptions => {
+    const header = readHeader();
+    return {
+      cwd,
+      home,
+      ...(header === undefined ? {} : { config: { 'http.extraheader': header } }),
+    };
+  };
   const contents = new Map<string, string>();
   const fetch = async (): Promise<void> => {
-    if (existsSync(mirrorDir)) await git(['fetch', '--quiet', '--prune', 'origin'], options);
-    else await git(['clone', '--quiet', '--mirror', gitUrl, mirrorDir], { cwd: home, home });
+    if (existsSync(mirrorDir))
+      await git(['fetch', '--quiet', '--prune', 'origin'], withAuth(mirrorDir));
+    else await git(['clone', '--quiet', '--mirror', gitUrl, mirrorDir], withAuth(home));
   };
   const listTree = (sha: string): Promise<string> => git(['ls-tree', sha, WORKFLOW_DIR], options);
   const readWorkflows = async (sha: string): Promise<readonly WorkflowFile[]> => {
