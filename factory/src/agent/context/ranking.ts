@@ -1,7 +1,7 @@
 /**
  * Relevance ranking of ADRs and specs for a task: BM25 (BM25+, as `minisearch` implements it) over
- * title, summary and full text, with the title weighted highest. The query is the task's own text
- * reduced to its distinct content words, so a long spec costs one lookup per distinct term.
+ * title and full text, with the title weighted highest. The query is the task's own text reduced
+ * to its rarest distinct content words (see `MAX_QUERY_TERMS`).
  */
 import MiniSearch from 'minisearch';
 import type { DocRecord } from './records.ts';
@@ -26,8 +26,27 @@ const STOP_WORDS = new Set(
   ).split(' '),
 );
 
-/** Most distinct query terms considered; a spec rarely has more content words than this. */
-const MAX_QUERY_TERMS = 400;
+/**
+ * Most query terms searched. A spec has hundreds of distinct words; searching them all costs
+ * seconds (minisearch merges one result list per term), while BM25 gives the frequent ones almost
+ * no weight anyway. So the query keeps its rarest terms in the corpus: the ones that carry the
+ * ranking.
+ */
+const MAX_QUERY_TERMS = 48;
+
+/**
+ * A term in more than this share of the records (and more than `MIN_COMMON_DF` of them) is left out
+ * of the index and of queries: its idf is near zero, yet each such query term costs a merge over
+ * most of the corpus and each occurrence costs indexing time. In effect a stop-word list derived
+ * from the corpus itself.
+ */
+const COMMON_SHARE = 0.1;
+const MIN_COMMON_DF = 5;
+
+/** The document frequency above which a term is too common to rank by. */
+export function commonThreshold(recordCount: number): number {
+  return Math.max(MIN_COMMON_DF, COMMON_SHARE * recordCount);
+}
 
 const tokenize = MiniSearch.getDefault('tokenize') as (text: string) => string[];
 
@@ -38,32 +57,66 @@ export function processTerm(term: string): string | null {
   return word;
 }
 
-/** The distinct content words of `text`, in order of first appearance, capped. */
+/** The distinct content words of `text`, in order of first appearance. */
 export function queryTerms(text: string): string[] {
   const terms = new Set<string>();
   for (const token of tokenize(text)) {
     const term = processTerm(token);
     if (term !== null) terms.add(term);
-    if (terms.size >= MAX_QUERY_TERMS) break;
   }
   return [...terms];
 }
 
+/** In how many records each term occurs. */
+function documentFrequencies(records: readonly DocRecord[]): Map<string, number> {
+  const frequencies = new Map<string, number>();
+  for (const record of records) {
+    for (const term of queryTerms(`${record.title} ${record.text}`)) {
+      frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    }
+  }
+  return frequencies;
+}
+
+/**
+ * The `limit` terms of `terms` that are rarest in the corpus (highest BM25 idf), dropping terms no
+ * record contains. Ties keep the order of first appearance.
+ */
+export function selectQueryTerms(
+  terms: readonly string[],
+  frequencies: ReadonlyMap<string, number>,
+  limit: number,
+): string[] {
+  return terms
+    .filter((term) => (frequencies.get(term) ?? 0) > 0)
+    .map((term, order) => ({ term, order, df: frequencies.get(term) ?? 0 }))
+    .sort((a, b) => a.df - b.df || a.order - b.order)
+    .slice(0, limit)
+    .map((entry) => entry.term);
+}
+
 /** Builds the search index over `records` (the one-time cost; reuse the result). */
 export function createRecordSearch(records: readonly DocRecord[]): RecordSearch {
+  const all = documentFrequencies(records);
+  const common = commonThreshold(records.length);
+  // Only terms rare enough to rank by are indexed or queried (see COMMON_SHARE).
+  const frequencies = new Map([...all].filter(([, df]) => df <= common));
   const index = new MiniSearch<DocRecord>({
     idField: 'number',
-    fields: ['title', 'summary', 'text'],
-    processTerm,
-    searchOptions: { boost: { title: 3, summary: 2 }, combineWith: 'OR' },
+    fields: ['title', 'text'],
+    processTerm: (term) => {
+      const word = processTerm(term);
+      return word !== null && frequencies.has(word) ? word : null;
+    },
+    searchOptions: { boost: { title: 3 } },
   });
   index.addAll(records);
   return {
     rank(query, limit) {
-      const terms = queryTerms(query);
+      const terms = selectQueryTerms(queryTerms(query), frequencies, MAX_QUERY_TERMS);
       if (terms.length === 0 || limit <= 0) return [];
       return index
-        .search({ queries: terms, combineWith: 'OR' })
+        .search(terms.join(' '), { combineWith: 'OR' })
         .slice(0, limit)
         .map((hit) => ({ number: Number(hit.id), score: hit.score }));
     },
