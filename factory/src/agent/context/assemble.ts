@@ -35,7 +35,7 @@ export interface AssemblyInput {
 /** How many ranked records are considered for the index priority and for full text. */
 const RANK_LIMIT = 40;
 /** Ranked ADRs scoring below this share of the best hit are too weakly related to include. */
-const MIN_RELATIVE_SCORE = 0.3;
+const MIN_RELATIVE_SCORE = 0.05;
 const MAX_ADRS_IN_FULL = 16;
 /** Tokens for the headings and prose around the decision context. */
 const DECISIONS_FRAME_TOKENS = 200;

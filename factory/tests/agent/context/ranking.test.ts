@@ -2,9 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { DocRecord } from '../../../src/agent/context/records.ts';
 import { parseRecord } from '../../../src/agent/context/records.ts';
 import {
+  commonThreshold,
   createRecordSearch,
   queryTerms,
   resolveSuccessor,
+  selectQueryTerms,
 } from '../../../src/agent/context/ranking.ts';
 import {
   chooseAdrsInFull,
@@ -171,5 +173,43 @@ describe('budgets', () => {
     expect(estimateTokens('')).toBe(0);
     expect(estimateTokens('a'.repeat(350))).toBe(100);
     expect(estimateTokens('東京')).toBe(2);
+  });
+});
+
+describe('query terms', () => {
+  it('keeps the rarest terms of a long query, dropping terms no record contains', () => {
+    const frequencies = new Map([
+      ['cache', 40],
+      ['bubblewrap', 1],
+      ['sandbox', 3],
+      ['prompt', 40],
+    ]);
+    const terms = ['cache', 'unknown', 'prompt', 'sandbox', 'bubblewrap'];
+    expect(selectQueryTerms(terms, frequencies, 2)).toEqual(['bubblewrap', 'sandbox']);
+    expect(selectQueryTerms(terms, frequencies, 10)).toEqual([
+      'bubblewrap',
+      'sandbox',
+      'cache',
+      'prompt',
+    ]);
+  });
+
+  it('treats terms in more than a tenth of a large corpus as too common to rank by', () => {
+    expect(commonThreshold(1_000)).toBe(100);
+    expect(commonThreshold(6)).toBe(5);
+  });
+
+  it('still finds the one record that shares rare words with a long, noisy query', () => {
+    const noise = Array.from({ length: 60 }, (_, i) =>
+      adr(100 + i, `Decision ${i}`, 'state label queue worker retry budget token cache'),
+    );
+    const target = adr(
+      200,
+      'Webhook redelivery',
+      'Deduplicate redelivered webhooks by delivery id.',
+    );
+    const search = createRecordSearch([...noise, target]);
+    const query = `${'state label queue worker retry budget token cache '.repeat(20)} redelivered`;
+    expect(search.rank(query, 3)[0]?.number).toBe(200);
   });
 });
