@@ -71,17 +71,19 @@ describe('git adapter commits', { timeout: 20_000 }, () => {
   it('runs no hook of the repository and reads no user configuration', async () => {
     const remote = await createRemote(SEED);
     const home = await scratch();
-    // A user config that would sign commits (and fail, there is no key) and rename the author.
-    await writeFile(
-      join(home, '.gitconfig'),
-      '[commit]\n\tgpgSign = true\n[user]\n\tname = Leak\n',
-    );
+    // A user config that would hide the change from `add --all` and sign commits without a key.
+    await writeFile(join(home, 'ignore'), '*.ts\n');
+    const userConfig = `[core]\n\texcludesFile = ${join(home, 'ignore')}\n[commit]\n\tgpgSign = true\n`;
+    await writeFile(join(home, '.gitconfig'), userConfig);
     const git = await cloneOf(remote, undefined, {
       env: { HOME: home, GIT_CONFIG_GLOBAL: join(home, '.gitconfig') },
     });
-    const hook = join(git.dir, '.git/hooks/pre-commit');
-    await writeFile(hook, `#!/bin/sh\ntouch "${join(home, 'hook-ran')}"\nexit 1\n`);
-    await chmod(hook, 0o755);
+    // Hooks that `--no-verify` would not skip: one could rewrite the message, one sees the commit.
+    for (const name of ['prepare-commit-msg', 'post-commit']) {
+      const hook = join(git.dir, '.git/hooks', name);
+      await writeFile(hook, `#!/bin/sh\ntouch "${join(home, 'hook-ran')}"\n`);
+      await chmod(hook, 0o755);
+    }
     await writeFiles(git.dir, { 'src/new.ts': 'x\n' });
 
     const result = await git.commitAll({ message: 'no hooks', author: PERSON });
