@@ -18,11 +18,11 @@ const MIN_SECRET_LENGTH = 8;
 
 /** A redactor for the given secret values plus the credential patterns above. */
 export function createRedactor(secrets: readonly (string | undefined)[]): (text: string) => string {
-  const known = [
-    ...new Set(
-      secrets.filter((s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH),
-    ),
-  ]
+  const given = secrets.filter(
+    (s): s is string => s !== undefined && s.length >= MIN_SECRET_LENGTH,
+  );
+  // Each secret also as it appears inside a JSON string: transcripts are JSON lines.
+  const known = [...new Set(given.flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))]
     // Longest first, so a secret containing another is replaced whole.
     .sort((a, b) => b.length - a.length);
   return (text) => {
