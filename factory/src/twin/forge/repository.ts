@@ -16,6 +16,16 @@ export interface CommitInfo {
   readonly message: string;
 }
 
+export interface FileChange {
+  readonly path: string;
+  /** `A`dded, `D`eleted, `M`odified, … as `git diff --raw` prints it. */
+  readonly status: string;
+  /** Blob SHA after the change (all zeros for a deleted file). */
+  readonly sha: string;
+  readonly additions: number;
+  readonly deletions: number;
+}
+
 export interface Repository {
   readonly gitDir: string;
   resolve(ref: string): Promise<string | undefined>;
@@ -35,6 +45,8 @@ export interface Repository {
     base: string,
     head: string,
   ): Promise<{ additions: number; deletions: number; files: number }>;
+  /** Files a pull request changes (`base...head`), with per-file line counts. */
+  diffFiles(base: string, head: string): Promise<FileChange[]>;
   /** The tree of merging `head` into `base`; `undefined` when they conflict. */
   mergeTree(base: string, head: string): Promise<string | undefined>;
   /** Squash-merges `head` onto `base`'s tip; `undefined` when the two conflict. */
@@ -122,6 +134,31 @@ export function openRepository(gitDir: string): Repository {
         .map((line) => line.split('\t'));
       const sum = (i: number) => rows.reduce((total, row) => total + (Number(row[i]) || 0), 0);
       return { additions: sum(0), deletions: sum(1), files: rows.length };
+    },
+    async diffFiles(base, head) {
+      const range = `${base}...${head}`;
+      const [raw, numstat] = await Promise.all([
+        run(['diff', '--raw', '--no-abbrev', '--no-renames', range]),
+        run(['diff', '--numstat', '--no-renames', range]),
+      ]);
+      const counts = new Map(
+        numstat
+          .split('\n')
+          .filter(Boolean)
+          .map((line) => line.split('\t'))
+          .map(([add = '0', del = '0', path = '']) => [
+            path,
+            { additions: Number(add) || 0, deletions: Number(del) || 0 },
+          ]),
+      );
+      return raw
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta = '', path = ''] = line.split('\t');
+          const [, , , sha = '', status = 'M'] = meta.split(' ');
+          return { path, status, sha, ...(counts.get(path) ?? { additions: 0, deletions: 0 }) };
+        });
     },
     mergeTree: (base, head) => mergeTree(gitDir, base, head),
     async squash(base, head, message, author) {

@@ -28,7 +28,13 @@ describe('forge workflow dispatch and workflow runs', { timeout: 30_000 }, () =>
     ]);
   });
 
-  it.each([
+  interface DispatchCase {
+    readonly ref: string;
+    readonly workflow?: string;
+    readonly inputs?: Record<string, string>;
+  }
+
+  it.each<[string, DispatchCase, number]>([
     ['a commit SHA as ref', { ref: 'SHA' }, 422],
     ['an undeclared input', { ref: 'main', inputs: { pr_number: '1', extra: 'x' } }, 422],
     ['a missing required input', { ref: 'main', inputs: {} }, 422],

@@ -41,6 +41,27 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
     expect(forge.internalErrors).toEqual([]);
   });
 
+  it('lists the files a pull request changes against its base', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'a.txt': 'a\nb\n', 'README.md': '# Widgets\nmore\n', 'src/index.ts': null },
+      title: 'Change files',
+    });
+    const { data: files } = await client('reader').rest.pulls.listFiles({
+      owner,
+      repo,
+      pull_number: number,
+    });
+    expect(
+      files.map((file) => [file.filename, file.status, file.additions, file.deletions]),
+    ).toEqual([
+      ['README.md', 'modified', 1, 0],
+      ['a.txt', 'added', 2, 0],
+      ['src/index.ts', 'removed', 0, 1],
+    ]);
+  });
+
   it('refuses a pull request whose head does not exist with 422 Validation Failed', async () => {
     const { client, owner, repo } = await startForge();
     const error = await client('writer')

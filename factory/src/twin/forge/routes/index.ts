@@ -8,6 +8,7 @@ import { graphqlRoutes } from './graphql.ts';
 import { issueLabelRoutes } from './issue-labels.ts';
 import { labelRoutes } from './labels.ts';
 import { mergeRoutes } from './merge.ts';
+import { pullFileRoutes } from './pull-files.ts';
 import { pullRoutes, type PullOptions } from './pulls.ts';
 import { refRoutes } from './refs.ts';
 import { repoRoutes } from './repos.ts';
@@ -19,6 +20,7 @@ export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
   return [
     ...repoRoutes(ctx),
     ...pullRoutes(ctx, options),
+    ...pullFileRoutes(ctx),
     ...mergeRoutes(ctx),
     ...reviewRoutes(ctx, options),
     ...labelRoutes(ctx),
