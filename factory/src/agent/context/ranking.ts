@@ -57,25 +57,42 @@ export function processTerm(term: string): string | null {
   return word;
 }
 
-/** The distinct content words of `text`, in order of first appearance. */
-export function queryTerms(text: string): string[] {
-  const terms = new Set<string>();
+/** Every content word of `text`, processed, in order (repeats kept: BM25 counts them). */
+function contentWords(text: string): string[] {
+  const words: string[] = [];
   for (const token of tokenize(text)) {
-    const term = processTerm(token);
-    if (term !== null) terms.add(term);
+    const word = processTerm(token);
+    if (word !== null) words.push(word);
   }
-  return [...terms];
+  return words;
 }
 
-/** In how many records each term occurs. */
-function documentFrequencies(records: readonly DocRecord[]): Map<string, number> {
+/** The distinct content words of `text`, in order of first appearance. */
+export function queryTerms(text: string): string[] {
+  return [...new Set(contentWords(text))];
+}
+
+/** A record's fields as processed words joined by spaces: tokenised once, reused by the index. */
+interface Prepared {
+  readonly title: string;
+  readonly text: string;
+}
+
+function prepare(records: readonly DocRecord[]): {
+  prepared: Map<number, Prepared>;
+  frequencies: Map<string, number>;
+} {
+  const prepared = new Map<number, Prepared>();
   const frequencies = new Map<string, number>();
   for (const record of records) {
-    for (const term of queryTerms(`${record.title} ${record.text}`)) {
-      frequencies.set(term, (frequencies.get(term) ?? 0) + 1);
+    const title = contentWords(record.title);
+    const text = contentWords(record.text);
+    prepared.set(record.number, { title: title.join(' '), text: text.join(' ') });
+    for (const word of new Set([...title, ...text])) {
+      frequencies.set(word, (frequencies.get(word) ?? 0) + 1);
     }
   }
-  return frequencies;
+  return { prepared, frequencies };
 }
 
 /**
@@ -97,17 +114,19 @@ export function selectQueryTerms(
 
 /** Builds the search index over `records` (the one-time cost; reuse the result). */
 export function createRecordSearch(records: readonly DocRecord[]): RecordSearch {
-  const all = documentFrequencies(records);
+  const { prepared, frequencies: all } = prepare(records);
   const common = commonThreshold(records.length);
   // Only terms rare enough to rank by are indexed or queried (see COMMON_SHARE).
   const frequencies = new Map([...all].filter(([, df]) => df <= common));
+  // Fields arrive already tokenised and processed (tokenising is the costly step at 1,000
+  // records, and the frequencies above needed it first), so the index only splits on spaces.
   const index = new MiniSearch<DocRecord>({
     idField: 'number',
     fields: ['title', 'text'],
-    processTerm: (term) => {
-      const word = processTerm(term);
-      return word !== null && frequencies.has(word) ? word : null;
-    },
+    extractField: (record, field) =>
+      field === 'number' ? record.number : prepared.get(record.number)?.[field as keyof Prepared],
+    tokenize: (words) => (words === '' ? [] : words.split(' ')),
+    processTerm: (word) => (frequencies.has(word) ? word : null),
     searchOptions: { boost: { title: 3 } },
   });
   index.addAll(records);
