@@ -1,0 +1,133 @@
+/**
+ * A twin forge per test, seeded with the line's stage workflows, and the adapter built on it exactly
+ * as a stage builds it: `createOctokit` with a job token, retry delays shortened for speed.
+ */
+import { afterEach } from 'vitest';
+import type { TokenScopes } from '../../../src/twin/contract.ts';
+import { createForge, type Forge, type ForgeOptions } from '../../../src/twin/forge/index.ts';
+import {
+  createGitHub,
+  createOctokit,
+  type FactoryOctokit,
+  type GitHubLog,
+  type RetryPolicy,
+} from '../../../src/adapters/github/index.ts';
+import type { GitHubPort } from '../../../src/core/ports.ts';
+
+export const FACTORY_LOGIN = 'github-actions[bot]';
+
+/** A dispatchable workflow with the two inputs every stage takes. */
+function stageWorkflow(name: string): string {
+  return [
+    `name: ${name}`,
+    'on:',
+    '  workflow_dispatch:',
+    '    inputs:',
+    '      pr: { required: false }',
+    '      expected_head_sha: { required: false }',
+    'permissions: {}',
+    'jobs:',
+    '  run:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo stage',
+    '',
+  ].join('\n');
+}
+
+export const SEED_FILES: Readonly<Record<string, string>> = {
+  'README.md': '# Widgets\n',
+  'src/index.ts': 'export const answer = 42;\n',
+  '.github/workflows/plan.yml': stageWorkflow('plan'),
+  '.github/workflows/scheduler.yml': stageWorkflow('scheduler'),
+  '.github/workflows/factory-merge.yml': stageWorkflow('merge'),
+};
+
+/** What a stage job's `permissions:` grant the adapter in these tests. */
+export const JOB_SCOPES: TokenScopes = {
+  actions: 'write',
+  checks: 'write',
+  contents: 'write',
+  issues: 'write',
+  'pull-requests': 'write',
+  statuses: 'write',
+};
+
+/** Retries as on GitHub, but a second of waiting lasts two milliseconds. */
+export const FAST_RETRY: Partial<RetryPolicy> = {
+  msPerSecond: 2,
+  spaceWrites: false,
+  maxRetries: 4,
+};
+
+export interface CapturedLog extends GitHubLog {
+  readonly lines: string[];
+}
+
+/** A log that keeps every line, so a test can read what the client said and check for leaks. */
+export function captureLog(): CapturedLog {
+  const lines: string[] = [];
+  const keep = (level: string) => (message: string) => {
+    lines.push(`${level}: ${message}`);
+  };
+  return {
+    lines,
+    debug: keep('debug'),
+    info: keep('info'),
+    warn: keep('warn'),
+    error: keep('error'),
+  };
+}
+
+export interface AdapterFixture {
+  readonly forge: Forge;
+  readonly github: GitHubPort;
+  readonly token: string;
+  readonly log: CapturedLog;
+  /** A plain client for arranging and inspecting the forge as `login` (or a raw token). */
+  readonly client: (tokenOrLogin: string) => FactoryOctokit;
+  readonly repo: { readonly owner: string; readonly repo: string };
+}
+
+const open: Forge[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((forge) => forge.close()));
+});
+
+export async function startAdapterForge(
+  options: Partial<ForgeOptions> & { retry?: Partial<RetryPolicy> } = {},
+): Promise<AdapterFixture> {
+  const forge = await createForge({ seed: { files: SEED_FILES }, ...options });
+  open.push(forge);
+  const log = captureLog();
+  const { token } = forge.issueJobToken(JOB_SCOPES);
+  const client = (tokenOrLogin: string) =>
+    createOctokit({
+      token: /^gh[ps]_/.test(tokenOrLogin) ? tokenOrLogin : forge.as(tokenOrLogin),
+      baseUrl: forge.apiUrl,
+      log,
+      retry: { ...FAST_RETRY, ...options.retry },
+    });
+  const github = createGitHub({
+    octokit: client(token),
+    repository: {
+      owner: forge.repository.owner,
+      name: forge.repository.name,
+      defaultBranch: 'main',
+    },
+    factoryLogins: [FACTORY_LOGIN],
+    workflowFileOf: (stage) => (stage === 'merge' ? 'factory-merge.yml' : `${stage}.yml`),
+  });
+  const repo = { owner: forge.repository.owner, repo: forge.repository.name };
+  return { forge, github, token, log, client, repo };
+}
+
+/** Opens a PR as `writer` from a fresh branch; returns its number. */
+export function openPull(
+  forge: Forge,
+  branch: string,
+  labels: readonly string[] = [],
+  files: Readonly<Record<string, string>> = { [`${branch}.txt`]: `${branch}\n` },
+): Promise<number> {
+  return forge.openPullRequest('writer', { branch, files, title: `Add ${branch}`, labels });
+}

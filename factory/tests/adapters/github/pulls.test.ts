@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { renderRerunNote } from '../../../src/core/notes.ts';
+import { statesIn } from '../../../src/core/states.ts';
+import { FACTORY_LOGIN, openPull, startAdapterForge } from './fixture.ts';
+
+describe('GitHub adapter: pull requests', { timeout: 60_000 }, () => {
+  it('reads a pull request as a snapshot of its head, base, author and labels', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['state:queued', 'bug']);
+    const head = (await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } })).sha;
+
+    expect(await github.readPullRequest(pr)).toEqual({
+      number: pr,
+      title: 'Add feature',
+      body: '',
+      open: true,
+      merged: false,
+      draft: false,
+      headSha: head,
+      headRef: 'feature',
+      baseRef: 'main',
+      author: 'writer',
+      isFork: false,
+      labels: ['state:queued', 'bug'],
+    });
+  });
+
+  it('answers undefined for a pull request that does not exist', async () => {
+    const { github } = await startAdapterForge();
+    expect(await github.readPullRequest(404)).toBeUndefined();
+  });
+
+  it('lists open pull requests oldest first, across pages, and leaves closed ones out', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const numbers: number[] = [];
+    for (const branch of ['one', 'two', 'three']) numbers.push(await openPull(forge, branch));
+    await client('writer').rest.pulls.update({
+      ...repo,
+      pull_number: numbers[1] ?? 0,
+      state: 'closed',
+    });
+
+    const open = await github.listOpenPullRequests();
+    expect(open.map((pull) => pull.number)).toEqual([numbers[0], numbers[2]]);
+    expect(open.every((pull) => pull.open && !pull.merged)).toBe(true);
+  });
+});
+
+describe('GitHub adapter: state labels (R-04)', { timeout: 60_000 }, () => {
+  it('swaps the state label in one write, keeping every other label', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['bug', 'state:queued', 'docs']);
+    forge.requestLog.reset();
+
+    await github.setState(pr, ['bug', 'state:queued', 'docs'], 'plan');
+
+    const labels = (await github.readPullRequest(pr))?.labels ?? [];
+    expect(labels).toEqual(expect.arrayContaining(['bug', 'docs', 'state:plan']));
+    expect(labels).toHaveLength(3);
+    expect(statesIn(labels)).toEqual(['plan']);
+    const writes = forge.requestLog.entries().filter((entry) => entry.method !== 'GET');
+    expect(writes.map((entry) => entry.route)).toEqual([
+      'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels',
+    ]);
+  });
+
+  it('leaves exactly one state label even when the PR carried two', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['state:plan', 'state:merge', 'keep']);
+
+    await github.setState(pr, ['state:plan', 'state:merge', 'keep'], 'needs-attention');
+
+    const labels = (await github.readPullRequest(pr))?.labels ?? [];
+    expect(statesIn(labels)).toEqual(['needs-attention']);
+    expect(labels).toContain('keep');
+  });
+
+  it('removes a label, and removing one that is already gone is not an error', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['state:queued', 'bug']);
+
+    await github.removeLabel(pr, 'bug');
+    await github.removeLabel(pr, 'bug');
+
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['state:queued']);
+  });
+});
+
+describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
+  it('maps label moves with their actors and the factory’s re-run notes, oldest first', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['state:queued']);
+    await github.setState(pr, ['state:queued'], 'plan');
+    await github.comment(pr, renderRerunNote('plan', 'invalid-output'));
+
+    const timeline = await github.readTimeline(pr);
+
+    expect(timeline.map((entry) => ({ ...entry, at: 'any' }))).toEqual([
+      { kind: 'labeled', label: 'state:queued', actor: 'writer', at: 'any' },
+      { kind: 'unlabeled', label: 'state:queued', actor: FACTORY_LOGIN, at: 'any' },
+      { kind: 'labeled', label: 'state:plan', actor: FACTORY_LOGIN, at: 'any' },
+      {
+        kind: 'rerun',
+        stage: 'plan',
+        reason: 'invalid-output',
+        actor: FACTORY_LOGIN,
+        at: 'any',
+      },
+    ]);
+    expect(timeline.every((entry) => !Number.isNaN(Date.parse(entry.at)))).toBe(true);
+  });
+
+  it('ignores a re-run note a person wrote, and comments without a note', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const writer = client('writer');
+    await writer.rest.issues.createComment({
+      ...repo,
+      issue_number: pr,
+      body: renderRerunNote('implementation', 'stage-crashed'),
+    });
+    await github.comment(pr, 'Just a remark from the factory.');
+
+    expect(await github.readTimeline(pr)).toEqual([]);
+  });
+
+  it('reads every page of a long timeline', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', ['state:queued']);
+    // Comments fill pages cheaply: a label move re-renders the PR for its event, a comment does not.
+    for (let remark = 0; remark < 100; remark += 1)
+      await github.comment(pr, `Remark ${String(remark)}`);
+    await github.setState(pr, ['state:queued'], 'plan');
+    forge.requestLog.reset();
+
+    const timeline = await github.readTimeline(pr);
+
+    expect(timeline.map((entry) => entry.kind === 'rerun' || entry.label)).toEqual([
+      'state:queued',
+      'state:queued',
+      'state:plan',
+    ]);
+    expect(forge.requestLog.countsByRoute()).toEqual({
+      'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline': 2,
+    });
+  });
+});
