@@ -117,6 +117,17 @@ describe('a full scripted session per role', () => {
     expect(outcome.commands).toMatchObject([
       { command: 'bash check.sh', exitCode: 0, timedOut: false },
     ]);
+    // What the command printed reaches the model fenced as data.
+    expect(harness.server.requests[3]?.body?.messages.at(-1)).toMatchObject({
+      content: [
+        {
+          type: 'tool_result',
+          content: expect.stringMatching(
+            /^\$ bash check\.sh\nexit code 0\n<untrusted-data id="[0-9a-f]+" label="output of bash check\.sh">\nchecked\n<\/untrusted-data/,
+          ) as unknown,
+        },
+      ],
+    });
     expect(await readFile(path.join(harness.workspace, 'src/greet.ts'), 'utf8')).toContain(
       'Hello, ${n}!',
     );

@@ -5,7 +5,7 @@
  */
 import { runSandboxed, type SandboxStatus } from '../sandbox.ts';
 import { ToolRefusal } from '../workspace-paths.ts';
-import { revealInvisible } from './visible-text.ts';
+import { fenceUntrusted } from '../context/index.ts';
 
 export interface CommandRun {
   readonly command: string;
@@ -61,5 +61,7 @@ export async function runCommandTool(
   const status = result.timedOut
     ? `timed out after ${String(Math.round(result.durationMs / 1000))} s and was killed`
     : `exit code ${String(result.exitCode)}`;
-  return `$ ${command}\n${status}\n${revealInvisible(result.output)}`;
+  // The status line is the runtime's own; the output is whatever agent-written code printed, so it
+  // is sanitised and fenced as data like every other untrusted text (R-09).
+  return `$ ${command}\n${status}\n${fenceUntrusted(`output of ${command}`, result.output)}`;
 }

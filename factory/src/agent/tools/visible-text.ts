@@ -1,8 +1,10 @@
 /**
- * Tool output is untrusted data (R-09): it travels in `tool_result` blocks, never as instructions,
- * and characters a person reviewing the transcript could not see are shown as `⟦U+XXXX⟧`. They are
- * revealed rather than stripped so the model's view stays faithful to the file: stripping would
- * make an exact-match edit on such a line fail without saying why.
+ * File contents shown to the model are untrusted data (R-09): they travel in `tool_result` blocks,
+ * never as instructions, and characters a person reviewing the transcript could not see are shown
+ * as `⟦U+XXXX⟧`. Unlike command output (fenced and sanitised by `fenceUntrusted`), file contents
+ * are revealed rather than stripped: the implementer edits files by exact match and rewrites them
+ * whole, so a view with HTML comments or characters silently removed would make edits fail without
+ * saying why, or drop those parts from a rewritten file.
  */
 const INVISIBLE = /(?![\t\n\r])[\p{Cc}\p{Cf}\p{Default_Ignorable_Code_Point}\u2028\u2029]/gu;
 
