@@ -29,12 +29,19 @@ export type ApplyResult =
   { readonly kind: 'applied'; readonly paths: readonly string[] } | PatchProblem;
 
 const APPLY_OPTIONS = ['--whitespace=nowarn'];
-const SYMLINK_MODE = '120000';
-const GITLINK_MODE = '160000';
+/**
+ * File modes a patch may not create. A symbolic link can point anywhere on the runner, and a
+ * submodule would make a later checkout fetch code from elsewhere.
+ */
+const FORBIDDEN_MODES: readonly (readonly [string, PatchRefusal])[] = [
+  ['120000', 'symlink'],
+  ['160000', 'submodule'],
+];
 
 /**
- * What a patch would change if applied on `HEAD`, without changing anything: the paths it
- * touches, or why it does not apply or is refused.
+ * What a patch would change if applied on `HEAD`, without changing anything: every path it
+ * touches, or why it does not apply or is refused. Meant for a fresh checkout, whose index is
+ * `HEAD`, as in the apply job.
  */
 export async function inspectPatch(
   git: GitRunner,
@@ -100,19 +107,11 @@ async function inspectOnScratchIndex(
     env,
   });
   const changes = parseRawDiff(raw.toString('utf8'));
-  const links = changes.filter((change) => change.newMode === SYMLINK_MODE);
-  if (links.length > 0)
-    return refuse(
-      'symlink',
-      links.map((change) => change.path),
-    );
-  const gitlinks = changes.filter((change) => change.newMode === GITLINK_MODE);
-  if (gitlinks.length > 0)
-    return refuse(
-      'submodule',
-      gitlinks.map((change) => change.path),
-    );
-  return { kind: 'applies', paths: changes.map((change) => change.path) };
+  for (const [mode, reason] of FORBIDDEN_MODES) {
+    const paths = changes.filter((change) => change.newMode === mode).map(({ path }) => path);
+    if (paths.length > 0) return refuse(reason, paths);
+  }
+  return { kind: 'applies', paths: changes.map(({ path }) => path) };
 }
 
 /** A plain relative path that stays inside the work tree and out of any `.git` directory. */
