@@ -106,7 +106,10 @@ function frontMatterSchema(role: Role) {
   });
 }
 
-function splitFrontMatter(file: string, text: string): { data: unknown; body: string } {
+function splitFrontMatter(
+  file: string,
+  text: string,
+): { data: Record<string, unknown>; body: string } {
   const match = FRONT_MATTER.exec(text.replace(/^\uFEFF/, ''));
   if (match === null) {
     throw new RoleDefinitionError(
@@ -125,21 +128,28 @@ function splitFrontMatter(file: string, text: string): { data: unknown; body: st
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
     throw new RoleDefinitionError(file, 'front matter', 'must be a YAML mapping of fields');
   }
-  return { data, body: text.slice(match[0].length) };
+  return { data: data as Record<string, unknown>, body: text.slice(match[0].length) };
+}
+
+/** The first schema issue as a `RoleDefinitionError`: a field left out reads as "missing". */
+function issueError(
+  file: string,
+  data: Record<string, unknown>,
+  issue: z.core.$ZodIssue | undefined,
+): RoleDefinitionError {
+  if (issue === undefined || issue.path.length === 0) {
+    return new RoleDefinitionError(file, 'front matter', issue?.message ?? 'invalid');
+  }
+  const field = issue.path.join('.');
+  const missing = issue.path.length === 1 && data[String(issue.path[0])] === undefined;
+  return new RoleDefinitionError(file, field, missing ? 'missing' : issue.message);
 }
 
 /** Parses and validates the text of a role file; throws `RoleDefinitionError`. */
 export function parseRoleDefinition(role: Role, file: string, text: string): RoleDefinition {
   const { data, body } = splitFrontMatter(file, text);
   const parsed = frontMatterSchema(role).safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue && issue.path.length > 0 ? issue.path.join('.') : 'front matter';
-    const given =
-      issue?.path.length === 1 ? (data as Record<PropertyKey, unknown>)[issue.path[0] ?? ''] : null;
-    const problem = given === undefined ? 'missing' : issue?.message;
-    throw new RoleDefinitionError(file, field, problem ?? 'invalid');
-  }
+  if (!parsed.success) throw issueError(file, data, parsed.error.issues[0]);
   const { description, model, tools } = parsed.data;
   if (body.trim() === '')
     throw new RoleDefinitionError(file, 'body', 'the prompt after the front matter is empty');
