@@ -12,6 +12,7 @@ import { linkedAdrNumbers, recordNumber } from './records.ts';
 import type { RoleDefinition } from './role-definition.ts';
 import { SUBMIT_TOOL } from './role-definition.ts';
 import { chooseAdrsInFull, splitIndexBudget } from './selection.ts';
+import type { RenderedIndex } from './index-lines.ts';
 import { renderIndex } from './index-lines.ts';
 import { renderTask } from './task.ts';
 import { estimateTokens } from './tokens.ts';
@@ -72,8 +73,18 @@ interface Decisions {
   readonly specIndex: { readonly shown: number; readonly total: number };
 }
 
-/** ADR index, the ADRs chosen in full, and the index of past specs, within `budget` tokens. */
-function renderDecisions(library: ContextLibrary, task: SessionTask, budget: number): Decisions {
+interface DecisionParts {
+  readonly adrIndex: RenderedIndex;
+  readonly specIndex: RenderedIndex;
+  readonly inFull: readonly DocRecord[];
+}
+
+/** Picks the index lines and the full-text ADRs for `task`, within `budget` tokens. */
+function selectDecisions(
+  library: ContextLibrary,
+  task: SessionTask,
+  budget: number,
+): DecisionParts {
   const query = rankingQuery(task);
   const linked = linkedAdrNumbers(task.spec.text);
   const rankedAdrs = library.adrSearch.rank(query, RANK_LIMIT);
@@ -100,6 +111,12 @@ function renderDecisions(library: ContextLibrary, task: SessionTask, budget: num
     minRelativeScore: MIN_RELATIVE_SCORE,
     maxCount: MAX_ADRS_IN_FULL,
   });
+  return { adrIndex, specIndex, inFull };
+}
+
+/** The decision context block: ADR index, ADRs in full, then the (fenced) index of past specs. */
+function renderDecisions(library: ContextLibrary, task: SessionTask, budget: number): Decisions {
+  const { adrIndex, specIndex, inFull } = selectDecisions(library, task, budget);
   const text = [
     '# Decision records (ADRs) and past specs',
     'ADRs are binding decisions of this project. A superseded ADR is marked in the index: follow ' +
