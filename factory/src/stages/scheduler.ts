@@ -1,0 +1,104 @@
+/**
+ * The scheduler stage: code, no agent. It lints every queued PR's spec (parking a bad one with
+ * what to fix, R-13), then puts the next eligible PR on the line — by priority, then first queued,
+ * respecting `depends-on` — while the line has room (serial by default).
+ */
+import type { FactoryConfig } from '../core/config.ts';
+import { transition } from '../core/line.ts';
+import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import { pickNext, type QueuedPr } from '../core/schedule.ts';
+import { specNumberOfPath } from '../core/spec/index.ts';
+import { parseLedger } from '../core/status.ts';
+import { isWorkingState, statesIn } from '../core/states.ts';
+import { carryOut } from './carry-out.ts';
+import type { StageOutcome } from './outcome.ts';
+import { readQueuedSpecs } from './queued-spec.ts';
+
+export interface SchedulerDeps {
+  readonly github: GitHubPort;
+  readonly config: FactoryConfig;
+  /** Spec files on the default branch: merged specs, and the numbers a new spec may not reuse. */
+  readonly specPathsOnMain: readonly string[];
+}
+
+export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]> {
+  const { github, specPathsOnMain } = deps;
+  const open = await github.listOpenPullRequests();
+  const inFlight = open
+    .filter((pr) => statesIn(pr.labels).some(isWorkingState))
+    .map((pr) => ({ number: pr.number }));
+  const queued = open.filter((pr) => isOnlyQueued(pr));
+  const readings = await readQueuedSpecs(github, queued, specPathsOnMain);
+
+  const outcomes: StageOutcome[] = [];
+  for (const reading of readings) {
+    if (!reading.ok) outcomes.push(await park(github, reading.pr, reading.problem));
+  }
+  const eligible = readings.flatMap((reading) => (reading.ok ? [reading] : []));
+  const candidates: QueuedPr[] = eligible.map(({ pr, spec, queuedAt }) => ({
+    number: pr.number,
+    specNumber: spec.number,
+    queuedAt,
+    priority: spec.priority,
+    dependsOn: spec.dependsOn,
+  }));
+  const mergedSpecNumbers = specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []);
+
+  for (;;) {
+    const decision = pickNext({
+      queued: candidates,
+      inFlight,
+      mergedSpecNumbers,
+      maxInFlight: deps.config.maxInFlight,
+    });
+    if (decision.kind === 'wait') {
+      if (outcomes.length === 0) outcomes.push({ kind: 'idle', reason: decision.message });
+      return outcomes;
+    }
+    const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
+    if (picked === undefined) return outcomes;
+    outcomes.push(await putOnLine(github, picked.pr));
+    inFlight.push({ number: picked.pr.number });
+    candidates.splice(candidates.indexOf(decision.pick), 1);
+  }
+}
+
+function isOnlyQueued(pr: PullRequestSnapshot): boolean {
+  const states = statesIn(pr.labels);
+  return !pr.isFork && states.length === 1 && states[0] === 'queued';
+}
+
+async function putOnLine(github: GitHubPort, pr: PullRequestSnapshot): Promise<StageOutcome> {
+  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
+  const result = await carryOut({
+    github,
+    pr,
+    from: 'queued',
+    transition: transition('queued', { type: 'picked' }),
+    ledger,
+    headSha: pr.headSha,
+  });
+  return result.kind === 'stood-down'
+    ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
+    : { kind: 'moved', pr: pr.number, to: 'plan' };
+}
+
+async function park(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  detail: string,
+): Promise<StageOutcome> {
+  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
+  const event = { type: 'blocked', reason: 'spec-invalid', detail } as const;
+  const result = await carryOut({
+    github,
+    pr,
+    from: 'queued',
+    transition: transition('queued', event),
+    ledger,
+    headSha: pr.headSha,
+  });
+  return result.kind === 'stood-down'
+    ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
+    : { kind: 'parked', pr: pr.number, reason: 'spec-invalid', detail };
+}

@@ -1,0 +1,129 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { defaultConfig } from '../../src/core/config.ts';
+import { runScheduler } from '../../src/stages/scheduler.ts';
+import { createFakeGitHub, type FakeGitHub } from '../fakes/fake-github.ts';
+
+const config = defaultConfig();
+let github: FakeGitHub;
+
+function spec(title: string, frontMatter = ''): string {
+  return [
+    ...(frontMatter === '' ? [] : ['---', frontMatter, '---', '']),
+    `# ${title}`,
+    '',
+    '## Goal',
+    '',
+    `Make ${title.toLowerCase()} possible for every caller of the product.`,
+    '',
+    '## Acceptance criteria',
+    '',
+    '- [ ] `src/thing.ts` exports `thing()` returning `42`, tested in `tests/thing.test.ts`.',
+    '',
+  ].join('\n');
+}
+
+/** A person opens a PR adding one spec and queues it. */
+function queue(pr: number, path: string, text: string, extra: { isFork?: boolean } = {}) {
+  github.openPullRequest(pr, { state: 'queued', headSha: `head-${pr}`, ...extra });
+  github.setChangedFiles(pr, [
+    { path, additions: text.split('\n').length, deletions: 0, addedLines: text.split('\n') },
+  ]);
+  github.setFile(`head-${pr}`, path, { text, blobSha: `blob-${pr}` });
+}
+
+const run = (specPathsOnMain: string[] = ['specs/0001-word-count.md']) =>
+  runScheduler({ github: github.port, config, specPathsOnMain });
+
+beforeEach(() => {
+  github = createFakeGitHub();
+});
+
+describe('the scheduler stage', () => {
+  it('puts the first queued PR on the line and dispatches the planner for its head', async () => {
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    queue(12, 'specs/0003-second.md', spec('Second thing'));
+    expect(await run()).toEqual([{ kind: 'moved', pr: 11, to: 'plan' }]);
+    expect(github.stateOf(11)).toEqual(['plan']);
+    expect(github.stateOf(12)).toEqual(['queued']);
+    expect(github.writes.at(-1)).toEqual({
+      verb: 'dispatch',
+      stage: 'plan',
+      inputs: { pr: 11, expectedHeadSha: 'head-11' },
+    });
+  });
+
+  it('takes a high-priority spec before an older normal one', async () => {
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    queue(12, 'specs/0003-urgent.md', spec('Urgent thing', 'priority: high'));
+    expect(await run()).toEqual([{ kind: 'moved', pr: 12, to: 'plan' }]);
+  });
+
+  it('waits, writing nothing, while another PR is on the line (serial by default)', async () => {
+    github.openPullRequest(5, { state: 'implementation' });
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    const outcomes = await run();
+    expect(outcomes).toEqual([{ kind: 'idle', reason: expect.any(String) }]);
+    expect(github.writes).toEqual([]);
+  });
+
+  it('skips a spec whose depends-on is not merged yet and takes the next one', async () => {
+    queue(11, 'specs/0003-needs-two.md', spec('Needs two', 'depends-on: [2]'));
+    queue(12, 'specs/0002-two.md', spec('Two'));
+    expect(await run()).toEqual([{ kind: 'moved', pr: 12, to: 'plan' }]);
+  });
+
+  it('parks a queued spec that fails lint with each finding and how to fix it (R-13)', async () => {
+    queue(11, 'specs/0002-vague.md', '# Vague\n\n## Goal\n\nDo stuff.\n');
+    const outcomes = await run();
+    expect(outcomes).toEqual([
+      {
+        kind: 'parked',
+        pr: 11,
+        reason: 'spec-invalid',
+        detail: expect.stringContaining('does not pass lint'),
+      },
+    ]);
+    expect(github.stateOf(11)).toEqual(['needs-attention']);
+    expect(github.writes.some((write) => write.verb === 'dispatch')).toBe(false);
+    const status = github.commentsOn(11)[0]?.body ?? '';
+    expect(status).toContain('`spec-invalid`');
+    expect(status).toContain('specs/0002-vague.md');
+  });
+
+  it('parks a spec whose number is already taken on main (R-13)', async () => {
+    queue(11, 'specs/0001-another-word-count.md', spec('Another word count'));
+    const outcomes = await run();
+    expect(outcomes[0]).toMatchObject({
+      kind: 'parked',
+      detail: expect.stringContaining('number-collision'),
+    });
+  });
+
+  it('parks a queued PR that adds no spec, or two', async () => {
+    github.openPullRequest(11, { state: 'queued' });
+    github.setChangedFiles(11, [
+      { path: 'src/a.ts', additions: 1, deletions: 0, addedLines: ['x'] },
+    ]);
+    expect((await run())[0]).toMatchObject({
+      kind: 'parked',
+      detail: expect.stringContaining('exactly one spec'),
+    });
+  });
+
+  it('never picks a PR from a fork (R-12)', async () => {
+    queue(11, 'specs/0002-from-fork.md', spec('From a fork'), { isFork: true });
+    expect(await run()).toEqual([{ kind: 'idle', reason: expect.any(String) }]);
+    expect(github.writes).toEqual([]);
+  });
+
+  it('fills every slot when more than one PR may be in flight', async () => {
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    queue(12, 'specs/0003-second.md', spec('Second thing'));
+    const outcomes = await runScheduler({
+      github: github.port,
+      config: { ...config, maxInFlight: 2 },
+      specPathsOnMain: [],
+    });
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['moved', 'moved']);
+  });
+});
