@@ -44,6 +44,7 @@ export const CONTEXT_NAMES = [
   'job',
   'strategy',
   'matrix',
+  'jobs',
 ] as const;
 
 const STATUS_FUNCTION_INFO: readonly FunctionInfo[] = [

@@ -22,6 +22,17 @@ function coerceInput(
     if (value === 'true' || value === 'false') return value === 'true';
     return new Error(`Provided value for input '${name}' is not a boolean`);
   }
+  if (type === 'number') {
+    const number =
+      typeof value === 'number'
+        ? value
+        : typeof value === 'string' && value.trim() !== ''
+          ? Number(value)
+          : NaN;
+    return Number.isNaN(number)
+      ? new Error(`Provided value for input '${name}' is not a number`)
+      : number;
+  }
   const text = typeof value === 'string' || typeof value === 'number' ? String(value) : undefined;
   if (text === undefined) return new Error(`Provided value for input '${name}' is not a string`);
   if (type === 'choice' && options !== undefined && !options.includes(text)) {
@@ -32,9 +43,12 @@ function coerceInput(
   return text;
 }
 
-/** Resolves the inputs a dispatch provides against the workflow's declared `inputs`. */
+/**
+ * Resolves the inputs a dispatch (or a `workflow_call`'s `with:`) provides against the workflow's
+ * declared `inputs`.
+ */
 export function resolveDispatchInputs(
-  config: WorkflowDispatchConfig | undefined,
+  config: Pick<WorkflowDispatchConfig, 'inputs'> | undefined,
   given: Readonly<Record<string, unknown>>,
 ): InputsResult {
   const declared = config?.inputs ?? {};

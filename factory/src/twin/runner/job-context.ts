@@ -8,7 +8,7 @@ import type { ForgeEvent, RunnerHost } from '../contract.ts';
 import type { ArtifactStore } from './artifacts.ts';
 import type { ExpressionScope } from './expressions.ts';
 import type { JobRecord, RunRecord } from './records.ts';
-import type { WorkflowSpec } from './workflow-model.ts';
+import type { Parsed, WorkflowSpec } from './workflow-model.ts';
 
 export interface RunnerSettings {
   readonly secrets: Readonly<Record<string, string>>;
@@ -27,6 +27,8 @@ export interface RunContext {
   readonly inputs: Readonly<Record<string, string | boolean | number>>;
   readonly runDir: string;
   readonly artifacts: ArtifactStore;
+  /** Reads another workflow file at the run's commit (for `workflow_call`). */
+  readonly readWorkflow: (path: string) => Promise<Parsed<WorkflowSpec>>;
 }
 
 export interface NeedResult {

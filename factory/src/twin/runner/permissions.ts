@@ -43,3 +43,15 @@ export function resolveJobScopes(
   }
   return scopes;
 }
+
+/** Narrows `scopes` to at most `ceiling` (a called workflow can only lower its caller's access). */
+export function limitScopes(scopes: TokenScopes, ceiling: TokenScopes): TokenScopes {
+  const limited: TokenScopes = {};
+  for (const scope of GRANTABLE) {
+    const wanted = scopes[scope];
+    const allowed = ceiling[scope];
+    if (wanted === undefined || allowed === undefined) continue;
+    limited[scope] = wanted === 'write' && allowed === 'write' ? 'write' : 'read';
+  }
+  return limited;
+}

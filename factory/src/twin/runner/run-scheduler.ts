@@ -1,26 +1,42 @@
 /**
- * Drives one run's jobs: `needs:` order, job `if:` with the status functions over the jobs it
- * depends on, job-level concurrency groups, a shared limit on executing jobs, and the run's
+ * Drives the jobs of one workflow in a run: `needs:` order, job `if:` with the status functions over
+ * the jobs it depends on, job-level concurrency groups, a shared limit on executing jobs, and the
  * conclusion. Scheduling decisions are synchronous so that events handled in order enter
  * concurrency groups in order.
  */
+import type { RunConclusion, TokenScopes } from '../contract.ts';
+import type { ConcurrencyEntry, ConcurrencyGroups, ConcurrencyRequest } from './concurrency.ts';
 import { evaluateCondition, evaluateToken } from './expressions.ts';
 import type { ExpressionScope } from './expressions.ts';
-import type { ConcurrencyEntry, ConcurrencyGroups, ConcurrencyRequest } from './concurrency.ts';
 import { githubContext } from './job-context.ts';
 import type { NeedResult, RunContext } from './job-context.ts';
 import { executeJob } from './job-runner.ts';
-import { resolveJobScopes } from './permissions.ts';
+import type { JobOutcome } from './job-runner.ts';
+import { limitScopes, resolveJobScopes } from './permissions.ts';
 import type { DefaultPermissions } from './permissions.ts';
 import type { JobConclusion, JobRecord } from './records.ts';
 import type { Slots } from './slots.ts';
-import type { JobSpec } from './workflow-model.ts';
-import type { RunConclusion } from '../contract.ts';
+import type { CallJobSpec, JobSpec } from './workflow-model.ts';
+
+/** What a job that calls a reusable workflow needs from its scheduler. */
+export interface CallRequest {
+  readonly run: RunContext;
+  readonly spec: CallJobSpec;
+  readonly record: JobRecord;
+  /** The caller job's expression scope (`github`, `inputs`, `needs`, `vars`). */
+  readonly scope: ExpressionScope;
+  /** The caller's token scopes: the most any called job may get. */
+  readonly scopes: TokenScopes;
+  readonly cancel: AbortSignal;
+}
 
 export interface SchedulerDeps {
   readonly groups: ConcurrencyGroups;
   readonly slots: Slots;
   readonly defaultPermissions: DefaultPermissions;
+  /** Set inside a called workflow: the caller's scopes, which its jobs can only narrow. */
+  readonly ceiling?: TokenScopes;
+  readonly runCall: (request: CallRequest) => Promise<JobOutcome>;
   /** Called once, when every job has a conclusion. */
   readonly onComplete: (conclusion: Exclude<RunConclusion, null>) => void;
 }
@@ -28,6 +44,8 @@ export interface SchedulerDeps {
 export interface RunScheduler {
   readonly start: () => void;
   readonly cancel: () => void;
+  /** Each finished job's result and outputs, by job id (the `jobs` context of call outputs). */
+  readonly results: () => Readonly<Record<string, NeedResult>>;
 }
 
 interface JobState {
@@ -43,18 +61,30 @@ function toNeedResult(conclusion: JobConclusion): NeedResult['result'] {
   return conclusion === 'timed_out' ? 'failure' : conclusion;
 }
 
-/** A reusable workflow's jobs are not run by this runner yet; its caller fails with this reason. */
-const CALL_UNSUPPORTED =
-  'reusable workflows (jobs.<id>.uses) are not supported by the twin runner yet';
+function jobScopes(run: RunContext, spec: JobSpec, deps: SchedulerDeps): TokenScopes {
+  const declared = spec.permissions ?? run.workflow.permissions;
+  if (deps.ceiling === undefined)
+    return resolveJobScopes(run.workflow.permissions, spec.permissions, deps.defaultPermissions);
+  if (declared === undefined) return deps.ceiling;
+  return limitScopes(
+    resolveJobScopes(run.workflow.permissions, spec.permissions, deps.defaultPermissions),
+    deps.ceiling,
+  );
+}
 
-export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunScheduler {
+/** Creates the scheduler of `run.workflow`'s jobs; `records` are their records, in the same order. */
+export function createRunScheduler(
+  run: RunContext,
+  records: readonly JobRecord[],
+  deps: SchedulerDeps,
+): RunScheduler {
   let cancelled = false;
   let completed = false;
   const jobs = new Map<string, JobState>();
-  for (const record of run.record.jobs) {
-    const spec = run.workflow.jobs.find((job) => job.id === record.key);
-    if (spec !== undefined)
-      jobs.set(record.key, {
+  run.workflow.jobs.forEach((spec, index) => {
+    const record = records[index];
+    if (record !== undefined)
+      jobs.set(spec.id, {
         spec,
         record,
         cancel: new AbortController(),
@@ -62,7 +92,7 @@ export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunSch
         started: false,
         result: undefined,
       });
-  }
+  });
 
   const ancestors = (state: JobState, seen = new Set<string>()): JobState[] =>
     state.spec.needs.flatMap((need) => {
@@ -113,34 +143,31 @@ export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunSch
     advance();
   };
 
-  const execute = (state: JobState, entry: ConcurrencyEntry | undefined, group: string): void => {
+  const runJob = async (state: JobState): Promise<JobOutcome> => {
+    const { spec, record } = state;
+    const request = {
+      run,
+      record,
+      needs: needsContext(state),
+      scopes: jobScopes(run, spec, deps),
+      cancel: state.cancel.signal,
+    };
+    if (spec.kind === 'call') return deps.runCall({ ...request, spec, scope: jobScope(state) });
+    const release = await deps.slots.acquire();
+    try {
+      if (state.cancel.signal.aborted) return { conclusion: 'cancelled', outputs: {} };
+      Object.assign(record, { status: 'in_progress', startedAt: new Date().toISOString() });
+      return await executeJob({ ...request, spec });
+    } finally {
+      release();
+    }
+  };
+
+  const execute = (state: JobState, leave: () => void): void => {
     state.started = true;
     state.record.status = 'queued';
-    void deps.slots.acquire().then(async (release) => {
-      const spec = state.spec;
-      if (state.cancel.signal.aborted || spec.kind === 'call') {
-        if (spec.kind === 'call') state.record.error = CALL_UNSUPPORTED;
-        release();
-        if (entry !== undefined) deps.groups.leave(group, entry);
-        finishJob(state, state.cancel.signal.aborted ? 'cancelled' : 'failure');
-        return;
-      }
-      Object.assign(state.record, { status: 'in_progress', startedAt: new Date().toISOString() });
-      const scopes = resolveJobScopes(
-        run.workflow.permissions,
-        spec.permissions,
-        deps.defaultPermissions,
-      );
-      const outcome = await executeJob({
-        run,
-        spec,
-        record: state.record,
-        needs: needsContext(state),
-        scopes,
-        cancel: state.cancel.signal,
-      });
-      release();
-      if (entry !== undefined) deps.groups.leave(group, entry);
+    void runJob(state).then((outcome) => {
+      leave();
       finishJob(state, outcome.conclusion, outcome.outputs);
     });
   };
@@ -151,14 +178,15 @@ export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunSch
         ? undefined
         : concurrencyRequest(evaluateToken(state.spec.concurrency, jobScope(state)));
     if (request === undefined) {
-      execute(state, undefined, '');
+      execute(state, () => undefined);
       return;
     }
-    state.record.status = 'waiting';
-    state.record.concurrencyGroup = request.group;
+    Object.assign(state.record, { status: 'waiting', concurrencyGroup: request.group });
     const entry: ConcurrencyEntry = {
       start: () => {
-        execute(state, entry, request.group);
+        execute(state, () => {
+          deps.groups.leave(request.group, entry);
+        });
       },
       cancel: () => {
         state.cancel.abort();
@@ -185,8 +213,8 @@ export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunSch
   function advance(): void {
     if (completed) return;
     for (const state of jobs.values()) {
-      if (state.decided) continue;
-      if (state.spec.needs.every((need) => jobs.get(need)?.result !== undefined)) decide(state);
+      if (!state.decided && state.spec.needs.every((need) => jobs.get(need)?.result !== undefined))
+        decide(state);
     }
     if ([...jobs.values()].every((state) => state.result !== undefined)) {
       completed = true;
@@ -208,7 +236,14 @@ export function createRunScheduler(run: RunContext, deps: SchedulerDeps): RunSch
     advance();
   };
 
-  return { start: advance, cancel };
+  const results = (): Record<string, NeedResult> =>
+    Object.fromEntries(
+      [...jobs.entries()].flatMap(([id, state]) =>
+        state.result === undefined ? [] : [[id, state.result]],
+      ),
+    );
+
+  return { start: advance, cancel, results };
 }
 
 /** Reads an evaluated `concurrency:` (a group name, or a mapping); an empty group means none. */

@@ -6,18 +6,14 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeEvent, RunnerHost } from '../contract.ts';
-import { createArtifactStore } from './artifacts.ts';
 import { basicAuthHeader } from './builtin-actions.ts';
 import { createConcurrencyGroups } from './concurrency.ts';
-import type { ConcurrencyEntry } from './concurrency.ts';
-import { evaluateString, evaluateToken } from './expressions.ts';
 import { resolveDispatchInputs } from './inputs.ts';
 import type { InputValue } from './inputs.ts';
-import { githubContext } from './job-context.ts';
 import type { RunContext, RunnerSettings } from './job-context.ts';
 import type { DefaultPermissions } from './permissions.ts';
-import type { JobRecord, RunRecord, RunnerProblem } from './records.ts';
-import { concurrencyRequest, createRunScheduler } from './run-scheduler.ts';
+import type { RunRecord, RunnerProblem } from './records.ts';
+import { createRunContext, startRun, updateRun } from './run-lifecycle.ts';
 import { createSlots } from './slots.ts';
 import { decideTrigger } from './triggers.ts';
 import { createWorkflowSource } from './workflow-source.ts';
@@ -93,40 +89,6 @@ function mirrorHeader(host: RunnerHost): () => string | undefined {
   };
 }
 
-function headBranch(event: ForgeEvent): string {
-  const pull = event.payload.pull_request as { head?: { ref?: unknown } } | undefined;
-  const head = pull?.head?.ref;
-  return typeof head === 'string' ? head : event.ref.replace(/^refs\/(heads|tags)\//, '');
-}
-
-function jobRecords(
-  workflow: WorkflowSpec,
-  scopeOf: (key: string) => Parameters<typeof evaluateString>[1],
-): JobRecord[] {
-  return workflow.jobs.map((job) => {
-    let name = job.id;
-    try {
-      if (job.name !== undefined) name = evaluateString(job.name, scopeOf(job.id));
-    } catch {
-      // A name GitHub could not evaluate shows as the job's key.
-    }
-    return {
-      key: job.id,
-      name,
-      status: 'queued',
-      conclusion: null,
-      token: null,
-      concurrencyGroup: null,
-      startedAt: null,
-      completedAt: null,
-      outputs: {},
-      steps: [],
-      summary: '',
-      error: null,
-    };
-  });
-}
-
 /**
  * Creates a runner over `host`: every event the host emits is matched against the repository's
  * `.github/workflows/*.yml` at the event's commit, and the runs it starts execute as child processes.
@@ -149,8 +111,6 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     nodePath: process.execPath,
   };
   const defaultBranch = options.defaultBranch ?? 'main';
-  const groups = createConcurrencyGroups();
-  const slots = createSlots(options.maxParallelJobs ?? 2);
   const records: RunRecord[] = [];
   const problems: RunnerProblem[] = [];
   const held = new Map<number, RunContext>();
@@ -168,168 +128,77 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     });
   };
 
-  const update = (record: RunRecord, patch: Pick<RunRecord, 'status' | 'conclusion'>): void => {
-    Object.assign(record, patch);
-    host.updateRun(record.id, patch);
+  const lifecycle = {
+    host,
+    groups: createConcurrencyGroups(),
+    slots: createSlots(options.maxParallelJobs ?? 2),
+    defaultPermissions: options.defaultPermissions ?? 'restricted',
+    onComplete: (context: RunContext) => {
+      active.delete(context.record.id);
+      settle();
+    },
+  } as const;
+
+  const start = (context: RunContext): void => {
+    active.set(context.record.id, { context, cancel: () => undefined });
+    const cancel = startRun(context, lifecycle);
+    const entry = active.get(context.record.id);
+    if (entry !== undefined) entry.cancel = cancel;
   };
 
-  const complete = (context: RunContext, conclusion: RunRecord['conclusion']): void => {
-    Object.assign(context.record, {
-      completedAt: new Date().toISOString(),
-      artifacts: [...context.artifacts.names()],
-    });
-    update(context.record, { status: 'completed', conclusion });
-    active.delete(context.record.id);
-    settle();
-  };
+  const readWorkflowAt =
+    (sha: string) =>
+    async (path: string): Promise<Parsed<WorkflowSpec>> => {
+      const file = (await source.readWorkflows(sha)).find((candidate) => candidate.path === path);
+      return file === undefined
+        ? { ok: false, errors: [`${path} does not exist at ${sha}`] }
+        : parse(file);
+    };
 
-  const startRun = (context: RunContext): void => {
-    let leaveGroup = (): void => undefined;
-    const scheduler = createRunScheduler(context, {
-      groups,
-      slots,
-      defaultPermissions: options.defaultPermissions ?? 'restricted',
-      onComplete: (conclusion) => {
-        leaveGroup();
-        complete(context, conclusion);
-      },
-    });
-    let started = false;
-    const begin = (): void => {
-      started = true;
-      context.record.startedAt = new Date().toISOString();
-      update(context.record, { status: 'in_progress', conclusion: null });
-      scheduler.start();
-    };
-    const cancel = (): void => {
-      if (started) scheduler.cancel();
-      else {
-        leaveGroup();
-        context.record.jobs.forEach((job) =>
-          Object.assign(job, { status: 'completed', conclusion: 'cancelled' }),
-        );
-        complete(context, 'cancelled');
-      }
-    };
-    active.set(context.record.id, { context, cancel });
-    const request = runConcurrency(context);
-    if (request === undefined) {
-      begin();
-      return;
-    }
-    const entry: ConcurrencyEntry = { start: begin, cancel };
-    leaveGroup = () => {
-      groups.leave(request.group, entry);
-    };
-    groups.enter(request, entry);
-  };
-
-  const runConcurrency = (context: RunContext): ReturnType<typeof concurrencyRequest> => {
-    if (context.workflow.concurrency === undefined) return undefined;
-    const scope = {
-      contexts: {
-        github: githubContext(context, '', '', '', ''),
-        inputs: context.inputs,
-        vars: settings.vars,
-      },
-      status: { success: () => true, failure: () => false, cancelled: () => false },
-    };
-    return concurrencyRequest(evaluateToken(context.workflow.concurrency, scope));
-  };
-
-  const createRun = (
+  /** The inputs of a dispatch; undefined (with a problem recorded) when GitHub would answer 422. */
+  const dispatchInputs = (
     workflow: WorkflowSpec,
     event: ForgeEvent,
-    inputs: Record<string, InputValue>,
-    approval: string | undefined,
-  ): RunContext => {
-    const status = approval === undefined ? 'queued' : 'action_required';
-    const filed = host.createRun({
-      name: workflow.name,
-      path: workflow.path,
-      event: event.name,
-      headBranch: headBranch(event),
-      headSha: event.sha,
-      actor: event.actor,
-      status,
-      conclusion: null,
-    });
-    const record: RunRecord = {
-      id: filed.id,
-      name: workflow.name,
-      path: workflow.path,
-      event: event.name,
-      action: event.action ?? null,
-      headBranch: filed.headBranch,
-      headSha: event.sha,
-      actor: event.actor,
-      triggeredBy: event.tokenKind,
-      status,
-      conclusion: null,
-      reason: approval ?? null,
-      inputs,
-      createdAt: filed.createdAt,
-      startedAt: null,
-      completedAt: null,
-      jobs: [],
-      artifacts: [],
-    };
-    const runDir = join(workDir, 'runs', String(record.id));
-    const context: RunContext = {
-      host,
-      settings,
-      record,
-      workflow,
-      event,
-      inputs,
-      runDir,
-      artifacts: createArtifactStore(join(runDir, 'artifacts')),
-    };
-    const scopeOf = (key: string): Parameters<typeof evaluateString>[1] => ({
-      contexts: { github: githubContext(context, key, '', '', ''), inputs, vars: settings.vars },
-      status: { success: () => true, failure: () => false, cancelled: () => false },
-    });
-    record.jobs = jobRecords(workflow, scopeOf);
-    records.push(record);
-    return context;
+  ): Record<string, InputValue> | undefined => {
+    if (event.name !== 'workflow_dispatch') return {};
+    const given = (event.payload.inputs ?? {}) as Record<string, unknown>;
+    const resolved = resolveDispatchInputs(workflow.events.workflow_dispatch, given);
+    if (resolved.ok) return { ...resolved.inputs };
+    problems.push({ event: event.name, path: workflow.path, message: resolved.reason });
+    return undefined;
   };
 
   const handleWorkflow = async (
     file: WorkflowFile,
     event: ForgeEvent,
   ): Promise<RunContext | undefined> => {
-    const { path } = file;
     const parsed = await parse(file);
     if (!parsed.ok) {
       problems.push({
         event: event.name,
-        path,
+        path: file.path,
         message: `Invalid workflow file: ${parsed.errors.join('; ')}`,
       });
       return undefined;
     }
-    const decision = decideTrigger(parsed.value.events, event, path, defaultBranch);
+    const decision = decideTrigger(parsed.value.events, event, file.path, defaultBranch);
     if (decision.start === 'none') return undefined;
-    let inputs: Record<string, InputValue> = {};
-    if (event.name === 'workflow_dispatch') {
-      const resolved = resolveDispatchInputs(
-        parsed.value.events.workflow_dispatch,
-        (event.payload.inputs ?? {}) as Record<string, unknown>,
-      );
-      if (!resolved.ok) {
-        problems.push({ event: event.name, path, message: resolved.reason });
-        return undefined;
-      }
-      inputs = { ...resolved.inputs };
-    }
-    const context = createRun(
-      parsed.value,
+    const inputs = dispatchInputs(parsed.value, event);
+    if (inputs === undefined) return undefined;
+    const approval = decision.start === 'approval' ? decision.reason : undefined;
+    const context = createRunContext({
+      host,
+      settings,
+      workflow: parsed.value,
       event,
       inputs,
-      decision.start === 'approval' ? decision.reason : undefined,
-    );
-    if (decision.start === 'approval') held.set(context.record.id, context);
-    else startRun(context);
+      approval,
+      workDir,
+      readWorkflow: readWorkflowAt(event.sha),
+    });
+    records.push(context.record);
+    if (approval === undefined) start(context);
+    else held.set(context.record.id, context);
     return context;
   };
 
@@ -361,16 +230,16 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     if (context === undefined) throw new Error(`Run ${runId} is not waiting for approval`);
     held.delete(runId);
     context.record.reason = null;
-    update(context.record, { status: 'queued', conclusion: null });
-    startRun(context);
+    updateRun(context, { status: 'queued', conclusion: null });
+    start(context);
   };
 
   const cancel = (runId: number): void => {
     const context = held.get(runId);
     if (context !== undefined) {
       held.delete(runId);
-      active.set(runId, { context, cancel: () => undefined });
-      complete(context, 'cancelled');
+      Object.assign(context.record, { reason: null, completedAt: new Date().toISOString() });
+      updateRun(context, { status: 'completed', conclusion: 'cancelled' });
       return;
     }
     active.get(runId)?.cancel();

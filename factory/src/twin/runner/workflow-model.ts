@@ -70,6 +70,8 @@ export interface WorkflowSpec {
   readonly concurrency: TemplateToken | undefined;
   readonly env: TemplateToken | undefined;
   readonly jobs: readonly JobSpec[];
+  /** `on.workflow_call.outputs` (the converter drops them): name → `{ value: ${{ jobs.… }} }`. */
+  readonly callOutputs: TemplateToken | undefined;
 }
 
 export interface ActionSpec {
@@ -182,6 +184,7 @@ export async function parseWorkflowFile(
       concurrency: findKey(root, 'concurrency'),
       env: findKey(root, 'env'),
       jobs: template.jobs.map((job) => readJob(job, findKey(rawJobs, job.id.value))),
+      callOutputs: findKey(findKey(findKey(root, 'on'), 'workflow_call'), 'outputs'),
     },
   };
 }
