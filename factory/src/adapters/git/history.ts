@@ -112,11 +112,14 @@ export async function mergeBase(git: GitRunner, a: string, b: string): Promise<s
 }
 
 async function isRebaseInProgress(git: GitRunner): Promise<boolean> {
-  for (const state of ['rebase-merge', 'rebase-apply']) {
-    const path = await git.output(['rev-parse', '--git-path', state]);
-    if (existsSync(resolve(git.dir, path))) return true;
-  }
-  return false;
+  const states = await git.output([
+    'rev-parse',
+    '--git-path',
+    'rebase-merge',
+    '--git-path',
+    'rebase-apply',
+  ]);
+  return states.split('\n').some((path) => existsSync(resolve(git.dir, path)));
 }
 
 async function conflictedFiles(git: GitRunner): Promise<string[]> {

@@ -46,7 +46,7 @@ const WORKFLOW_REFUSAL = /refusing to allow an? .+? to create or update workflow
 const REJECTED_REF = /^!\t/m;
 
 /** Clones `url` into `dir` (which must not exist yet) and checks out `ref` if given. */
-export async function cloneRepository(git: GitRunner, input: CloneInput): Promise<string> {
+export async function cloneRepository(git: GitRunner, input: CloneInput): Promise<void> {
   if (hasUrlCredentials(input.url)) {
     // git would store such a URL in `.git/config`, where an agent session could read it.
     throw new GitError(
@@ -63,9 +63,9 @@ export async function cloneRepository(git: GitRunner, input: CloneInput): Promis
     cwd: dirname(target),
     ...auth(input.authHeader),
   });
-  if (input.ref === undefined) return git.output(['rev-parse', 'HEAD']);
+  if (input.ref === undefined) return;
   const options: FetchOptions = { ...depth(input.depth), ...auth(input.authHeader) };
-  return checkoutDetached(git, await fetchRef(git, input.ref, options));
+  await checkoutDetached(git, await fetchRef(git, input.ref, options));
 }
 
 /** Fetches one branch, tag or SHA from `origin`; returns the commit it names. */
