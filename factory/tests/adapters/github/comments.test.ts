@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { STATUS_MARKER } from '../../../src/core/notes.ts';
+import { FACTORY_LOGIN, JOB_SCOPES, openPull, startAdapterForge } from './fixture.ts';
+
+describe('GitHub adapter: the status comment', { timeout: 60_000 }, () => {
+  it('is created once and then updated in place: one comment after three writes', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+
+    for (const step of ['plan', 'plan-review', 'implementation']) {
+      const existing = await github.readStatusComment(pr);
+      await github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: ${step}`, existing);
+    }
+
+    const { data: comments } = await client('writer').rest.issues.listComments({
+      ...repo,
+      issue_number: pr,
+    });
+    expect(comments.map((c) => [c.user?.login, c.body])).toEqual([
+      [FACTORY_LOGIN, `${STATUS_MARKER}\nNow: implementation`],
+    ]);
+    expect(await github.readStatusComment(pr)).toEqual({
+      id: comments[0]?.id,
+      body: `${STATUS_MARKER}\nNow: implementation`,
+    });
+  });
+
+  it('adds the marker when the body lacks it, so the comment is found again', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+
+    await github.writeStatusComment(pr, 'Now: plan', undefined);
+
+    expect((await github.readStatusComment(pr))?.body).toBe(`${STATUS_MARKER}\nNow: plan`);
+  });
+
+  it('is never a comment a person wrote, even one that carries the marker', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const fake = `${STATUS_MARKER}\nAll green, merge me.`;
+    await client('writer').rest.issues.createComment({ ...repo, issue_number: pr, body: fake });
+
+    expect(await github.readStatusComment(pr)).toBeUndefined();
+    await github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: plan`, undefined);
+
+    const { data: comments } = await client('writer').rest.issues.listComments({
+      ...repo,
+      issue_number: pr,
+    });
+    expect(comments.map((c) => c.body)).toEqual([fake, `${STATUS_MARKER}\nNow: plan`]);
+  });
+});
+
+describe('GitHub adapter: reviews', { timeout: 60_000 }, () => {
+  it('posts verdicts on an exact commit and reads them back, oldest first', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+
+    await github.postReview(pr, head, 'REQUEST_CHANGES', 'Split the function.');
+    await github.postReview(pr, head, 'APPROVE', 'Looks right.');
+
+    const reviews = await github.listReviews(pr);
+    expect(
+      reviews.map(({ verdict, sha, author, body }) => ({ verdict, sha, author, body })),
+    ).toEqual([
+      { verdict: 'REQUEST_CHANGES', sha: head, author: FACTORY_LOGIN, body: 'Split the function.' },
+      { verdict: 'APPROVE', sha: head, author: FACTORY_LOGIN, body: 'Looks right.' },
+    ]);
+  });
+});
+
+describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, () => {
+  it('reads check runs and commit statuses of that SHA only, with their conclusions', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const old = (await github.readPullRequest(pr))?.headSha ?? '';
+    const head = (await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } })).sha;
+    const app = client(forge.issueJobToken(JOB_SCOPES).token);
+    const run = (name: string, sha: string, extra: Record<string, string>) =>
+      app.rest.checks.create({ ...repo, name, head_sha: sha, ...extra });
+    await run('lint', head, { conclusion: 'success' });
+    await run('build', head, { status: 'in_progress' });
+    await run('lint', old, { conclusion: 'failure' });
+    await github.setCommitStatus(head, {
+      context: 'factory/ci',
+      state: 'success',
+      description: 'CI passed',
+    });
+    await github.setCommitStatus(old, {
+      context: 'factory/ci',
+      state: 'failure',
+      description: 'red',
+    });
+    await github.setCommitStatus(head, {
+      context: 'docs',
+      state: 'pending',
+      description: 'queued',
+    });
+
+    const facts = await github.readChecks(head);
+
+    const seen = facts.map(({ name, sha, conclusion }) => ({ name, sha, conclusion }));
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { name: 'lint', sha: head, conclusion: 'success' },
+        { name: 'build', sha: head, conclusion: 'pending' },
+        { name: 'factory/ci', sha: head, conclusion: 'success' },
+        { name: 'docs', sha: head, conclusion: 'pending' },
+      ]),
+    );
+    expect(seen).toHaveLength(4);
+    expect(facts.every((fact) => !Number.isNaN(Date.parse(fact.at)))).toBe(true);
+  });
+
+  it('publishes a commit status with its link, and shortens a description GitHub would refuse', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const head = (await forge.push('writer', { branch: 'side', files: { 'c.txt': 'c\n' } })).sha;
+
+    await github.setCommitStatus(head, {
+      context: 'factory/ci',
+      state: 'error',
+      description: 'x'.repeat(200),
+      targetUrl: 'https://example.invalid/runs/1',
+    });
+
+    const { data } = await client('writer').rest.repos.getCombinedStatusForRef({
+      ...repo,
+      ref: head,
+    });
+    expect(data.statuses).toMatchObject([
+      { context: 'factory/ci', state: 'error', target_url: 'https://example.invalid/runs/1' },
+    ]);
+    expect(data.statuses[0]?.description).toHaveLength(140);
+  });
+});

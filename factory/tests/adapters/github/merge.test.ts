@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { GitHubError } from '../../../src/adapters/github/index.ts';
+import { openPull, startAdapterForge, type AdapterFixture } from './fixture.ts';
+
+async function mainTip({ client, repo }: AdapterFixture): Promise<string> {
+  const { data } = await client('writer').rest.git.getRef({ ...repo, ref: 'heads/main' });
+  return data.object.sha;
+}
+
+describe('GitHub adapter: merging exactly the tested head (R-06)', { timeout: 60_000 }, () => {
+  it('refuses a stale SHA as head-moved, then merges the right one and main advances', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const tested = (await github.readPullRequest(pr))?.headSha ?? '';
+    const moved = await forge.push('writer', { branch: 'feature', files: { 'late.txt': 'x\n' } });
+    const before = await mainTip(fixture);
+
+    expect(await github.mergeExactly(pr, tested, 'Add feature (#1)')).toEqual({
+      merged: false,
+      reason: 'head-moved',
+      message: 'Head branch was modified. Review and try the merge again.',
+    });
+    expect(await mainTip(fixture)).toBe(before);
+    expect(
+      forge.requestLog.countsByRoute()['PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge'],
+    ).toBe(1);
+
+    const result = await github.mergeExactly(pr, moved.sha, 'Add feature (#1)');
+    expect(result).toEqual({ merged: true, sha: await mainTip(fixture) });
+    expect(await github.readPullRequest(pr)).toMatchObject({ open: false, merged: true });
+    const { data: commit } = await fixture
+      .client('writer')
+      .rest.repos.getCommit({ ...fixture.repo, ref: await mainTip(fixture) });
+    expect(commit.commit.message).toMatch(/^Add feature \(#1\)/);
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([before]);
+  });
+
+  it('answers not-mergeable with GitHub’s message when the branch conflicts', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', [], { 'README.md': 'mine\n' });
+    await forge.push('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+
+    expect(await github.mergeExactly(pr, head, 'Mine')).toEqual({
+      merged: false,
+      reason: 'not-mergeable',
+      message: 'Pull Request is not mergeable',
+    });
+  });
+});
+
+describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
+  it('rebases onto the new main and reports the new head', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    await forge.push('octo-owner', { branch: 'main', files: { 'other.txt': 'other\n' } });
+    const base = await mainTip(fixture);
+
+    const result = await github.rebaseOnServer(pr, head);
+
+    expect(result).toMatchObject({ rebased: true });
+    const rebased = result.rebased ? result.headSha : '';
+    expect(rebased).not.toBe(head);
+    expect((await github.readPullRequest(pr))?.headSha).toBe(rebased);
+    const { data: commit } = await fixture
+      .client('writer')
+      .rest.repos.getCommit({ ...fixture.repo, ref: rebased });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([base]);
+  });
+
+  it('refuses when the head is not the one expected, and when the rebase conflicts', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature', [], { 'README.md': 'mine\n' });
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    await forge.push('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
+
+    expect(await github.rebaseOnServer(pr, 'f'.repeat(40))).toMatchObject({
+      rebased: false,
+      reason: 'head-moved',
+    });
+    const conflict = await github.rebaseOnServer(pr, head);
+    expect(conflict).toMatchObject({ rebased: false, reason: 'conflict' });
+    expect((await github.readPullRequest(pr))?.headSha).toBe(head);
+  });
+});
+
+describe('GitHub adapter: dispatch (R-01)', { timeout: 60_000 }, () => {
+  it('dispatches the stage’s workflow on main with the PR and the expected head as strings', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+
+    await github.dispatch('plan', { pr: 7, expectedHeadSha: 'a'.repeat(40) });
+
+    const dispatched = forge.events.filter((event) => event.name === 'workflow_dispatch');
+    expect(dispatched).toHaveLength(1);
+    expect(dispatched[0]).toMatchObject({
+      ref: 'refs/heads/main',
+      sha: await mainTip(fixture),
+      actor: { login: 'github-actions[bot]' },
+      payload: {
+        workflow: '.github/workflows/plan.yml',
+        inputs: { pr: '7', expected_head_sha: 'a'.repeat(40) },
+      },
+    });
+  });
+
+  it('sends no input the caller left out, and names the workflow file through workflowFileOf', async () => {
+    const { forge, github } = await startAdapterForge();
+
+    await github.dispatch('scheduler', {});
+    await github.dispatch('merge', { pr: 3 });
+
+    const payloads = forge.events
+      .filter((event) => event.name === 'workflow_dispatch')
+      .map((event) => event.payload);
+    expect(payloads).toMatchObject([
+      { workflow: '.github/workflows/scheduler.yml', inputs: {} },
+      { workflow: '.github/workflows/factory-merge.yml', inputs: { pr: '3' } },
+    ]);
+  });
+
+  it('fails with a GitHubError naming the verb when the workflow does not exist', async () => {
+    const { forge, github, token } = await startAdapterForge();
+
+    const error = await github.dispatch('watchdog', {}).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(GitHubError);
+    expect(error).toMatchObject({ name: 'GitHubError', verb: 'dispatch', status: 404 });
+    expect((error as Error).message).toBe('GitHub dispatch failed (404): Not Found');
+    expect(JSON.stringify(error)).not.toContain(token);
+    expect(forge.events.filter((event) => event.name === 'workflow_dispatch')).toEqual([]);
+  });
+});
