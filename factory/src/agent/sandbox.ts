@@ -75,54 +75,57 @@ async function systemMounts(): Promise<string[]> {
   return args;
 }
 
+const SANDBOX_HOME = '/tmp/home';
+
+/** The whole environment a sandboxed command sees; nothing is inherited. */
+const SANDBOX_ENV: Readonly<Record<string, string>> = {
+  HOME: SANDBOX_HOME,
+  TMPDIR: '/tmp',
+  LANG: 'C.UTF-8',
+  CI: 'true',
+  FORCE_COLOR: '0',
+};
+
+/**
+ * `.git` stays read-only inside the sandbox: a hook or a `core.fsmonitor` planted there would run
+ * outside it the next time the stage runs git in the workspace, where the tokens are.
+ */
+async function gitReadOnly(workspace: string): Promise<string[]> {
+  const git = path.join(workspace, '.git');
+  return (await lstat(git).catch(() => undefined)) ? ['--ro-bind', git, git] : [];
+}
+
 /** The full bwrap argument list for one command. */
 export async function bwrapArguments(
   workspace: string,
   argv: readonly string[],
 ): Promise<string[]> {
-  const binDirs = [path.join(nodePrefix(), 'bin'), '/usr/local/bin', '/usr/bin', '/bin'];
-  return [
+  const searchPath = [
+    ...new Set([path.join(nodePrefix(), 'bin'), '/usr/local/bin', '/usr/bin', '/bin']),
+  ].join(':');
+  const env = Object.entries({ PATH: searchPath, ...SANDBOX_ENV }).flatMap(([name, value]) => [
+    '--setenv',
+    name,
+    value,
+  ]);
+  const isolation = [
     '--unshare-all',
     '--die-with-parent',
     '--new-session',
     '--cap-drop',
     'ALL',
     '--clearenv',
-    '--setenv',
-    'PATH',
-    [...new Set(binDirs)].join(':'),
-    '--setenv',
-    'HOME',
-    '/tmp/home',
-    '--setenv',
-    'TMPDIR',
-    '/tmp',
-    '--setenv',
-    'LANG',
-    'C.UTF-8',
-    '--setenv',
-    'CI',
-    'true',
-    '--setenv',
-    'FORCE_COLOR',
-    '0',
-    ...(await systemMounts()),
-    '--proc',
-    '/proc',
-    '--dev',
-    '/dev',
-    '--tmpfs',
-    '/tmp',
-    '--dir',
-    '/tmp/home',
+  ];
+  const scratch = ['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp', '--dir', SANDBOX_HOME];
+  const work = [
     '--bind',
     workspace,
     workspace,
+    ...(await gitReadOnly(workspace)),
     '--chdir',
     workspace,
-    '--',
-    ...argv,
   ];
+  return [...isolation, ...env, ...(await systemMounts()), ...scratch, ...work, '--', ...argv];
 }
 
 function execute(

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { probeSandbox } from '../../src/agent/sandbox.ts';
 import { call, createHarness, type Harness } from './harness.ts';
 
 const FACTORY_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -43,9 +42,10 @@ afterEach(async () => {
   listener = undefined;
 });
 
-const sandbox = await probeSandbox();
+/** Machines without bubblewrap (a laptop) may opt out explicitly; CI installs it and never skips. */
+const optedOut = process.env.FACTORY_TEST_WITHOUT_SANDBOX === '1';
 
-describe.skipIf(!sandbox.usable)('the run sandbox (R-10)', () => {
+describe.skipIf(optedOut)('the run sandbox (R-10)', () => {
   it('keeps the model key, the GitHub token, files outside and the network out of reach of agent code', async () => {
     let connections = 0;
     listener = createServer((socket) => {
@@ -107,10 +107,6 @@ describe.skipIf(!sandbox.usable)('the run sandbox (R-10)', () => {
     for (const secret of [MODEL_KEY, GITHUB_TOKEN, FILE_CANARY])
       expect(everything).not.toContain(secret);
   }, 30_000);
-
-  it('is probed as usable on this machine', () => {
-    expect(sandbox).toMatchObject({ usable: true });
-  });
 });
 
 describe('without a usable sandbox', () => {
