@@ -52,10 +52,8 @@ export function rebaseOnServer(
   expectedHeadSha: string,
 ): Promise<ServerRebaseResult> {
   return callGitHub('rebaseOnServer', async () => {
+    // The node id is all this read is for: the mutation itself checks the head atomically.
     const { data: pull } = await ctx.octokit.rest.pulls.get({ ...ctx.repo, pull_number: pr });
-    if (pull.head.sha !== expectedHeadSha) {
-      return { rebased: false, reason: 'head-moved', message: `Head is now ${pull.head.sha}.` };
-    }
     try {
       const data = await ctx.octokit.graphql<UpdateBranchData>(UPDATE_BRANCH, {
         pullRequestId: pull.node_id,
