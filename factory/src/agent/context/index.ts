@@ -15,6 +15,10 @@
  * message holds the task, every untrusted piece fenced as data. The session loop should also put a
  * breakpoint on the newest message of each request so the growing conversation is read from the
  * cache too (the API allows four breakpoints; this uses one).
+ *
+ * Pass `floor` (a checkout of the default branch) so a pull request cannot rewrite the prompts,
+ * constitution or ADRs that judge it, and `library` (from `readContextLibrary`) to skip re-reading
+ * and re-indexing when assembling several prompts in one process.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
