@@ -1,6 +1,22 @@
 /**
  * The agent runtime (design §5): `runAgent` runs one fresh, budgeted, sandboxed session of a role
- * and returns its outcome as data.
+ * and returns its outcome as data. A stage calls it like this:
+ *
+ *     const outcome = await runAgent({
+ *       role: 'code-reviewer',
+ *       workspace,                       // the PR checkout; tools never leave it
+ *       floor,                           // a checkout of main: role files and constitution
+ *       task: { instruction, spec, diff },
+ *       config,                          // models, prices, budgets, protected paths, commands
+ *       apiKey: process.env.ANTHROPIC_API_KEY,
+ *       secrets: [githubToken],          // redacted from the transcript as well
+ *       transcriptPath,                  // outside the workspace; upload it as an artifact
+ *     });
+ *     switch (outcome.stopReason) { case 'submitted': … outcome.submission … }
+ *
+ * `model-unavailable` means the API kept failing after the SDK's retries (R-15: not an attempt);
+ * `spend-limit` must park at once; `budget-spent`, `no-submission` and `invalid-output` are failed
+ * attempts that never write (R-16, R-17).
  */
 export { runAgent } from './session.ts';
 export type { PromptBuilder, RunAgentOptions } from './session.ts';

@@ -20,7 +20,7 @@ export interface RunAgentOptions {
   readonly apiKey: string;
   /** The twin's model server in tests and rehearsals; the real API when absent. */
   readonly baseURL?: string;
-  /** SDK retries for 429/529/5xx and connection errors (default 4), with its backoff. */
+  /** SDK retries for 429/529/5xx and connection errors (default 6), with its backoff. */
   readonly maxRetries?: number;
   /** Where the JSONL transcript goes; keep it outside the workspace. */
   readonly transcriptPath: string;

@@ -140,6 +140,12 @@ export function createSessionTools(
   );
 }
 
+/**
+ * The SDK backs off 0.5 s, 1 s, 2 s, 4 s, then 8 s per retry (or as `retry-after` says): six
+ * retries ride out about 25 s of overload before the session reports `model-unavailable`.
+ */
+const DEFAULT_MAX_RETRIES = 6;
+
 const isTransient = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
 /** An SDK client whose every attempt is written to the transcript and counted when transient. */
@@ -154,7 +160,7 @@ export function createModelClient(
   return new Anthropic({
     apiKey: options.apiKey,
     ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
-    maxRetries: options.maxRetries ?? 4,
+    maxRetries: options.maxRetries ?? DEFAULT_MAX_RETRIES,
     fetch: recordingFetch,
   });
 }
