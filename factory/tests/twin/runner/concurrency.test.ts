@@ -61,14 +61,14 @@ describe('concurrency groups (github-mechanics §8)', () => {
   });
 });
 
-describe('job-level concurrency across runs', () => {
+describe('concurrency groups across runs', () => {
   let repo: TestRepo;
   let sha: string;
   let runner: Runner | undefined;
 
   beforeAll(() => {
     repo = createTestRepo();
-    sha = repo.commit(workflows('gate.yml'));
+    sha = repo.commit(workflows('gate.yml', 'gate-run.yml'));
   });
   afterAll(() => {
     repo.cleanup();
@@ -77,16 +77,19 @@ describe('job-level concurrency across runs', () => {
     await runner?.close();
   });
 
-  async function threeRuns(group: string, cancel: 'yes' | 'no'): Promise<string> {
+  async function threeRuns(
+    group: string,
+    cancel: 'yes' | 'no',
+    workflow = 'gate.yml',
+  ): Promise<string> {
     const gate = join(repo.dir, `gate-${group}`);
     runner = createRunner(createFakeHost(repo.gitUrl), {
       vars: { GATE: gate, GROUP: group, CANCEL: cancel },
       maxParallelJobs: 2,
     });
-    for (const n of ['1', '2', '3'])
-      await runner.handle(
-        dispatchEvent({ workflow: 'gate.yml', sha, tokenKind: 'user', inputs: { n } }),
-      );
+    for (const n of ['1', '2', '3']) {
+      await runner.handle(dispatchEvent({ workflow, sha, tokenKind: 'user', inputs: { n } }));
+    }
     return gate;
   }
 
@@ -116,5 +119,30 @@ describe('job-level concurrency across runs', () => {
     expect(runs.map((run) => run.conclusion)).toEqual(['cancelled', 'cancelled', 'success']);
     expect(jobLog(runs[0], 'gated')).toContain('run 1 started');
     expect(jobLog(runs[0], 'gated')).not.toContain('passed the gate');
+  });
+
+  it('applies workflow-level concurrency to whole runs', async () => {
+    const gate = await threeRuns('whole-runs', 'no', 'gate-run.yml');
+    expect(runner?.runs().map((run) => run.status)).toEqual(['in_progress', 'completed', 'queued']);
+    writeFileSync(gate, 'open');
+    await runner?.idle();
+    const runs = runner?.runs() ?? [];
+    expect(runs.map((run) => [run.conclusion, run.jobs[0]?.conclusion])).toEqual([
+      ['success', 'success'],
+      ['cancelled', 'cancelled'],
+      ['success', 'success'],
+    ]);
+  });
+
+  it('cancels a running run and a queued run on request, killing the running step', async () => {
+    const gate = await threeRuns('cancel-request', 'no', 'gate-run.yml');
+    const [first, , third] = runner?.runs() ?? [];
+    runner?.cancel(first?.id ?? 0);
+    runner?.cancel(third?.id ?? 0);
+    await runner?.idle();
+    writeFileSync(gate, 'open');
+    const runs = runner?.runs() ?? [];
+    expect(runs.map((run) => run.conclusion)).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect(jobLog(runs[0], 'wait')).not.toContain('passed the gate');
   });
 });

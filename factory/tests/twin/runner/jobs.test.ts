@@ -107,7 +107,7 @@ describe('permissions: decide the job token', () => {
 });
 
 describe('timeout-minutes', () => {
-  it('kills the whole process tree of a job that runs too long and concludes it timed_out', async () => {
+  it('kills the whole process tree of a job (or a step) that runs too long; the job concludes timed_out', async () => {
     const pidFile = join(repo.dir, 'sleep.pid');
     rmSync(pidFile, { force: true });
     const started = Date.now();
@@ -119,7 +119,12 @@ describe('timeout-minutes', () => {
     expect(slow.steps.map((step) => step.conclusion)).toEqual(['cancelled', 'skipped']);
     expect(jobLog(run, 'slow')).toContain('started');
     expect(jobLog(run, 'slow')).not.toContain('finished');
-    expect(findJob(run, 'fast').conclusion).toBe('success');
+    const fast = findJob(run, 'fast');
+    expect(fast.steps.map((step) => [step.outcome, step.conclusion])).toEqual([
+      ['failure', 'success'],
+      ['success', 'success'],
+    ]);
+    expect(fast.conclusion).toBe('success');
     expect(run.conclusion).toBe('timed_out');
     const sleeper = Number(readFileSync(pidFile, 'utf8'));
     expect(isRunning(sleeper)).toBe(false);
