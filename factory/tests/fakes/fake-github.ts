@@ -200,6 +200,10 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
     },
+    /** The factory's own label move, as an earlier stage would have made it. */
+    factorySets(pr: number, state: State) {
+      relabel(pr, withState(pull(pr).labels, state), FACTORY_LOGIN);
+    },
     pushTo(pr: number, headSha: string) {
       update(pr, { headSha });
     },
