@@ -2,7 +2,7 @@
  * The forge's bare repository and the few git operations GitHub performs server-side:
  * seeding, squash merges, rebases, and reading commits and files.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORGE_COMMITTER, git, runGit, type GitIdentity } from './git.ts';
@@ -47,6 +47,13 @@ export interface Repository {
   ): Promise<{ additions: number; deletions: number; files: number }>;
   /** Files a pull request changes (`base...head`), with per-file line counts. */
   diffFiles(base: string, head: string): Promise<FileChange[]>;
+  /** A commit on `parent` that writes (or, for `null`, deletes) `files`, made without a worktree. */
+  commitFiles(
+    parent: string,
+    files: Readonly<Record<string, string | null>>,
+    message: string,
+    author: GitIdentity,
+  ): Promise<string>;
   /** The tree of merging `head` into `base`; `undefined` when they conflict. */
   mergeTree(base: string, head: string): Promise<string | undefined>;
   /** Squash-merges `head` onto `base`'s tip; `undefined` when the two conflict. */
@@ -160,6 +167,8 @@ export function openRepository(gitDir: string): Repository {
           return { path, status, sha, ...(counts.get(path) ?? { additions: 0, deletions: 0 }) };
         });
     },
+    commitFiles: (parent, files, message, author) =>
+      commitFiles(gitDir, parent, files, message, author),
     mergeTree: (base, head) => mergeTree(gitDir, base, head),
     async squash(base, head, message, author) {
       const tree = await mergeTree(gitDir, base, head);
@@ -180,6 +189,51 @@ export function openRepository(gitDir: string): Repository {
     },
     rebase: (onto, head) => rebaseInWorktree(gitDir, onto, head),
   };
+}
+
+async function commitFiles(
+  gitDir: string,
+  parent: string,
+  files: Readonly<Record<string, string | null>>,
+  message: string,
+  author: GitIdentity,
+): Promise<string> {
+  const scratch = await mkdtemp(join(tmpdir(), 'forge-commit-'));
+  try {
+    const env = { GIT_INDEX_FILE: join(scratch, 'index') };
+    await git(['read-tree', parent], { gitDir, env });
+    const written = Object.entries(files).filter(
+      (entry): entry is [string, string] => entry[1] !== null,
+    );
+    const paths = await Promise.all(
+      written.map(async ([, content], index) => {
+        const path = join(scratch, `blob-${String(index)}`);
+        await writeFile(path, content);
+        return path;
+      }),
+    );
+    const shas =
+      written.length === 0
+        ? []
+        : (
+            await git(['hash-object', '-w', '--stdin-paths'], { gitDir, input: paths.join('\n') })
+          ).split('\n');
+    const index = [
+      ...written.map(([path], i) => `100644 ${shas[i] ?? ''}\t${path}`),
+      ...Object.entries(files)
+        .filter(([, content]) => content === null)
+        .map(([path]) => `0 ${'0'.repeat(40)}\t${path}`),
+    ];
+    await git(['update-index', '--index-info'], { gitDir, env, input: `${index.join('\n')}\n` });
+    const tree = await git(['write-tree'], { gitDir, env });
+    return await git(['commit-tree', tree, '-p', parent, '-F', '-'], {
+      gitDir,
+      input: message,
+      identity: author,
+    });
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 }
 
 async function mergeTree(gitDir: string, base: string, head: string): Promise<string | undefined> {

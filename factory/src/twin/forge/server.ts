@@ -24,10 +24,14 @@ export interface ServerDeps {
   readonly projectRoot: string;
   /** Errors the forge itself hit (a bug, not a refusal); tests assert this stays empty. */
   readonly internalErrors: unknown[];
+  /** Serialises everything that reads then writes the forge's state. */
+  readonly lock: Lock;
 }
 
+export type Lock = <T>(work: () => Promise<T>) => Promise<T>;
+
 /** A one-at-a-time queue for work that reads then writes the forge's state. */
-export function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
+export function createLock(): Lock {
   let tail: Promise<unknown> = Promise.resolve();
   return <T>(work: () => Promise<T>) => {
     const run = tail.then(work, work);
@@ -37,7 +41,7 @@ export function createLock(): <T>(work: () => Promise<T>) => Promise<T> {
 }
 
 export function createForgeServer(deps: ServerDeps): Server {
-  const lock = createLock();
+  const { lock } = deps;
   return createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://forge.invalid');
     const gitPrefix = `/${deps.ctx.render.owner.login}/${deps.ctx.render.name}.git/`;
@@ -58,7 +62,7 @@ export function createForgeServer(deps: ServerDeps): Server {
 
 async function serveRest(
   deps: ServerDeps,
-  lock: ReturnType<typeof createLock>,
+  lock: Lock,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,
@@ -127,7 +131,7 @@ function publicUrl(deps: ServerDeps, url: URL): URL {
 
 async function serveGit(
   deps: ServerDeps,
-  lock: ReturnType<typeof createLock>,
+  lock: Lock,
   req: IncomingMessage,
   res: ServerResponse,
   url: URL,

@@ -46,7 +46,7 @@ describe('forge workflow dispatch and workflow runs', { timeout: 30_000 }, () =>
       const workflow = 'on:\n  workflow_dispatch:\njobs: {}\n';
       expect(
         (
-          await forge.push('writer', {
+          await forge.commit('writer', {
             branch: 'side',
             files: { '.github/workflows/side.yml': workflow },
           })

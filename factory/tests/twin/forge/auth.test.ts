@@ -75,7 +75,7 @@ describe('forge identities, tokens and reviews', { timeout: 30_000 }, () => {
   it('refuses a bot approving a pull request it opened (422), and accepts a person approving it', async () => {
     const { forge, client, owner, repo } = await startForge();
     const grant = forge.issueJobToken({ contents: 'write', 'pull-requests': 'write' });
-    expect((await forge.push(grant, { branch: 'bot', files: { 'a.txt': 'a' } })).ok).toBe(true);
+    expect((await forge.commit(grant, { branch: 'bot', files: { 'a.txt': 'a' } })).ok).toBe(true);
     const bot = client(grant.token);
     const { data: pull } = await bot.rest.pulls.create({
       owner,
@@ -117,7 +117,7 @@ describe('forge identities, tokens and reviews', { timeout: 30_000 }, () => {
   it("refuses the default token creating a pull request when Actions may not (GitHub's setting off)", async () => {
     const { forge, client, owner, repo } = await startForge({ actionsMayCreateAndApprove: false });
     const grant = forge.issueJobToken({ contents: 'write', 'pull-requests': 'write' });
-    await forge.push(grant, { branch: 'bot', files: { 'a.txt': 'a' } });
+    await forge.commit(grant, { branch: 'bot', files: { 'a.txt': 'a' } });
     const error = await client(grant.token)
       .rest.pulls.create({ owner, repo, title: 'Bot', head: 'bot', base: 'main' })
       .catch((e: unknown) => e);

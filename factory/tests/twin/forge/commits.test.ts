@@ -4,7 +4,7 @@ import { startForge } from './support/fixture.ts';
 describe('forge commits, checks, statuses, refs and contents', { timeout: 30_000 }, () => {
   it('reads a commit and a file at a ref', async () => {
     const { forge, client, owner, repo } = await startForge();
-    const pushed = await forge.push('writer', {
+    const pushed = await forge.commit('writer', {
       branch: 'f',
       files: { 'docs/a.md': 'hello\n' },
       message: 'Add docs',
@@ -89,7 +89,11 @@ describe('forge commits, checks, statuses, refs and contents', { timeout: 30_000
       title: 'A',
     });
     const first = (await forge.readRefs()).get('refs/heads/f') ?? '';
-    const second = await forge.push('writer', { branch: 'g', from: 'f', files: { 'b.txt': 'b' } });
+    const second = await forge.commit('writer', {
+      branch: 'g',
+      from: 'f',
+      files: { 'b.txt': 'b' },
+    });
     const main = (await forge.readRefs()).get('refs/heads/main') ?? '';
     const bot = client(forge.issueJobToken({ contents: 'write' }).token);
     const { data: moved } = await bot.rest.git.updateRef({
@@ -134,7 +138,7 @@ describe('forge commits, checks, statuses, refs and contents', { timeout: 30_000
       files: { 'a.txt': 'a' },
       title: 'A',
     });
-    await forge.push('octo-owner', { branch: 'main', files: { 'main.txt': 'm' } });
+    await forge.commit('octo-owner', { branch: 'main', files: { 'main.txt': 'm' } });
     const bot = client(forge.issueJobToken({ contents: 'write', 'pull-requests': 'write' }).token);
     const { data: pull } = await bot.rest.pulls.get({ owner, repo, pull_number: number });
     const mutation = `mutation($id: ID!, $oid: GitObjectID) {
@@ -161,7 +165,7 @@ describe('forge commits, checks, statuses, refs and contents', { timeout: 30_000
       tokenKind: 'default-token',
     });
 
-    await forge.push('octo-owner', { branch: 'main', files: { 'a.txt': 'conflict' } });
+    await forge.commit('octo-owner', { branch: 'main', files: { 'a.txt': 'conflict' } });
     const conflict = await bot
       .graphql(mutation, { id: pull.node_id, oid: rebased })
       .catch((e: unknown) => e);

@@ -19,6 +19,18 @@ describe('forge git over smart HTTP', { timeout: 30_000 }, () => {
     expect(forge.events).toEqual([]);
   });
 
+  it('refuses the same change made as a server-side commit by the default token', async () => {
+    const { forge } = await startForge();
+    const grant = forge.issueJobToken({ contents: 'write' });
+    const result = await forge.commit(grant, {
+      branch: 'bot',
+      files: { '.github/workflows/new.yml': 'on: push\n' },
+    });
+    expect(result).toMatchObject({ ok: false, output: WORKFLOW_REFUSAL });
+    expect((await forge.readRefs()).has('refs/heads/bot')).toBe(false);
+    expect((await forge.commit(grant, { branch: 'bot', files: { 'a.txt': 'a' } })).ok).toBe(true);
+  });
+
   it("lets a person's push touch .github/workflows/", async () => {
     const { forge } = await startForge();
     const result = await forge.push('writer', {

@@ -108,7 +108,7 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
     });
     const writer = client('writer');
     const { data: stale } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
-    await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } });
+    await forge.commit('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } });
     const mainBefore = (await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data
       .object.sha;
     const error = await writer.rest.pulls
@@ -133,7 +133,7 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
       files: { 'README.md': 'mine\n' },
       title: 'Mine',
     });
-    const pushed = await forge.push('octo-owner', {
+    const pushed = await forge.commit('octo-owner', {
       branch: 'main',
       files: { 'README.md': 'theirs\n' },
     });
