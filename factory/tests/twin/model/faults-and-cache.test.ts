@@ -99,6 +99,31 @@ describe('faults on cue (R-15)', () => {
   });
 });
 
+describe('requests the twin cannot serve', () => {
+  it('answers an unknown route with a 404, a stream request and an unidentified role with a 400', async () => {
+    const { server } = await start({ planner: [{ reply: { text: 'x' } }] }, 0);
+    expect((await fetch(`${server.url}/v1/models`)).status).toBe(404);
+    const body = (extra: object) =>
+      JSON.stringify({
+        model: MODEL,
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'x' }],
+        ...extra,
+      });
+    const post = (text: string) =>
+      fetch(`${server.url}/v1/messages`, { method: 'POST', body: text });
+    const streamed = await post(body({ system: 'factory-role: planner', stream: true }));
+    expect(streamed.status).toBe(400);
+    expect(await streamed.json()).toMatchObject({
+      error: { message: expect.stringMatching(/does not stream/) as unknown },
+    });
+    const anonymous = await post(body({}));
+    expect(anonymous.status).toBe(400);
+    expect(server.mismatches).toEqual(['no script for role "unknown"']);
+    expect(server.requests.map((request) => request.role)).toEqual([undefined, 'unknown']);
+  });
+});
+
 describe('cache arithmetic', () => {
   it('writes the prefix on the first turn and reads it on the next, reporting the cacheable share', async () => {
     const { server, client } = await start(
