@@ -13,7 +13,8 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:fs';
-import { access, lstat, readlink, realpath } from 'node:fs/promises';
+import { access, lstat, mkdtemp, readlink, realpath, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { truncateMiddle } from './tools/visible-text.ts';
 
@@ -191,18 +192,23 @@ export function probeSandbox(): Promise<SandboxStatus> {
         usable: false,
         reason: 'bwrap (bubblewrap) is not installed: apt-get install -y bubblewrap',
       };
-    const workspace = await realpath(process.cwd());
+    // An empty folder stands in for the workspace: the probe must not depend on the caller's cwd.
+    const workspace = await realpath(
+      await mkdtemp(path.join(os.tmpdir(), 'factory-sandbox-probe-')),
+    );
     const probe = await execute(bwrap, await bwrapArguments(workspace, ['true']), {
       argv: ['true'],
       workspace,
       timeoutMs: 10_000,
       maxOutputChars: 2_000,
-    }).catch((error: unknown) => ({
-      exitCode: null,
-      timedOut: false,
-      output: String(error),
-      durationMs: 0,
-    }));
+    })
+      .catch((error: unknown) => ({
+        exitCode: null,
+        timedOut: false,
+        output: String(error),
+        durationMs: 0,
+      }))
+      .finally(() => rm(workspace, { recursive: true, force: true }));
     if (probe.exitCode === 0) return { usable: true, bwrap };
     return {
       usable: false,
