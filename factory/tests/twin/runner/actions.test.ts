@@ -9,6 +9,7 @@ import {
   jobLog,
   localActions,
   workflows,
+  INTEGRATION_TIMEOUT,
 } from './harness.ts';
 import type { FakeHost, TestRepo } from './harness.ts';
 
@@ -44,7 +45,7 @@ async function dispatch(workflow: string, inputs: Record<string, string> = {}): 
   return run;
 }
 
-describe('uses: built-in equivalents', () => {
+describe('uses: built-in equivalents', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('passes artifacts between jobs of a run; a second upload of a name fails unless overwrite', async () => {
     const run = await dispatch('artifacts.yml');
     expect(run.jobs.map((job) => [job.key, job.conclusion])).toEqual([
@@ -88,7 +89,7 @@ describe('uses: built-in equivalents', () => {
   });
 });
 
-describe('uses: local actions', () => {
+describe('uses: local actions', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('runs a composite and a node action from the checkout, with inputs, defaults and outputs', async () => {
     const run = await dispatch('local-actions.yml');
     const job = findJob(run, 'use');

@@ -5,7 +5,14 @@ import { createConcurrencyGroups } from '../../../src/twin/runner/concurrency.ts
 import type { ConcurrencyEntry, ConcurrencyRequest } from '../../../src/twin/runner/concurrency.ts';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { Runner } from '../../../src/twin/runner/index.ts';
-import { createFakeHost, createTestRepo, dispatchEvent, jobLog, workflows } from './harness.ts';
+import {
+  createFakeHost,
+  createTestRepo,
+  dispatchEvent,
+  jobLog,
+  workflows,
+  INTEGRATION_TIMEOUT,
+} from './harness.ts';
 import type { TestRepo } from './harness.ts';
 
 describe('concurrency groups (github-mechanics §8)', () => {
@@ -61,7 +68,7 @@ describe('concurrency groups (github-mechanics §8)', () => {
   });
 });
 
-describe('concurrency groups across runs', () => {
+describe('concurrency groups across runs', { timeout: INTEGRATION_TIMEOUT }, () => {
   let repo: TestRepo;
   let sha: string;
   let runner: Runner | undefined;

@@ -19,6 +19,12 @@ import type { JobRecord, RunRecord } from '../../../src/twin/runner/index.ts';
 
 export const FIXTURES = join(import.meta.dirname, 'fixtures');
 
+/**
+ * Per-test limit for tests that run real git and bash. They take about a second each; the margin is
+ * for the first parse in a worker (the parser loads once) and for a machine busy with other suites.
+ */
+export const INTEGRATION_TIMEOUT = 30_000;
+
 export const PERSON: Actor = { login: 'octo-person', type: 'User' };
 export const BOT: Actor = { login: 'github-actions[bot]', type: 'Bot' };
 

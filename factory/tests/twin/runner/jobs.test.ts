@@ -10,6 +10,7 @@ import {
   findJob,
   jobLog,
   workflows,
+  INTEGRATION_TIMEOUT,
 } from './harness.ts';
 import type { FakeHost, TestRepo } from './harness.ts';
 
@@ -46,29 +47,25 @@ async function dispatch(workflow: string, vars: Record<string, string> = {}): Pr
   return run;
 }
 
-describe('needs, if: and job outputs', () => {
-  it(
-    'skips dependants of a failed job unless their if: says always() or failure()',
-    { timeout: 30_000 },
-    async () => {
-      const run = await dispatch('needs.yml');
-      const conclusions = Object.fromEntries(run.jobs.map((job) => [job.key, job.conclusion]));
-      expect(conclusions).toEqual({
-        build: 'failure',
-        report: 'success',
-        deploy: 'skipped',
-        'on-failure': 'success',
-        'after-deploy': 'success',
-      });
-      expect(run.conclusion).toBe('failure');
-      expect(jobLog(run, 'report')).toContain('build was failure');
-      expect(jobLog(run, 'after-deploy')).toContain('deploy skipped, report success');
-      const build = findJob(run, 'build');
-      expect(build.steps.map((step) => step.conclusion)).toEqual(['success', 'failure', 'skipped']);
-      expect(build.steps[1]?.log).toContain('exit code 3');
-      expect(findJob(run, 'deploy').steps).toEqual([]);
-    },
-  );
+describe('needs, if: and job outputs', { timeout: INTEGRATION_TIMEOUT }, () => {
+  it('skips dependants of a failed job unless their if: says always() or failure()', async () => {
+    const run = await dispatch('needs.yml');
+    const conclusions = Object.fromEntries(run.jobs.map((job) => [job.key, job.conclusion]));
+    expect(conclusions).toEqual({
+      build: 'failure',
+      report: 'success',
+      deploy: 'skipped',
+      'on-failure': 'success',
+      'after-deploy': 'success',
+    });
+    expect(run.conclusion).toBe('failure');
+    expect(jobLog(run, 'report')).toContain('build was failure');
+    expect(jobLog(run, 'after-deploy')).toContain('deploy skipped, report success');
+    const build = findJob(run, 'build');
+    expect(build.steps.map((step) => step.conclusion)).toEqual(['success', 'failure', 'skipped']);
+    expect(build.steps[1]?.log).toContain('exit code 3');
+    expect(findJob(run, 'deploy').steps).toEqual([]);
+  });
 
   it('orders jobs by needs: and passes their outputs, multi-line ones included', async () => {
     const run = await dispatch('outputs.yml');
@@ -84,7 +81,7 @@ describe('needs, if: and job outputs', () => {
   });
 });
 
-describe('permissions: decide the job token', () => {
+describe('permissions: decide the job token', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('mints each job a default token scoped by its permissions:, job-level replacing workflow-level', async () => {
     const run = await dispatch('permissions.yml');
     const scopes = Object.fromEntries(run.jobs.map((job) => [job.key, job.token?.scopes]));
@@ -106,7 +103,7 @@ describe('permissions: decide the job token', () => {
   });
 });
 
-describe('timeout-minutes', () => {
+describe('timeout-minutes', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('kills the whole process tree of a job (or a step) that runs too long; the job concludes timed_out', async () => {
     const pidFile = join(repo.dir, 'sleep.pid');
     rmSync(pidFile, { force: true });

@@ -8,6 +8,7 @@ import {
   findJob,
   jobLog,
   workflows,
+  INTEGRATION_TIMEOUT,
 } from './harness.ts';
 import type { TestRepo } from './harness.ts';
 
@@ -24,7 +25,7 @@ afterEach(async () => {
   await runner?.close();
 });
 
-describe('reusable workflows (workflow_call)', () => {
+describe('reusable workflows (workflow_call)', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('runs the called jobs as "<caller> / <called>" with inputs, inherited secrets, narrowed scopes and outputs', async () => {
     const sha = repo.commit(workflows('caller.yml', 'reusable-ci.yml'));
     runner = createRunner(createFakeHost(repo.gitUrl), {

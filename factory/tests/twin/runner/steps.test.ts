@@ -1,7 +1,14 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { RunRecord, Runner } from '../../../src/twin/runner/index.ts';
-import { createFakeHost, createTestRepo, dispatchEvent, findJob, workflows } from './harness.ts';
+import {
+  createFakeHost,
+  createTestRepo,
+  dispatchEvent,
+  findJob,
+  workflows,
+  INTEGRATION_TIMEOUT,
+} from './harness.ts';
 import type { FakeHost, TestRepo } from './harness.ts';
 
 const CANARY = 'canary-8f3a1c-parent-environment';
@@ -34,7 +41,7 @@ async function dispatch(workflow: string): Promise<RunRecord> {
   return run;
 }
 
-describe('the environment a step gets', () => {
+describe('the environment a step gets', { timeout: INTEGRATION_TIMEOUT }, () => {
   it("never contains the parent process's variables", async () => {
     process.env.TWIN_RUNNER_CANARY = CANARY;
     const run = await dispatch('environment.yml');
@@ -115,7 +122,7 @@ describe('the environment a step gets', () => {
   });
 });
 
-describe('secrets and the job token', () => {
+describe('secrets and the job token', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('masks secrets, the job token and ::add-mask:: values in every recorded log', async () => {
     const run = await dispatch('secrets.yml');
     const job = findJob(run, 'leak-attempts');

@@ -7,6 +7,7 @@ import {
   dispatchEvent,
   pullRequestEvent,
   workflows,
+  INTEGRATION_TIMEOUT,
 } from './harness.ts';
 import type { FakeHost, TestRepo } from './harness.ts';
 
@@ -33,111 +34,115 @@ afterEach(async () => {
   await runner.close();
 });
 
-describe('GitHub trigger rules for events caused by the default token (R-01)', () => {
-  it('R-01: a label set with the default token starts no workflow', async () => {
-    start();
-    host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'default-token' }));
-    await runner.idle();
-    expect(runner.runs()).toEqual([]);
-    expect(host.filed).toEqual([]);
-    expect(host.grants).toEqual([]);
-  });
+describe(
+  'GitHub trigger rules for events caused by the default token (R-01)',
+  { timeout: INTEGRATION_TIMEOUT },
+  () => {
+    it('R-01: a label set with the default token starts no workflow', async () => {
+      start();
+      host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'default-token' }));
+      await runner.idle();
+      expect(runner.runs()).toEqual([]);
+      expect(host.filed).toEqual([]);
+      expect(host.grants).toEqual([]);
+    });
 
-  it("R-01: a person's label starts the labeled workflow, and only it", async () => {
-    start();
-    host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'user' }));
-    await runner.idle();
-    const runs = runner.runs();
-    expect(runs.map((run) => [run.name, run.conclusion, run.triggeredBy])).toEqual([
-      ['Labeled', 'success', 'user'],
-    ]);
-    expect(runs[0]?.jobs[0]?.steps[0]?.log).toContain('label state:plan on main');
-    expect(host.filed.map((run) => [run.path, run.status])).toEqual([
-      ['.github/workflows/labeled.yml', 'completed'],
-    ]);
-  });
+    it("R-01: a person's label starts the labeled workflow, and only it", async () => {
+      start();
+      host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'user' }));
+      await runner.idle();
+      const runs = runner.runs();
+      expect(runs.map((run) => [run.name, run.conclusion, run.triggeredBy])).toEqual([
+        ['Labeled', 'success', 'user'],
+      ]);
+      expect(runs[0]?.jobs[0]?.steps[0]?.log).toContain('label state:plan on main');
+      expect(host.filed.map((run) => [run.path, run.status])).toEqual([
+        ['.github/workflows/labeled.yml', 'completed'],
+      ]);
+    });
 
-  it('an App token label triggers like a person', async () => {
-    start();
-    host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'app' }));
-    await runner.idle();
-    expect(runner.runs().map((run) => run.name)).toEqual(['Labeled']);
-  });
+    it('an App token label triggers like a person', async () => {
+      start();
+      host.emit(pullRequestEvent({ action: 'labeled', sha, tokenKind: 'app' }));
+      await runner.idle();
+      expect(runner.runs().map((run) => run.name)).toEqual(['Labeled']);
+    });
 
-  it('R-01: a dispatch made with the default token runs the workflow it names, with its inputs', async () => {
-    start();
-    const created = await runner.handle(
-      dispatchEvent({
-        workflow: 'dispatch.yml',
-        sha,
-        tokenKind: 'default-token',
-        inputs: { pr: '12' },
-      }),
-    );
-    await runner.idle();
-    expect(created.map((run) => run.name)).toEqual(['Dispatch']);
-    const [run] = runner.runs();
-    expect(run?.conclusion).toBe('success');
-    expect(run?.inputs).toEqual({ pr: '12', dry: true });
-    expect(run?.jobs[0]?.steps[0]?.log).toContain('pr=12 dry=true');
-    expect(run?.jobs[0]?.outputs).toEqual({});
-  });
+    it('R-01: a dispatch made with the default token runs the workflow it names, with its inputs', async () => {
+      start();
+      const created = await runner.handle(
+        dispatchEvent({
+          workflow: 'dispatch.yml',
+          sha,
+          tokenKind: 'default-token',
+          inputs: { pr: '12' },
+        }),
+      );
+      await runner.idle();
+      expect(created.map((run) => run.name)).toEqual(['Dispatch']);
+      const [run] = runner.runs();
+      expect(run?.conclusion).toBe('success');
+      expect(run?.inputs).toEqual({ pr: '12', dry: true });
+      expect(run?.jobs[0]?.steps[0]?.log).toContain('pr=12 dry=true');
+      expect(run?.jobs[0]?.outputs).toEqual({});
+    });
 
-  it('refuses a dispatch that lacks a required input, creating no run', async () => {
-    start();
-    await runner.handle(
-      dispatchEvent({ workflow: 'dispatch.yml', sha, tokenKind: 'user', inputs: {} }),
-    );
-    await runner.handle(
-      dispatchEvent({
-        workflow: 'dispatch.yml',
-        sha,
-        tokenKind: 'user',
-        inputs: { pr: '1', extra: 'x' },
-      }),
-    );
-    await runner.idle();
-    expect(runner.runs()).toEqual([]);
-    expect(host.filed).toEqual([]);
-    expect(runner.problems().map((problem) => problem.message)).toEqual([
-      "Required input 'pr' not provided",
-      'Unexpected inputs provided: ["extra"]',
-    ]);
-  });
+    it('refuses a dispatch that lacks a required input, creating no run', async () => {
+      start();
+      await runner.handle(
+        dispatchEvent({ workflow: 'dispatch.yml', sha, tokenKind: 'user', inputs: {} }),
+      );
+      await runner.handle(
+        dispatchEvent({
+          workflow: 'dispatch.yml',
+          sha,
+          tokenKind: 'user',
+          inputs: { pr: '1', extra: 'x' },
+        }),
+      );
+      await runner.idle();
+      expect(runner.runs()).toEqual([]);
+      expect(host.filed).toEqual([]);
+      expect(runner.problems().map((problem) => problem.message)).toEqual([
+        "Required input 'pr' not provided",
+        'Unexpected inputs provided: ["extra"]',
+      ]);
+    });
 
-  it('R-01: a default-token synchronize creates an action_required run that starts only when a person approves it', async () => {
-    start();
-    const [held] = await runner.handle(
-      pullRequestEvent({ action: 'synchronize', sha, tokenKind: 'default-token' }),
-    );
-    await runner.idle();
-    expect(held?.status).toBe('action_required');
-    expect(runner.runs().map((run) => [run.name, run.status, run.conclusion])).toEqual([
-      ['PR checks', 'action_required', null],
-    ]);
-    expect(host.grants).toEqual([]);
-    expect(host.filed[0]?.status).toBe('action_required');
-    runner.approve(held?.id ?? 0);
-    await runner.idle();
-    const [run] = runner.runs();
-    expect([run?.status, run?.conclusion]).toEqual(['completed', 'success']);
-    expect(run?.jobs[0]?.steps[0]?.log).toContain('checking feature into main');
-    expect(() => {
+    it('R-01: a default-token synchronize creates an action_required run that starts only when a person approves it', async () => {
+      start();
+      const [held] = await runner.handle(
+        pullRequestEvent({ action: 'synchronize', sha, tokenKind: 'default-token' }),
+      );
+      await runner.idle();
+      expect(held?.status).toBe('action_required');
+      expect(runner.runs().map((run) => [run.name, run.status, run.conclusion])).toEqual([
+        ['PR checks', 'action_required', null],
+      ]);
+      expect(host.grants).toEqual([]);
+      expect(host.filed[0]?.status).toBe('action_required');
       runner.approve(held?.id ?? 0);
-    }).toThrow(/not waiting for approval/);
-  });
+      await runner.idle();
+      const [run] = runner.runs();
+      expect([run?.status, run?.conclusion]).toEqual(['completed', 'success']);
+      expect(run?.jobs[0]?.steps[0]?.log).toContain('checking feature into main');
+      expect(() => {
+        runner.approve(held?.id ?? 0);
+      }).toThrow(/not waiting for approval/);
+    });
 
-  it("a person's synchronize runs at once", async () => {
-    start();
-    host.emit(pullRequestEvent({ action: 'synchronize', sha, tokenKind: 'user' }));
-    await runner.idle();
-    expect(runner.runs().map((run) => [run.name, run.status])).toEqual([
-      ['PR checks', 'completed'],
-    ]);
-  });
-});
+    it("a person's synchronize runs at once", async () => {
+      start();
+      host.emit(pullRequestEvent({ action: 'synchronize', sha, tokenKind: 'user' }));
+      await runner.idle();
+      expect(runner.runs().map((run) => [run.name, run.status])).toEqual([
+        ['PR checks', 'completed'],
+      ]);
+    });
+  },
+);
 
-describe('on: filters', () => {
+describe('on: filters', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('starts only workflows whose types list the action', async () => {
     start();
     host.emit(pullRequestEvent({ action: 'unlabeled', sha, tokenKind: 'user' }));
