@@ -19,6 +19,11 @@ export const PARK_REASONS = {
     howToProceed:
       'The model API refused for a spend or credit limit. Raise the limit with your provider, then relabel the stage to retry.',
   },
+  'model-unavailable': {
+    title: 'Model API unavailable',
+    howToProceed:
+      'The model API kept failing (429/529/5xx) through every retry. Check the provider status page, then relabel the stage to retry.',
+  },
   'protected-path': {
     title: 'Protected path touched',
     howToProceed:

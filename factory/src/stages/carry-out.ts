@@ -20,6 +20,8 @@ export interface CarryOutInput {
   readonly ledger: Ledger;
   /** Head to dispatch the next stage with (after a push, the new head). */
   readonly headSha: string;
+  /** The stage's own first write (a review, a verdict comment), made only if the PR is current. */
+  readonly announce?: () => Promise<void>;
 }
 
 export type CarryOutResult =
@@ -28,14 +30,16 @@ export type CarryOutResult =
   | { readonly kind: 'merge-refused'; readonly result: Exclude<MergeResult, { merged: true }> };
 
 /**
- * Carries out a transition. Order: notes, status comment, merge, label, dispatch — the label comes
- * after everything it announces and before the dispatch, because the next stage re-reads it.
+ * Carries out a transition. Order: the stage's announcement, the status comment, notes, merge,
+ * label, dispatch. The label comes after everything it announces and before the dispatch,
+ * because the next stage re-reads it.
  */
 export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   const { github, pr, from, transition } = input;
   const fresh = await github.readPullRequest(pr.number);
   const currency = checkStillCurrent(fresh, from, pr.headSha);
   if (!currency.current) return { kind: 'stood-down', reason: currency.reason };
+  await input.announce?.();
 
   let ledger = input.ledger;
   for (const effect of transition.effects) {
