@@ -22,15 +22,20 @@ export function listChangedFiles(ctx: GitHubContext, pr: number): Promise<Change
 }
 
 /**
- * The lines a unified-diff patch adds, without their `+`. GitHub's per-file patch starts at the
- * first hunk, but a `+++` file header is skipped in case one is present. Binary files and very
+ * The lines a unified-diff patch adds, without their `+`. Only lines inside a hunk count: a `+++`
+ * file header comes before the first `@@`, while an added line whose text starts with `++` is
+ * `+++…` inside one, and dropping it would hide it from the secret scan. Binary files and very
  * large diffs come without a patch, so they add no lines to scan here.
  */
 export function addedLinesOf(patch: string): string[] {
-  return patch
-    .split('\n')
-    .filter((line) => line.startsWith('+') && !line.startsWith('+++'))
-    .map((line) => line.slice(1));
+  const added: string[] = [];
+  let inHunk = false;
+  for (const line of patch.split('\n')) {
+    if (line.startsWith('@@')) inHunk = true;
+    else if (line.startsWith('diff --git ')) inHunk = false;
+    else if (inHunk && line.startsWith('+')) added.push(line.slice(1));
+  }
+  return added;
 }
 
 /** The text and blob SHA of `path` at `ref`, or `undefined` when it does not exist there. */
