@@ -145,16 +145,23 @@ function spawnGit(
   limits: { readonly timeoutMs: number },
 ): Promise<RawResult> {
   return new Promise((resolve) => {
-    const child = spawn('git', args, { cwd, env, timeout: limits.timeoutMs });
+    // Its own process group, so the time limit also stops the helpers git starts (remote-http).
+    const child = spawn('git', args, { cwd, env, detached: true });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let settled = false;
     const settle = (code: number | undefined, why: string) => {
       if (settled) return;
       settled = true;
+      clearTimeout(timer);
       const err = Buffer.concat(stderr).toString('utf8');
       resolve({ code, stdout: Buffer.concat(stdout), stderr: err, why });
     };
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      stopGroup(child.pid);
+    }, limits.timeoutMs);
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
     child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
     // git may exit before reading all of its input (e.g. on a bad patch); that is its answer.
@@ -164,10 +171,17 @@ function spawnGit(
       settle(undefined, `git could not run: ${error.message}`);
     });
     child.on('close', (code, signal) => {
-      settle(
-        code ?? undefined,
-        `stopped by ${String(signal)} after ${String(limits.timeoutMs)} ms`,
-      );
+      const limit = `stopped at the time limit of ${String(limits.timeoutMs)} ms`;
+      settle(code ?? undefined, timedOut ? limit : `killed by ${String(signal)}`);
     });
   });
+}
+
+function stopGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGTERM');
+  } catch {
+    // Already gone.
+  }
 }

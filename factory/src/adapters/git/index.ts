@@ -16,7 +16,7 @@ import {
   type GitIdentity,
   type RebaseResult,
 } from './history.ts';
-import { diffAgainst, type WorkTreeDiff } from './patch.ts';
+import { diffAgainst, dirtyPaths, type WorkTreeDiff } from './patch.ts';
 import {
   checkoutDetached,
   cloneRepository,
@@ -90,20 +90,7 @@ export function createGit(options: GitOptions): Git {
     headSha: () => git.output(['rev-parse', 'HEAD']),
     checkout: (ref) => checkoutDetached(git, ref),
     fetch: (ref, fetchOptions = {}) => fetchRef(git, ref, withAuth(fetchOptions)),
-    async dirtyPaths() {
-      const status = await git.bytes([
-        'status',
-        '--porcelain=v1',
-        '-z',
-        '--untracked-files=all',
-        '--no-renames',
-      ]);
-      return status
-        .toString('utf8')
-        .split('\0')
-        .filter((entry) => entry !== '')
-        .map((entry) => entry.slice(3));
-    },
+    dirtyPaths: () => dirtyPaths(git),
     diffAgainst: (baseSha) => diffAgainst(git, baseSha),
     inspectPatch: (patch) => inspectPatch(git, patch),
     applyPatch: (patch) => applyPatch(git, patch),

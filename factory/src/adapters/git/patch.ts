@@ -93,3 +93,19 @@ export function addedLinesPerFile(patch: string): string[][] {
   }
   return sections;
 }
+
+/** Paths whose work-tree state differs from `HEAD`, untracked ones included. */
+export async function dirtyPaths(git: GitRunner): Promise<string[]> {
+  const status = await git.bytes([
+    'status',
+    '--porcelain=v1',
+    '-z',
+    '--untracked-files=all',
+    '--no-renames',
+  ]);
+  return status
+    .toString('utf8')
+    .split('\0')
+    .filter((entry) => entry !== '')
+    .map((entry) => entry.slice('XY '.length));
+}

@@ -7,6 +7,7 @@ import { cloneOf, createRemote, PERSON, readText, sh, writeFiles } from './suppo
 const BINARY = Buffer.from([0, 1, 2, 3, 255, 254, 0, 10, 13, 0, 128]);
 const SEED = {
   'README.md': '# Widgets\n',
+  '.gitignore': 'node_modules/\n',
   'src/count.ts': 'export const count = 1;\n',
   'src/old-name.ts': 'export const moved = true;\n',
   'docs/remove-me.md': 'gone soon\n',
@@ -60,6 +61,7 @@ describe('git adapter patches', { timeout: 20_000 }, () => {
       'src/new-name.ts': 'export const moved = true;\n',
       'assets/logo.bin': Buffer.from([9, 0, 9]),
       'odd name\twith tab.txt': 'token = "abc"\n',
+      'node_modules/dep/index.js': 'ignored\n',
     });
 
     const { files } = await agent.diffAgainst(remote.mainSha);

@@ -22,15 +22,24 @@ const SEED = { 'README.md': '# Widgets\n' };
 const servers: Server[] = [];
 afterEach(async () => {
   await Promise.all(
-    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+    servers.splice(0).map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
   );
 });
 
-/** A git remote on loopback that records the Authorization header and fails every request. */
-async function failingHttpRemote(): Promise<{ url: string; seen: (string | undefined)[] }> {
+/**
+ * A git remote on loopback that records the Authorization header and fails every request, or
+ * never answers at all.
+ */
+async function failingHttpRemote(
+  answer: 'error' | 'silence' = 'error',
+): Promise<{ url: string; seen: (string | undefined)[] }> {
   const seen: (string | undefined)[] = [];
   const server = createServer((req, res) => {
     seen.push(req.headers.authorization);
+    if (answer === 'silence') return;
     res.writeHead(500, { 'content-type': 'text/plain' });
     res.end('broken');
   });
@@ -62,6 +71,19 @@ describe('git adapter clone and fetch', { timeout: 20_000 }, () => {
     expect(failure).toBeInstanceOf(GitError);
     expect(String(failure)).not.toContain(TOKEN);
     await expect(readFile(join(dir, '.git/config'))).rejects.toThrow(/ENOENT/);
+  });
+
+  it('stops a git process that outlives its time limit and throws a GitError', async () => {
+    const server = await failingHttpRemote('silence');
+    const dir = join(await scratch(), 'checkout');
+
+    const failure = await clone({ url: server.url, dir, timeoutMs: 500 }).catch(
+      (error: unknown) => error,
+    );
+
+    expect(failure).toBeInstanceOf(GitError);
+    expect(failure).toMatchObject({ subcommand: 'clone', exitCode: undefined });
+    expect(String(failure)).toMatch(/did not finish.*stopped at the time limit of 500 ms/);
   });
 
   it('refuses a ref that git would read as an option', async () => {
