@@ -26,6 +26,13 @@ export interface FileChange {
   readonly deletions: number;
 }
 
+export interface TreeEntry {
+  readonly name: string;
+  readonly type: 'blob' | 'tree' | 'commit';
+  readonly sha: string;
+  readonly size: number;
+}
+
 export interface Repository {
   readonly gitDir: string;
   resolve(ref: string): Promise<string | undefined>;
@@ -35,6 +42,8 @@ export interface Repository {
   readCommit(sha: string): Promise<CommitInfo | undefined>;
   readBlob(ref: string, path: string): Promise<{ sha: string; content: Buffer } | undefined>;
   changedFiles(from: string, to: string, pathspec?: string): Promise<string[]>;
+  /** The entries of directory `dir` at `ref` (`''` is the root); `undefined` when it is no directory. */
+  readTree(ref: string, dir: string): Promise<TreeEntry[] | undefined>;
   /** Paths of the files directly inside `dir` at `ref`. */
   listFiles(ref: string, dir: string): Promise<string[]>;
   isAncestor(ancestor: string, descendant: string): Promise<boolean>;
@@ -109,6 +118,20 @@ export function openRepository(gitDir: string): Repository {
       const args = ['diff', '--name-only', '--no-renames', from, to];
       const out = await run(pathspec === undefined ? args : [...args, '--', pathspec]);
       return out.split('\n').filter(Boolean);
+    },
+    async readTree(ref, dir) {
+      if (ref.startsWith('-')) return undefined;
+      const result = await runGit(['ls-tree', '--long', `${ref}:${dir}`], { gitDir });
+      if (result.code !== 0) return undefined;
+      return result.stdout
+        .toString('utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => {
+          const [meta = '', name = ''] = line.split('\t');
+          const [, type = 'blob', sha = '', size = '0'] = meta.split(/\s+/);
+          return { name, type: type as TreeEntry['type'], sha, size: Number(size) || 0 };
+        });
     },
     async listFiles(ref, dir) {
       if (ref.startsWith('-')) return [];

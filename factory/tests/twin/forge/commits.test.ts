@@ -21,6 +21,19 @@ describe('forge commits, checks, statuses, refs and contents', { timeout: 30_000
     expect(Buffer.from((file as { content: string }).content, 'base64').toString('utf8')).toBe(
       'hello\n',
     );
+    const { data: listing } = await reader.rest.repos.getContent({
+      owner,
+      repo,
+      path: 'docs',
+      ref: 'f',
+    });
+    expect(listing).toEqual([
+      expect.objectContaining({ type: 'file', name: 'a.md', path: 'docs/a.md' }),
+    ]);
+    const { data: root } = await reader.rest.repos.getContent({ owner, repo, path: '' });
+    expect(
+      (root as { name: string; type: string }[]).map((entry) => `${entry.type}:${entry.name}`),
+    ).toEqual(['dir:.github', 'file:README.md', 'dir:src']);
     const missing = await reader.rest.repos
       .getContent({ owner, repo, path: 'docs/a.md' })
       .catch((e: unknown) => e);

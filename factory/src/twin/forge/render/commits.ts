@@ -182,6 +182,32 @@ export function workflowId(path: string): number {
   return 100_000_000 + hash;
 }
 
+/** One entry of a directory listing (`content-directory`). */
+export function renderContentEntry(
+  ctx: RenderContext,
+  path: string,
+  ref: string,
+  entry: { type: 'blob' | 'tree' | 'commit'; sha: string; size: number },
+): Record<string, unknown> {
+  const type = entry.type === 'blob' ? 'file' : entry.type === 'tree' ? 'dir' : 'submodule';
+  const url = `${repoApiUrl(ctx)}/contents/${path}?ref=${encodeURIComponent(ref)}`;
+  const gitUrl = `${repoApiUrl(ctx)}/git/${entry.type === 'tree' ? 'trees' : 'blobs'}/${entry.sha}`;
+  const htmlUrl = `${repoHtmlUrl(ctx)}/${type === 'dir' ? 'tree' : 'blob'}/${ref}/${path}`;
+  return {
+    type,
+    size: entry.size,
+    name: path.split('/').pop() ?? path,
+    path,
+    sha: entry.sha,
+    url,
+    git_url: gitUrl,
+    html_url: htmlUrl,
+    download_url:
+      type === 'file' ? `${ctx.apiUrl}/raw/${ctx.owner.login}/${ctx.name}/${ref}/${path}` : null,
+    _links: { self: url, git: gitUrl, html: htmlUrl },
+  };
+}
+
 export function renderContentFile(
   ctx: RenderContext,
   path: string,
