@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { call, createHarness, type Harness } from './harness.ts';
 
@@ -21,6 +22,30 @@ describe('each stop reason', () => {
       submission: { kind: 'plan', plan: PLAN },
     });
     expect(harness.server.requests).toHaveLength(1);
+  });
+
+  it('submitted: a write placed after the submission in the same reply does not run', async () => {
+    const work = { summary: 'done', commands: [{ command: 'bash ok.sh', exitCode: 0 }] };
+    harness = await createHarness(
+      {
+        implementer: [
+          call('run', { command: 'bash ok.sh' }),
+          {
+            reply: {
+              toolCalls: [
+                { name: 'submit_work', input: work },
+                { name: 'write_file', input: { path: 'src/late.ts', content: 'late' } },
+              ],
+            },
+          },
+        ],
+      },
+      { 'ok.sh': 'true\n' },
+      { commands: { allowlist: ['bash ok.sh'] } },
+    );
+    const outcome = await harness.run('implementer');
+    expect(outcome).toMatchObject({ stopReason: 'submitted', submission: { kind: 'work', work } });
+    await expect(readFile(path.join(harness.workspace, 'src/late.ts'))).rejects.toThrow(/ENOENT/);
   });
 
   it('budget-spent (R-16): a model that never submits is cut at the turn limit', async () => {

@@ -19,6 +19,7 @@ import {
   type FileToolContext,
 } from './files.ts';
 import { runCommandTool, type RunToolContext } from './run.ts';
+import { ToolRefusal } from '../workspace-paths.ts';
 
 export type { CommandRun, RunToolContext } from './run.ts';
 export type { FileToolContext } from './files.ts';
@@ -96,6 +97,20 @@ function runTool(context: RunToolContext): AnyTool {
 }
 
 /**
+ * A submission is final: a tool call the model placed after it in the same reply does not run, so
+ * nothing changes behind a submitted summary.
+ */
+function closedBySubmission(tool: AnyTool, submission: SubmissionRecord): AnyTool {
+  return {
+    ...tool,
+    run: (input, runContext) => {
+      if (submission.accepted) throw new ToolRefusal('refused: the session has already submitted');
+      return tool.run(input, runContext);
+    },
+  };
+}
+
+/**
  * The runnable tools for `role`, limited to `granted` (the role file's list) when it names any;
  * the submit tool is always included.
  */
@@ -111,5 +126,6 @@ export function createRoleTools(
   const allowed: readonly ToolName[] = ROLE_TOOLS[role];
   const wanted = granted.length > 0 ? allowed.filter((name) => granted.includes(name)) : allowed;
   const submit = createSubmitTool(role, context.submission);
-  return [...wanted.flatMap((name) => byName[name] ?? []), submit];
+  const tools = wanted.flatMap((name) => byName[name] ?? []);
+  return [...tools.map((tool) => closedBySubmission(tool, context.submission)), submit];
 }
