@@ -6,7 +6,6 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeEvent, RunnerHost } from '../contract.ts';
-import { basicAuthHeader } from './builtin-actions.ts';
 import { createConcurrencyGroups } from './concurrency.ts';
 import { resolveDispatchInputs } from './inputs.ts';
 import type { InputValue } from './inputs.ts';
@@ -16,10 +15,10 @@ import type { RunRecord, RunnerProblem } from './records.ts';
 import { createRunContext, startRun, updateRun } from './run-lifecycle.ts';
 import { createSlots } from './slots.ts';
 import { decideTrigger } from './triggers.ts';
-import { createWorkflowSource } from './workflow-source.ts';
-import type { WorkflowFile } from './workflow-source.ts';
-import { parseWorkflowFile } from './workflow-model.ts';
-import type { Parsed, WorkflowSpec } from './workflow-model.ts';
+import { createIdleTracker } from './idle.ts';
+import { createWorkflowCatalog } from './workflow-catalog.ts';
+import type { CatalogEntry } from './workflow-catalog.ts';
+import type { WorkflowSpec } from './workflow-model.ts';
 
 export interface RunnerOptions {
   /** Where mirrors, workspaces and artifacts live; a temporary directory (removed by `close`) if absent. */
@@ -56,37 +55,9 @@ export interface Runner {
   readonly close: () => Promise<void>;
 }
 
-/**
- * Parses by path and blob id, process-wide: the same file parses the same for every event and every
- * runner, and parsing is the second-slowest part of handling an event.
- */
-const parses = new Map<string, Promise<Parsed<WorkflowSpec>>>();
-
-function parse(file: WorkflowFile): Promise<Parsed<WorkflowSpec>> {
-  const key = `${file.path}@${file.blob}`;
-  const cached = parses.get(key);
-  if (cached !== undefined) return cached;
-  const parsed = parseWorkflowFile(file.path, file.content);
-  parses.set(key, parsed);
-  return parsed;
-}
-
 interface ActiveRun {
   readonly context: RunContext;
   cancel: () => void;
-}
-
-/**
- * Actions reads workflow files with its own access to the repository. Over HTTP the twin's forge
- * wants a token for that too: one read-only job token, minted on first use and kept.
- */
-function mirrorHeader(host: RunnerHost): () => string | undefined {
-  if (!/^https?:/.test(host.gitUrl)) return () => undefined;
-  let header: string | undefined;
-  return () => {
-    header ??= basicAuthHeader(host.issueJobToken({ contents: 'read' }).token);
-    return header;
-  };
 }
 
 /**
@@ -98,12 +69,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'twin-runner-'));
   const home = join(workDir, 'home');
   mkdirSync(home, { recursive: true });
-  const source = createWorkflowSource(
-    host.gitUrl,
-    join(workDir, 'mirror.git'),
-    home,
-    mirrorHeader(host),
-  );
+  const catalog = createWorkflowCatalog(host, workDir, home);
   const settings: RunnerSettings = {
     secrets: options.secrets ?? {},
     vars: options.vars ?? {},
@@ -115,18 +81,8 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   const problems: RunnerProblem[] = [];
   const held = new Map<number, RunContext>();
   const active = new Map<number, ActiveRun>();
-  let pendingEvents = 0;
+  const tracker = createIdleTracker();
   let chain: Promise<unknown> = Promise.resolve();
-  let waiters: (() => void)[] = [];
-
-  const settle = (): void => {
-    if (pendingEvents > 0 || active.size > 0) return;
-    const ready = waiters;
-    waiters = [];
-    ready.forEach((resolve) => {
-      resolve();
-    });
-  };
 
   const lifecycle = {
     host,
@@ -135,25 +91,17 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     defaultPermissions: options.defaultPermissions ?? 'restricted',
     onComplete: (context: RunContext) => {
       active.delete(context.record.id);
-      settle();
+      tracker.end();
     },
   } as const;
 
   const start = (context: RunContext): void => {
+    tracker.begin();
     active.set(context.record.id, { context, cancel: () => undefined });
     const cancel = startRun(context, lifecycle);
     const entry = active.get(context.record.id);
     if (entry !== undefined) entry.cancel = cancel;
   };
-
-  const readWorkflowAt =
-    (sha: string) =>
-    async (path: string): Promise<Parsed<WorkflowSpec>> => {
-      const file = (await source.readWorkflows(sha)).find((candidate) => candidate.path === path);
-      return file === undefined
-        ? { ok: false, errors: [`${path} does not exist at ${sha}`] }
-        : parse(file);
-    };
 
   /** The inputs of a dispatch; undefined (with a problem recorded) when GitHub would answer 422. */
   const dispatchInputs = (
@@ -168,20 +116,17 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     return undefined;
   };
 
-  const handleWorkflow = async (
-    file: WorkflowFile,
-    event: ForgeEvent,
-  ): Promise<RunContext | undefined> => {
-    const parsed = await parse(file);
+  const handleWorkflow = (entry: CatalogEntry, event: ForgeEvent): RunContext | undefined => {
+    const { path, parsed } = entry;
     if (!parsed.ok) {
       problems.push({
         event: event.name,
-        path: file.path,
+        path,
         message: `Invalid workflow file: ${parsed.errors.join('; ')}`,
       });
       return undefined;
     }
-    const decision = decideTrigger(parsed.value.events, event, file.path, defaultBranch);
+    const decision = decideTrigger(parsed.value.events, event, path, defaultBranch);
     if (decision.start === 'none') return undefined;
     const inputs = dispatchInputs(parsed.value, event);
     if (inputs === undefined) return undefined;
@@ -194,7 +139,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
       inputs,
       approval,
       workDir,
-      readWorkflow: readWorkflowAt(event.sha),
+      readWorkflow: (workflowPath) => catalog.read(event.sha, workflowPath),
     });
     records.push(context.record);
     if (approval === undefined) start(context);
@@ -205,8 +150,8 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   const handleNow = async (event: ForgeEvent): Promise<RunRecord[]> => {
     const created: RunRecord[] = [];
     try {
-      for (const file of await source.readWorkflows(event.sha)) {
-        const context = await handleWorkflow(file, event);
+      for (const entry of await catalog.at(event.sha)) {
+        const context = handleWorkflow(entry, event);
         if (context !== undefined) created.push(structuredClone(context.record));
       }
     } catch (error) {
@@ -216,12 +161,9 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
   };
 
   const handle = (event: ForgeEvent): Promise<readonly RunRecord[]> => {
-    pendingEvents += 1;
+    tracker.begin();
     const result = chain.then(() => handleNow(event));
-    chain = result.finally(() => {
-      pendingEvents -= 1;
-      settle();
-    });
+    chain = result.finally(tracker.end);
     return result;
   };
 
@@ -245,12 +187,6 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     active.get(runId)?.cancel();
   };
 
-  const idle = (): Promise<void> =>
-    new Promise((resolve) => {
-      waiters.push(resolve);
-      settle();
-    });
-
   const unsubscribe =
     options.subscribe === false ? () => undefined : host.onEvent((event) => void handle(event));
 
@@ -258,7 +194,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     unsubscribe();
     await chain;
     for (const run of [...active.values()]) run.cancel();
-    await idle();
+    await tracker.wait();
     if (ownsWorkDir) rmSync(workDir, { recursive: true, force: true });
   };
 
@@ -266,7 +202,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     handle,
     approve,
     cancel,
-    idle,
+    idle: tracker.wait,
     runs: () => structuredClone(records),
     problems: () => [...problems],
     close,
