@@ -24,7 +24,7 @@ describe('GitHub adapter: permissions (R-12)', { timeout: 60_000 }, () => {
 describe('GitHub adapter: files at a ref', { timeout: 60_000 }, () => {
   it('reads a file’s text and blob SHA at a branch, and nothing for a missing path', async () => {
     const { forge, github } = await startAdapterForge();
-    await forge.push('writer', { branch: 'spec', files: { 'specs/0001.md': '# Spec\nwörds\n' } });
+    await forge.commit('writer', { branch: 'spec', files: { 'specs/0001.md': '# Spec\nwörds\n' } });
 
     expect(await github.readFile('specs/0001.md', 'spec')).toEqual({
       text: '# Spec\nwörds\n',

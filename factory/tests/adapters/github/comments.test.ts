@@ -75,7 +75,8 @@ describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, 
     const { forge, github, client, repo } = await startAdapterForge();
     const pr = await openPull(forge, 'feature');
     const old = (await github.readPullRequest(pr))?.headSha ?? '';
-    const head = (await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } })).sha;
+    const head = (await forge.commit('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } }))
+      .sha;
     const app = client(forge.issueJobToken(JOB_SCOPES).token);
     const run = (name: string, sha: string, extra: Record<string, string>) =>
       app.rest.checks.create({ ...repo, name, head_sha: sha, ...extra });
@@ -115,7 +116,7 @@ describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, 
 
   it('publishes a commit status with its link, and shortens a description GitHub would refuse', async () => {
     const { forge, github, client, repo } = await startAdapterForge();
-    const head = (await forge.push('writer', { branch: 'side', files: { 'c.txt': 'c\n' } })).sha;
+    const head = (await forge.commit('writer', { branch: 'side', files: { 'c.txt': 'c\n' } })).sha;
 
     await github.setCommitStatus(head, {
       context: 'factory/ci',

@@ -13,7 +13,7 @@ describe('GitHub adapter: merging exactly the tested head (R-06)', { timeout: 60
     const { forge, github } = fixture;
     const pr = await openPull(forge, 'feature');
     const tested = (await github.readPullRequest(pr))?.headSha ?? '';
-    const moved = await forge.push('writer', { branch: 'feature', files: { 'late.txt': 'x\n' } });
+    const moved = await forge.commit('writer', { branch: 'feature', files: { 'late.txt': 'x\n' } });
     const before = await mainTip(fixture);
 
     expect(await github.mergeExactly(pr, tested, 'Add feature (#1)')).toEqual({
@@ -39,7 +39,7 @@ describe('GitHub adapter: merging exactly the tested head (R-06)', { timeout: 60
   it('answers not-mergeable with GitHub’s message when the branch conflicts', async () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', [], { 'README.md': 'mine\n' });
-    await forge.push('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
+    await forge.commit('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
 
     expect(await github.mergeExactly(pr, head, 'Mine')).toEqual({
@@ -56,7 +56,7 @@ describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
     const { forge, github } = fixture;
     const pr = await openPull(forge, 'feature');
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
-    await forge.push('octo-owner', { branch: 'main', files: { 'other.txt': 'other\n' } });
+    await forge.commit('octo-owner', { branch: 'main', files: { 'other.txt': 'other\n' } });
     const base = await mainTip(fixture);
 
     const result = await github.rebaseOnServer(pr, head);
@@ -75,7 +75,7 @@ describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', [], { 'README.md': 'mine\n' });
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
-    await forge.push('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
+    await forge.commit('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
 
     expect(await github.rebaseOnServer(pr, 'f'.repeat(40))).toMatchObject({
       rebased: false,

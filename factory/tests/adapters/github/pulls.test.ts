@@ -7,7 +7,8 @@ describe('GitHub adapter: pull requests', { timeout: 60_000 }, () => {
   it('reads a pull request as a snapshot of its head, base, author and labels', async () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', ['state:queued', 'bug']);
-    const head = (await forge.push('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } })).sha;
+    const head = (await forge.commit('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } }))
+      .sha;
 
     expect(await github.readPullRequest(pr)).toEqual({
       number: pr,
