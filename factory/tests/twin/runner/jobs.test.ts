@@ -112,7 +112,7 @@ describe('timeout-minutes', { timeout: INTEGRATION_TIMEOUT }, () => {
     expect(Date.now() - started).toBeLessThan(20_000);
     const slow = findJob(run, 'slow');
     expect(slow.conclusion).toBe('timed_out');
-    expect(slow.error).toMatch(/exceeded the maximum execution time of 0.01 minutes/);
+    expect(slow.error).toMatch(/exceeded the maximum execution time of 0.02 minutes/);
     expect(slow.steps.map((step) => step.conclusion)).toEqual(['cancelled', 'skipped']);
     expect(jobLog(run, 'slow')).toContain('started');
     expect(jobLog(run, 'slow')).not.toContain('finished');
