@@ -64,6 +64,8 @@ export async function rebaseOnto(
   ]);
   const contained = await git.run(['merge-base', '--is-ancestor', upstream, oldHead]);
   if (contained.code === 0) return { kind: 'up-to-date', headSha: oldHead };
+  // 1 means "not an ancestor"; anything else (e.g. a shallow clone without the history) is an error.
+  if (contained.code !== 1) throw new GitError('merge-base', contained.code, contained.stderr);
   const rebased = await git.run(['rebase', '--no-autostash', '--empty=drop', upstream], {
     env: commitEnvironment(context, undefined),
   });

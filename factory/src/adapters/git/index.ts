@@ -3,6 +3,13 @@
  * of PR branches (design §3). The agent job turns its work tree into a patch; the apply job
  * applies, commits and pushes it; the merge stage rebases the PR branch onto main and pushes it
  * with a lease. Outcomes a stage must act on are typed results; anything else throws `GitError`.
+ *
+ * ```ts
+ * const git = await clone({ url, dir, ref: headSha, authHeader: tokenAuthHeader(token) });
+ * const applied = await git.applyPatch(patch); // check `applied.paths` against protected paths
+ * const commit = await git.commitAll({ message, author });
+ * const pushed = await git.push({ remote: 'origin', branch: headRef, expectedSha: headSha });
+ * ```
  */
 import type { ChangedFile } from '../../core/guardrails.ts';
 import { applyPatch, inspectPatch, type ApplyResult, type PatchInspection } from './apply.ts';
