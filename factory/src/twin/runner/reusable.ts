@@ -22,6 +22,9 @@ export type StartCalled = (
   onComplete: (conclusion: Exclude<RunConclusion, null>) => void,
 ) => RunScheduler;
 
+/** GitHub allows a caller and up to three levels of called workflows (four in all). */
+const MAX_NESTING = 4;
+
 const LOCAL_WORKFLOW = /^\.\/(\.github\/workflows\/[^/]+\.ya?ml)$/;
 
 function callInputs(
@@ -69,6 +72,11 @@ function callOutputs(
 }
 
 async function loadCalled(request: CallRequest): Promise<WorkflowSpec> {
+  if (request.record.key.split('/').length >= MAX_NESTING) {
+    throw new Error(
+      `${request.spec.ref}: reusable workflows nest deeper than ${MAX_NESTING} levels`,
+    );
+  }
   const path = LOCAL_WORKFLOW.exec(request.spec.ref)?.[1];
   if (path === undefined)
     throw new Error(

@@ -66,4 +66,29 @@ describe('reusable workflows (workflow_call)', { timeout: INTEGRATION_TIMEOUT },
     expect(findJob(run, 'report').conclusion).toBe('skipped');
     expect(run?.conclusion).toBe('failure');
   });
+
+  it("stops a workflow that calls itself at GitHub's nesting limit", async () => {
+    const loop = [
+      'name: Loop',
+      'on:',
+      '  workflow_dispatch:',
+      '  workflow_call:',
+      'jobs:',
+      '  again:',
+      '    uses: ./.github/workflows/loop.yml',
+      '',
+    ].join('\n');
+    const sha = repo.commit({ '.github/workflows/loop.yml': loop });
+    runner = createRunner(createFakeHost(repo.gitUrl), { maxParallelJobs: 1 });
+    await runner.handle(dispatchEvent({ workflow: 'loop.yml', sha, tokenKind: 'user' }));
+    await runner.idle();
+    const [run] = runner.runs();
+    expect(run?.jobs.map((job) => [job.key, job.conclusion])).toEqual([
+      ['again', 'failure'],
+      ['again/again', 'failure'],
+      ['again/again/again', 'failure'],
+      ['again/again/again/again', 'failure'],
+    ]);
+    expect(findJob(run, 'again/again/again/again').error).toContain('nest deeper than 4 levels');
+  });
 });
