@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ACTIONS_BOT_IDENTITY, GitError } from '../../../src/adapters/git/index.ts';
 import {
   cloneOf,
@@ -91,6 +91,25 @@ describe('git adapter commits', { timeout: 20_000 }, () => {
     expect(result.kind).toBe('committed');
     expect(existsSync(join(home, 'hook-ran'))).toBe(false);
     expect(await sh(git.dir, 'log', '-1', '--format=%an')).toBe('Ada Writer');
+  });
+});
+
+describe('git adapter environment', { timeout: 20_000 }, () => {
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it('passes none of the parent process variables to git, so none can redirect or read it', async () => {
+    const git = await cloneOf(await createRemote(SEED));
+    vi.stubEnv('GIT_DIR', '/nonexistent/.git');
+    vi.stubEnv('GIT_INDEX_FILE', '/nonexistent/index');
+    vi.stubEnv('GIT_CONFIG_PARAMETERS', "'user.name'='Leak'");
+    await writeFiles(git.dir, { 'src/new.ts': 'x\n' });
+
+    const result = await git.commitAll({ message: 'here', author: PERSON });
+
+    expect(result).toEqual({ kind: 'committed', sha: await git.headSha() });
+    expect(await sh(git.dir, 'log', '-1', '--format=%s')).toBe('here');
   });
 });
 
