@@ -67,9 +67,13 @@ export interface CapturedLog extends GitHubLog {
 /** A log that keeps every line, so a test can read what the client said and check for leaks. */
 export function captureLog(): CapturedLog {
   const lines: string[] = [];
-  const keep = (level: string) => (message: string) => {
-    lines.push(`${level}: ${message}`);
-  };
+  // Everything a caller passes is kept, so a request object slipping through would show here.
+  const keep =
+    (level: string) =>
+    (...parts: unknown[]) => {
+      const text = parts.map((part) => (typeof part === 'string' ? part : JSON.stringify(part)));
+      lines.push(`${level}: ${text.join(' ')}`);
+    };
   return {
     lines,
     debug: keep('debug'),

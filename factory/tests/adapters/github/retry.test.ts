@@ -125,4 +125,14 @@ describe('createOctokit: retries and rate limits (R-14)', { timeout: 60_000 }, (
     expect(forge.events.filter((event) => event.name === 'workflow_dispatch')).toHaveLength(3);
     expect(log.lines.join('\n')).not.toContain(token);
   });
+
+  it('hands the log text only, never the request with its token', async () => {
+    const { github, log, token } = await startAdapterForge();
+
+    expect(await github.permissionOf('writer')).toBe('write');
+
+    expect(log.lines).toContain('debug: request');
+    expect(log.lines.some((line) => line.startsWith('info: GET /repos/'))).toBe(true);
+    expect(log.lines.join('\n')).not.toContain(token);
+  });
 });
