@@ -36,6 +36,7 @@ export function readChecks(ctx: GitHubContext, sha: string): Promise<CheckFact[]
   });
 }
 
+/** A check run as a fact; anything not completed yet is `pending`. */
 export function checkRunFact(run: CheckRun): CheckFact {
   return {
     name: run.name,
@@ -45,6 +46,7 @@ export function checkRunFact(run: CheckRun): CheckFact {
   };
 }
 
+/** A commit status as a fact, on the SHA the combined status was read for. */
 export function statusFact(status: Status, sha: string): CheckFact {
   const conclusion: CheckConclusion =
     status.state === 'success' || status.state === 'failure' || status.state === 'error'

@@ -4,6 +4,7 @@ import type { StatusComment } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub, statusOf } from './errors.ts';
 
+/** Adds a comment, e.g. a re-run note the attempt counter reads back (ADR 0002). */
 export async function comment(ctx: GitHubContext, pr: number, body: string): Promise<void> {
   await callGitHub('comment', () =>
     ctx.octokit.rest.issues.createComment({ ...ctx.repo, issue_number: pr, body }),

@@ -21,6 +21,7 @@ export function toWorkflowInputs(inputs: StageInputs): Record<string, string> {
   return sent;
 }
 
+/** Dispatches `stage`'s workflow on the default branch with the PR and the head it expects. */
 export async function dispatch(
   ctx: GitHubContext,
   workflowFileOf: WorkflowFileOf,

@@ -68,7 +68,10 @@ export function rebaseOnServer(
   });
 }
 
-/** GraphQL refuses with words only; these are the ones GitHub uses for the two cases we act on. */
+/**
+ * GraphQL refuses with words only. The patterns follow the wording the twin models on GitHub's
+ * (unverified against github.com); anything unrecognised is `refused`, which parks, never loops.
+ */
 function refusal(message: string): ServerRebaseResult {
   if (/expected head|head (sha|oid)/i.test(message)) {
     return { rebased: false, reason: 'head-moved', message };
