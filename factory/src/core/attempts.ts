@@ -4,8 +4,8 @@
  * so a person who relabels a PR visibly restarts the count from their move (R-05).
  */
 import type { AttemptFacts, RerunReason } from './line.ts';
-import { isWorkingState, stateOfLabel, type WorkingState } from './states.ts';
-import { RETRYABLE_STAGES, maxAttempts, type FactoryConfig } from './config.ts';
+import { isWorkingState, stateOfLabel, WORKING_STATES, type WorkingState } from './states.ts';
+import { maxAttempts, type FactoryConfig } from './config.ts';
 
 export type TimelineEntry =
   | {
@@ -70,7 +70,7 @@ export function countAttempts(
 /** The retry bound of every working state, from the configuration. */
 export function attemptLimits(config: FactoryConfig): Partial<Record<WorkingState, number>> {
   const limits: Partial<Record<WorkingState, number>> = {};
-  for (const stage of RETRYABLE_STAGES) limits[stage] = maxAttempts(config, stage);
+  for (const stage of WORKING_STATES) limits[stage] = maxAttempts(config, stage);
   return limits;
 }
 

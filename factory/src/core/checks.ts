@@ -85,9 +85,15 @@ function isPassing(conclusion: CheckConclusion, policy: GreenPolicy): boolean {
   return conclusion === 'success' || (conclusion === 'neutral' && policy.neutralIsGreen === true);
 }
 
+/**
+ * The result that decides a check: the newest by time. Times are compared as instants, not as
+ * text (GitHub mixes precisions), and on a tie a non-success wins, so doubt is never green.
+ */
 function latest(checks: readonly CheckFact[]): CheckFact | undefined {
-  return checks.reduce<CheckFact | undefined>(
-    (newest, check) => (newest === undefined || check.at >= newest.at ? check : newest),
-    undefined,
-  );
+  return checks.reduce<CheckFact | undefined>((decisive, check) => {
+    if (decisive === undefined) return check;
+    const order = Date.parse(check.at) - Date.parse(decisive.at);
+    if (order !== 0) return order > 0 ? check : decisive;
+    return decisive.conclusion === 'success' ? check : decisive;
+  }, undefined);
 }

@@ -4,20 +4,10 @@
  * Every key has a default, so an empty file is a valid configuration.
  */
 import { z } from 'zod';
+import type { WorkingState } from './states.ts';
 
 export const ROLES = ['planner', 'plan-reviewer', 'implementer', 'code-reviewer'] as const;
 export type Role = (typeof ROLES)[number];
-
-/** Stages whose failures are retried: agent stages and the CI gate. */
-export const RETRYABLE_STAGES = [
-  'plan',
-  'plan-review',
-  'implementation',
-  'implementation-ci',
-  'code-review',
-  'merge',
-] as const;
-export type RetryableStage = (typeof RETRYABLE_STAGES)[number];
 
 export const CONFIG_FILE = 'factory.config.yaml';
 
@@ -212,6 +202,6 @@ export function budgetFor(config: FactoryConfig, role: Role): StageBudget {
 }
 
 /** Retries allowed for a stage: attempts = retries + 1. */
-export function maxAttempts(config: FactoryConfig, stage: RetryableStage): number {
+export function maxAttempts(config: FactoryConfig, stage: WorkingState): number {
   return config.retries[stage] + 1;
 }

@@ -20,6 +20,11 @@ export type Verdict =
 
 export type Permission = 'admin' | 'maintain' | 'write' | 'triage' | 'read' | 'none';
 
+/** Only people who can push may move a PR on the line; triage may label but not write. */
+export function isWriter(permission: Permission): boolean {
+  return permission === 'admin' || permission === 'maintain' || permission === 'write';
+}
+
 export interface ChangedFile {
   readonly path: string;
   readonly additions: number;
@@ -146,7 +151,7 @@ export const checkSameRepository: Guardrail = ({ isFork }) =>
   isFork ? refuse('fork-pr', 'The head branch lives in a fork.') : OK;
 
 export const checkQueuedByWriter: Guardrail = ({ queuedBy }) =>
-  ['admin', 'maintain', 'write'].includes(queuedBy.permission)
+  isWriter(queuedBy.permission)
     ? OK
     : refuse(
         'not-a-writer',

@@ -17,7 +17,8 @@ const RERUN_REASONS: readonly RerunReason[] = [
   'conflict',
 ];
 
-const RERUN_MARKER = /<!-- factory:rerun stage=([a-z-]+) reason=([a-z-]+) -->/;
+/** Anchored: only a note that starts with the marker counts, never a quote of one further down. */
+const RERUN_MARKER = /^<!-- factory:rerun stage=([a-z-]+) reason=([a-z-]+) -->/;
 
 const RERUN_EXPLANATIONS: Record<RerunReason, string> = {
   'invalid-output': 'the agent submitted a result that failed validation',
@@ -48,4 +49,12 @@ export function parseRerunNote(
 
 export function isStatusComment(body: string): boolean {
   return body.startsWith(STATUS_MARKER);
+}
+
+/**
+ * Makes text an agent wrote safe to publish under the factory's identity: `<` is escaped, so it
+ * can never open an HTML comment that would read as one of the factory's markers.
+ */
+export function escapeAgentText(text: string): string {
+  return text.replaceAll('<', '&lt;');
 }

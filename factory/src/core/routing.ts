@@ -5,7 +5,7 @@
  * the PR before any agent runs.
  */
 import type { IsFactoryActor } from './attempts.ts';
-import type { Permission } from './guardrails.ts';
+import { isWriter, type Permission } from './guardrails.ts';
 import type { StageName } from './line.ts';
 import { isWorkingState, stateOfLabel } from './states.ts';
 
@@ -50,8 +50,6 @@ export type Route =
       readonly reason: string;
     };
 
-const WRITERS: readonly Permission[] = ['admin', 'maintain', 'write'];
-
 /** Decides what an event means for the line. Pure: every fact it needs is in the trigger. */
 export function route(trigger: Trigger, isFactory: IsFactoryActor): Route {
   switch (trigger.kind) {
@@ -89,7 +87,7 @@ function routeLabel(
       'The line only runs on branches of this repository, never on forks.',
     );
   }
-  if (!WRITERS.includes(senderPermission)) {
+  if (!isWriter(senderPermission)) {
     return refuse(
       'not-a-writer',
       trigger,

@@ -5,7 +5,7 @@
  * figures are also embedded as JSON in a marker so the next stage can add to them.
  */
 import { z } from 'zod';
-import { STATUS_MARKER } from './notes.ts';
+import { escapeAgentText, STATUS_MARKER } from './notes.ts';
 import { PARK_REASONS, type ParkReason } from './reasons.ts';
 import { WORKING_STATES, labelOf, type State, type WorkingState } from './states.ts';
 
@@ -96,7 +96,7 @@ export function renderStatus(state: State | 'merged', ledger: Ledger): string {
   ];
   if (state === 'needs-attention' && ledger.park !== undefined)
     lines.push('', ...parkSection(ledger.park));
-  lines.push('', `<!-- factory:ledger ${JSON.stringify(ledger)} -->`);
+  lines.push('', `<!-- factory:ledger ${ledgerJson(ledger)} -->`);
   return lines.join('\n');
 }
 
@@ -106,7 +106,7 @@ function stageRow(
   record: StageRecord | undefined,
 ): string {
   const mark = stageMark(stage, state, record);
-  const result = record === undefined ? '' : escapeCell(record.result);
+  const result = record === undefined ? '' : escapeCell(escapeAgentText(record.result));
   const link = record?.runUrl === undefined ? result : `${result} ([run](${record.runUrl}))`;
   return `| ${mark} | ${stage} | ${record?.attempts ?? ''} | ${link} | ${record === undefined ? '' : formatTokens(record.tokens)} | ${record === undefined ? '' : formatDollars(record.dollars)} |`;
 }
@@ -130,6 +130,11 @@ function parkSection(park: NonNullable<Ledger['park']>): string[] {
     '',
     `**How to resume:** ${howToProceed}`,
   ];
+}
+
+/** JSON with `<` and `>` escaped, so no text inside can end the comment that carries it. */
+function ledgerJson(ledger: Ledger): string {
+  return JSON.stringify(ledger).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
 }
 
 function escapeCell(text: string): string {

@@ -8,7 +8,7 @@ import type { Effect, Transition } from '../core/line.ts';
 import { renderRerunNote } from '../core/notes.ts';
 import type { GitHubPort, MergeResult, PullRequestSnapshot } from '../core/ports.ts';
 import { recordPark, renderStatus, type Ledger } from '../core/status.ts';
-import type { State } from '../core/states.ts';
+import { isWorkingState, type State } from '../core/states.ts';
 
 export interface CarryOutInput {
   readonly github: GitHubPort;
@@ -30,59 +30,60 @@ export type CarryOutResult =
   | { readonly kind: 'merge-refused'; readonly result: Exclude<MergeResult, { merged: true }> };
 
 /**
- * Carries out a transition. Order: the stage's announcement, the status comment, notes, merge,
- * label, dispatch. The label comes after everything it announces and before the dispatch,
- * because the next stage re-reads it.
+ * Carries out a transition. Order: the stage's announcement, the merge, the status comment, notes,
+ * label, dispatch. A merge comes first so that nothing announces it if GitHub refuses it; the label
+ * comes after everything it announces and before the dispatch, because the next stage re-reads it.
  */
 export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   const { github, pr, from, transition } = input;
   const fresh = await github.readPullRequest(pr.number);
   const currency = checkStillCurrent(fresh, from, pr.headSha);
-  if (!currency.current) return { kind: 'stood-down', reason: currency.reason };
+  if (fresh === undefined || !currency.current) {
+    return {
+      kind: 'stood-down',
+      reason: currency.current ? 'the pull request is gone' : currency.reason,
+    };
+  }
   await input.announce?.();
 
-  let ledger = input.ledger;
   for (const effect of transition.effects) {
-    if (effect.type === 'park') {
-      ledger = recordPark(ledger, {
-        reason: effect.reason,
-        detail: effect.detail,
-        ...parkedStage(from),
-      });
-    }
+    if (effect.type !== 'merge') continue;
+    const result = await github.mergeExactly(pr.number, effect.sha, pr.title);
+    if (!result.merged) return { kind: 'merge-refused', result };
   }
-  await writeStatus(github, pr.number, renderStatus(transition.next, ledger));
-  for (const effect of transition.effects) {
-    const refused = await perform(effect, input);
-    if (refused !== undefined) return { kind: 'merge-refused', result: refused };
-  }
+  await writeStatus(
+    github,
+    pr.number,
+    renderStatus(transition.next, withPark(input.ledger, transition, from)),
+  );
+  // Labels as they are now, so a label a person added meanwhile is kept by the one-write swap.
+  for (const effect of transition.effects)
+    await perform(effect, { ...input, labels: fresh.labels });
   return { kind: 'done', next: transition.next };
 }
 
-async function perform(
-  effect: Effect,
-  input: CarryOutInput,
-): Promise<Exclude<MergeResult, { merged: true }> | undefined> {
+interface PerformInput extends CarryOutInput {
+  readonly labels: readonly string[];
+}
+
+async function perform(effect: Effect, input: PerformInput): Promise<void> {
   const { github, pr, headSha } = input;
   switch (effect.type) {
     case 'comment':
       await github.comment(pr.number, renderRerunNote(effect.stage, effect.reason));
-      return undefined;
-    case 'park':
-      return undefined; // recorded in the status comment before any other write
-    case 'merge': {
-      const result = await github.mergeExactly(pr.number, effect.sha, pr.title);
-      return result.merged ? undefined : result;
-    }
+      return;
+    case 'park': // recorded in the status comment
+    case 'merge': // done before anything announced it
+      return;
     case 'set-state':
-      await github.setState(pr.number, pr.labels, effect.state);
-      return undefined;
+      await github.setState(pr.number, input.labels, effect.state);
+      return;
     case 'dispatch':
       await github.dispatch(
         effect.stage,
         effect.stage === 'scheduler' ? {} : { pr: pr.number, expectedHeadSha: headSha },
       );
-      return undefined;
+      return;
   }
 }
 
@@ -90,6 +91,9 @@ async function writeStatus(github: GitHubPort, pr: number, body: string): Promis
   await github.writeStatusComment(pr, body, await github.readStatusComment(pr));
 }
 
-function parkedStage(from: State): { stage?: Exclude<State, 'queued' | 'needs-attention'> } {
-  return from === 'queued' || from === 'needs-attention' ? {} : { stage: from };
+function withPark(ledger: Ledger, transition: Transition, from: State): Ledger {
+  const park = transition.effects.find((effect) => effect.type === 'park');
+  if (park === undefined) return ledger;
+  const stage = isWorkingState(from) ? { stage: from } : {};
+  return recordPark(ledger, { reason: park.reason, detail: park.detail, ...stage });
 }

@@ -6,7 +6,7 @@
 import { attemptFacts } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
-import { transition } from '../core/line.ts';
+import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { parseLedger, recordAttempt } from '../core/status.ts';
 import { carryOut } from './carry-out.ts';
@@ -48,24 +48,30 @@ export async function runGate(
     };
   }
 
-  // Only a success is green (R-07): a skipped or cancelled CI run is reported as a failure.
+  // Only a success is green (R-07): a skipped run is a failure. A cancelled run tested nothing,
+  // so the gate runs again (bounded) rather than charging the implementer an attempt.
   const green = input.ciConclusion === 'success';
   const description = green
     ? 'CI passed on this exact commit'
     : `CI ${input.ciConclusion} on this exact commit`;
-  await github.setCommitStatus(pr.headSha, {
-    context: CI_STATUS_CONTEXT,
-    state: green ? 'success' : 'failure',
-    description,
-    ...(input.runUrl === undefined ? {} : { targetUrl: input.runUrl }),
-  });
+  const publish = () =>
+    github.setCommitStatus(pr.headSha, {
+      context: CI_STATUS_CONTEXT,
+      state: green ? 'success' : 'failure',
+      description,
+      ...(input.runUrl === undefined ? {} : { targetUrl: input.runUrl }),
+    });
+  const event: LineEvent =
+    input.ciConclusion === 'cancelled'
+      ? { type: 'attempt-failed', reason: 'stage-crashed' }
+      : { type: green ? 'ci-passed' : 'ci-failed' };
 
   const facts = attemptFacts(
     await github.readTimeline(pr.number),
     (login) => github.isFactoryActor(login),
     config,
   );
-  const next = transition('implementation-ci', { type: green ? 'ci-passed' : 'ci-failed' }, facts);
+  const next = transition('implementation-ci', event, facts);
   const ledger = recordAttempt(
     parseLedger((await github.readStatusComment(pr.number))?.body),
     'implementation-ci',
@@ -83,6 +89,7 @@ export async function runGate(
     transition: next,
     ledger,
     headSha: pr.headSha,
+    announce: publish,
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

@@ -8,6 +8,7 @@ import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import { escapeAgentText } from '../core/notes.ts';
 import { parseLedger, recordAttempt } from '../core/status.ts';
 import type { VerdictSubmission } from '../agent/submissions.ts';
 import { readSubmission, type AgentArtifact } from './agent-artifact.ts';
@@ -67,7 +68,11 @@ export async function applyVerdict(
     },
   );
 
-  if (reading.kind === 'submitted') await publish(github, pr, input.stage, reading.value);
+  // Published only once carryOut has re-read the PR and found it still current (R-19).
+  const announce =
+    reading.kind === 'submitted'
+      ? () => publish(github, pr, input.stage, reading.value)
+      : undefined;
   const result = await carryOut({
     github,
     pr,
@@ -75,6 +80,7 @@ export async function applyVerdict(
     transition: next,
     ledger,
     headSha: pr.headSha,
+    ...(announce === undefined ? {} : { announce }),
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
@@ -105,12 +111,15 @@ export function renderVerdict(stage: ReviewStage, verdict: VerdictSubmission): s
   const objections = verdict.objections.map(
     (objection) => `- **${objection.severity}** \`${objection.location}\`: ${objection.message}`,
   );
-  return [
-    `#### ${stage === 'plan-review' ? 'Plan review' : 'Code review'}: ${verdict.verdict === 'APPROVE' ? '✅ APPROVE' : '✋ REQUEST_CHANGES'}`,
-    '',
-    verdict.summary,
-    ...(objections.length === 0 ? [] : ['', ...objections]),
-  ].join('\n');
+  // The reviewer's words are published under the factory's name: never let them carry a marker.
+  return escapeAgentText(
+    [
+      `#### ${stage === 'plan-review' ? 'Plan review' : 'Code review'}: ${verdict.verdict === 'APPROVE' ? '✅ APPROVE' : '✋ REQUEST_CHANGES'}`,
+      '',
+      verdict.summary,
+      ...(objections.length === 0 ? [] : ['', ...objections]),
+    ].join('\n'),
+  );
 }
 
 function describeFailure(event: LineEvent): string {

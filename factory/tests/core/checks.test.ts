@@ -52,6 +52,19 @@ describe('isGreen() (R-07)', () => {
       ],
       false,
     ],
+    [
+      'a success at a whole second beaten by a later failure with milliseconds',
+      [
+        fact('factory/ci', 'success', HEAD, '2026-01-01T00:00:00Z'),
+        fact('factory/ci', 'failure', HEAD, '2026-01-01T00:00:00.500Z'),
+      ],
+      false,
+    ],
+    [
+      'a success and a failure reported in the same instant, in either order',
+      [fact('factory/ci', 'failure'), fact('factory/ci', 'success')],
+      false,
+    ],
   ])('is %s green? → %s', (_, checks, green) => {
     expect(isGreen(checks, ['factory/ci'], HEAD)).toBe(green);
   });

@@ -18,6 +18,7 @@ describe('re-run notes (ADR 0002)', () => {
     '<!-- factory:rerun stage=queued reason=invalid-output -->',
     '<!-- factory:rerun stage=plan reason=felt-like-it -->',
     '<!-- factory:rerun stage=deploy reason=conflict -->',
+    'quoted: <!-- factory:rerun stage=plan reason=invalid-output -->',
   ])('ignores a comment without a valid marker: %s', (body) => {
     expect(parseRerunNote(body)).toBeUndefined();
   });

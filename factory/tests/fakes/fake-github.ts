@@ -56,6 +56,7 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
   const changedFiles = new Map<number, ChangedFile[]>();
   const checks: CheckFact[] = [];
   const writes: Write[] = [];
+  let beforeTimelineRead: (() => void) | undefined;
   let clock = 0;
   let nextId = 1;
   const now = () => new Date(Date.UTC(2026, 0, 1) + ++clock * 1000).toISOString();
@@ -84,6 +85,8 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     readPullRequest: (pr) => Promise.resolve(pulls.get(pr)),
     listOpenPullRequests: () => Promise.resolve([...pulls.values()].filter((p) => p.open)),
     readTimeline: (pr) => {
+      beforeTimelineRead?.();
+      beforeTimelineRead = undefined;
       const notes = (comments.get(pr) ?? []).flatMap((c): TimelineEntry[] => {
         const note = parseRerunNote(c.body);
         return note === undefined ? [] : [{ kind: 'rerun', ...note, actor: c.author, at: c.at }];
@@ -199,6 +202,10 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     /** A person (or anyone) relabels the PR: used to race a running stage (R-19). */
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
+    },
+    /** Runs `act` when a stage next reads the timeline: a race in the middle of a stage (R-19). */
+    duringNextTimelineRead(act: () => void) {
+      beforeTimelineRead = act;
     },
     /** The factory's own label move, as an earlier stage would have made it. */
     factorySets(pr: number, state: State) {

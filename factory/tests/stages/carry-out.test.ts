@@ -124,7 +124,7 @@ describe('carryOut()', () => {
     expect(github.writes.at(-1)).toMatchObject({ verb: 'dispatch', stage: 'plan' });
   });
 
-  it('reports a refused merge and writes no label or dispatch after it (R-06)', async () => {
+  it('reports a refused merge and writes nothing announcing it: no status, label or dispatch (R-06)', async () => {
     github.personSets(7, 'merge');
     const result = await carryOut({
       github: github.port,
@@ -136,7 +136,7 @@ describe('carryOut()', () => {
     });
     expect(result).toMatchObject({ kind: 'merge-refused', result: { reason: 'head-moved' } });
     expect(github.pull(7).merged).toBe(false);
-    expect(github.writes.map((w) => w.verb)).toEqual(['writeStatusComment', 'mergeExactly']);
+    expect(github.writes.map((w) => w.verb)).toEqual(['mergeExactly']);
   });
 
   it('merges the exact SHA and hands over to the scheduler', async () => {

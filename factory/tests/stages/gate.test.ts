@@ -54,7 +54,19 @@ describe('the implementation-ci gate', () => {
     expect(github.writes[0]).toMatchObject({ status: { state: 'failure' } });
   });
 
-  it.each(['skipped', 'cancelled'] as const)(
+  it('runs the gate again, without charging the implementer, when CI was cancelled (R-07)', async () => {
+    expect(await gate({ ciConclusion: 'cancelled' })).toEqual({
+      kind: 'moved',
+      pr: 7,
+      to: 'implementation-ci',
+    });
+    expect(github.writes[0]).toMatchObject({
+      status: { state: 'failure', description: 'CI cancelled on this exact commit' },
+    });
+    expect(github.writes.at(-1)).toMatchObject({ verb: 'dispatch', stage: 'implementation-ci' });
+  });
+
+  it.each(['skipped', 'failure'] as const)(
     'treats a %s CI run as not green (R-07)',
     async (ciConclusion) => {
       expect(await gate({ ciConclusion })).toMatchObject({ to: 'implementation' });
@@ -75,6 +87,14 @@ describe('the implementation-ci gate', () => {
       kind: 'stood-down',
       reason: expect.stringContaining('no longer in state:implementation-ci'),
     });
+    expect(github.writes).toEqual([]);
+  });
+
+  it('publishes no status when a person moves the PR while the gate runs (R-19)', async () => {
+    github.duringNextTimelineRead(() => {
+      github.personSets(7, 'needs-attention');
+    });
+    expect(await gate()).toMatchObject({ kind: 'stood-down' });
     expect(github.writes).toEqual([]);
   });
 

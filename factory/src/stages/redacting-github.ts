@@ -1,0 +1,21 @@
+/**
+ * Every text the line publishes passes through here first (R-10): comments, reviews, the status
+ * comment and commit-status descriptions are scrubbed of the run's known secrets and of anything
+ * that looks like a credential, whatever a stage or an agent put in them.
+ */
+import type { GitHubPort } from '../core/ports.ts';
+import { redactSecrets } from '../core/secrets.ts';
+
+export function withRedaction(github: GitHubPort, knownSecrets: readonly string[]): GitHubPort {
+  const scrub = (text: string) => redactSecrets(text, knownSecrets);
+  return {
+    ...github,
+    isFactoryActor: (login) => github.isFactoryActor(login),
+    comment: (pr, body) => github.comment(pr, scrub(body)),
+    postReview: (pr, sha, verdict, body) => github.postReview(pr, sha, verdict, scrub(body)),
+    writeStatusComment: (pr, body, existing) =>
+      github.writeStatusComment(pr, scrub(body), existing),
+    setCommitStatus: (sha, status) =>
+      github.setCommitStatus(sha, { ...status, description: scrub(status.description) }),
+  };
+}
