@@ -10,6 +10,7 @@ import {
   type Spec,
   type SpecFinding,
 } from '../core/spec/index.ts';
+import { isWriter } from '../core/guardrails.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
 
@@ -20,21 +21,29 @@ export type QueuedSpec =
       readonly spec: Spec;
       readonly queuedAt: number;
     }
-  | { readonly ok: false; readonly pr: PullRequestSnapshot; readonly problem: string };
+  | {
+      readonly ok: false;
+      readonly pr: PullRequestSnapshot;
+      readonly reason: 'spec-invalid' | 'not-a-writer';
+      readonly problem: string;
+    };
 
 /**
  * Reads and lints the specs of the queued PRs. A spec may depend on, and must not reuse the number
- * of, any spec on main or in another queued PR, so every queued spec's path is gathered first.
+ * of, any spec on main or carried by another PR on the line (queued, in flight or parked), so
+ * every such spec's path is gathered first.
  */
 export async function readQueuedSpecs(
   github: GitHubPort,
-  prs: readonly PullRequestSnapshot[],
+  queued: readonly PullRequestSnapshot[],
+  otherLinePrs: readonly PullRequestSnapshot[],
   specPathsOnMain: readonly string[],
 ): Promise<QueuedSpec[]> {
-  const located = await Promise.all(prs.map((pr) => locateSpec(github, pr)));
+  const located = await Promise.all(queued.map((pr) => locateSpec(github, pr, specPathsOnMain)));
+  const others = await Promise.all(otherLinePrs.map((pr) => locateSpec(github, pr, [])));
   const known = [
     ...specPathsOnMain,
-    ...located.flatMap((found) => ('path' in found ? [found.path] : [])),
+    ...[...located, ...others].flatMap((found) => ('path' in found ? [found.path] : [])),
   ];
   return Promise.all(
     located.map((found) =>
@@ -46,6 +55,7 @@ export async function readQueuedSpecs(
 async function locateSpec(
   github: GitHubPort,
   pr: PullRequestSnapshot,
+  specPathsOnMain: readonly string[],
 ): Promise<
   { readonly pr: PullRequestSnapshot; readonly path: string } | Extract<QueuedSpec, { ok: false }>
 > {
@@ -53,13 +63,14 @@ async function locateSpec(
     isSpecPath(file.path),
   );
   const only = specFiles.length === 1 ? specFiles[0] : undefined;
+  if (only !== undefined && specPathsOnMain.includes(only.path)) {
+    const problem = `${only.path} is already merged; a PR on the line must add a new spec, not change one.`;
+    return { ok: false, pr, reason: 'spec-invalid', problem };
+  }
   if (only !== undefined) return { pr, path: only.path };
   const found = specFiles.map((file) => file.path).join(', ') || 'none';
-  return {
-    ok: false,
-    pr,
-    problem: `A queued PR must add exactly one spec under specs/ (found: ${found}).`,
-  };
+  const problem = `A queued PR must add exactly one spec under specs/ (found: ${found}).`;
+  return { ok: false, pr, reason: 'spec-invalid', problem };
 }
 
 async function readSpec(
@@ -69,22 +80,31 @@ async function readSpec(
   knownSpecPaths: readonly string[],
 ): Promise<QueuedSpec> {
   const file = await github.readFile(path, pr.headSha);
-  if (file === undefined)
-    return { ok: false, pr, problem: `${path} could not be read at ${pr.headSha.slice(0, 7)}.` };
+  if (file === undefined) {
+    const problem = `${path} could not be read at ${pr.headSha.slice(0, 7)}.`;
+    return { ok: false, pr, reason: 'spec-invalid', problem };
+  }
   const findings = lintSpec({ path, text: file.text, existingSpecPaths: knownSpecPaths });
   const parsed = parseSpec(path, file.text);
-  if (hasErrors(findings) || !parsed.ok)
-    return { ok: false, pr, problem: describe(path, findings) };
-  return { ok: true, pr, spec: parsed.spec, queuedAt: await queuedAt(github, pr.number) };
+  if (hasErrors(findings) || !parsed.ok) {
+    return { ok: false, pr, reason: 'spec-invalid', problem: describe(path, findings) };
+  }
+  const queued = await lastQueuedBy(github, pr.number);
+  // The label event was refused if a non-writer set it; never let a missed refusal start agents (R-12).
+  if (queued === undefined || !isWriter(await github.permissionOf(queued.actor))) {
+    const who = queued === undefined ? 'nobody the timeline shows' : `@${queued.actor}`;
+    const problem = `state:queued was set by ${who}, who lacks write permission.`;
+    return { ok: false, pr, reason: 'not-a-writer', problem };
+  }
+  return { ok: true, pr, spec: parsed.spec, queuedAt: Date.parse(queued.at) };
 }
 
-/** When the PR was last labelled `state:queued`; 0 if the timeline does not show it. */
-async function queuedAt(github: GitHubPort, pr: number): Promise<number> {
+/** Who last labelled the PR `state:queued`, and when (from the timeline, never from a clock). */
+async function lastQueuedBy(github: GitHubPort, pr: number) {
   const timeline = await github.readTimeline(pr);
-  const queued = timeline.findLast(
+  return timeline.findLast(
     (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
   );
-  return queued === undefined ? 0 : Date.parse(queued.at);
 }
 
 function describe(path: string, findings: readonly SpecFinding[]): string {

@@ -24,15 +24,17 @@ export interface SchedulerDeps {
 export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]> {
   const { github, specPathsOnMain } = deps;
   const open = await github.listOpenPullRequests();
-  const inFlight = open
-    .filter((pr) => statesIn(pr.labels).some(isWorkingState))
-    .map((pr) => ({ number: pr.number }));
+  const working = open.filter((pr) => statesIn(pr.labels).some(isWorkingState));
+  const inFlight = working.map((pr) => ({ number: pr.number }));
   const queued = open.filter((pr) => isOnlyQueued(pr));
-  const readings = await readQueuedSpecs(github, queued, specPathsOnMain);
+  const elsewhereOnLine = open.filter(
+    (pr) => !queued.includes(pr) && statesIn(pr.labels).length > 0,
+  );
+  const readings = await readQueuedSpecs(github, queued, elsewhereOnLine, specPathsOnMain);
 
   const outcomes: StageOutcome[] = [];
   for (const reading of readings) {
-    if (!reading.ok) outcomes.push(await park(github, reading.pr, reading.problem));
+    if (!reading.ok) outcomes.push(await park(github, reading.pr, reading.reason, reading.problem));
   }
   const eligible = readings.flatMap((reading) => (reading.ok ? [reading] : []));
   const candidates: QueuedPr[] = eligible.map(({ pr, spec, queuedAt }) => ({
@@ -86,10 +88,11 @@ async function putOnLine(github: GitHubPort, pr: PullRequestSnapshot): Promise<S
 async function park(
   github: GitHubPort,
   pr: PullRequestSnapshot,
+  reason: 'spec-invalid' | 'not-a-writer',
   detail: string,
 ): Promise<StageOutcome> {
   const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
-  const event = { type: 'blocked', reason: 'spec-invalid', detail } as const;
+  const event = { type: 'blocked', reason, detail } as const;
   const result = await carryOut({
     github,
     pr,
@@ -100,5 +103,5 @@ async function park(
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
-    : { kind: 'parked', pr: pr.number, reason: 'spec-invalid', detail };
+    : { kind: 'parked', pr: pr.number, reason, detail };
 }

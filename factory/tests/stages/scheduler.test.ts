@@ -35,7 +35,7 @@ const run = (specPathsOnMain: string[] = ['specs/0001-word-count.md']) =>
   runScheduler({ github: github.port, config, specPathsOnMain });
 
 beforeEach(() => {
-  github = createFakeGitHub();
+  github = createFakeGitHub({ permissions: { alice: 'write', tom: 'triage' } });
 });
 
 describe('the scheduler stage', () => {
@@ -99,10 +99,65 @@ describe('the scheduler stage', () => {
     });
   });
 
-  it('parks a queued PR that adds no spec, or two', async () => {
+  it('parks a queued PR that adds no spec', async () => {
     github.openPullRequest(11, { state: 'queued' });
     github.setChangedFiles(11, [
       { path: 'src/a.ts', additions: 1, deletions: 0, addedLines: ['x'] },
+    ]);
+    expect((await run())[0]).toMatchObject({
+      kind: 'parked',
+      detail: expect.stringContaining('exactly one spec'),
+    });
+  });
+
+  it('parks, never plans, a PR that someone without write permission queued (R-12)', async () => {
+    github.openPullRequest(11, { state: 'queued', headSha: 'head-11', author: 'tom' });
+    const text = spec('Sneaky thing');
+    github.setChangedFiles(11, [
+      { path: 'specs/0002-sneaky.md', additions: 1, deletions: 0, addedLines: [text] },
+    ]);
+    github.setFile('head-11', 'specs/0002-sneaky.md', { text, blobSha: 'b' });
+    expect(await run()).toEqual([
+      { kind: 'parked', pr: 11, reason: 'not-a-writer', detail: expect.stringContaining('@tom') },
+    ]);
+    expect(github.writes.some((write) => write.verb === 'dispatch')).toBe(false);
+  });
+
+  it('lets a spec depend on one that is in flight, and refuses its number to another (R-13)', async () => {
+    github.openPullRequest(5, { state: 'implementation' });
+    github.setChangedFiles(5, [
+      { path: 'specs/0002-two.md', additions: 1, deletions: 0, addedLines: [] },
+    ]);
+    queue(11, 'specs/0003-needs-two.md', spec('Needs two', 'depends-on: [2]'));
+    queue(12, 'specs/0002-clash.md', spec('Clash'));
+    const outcomes = await runScheduler({
+      github: github.port,
+      config: { ...config, maxInFlight: 2 },
+      specPathsOnMain: [],
+    });
+    expect(outcomes).toContainEqual(
+      expect.objectContaining({
+        kind: 'parked',
+        pr: 12,
+        detail: expect.stringContaining('number-collision'),
+      }),
+    );
+    expect(github.stateOf(11)).toEqual(['queued']);
+  });
+
+  it('parks a PR that changes a spec already merged instead of adding one', async () => {
+    queue(11, 'specs/0001-word-count.md', spec('Word count again'));
+    expect((await run())[0]).toMatchObject({
+      kind: 'parked',
+      detail: expect.stringContaining('already merged'),
+    });
+  });
+
+  it('parks a queued PR that adds two specs', async () => {
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    github.setChangedFiles(11, [
+      { path: 'specs/0002-first.md', additions: 1, deletions: 0, addedLines: [] },
+      { path: 'specs/0003-second.md', additions: 1, deletions: 0, addedLines: [] },
     ]);
     expect((await run())[0]).toMatchObject({
       kind: 'parked',
