@@ -21,6 +21,18 @@ const SECRET_PATTERNS: readonly SecretPattern[] = [
   { kind: 'OpenAI API key', pattern: /\bsk-(?:proj-)?[A-Za-z0-9]{32,}\b/g },
 ];
 
+/**
+ * Redaction casts a wider net than detection: hiding a harmless look-alike in a log costs nothing,
+ * while a merge refusal must not fire on one. Private keys are scrubbed whole, not just their header.
+ */
+const REDACTION_PATTERNS: readonly RegExp[] = [
+  /sk-ant-[A-Za-z0-9_-]{8,}/g,
+  /gh[pousr]_[A-Za-z0-9]{20,}/g,
+  /github_pat_[A-Za-z0-9_]{20,}/g,
+  /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+  ...SECRET_PATTERNS.map(({ pattern }) => pattern),
+];
+
 /** `password = "…"`-style assignments; only flagged when the value looks random (see below). */
 const ASSIGNMENT =
   /\b(?:api[_-]?key|secret|token|passw(?:or)?d|credentials?)\w*["']?\s*[:=]\s*["']([^"'\s]{16,})["']/gi;
@@ -52,17 +64,20 @@ export function findSecretLikeStrings(text: string): SecretFinding[] {
 export const REDACTED = '***';
 
 /**
- * Replaces known secret values and secret-looking strings with `***`. Known values shorter than
- * 8 characters are ignored: scrubbing every "abc" from a log would hide more than it protects.
+ * Replaces known secret values (also as they appear inside JSON strings, since transcripts are
+ * JSON lines) and secret-looking strings with `***`. Known values shorter than 8 characters are
+ * ignored: scrubbing every "abc" from a log would hide more than it protects.
  */
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let redacted = text;
-  const known = [...new Set(knownSecrets)].filter((value) => value.length >= 8);
+  const known = [
+    ...new Set(knownSecrets.flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])),
+  ].filter((value) => value.length >= 8);
   // Longest first, so a secret that contains another is scrubbed whole.
   for (const value of known.sort((a, b) => b.length - a.length)) {
     redacted = redacted.replaceAll(value, REDACTED);
   }
-  for (const { pattern } of SECRET_PATTERNS) redacted = redacted.replace(pattern, REDACTED);
+  for (const pattern of REDACTION_PATTERNS) redacted = redacted.replace(pattern, REDACTED);
   return redacted;
 }
 

@@ -24,6 +24,8 @@ export interface FileChange {
   readonly sha: string;
   readonly additions: number;
   readonly deletions: number;
+  /** The unified-diff hunks, as GitHub's `patch` field carries them; absent for binary files. */
+  readonly patch?: string;
 }
 
 export interface TreeEntry {
@@ -167,10 +169,12 @@ export function openRepository(gitDir: string): Repository {
     },
     async diffFiles(base, head) {
       const range = `${base}...${head}`;
-      const [raw, numstat] = await Promise.all([
+      const [raw, numstat, patch] = await Promise.all([
         run(['diff', '--raw', '--no-abbrev', '--no-renames', range]),
         run(['diff', '--numstat', '--no-renames', range]),
+        run(['diff', '--no-color', '--no-renames', '--no-ext-diff', range]),
       ]);
+      const patches = splitPatch(patch);
       const counts = new Map(
         numstat
           .split('\n')
@@ -187,7 +191,14 @@ export function openRepository(gitDir: string): Repository {
         .map((line) => {
           const [meta = '', path = ''] = line.split('\t');
           const [, , , sha = '', status = 'M'] = meta.split(' ');
-          return { path, status, sha, ...(counts.get(path) ?? { additions: 0, deletions: 0 }) };
+          const hunks = patches.get(path);
+          const change = {
+            path,
+            status,
+            sha,
+            ...(counts.get(path) ?? { additions: 0, deletions: 0 }),
+          };
+          return hunks === undefined ? change : { ...change, patch: hunks };
         });
     },
     commitFiles: (parent, files, message, author) =>
@@ -317,4 +328,19 @@ async function rebaseInWorktree(
     await runGit(['worktree', 'remove', '--force', tree], { gitDir });
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Splits a whole-range diff into each file's hunks (from its first `@@` on), keyed by path, the
+ * way GitHub's files API gives each file a `patch`. Binary files have no hunks and no entry.
+ */
+function splitPatch(diff: string): Map<string, string> {
+  const patches = new Map<string, string>();
+  for (const section of diff.split(/^diff --git /m).slice(1)) {
+    const path = /^\+\+\+ b\/(.+)$/m.exec(section)?.[1] ?? /^--- a\/(.+)$/m.exec(section)?.[1];
+    const hunkStart = section.search(/^@@/m);
+    if (path === undefined || hunkStart < 0) continue;
+    patches.set(path, section.slice(hunkStart).replace(/\n$/, ''));
+  }
+  return patches;
 }

@@ -6,8 +6,8 @@ import { addedLinesOf } from '../../../src/adapters/github/files.ts';
 import { captureLog, FAST_RETRY, openPull, startAdapterForge } from './fixture.ts';
 
 /**
- * GitHub's `GET /pulls/{n}/files`, two pages of it, served on loopback. The twin forge's route
- * sends no `patch`, so the added lines are checked against GitHub's shape here.
+ * GitHub's `GET /pulls/{n}/files`, two pages of it, served on loopback, so pagination is checked
+ * against GitHub's own shape; the twin forge is checked below.
  */
 const PAGES = [
   [
@@ -91,7 +91,7 @@ describe('GitHub adapter: changed files', { timeout: 60_000 }, () => {
     expect(addedLinesOf(patch)).toEqual(['new', '++i; // a line that starts with ++', '']);
   });
 
-  it('lists a PR’s files on the twin forge with their line counts', async () => {
+  it('lists a PR’s files on the twin forge with their line counts and the lines they add', async () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', [], {
       'src/new.ts': 'export const one = 1;\nexport const two = 2;\n',
@@ -107,5 +107,10 @@ describe('GitHub adapter: changed files', { timeout: 60_000 }, () => {
       ]),
     );
     expect(files).toHaveLength(2);
+    expect(files.find((file) => file.path === 'src/new.ts')?.addedLines).toEqual([
+      'export const one = 1;',
+      'export const two = 2;',
+    ]);
+    expect(files.find((file) => file.path === 'README.md')?.addedLines).toEqual(['# Gadgets']);
   });
 });

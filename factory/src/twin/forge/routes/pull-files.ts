@@ -51,5 +51,6 @@ function renderDiffEntry(
     blob_url: `${repoHtmlUrl(ctx.render)}/blob/${ref}/${file.path}`,
     raw_url: `${repoHtmlUrl(ctx.render)}/raw/${ref}/${file.path}`,
     contents_url: `${repoApiUrl(ctx.render)}/contents/${file.path}?ref=${ref}`,
+    ...(file.patch === undefined ? {} : { patch: file.patch }),
   };
 }
