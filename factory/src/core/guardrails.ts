@@ -104,8 +104,30 @@ export const checkSpecUnchanged: Guardrail = ({ spec }) =>
         `${spec.path} ${spec.blobAtHead === undefined ? 'was deleted' : 'changed'} after the PR was queued.`,
       );
 
-export const checkNoProtectedPaths: Guardrail = (facts, config) => {
-  const touched = factoryChanges(facts)
+export const checkNoProtectedPaths: Guardrail = (facts, config) =>
+  protectedPathsIn(factoryChanges(facts), config);
+
+export const checkDiffWithinLimits: Guardrail = (facts, config) =>
+  diffSizeOf(factoryChanges(facts), config);
+
+export const checkNoSecretsAdded: Guardrail = (facts) => secretsIn(factoryChanges(facts));
+
+/**
+ * The checks an agent's patch must pass before the apply job commits it: no protected path
+ * (R-08; the spec included), within the size limits, no secret-looking text. The merge checks the
+ * whole PR again.
+ */
+export function checkPatchChanges(
+  changes: readonly ChangedFile[],
+  config: FactoryConfig,
+): Extract<Verdict, { ok: false }>[] {
+  return [protectedPathsIn(changes, config), secretsIn(changes), diffSizeOf(changes, config)].filter(
+    (verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok,
+  );
+}
+
+function protectedPathsIn(changes: readonly ChangedFile[], config: FactoryConfig): Verdict {
+  const touched = changes
     .map((file) => ({
       path: file.path,
       globs: protectedGlobsMatching(file.path, config.protectedPaths),
@@ -117,10 +139,9 @@ export const checkNoProtectedPaths: Guardrail = (facts, config) => {
         'protected-path',
         `Protected paths changed: ${touched.map(({ path, globs }) => `${path} (${globs.join(', ')})`).join('; ')}.`,
       );
-};
+}
 
-export const checkDiffWithinLimits: Guardrail = (facts, { diffLimits }) => {
-  const files = factoryChanges(facts);
+function diffSizeOf(files: readonly ChangedFile[], { diffLimits }: FactoryConfig): Verdict {
   const lines = files.reduce((sum, file) => sum + file.additions + file.deletions, 0);
   if (files.length > diffLimits.maxFiles) {
     return refuse(
@@ -134,10 +155,10 @@ export const checkDiffWithinLimits: Guardrail = (facts, { diffLimits }) => {
         `${lines} lines changed; the limit is ${diffLimits.maxChangedLines}.`,
       )
     : OK;
-};
+}
 
-export const checkNoSecretsAdded: Guardrail = (facts) => {
-  const hits = factoryChanges(facts).flatMap((file) =>
+function secretsIn(changes: readonly ChangedFile[]): Verdict {
+  const hits = changes.flatMap((file) =>
     file.addedLines.flatMap((line) =>
       findSecretLikeStrings(line).map(({ kind }) => `${kind} in ${file.path}`),
     ),
@@ -145,7 +166,7 @@ export const checkNoSecretsAdded: Guardrail = (facts) => {
   return hits.length === 0
     ? OK
     : refuse('secret-detected', `Secret-looking text added: ${[...new Set(hits)].join('; ')}.`);
-};
+}
 
 export const checkSameRepository: Guardrail = ({ isFork }) =>
   isFork ? refuse('fork-pr', 'The head branch lives in a fork.') : OK;

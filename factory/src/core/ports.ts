@@ -101,6 +101,15 @@ export interface GitHubPort {
   readFile(path: string, ref: string): Promise<FileAtRef | undefined>;
   permissionOf(login: string): Promise<Permission>;
   readStatusComment(pr: number): Promise<StatusComment | undefined>;
+  /** The commit a branch points at now; `undefined` when there is no such branch. */
+  readBranchHead(branch: string): Promise<string | undefined>;
+  /**
+   * Runs of a stage's workflow that are queued, waiting or in progress, newest first. `pr` is read
+   * from the run's title (`run-name: '<stage> #<pr>'`), since GitHub does not list a run's inputs.
+   */
+  listActiveRuns(
+    stage: StageName,
+  ): Promise<readonly { pr: number | undefined; status: string; createdAt: string }[]>;
 
   /** Replaces every `state:*` label with `to` in one write, keeping all other labels (R-04). */
   setState(pr: number, currentLabels: readonly string[], to: State): Promise<void>;

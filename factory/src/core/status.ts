@@ -9,6 +9,8 @@ import { escapeAgentText, STATUS_MARKER } from './notes.ts';
 import { PARK_REASONS, type ParkReason } from './reasons.ts';
 import { WORKING_STATES, labelOf, type State, type WorkingState } from './states.ts';
 
+const FEEDBACK_MAX_CHARS = 6_000;
+
 const StageRecordSchema = z.object({
   attempts: z.int().nonnegative(),
   /** One line a person reads: the verdict, the CI result, what was committed. */
@@ -24,12 +26,26 @@ const ParkSchema = z.object({
   stage: z.enum(WORKING_STATES).optional(),
 });
 
+/** What the next agent session must address: a review's objections, a CI failure, a conflict. */
+const FeedbackSchema = z.object({
+  kind: z.enum(['review', 'ci', 'conflict']),
+  /** The stage that raised it. */
+  from: z.enum(WORKING_STATES),
+  text: z.string().max(FEEDBACK_MAX_CHARS),
+});
+
+/** The spec as it was when the PR was put on the line (the merge guardrail compares against it). */
+const QueuedSpecSchema = z.object({ path: z.string(), blobSha: z.string() });
+
 export const LedgerSchema = z.object({
   stages: z.partialRecord(z.enum(WORKING_STATES), StageRecordSchema).default({}),
   park: ParkSchema.optional(),
+  spec: QueuedSpecSchema.optional(),
+  feedback: FeedbackSchema.optional(),
 });
 
 export type StageRecord = z.output<typeof StageRecordSchema>;
+export type Feedback = z.output<typeof FeedbackSchema>;
 export type Ledger = z.output<typeof LedgerSchema>;
 
 export const EMPTY_LEDGER: Ledger = { stages: {} };
@@ -68,6 +84,16 @@ export function recordAttempt(
     ...(attempt.runUrl === undefined ? {} : { runUrl: attempt.runUrl }),
   };
   return { ...ledger, stages: { ...ledger.stages, [stage]: record } };
+}
+
+/** Records what the next session must address (or clears it), trimmed to what the ledger holds. */
+export function recordFeedback(ledger: Ledger, feedback: Feedback | undefined): Ledger {
+  if (feedback === undefined) {
+    const cleared = { ...ledger };
+    delete cleared.feedback;
+    return cleared;
+  }
+  return { ...ledger, feedback: { ...feedback, text: feedback.text.slice(0, FEEDBACK_MAX_CHARS) } };
 }
 
 export function recordPark(ledger: Ledger, park: NonNullable<Ledger['park']>): Ledger {

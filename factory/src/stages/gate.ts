@@ -8,7 +8,7 @@ import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort } from '../core/ports.ts';
-import { parseLedger, recordAttempt } from '../core/status.ts';
+import { parseLedger, recordAttempt, recordFeedback } from '../core/status.ts';
 import { carryOut } from './carry-out.ts';
 import { outcomeOf, type StageOutcome } from './outcome.ts';
 
@@ -72,7 +72,7 @@ export async function runGate(
     config,
   );
   const next = transition('implementation-ci', event, facts);
-  const ledger = recordAttempt(
+  const attempted = recordAttempt(
     parseLedger((await github.readStatusComment(pr.number))?.body),
     'implementation-ci',
     {
@@ -82,6 +82,14 @@ export async function runGate(
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
     },
   );
+  const ledger =
+    event.type === 'ci-failed'
+      ? recordFeedback(attempted, {
+          kind: 'ci',
+          from: 'implementation-ci',
+          text: `The project's CI failed on ${pr.headSha}${input.runUrl === undefined ? '' : ` (${input.runUrl})`}. Run the project checks, read the failures and fix them.`,
+        })
+      : attempted;
   const result = await carryOut({
     github,
     pr,

@@ -19,6 +19,8 @@ export type QueuedSpec =
       readonly ok: true;
       readonly pr: PullRequestSnapshot;
       readonly spec: Spec;
+      /** The spec file as queued: the merge refuses a spec that changed since (design §7). */
+      readonly file: { readonly path: string; readonly blobSha: string };
       readonly queuedAt: number;
     }
   | {
@@ -96,7 +98,13 @@ async function readSpec(
     const problem = `state:queued was set by ${who}, who lacks write permission.`;
     return { ok: false, pr, reason: 'not-a-writer', problem };
   }
-  return { ok: true, pr, spec: parsed.spec, queuedAt: Date.parse(queued.at) };
+  return {
+    ok: true,
+    pr,
+    spec: parsed.spec,
+    file: { path, blobSha: file.blobSha },
+    queuedAt: Date.parse(queued.at),
+  };
 }
 
 /** Who last labelled the PR `state:queued`, and when (from the timeline, never from a clock). */

@@ -8,11 +8,13 @@ import { transition } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 import { pickNext, type QueuedPr } from '../core/schedule.ts';
 import { specNumberOfPath } from '../core/spec/index.ts';
-import { parseLedger } from '../core/status.ts';
+import { parseLedger, recordFeedback } from '../core/status.ts';
 import { isWorkingState, statesIn } from '../core/states.ts';
 import { carryOut } from './carry-out.ts';
 import type { StageOutcome } from './outcome.ts';
-import { readQueuedSpecs } from './queued-spec.ts';
+import { readQueuedSpecs, type QueuedSpec } from './queued-spec.ts';
+
+type QueuedSpecFile = Extract<QueuedSpec, { ok: true }>['file'];
 
 export interface SchedulerDeps {
   readonly github: GitHubPort;
@@ -59,7 +61,7 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     }
     const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
     if (picked === undefined) return outcomes;
-    outcomes.push(await putOnLine(github, picked.pr));
+    outcomes.push(await putOnLine(github, picked.pr, picked.file));
     inFlight.push({ number: picked.pr.number });
     candidates.splice(candidates.indexOf(decision.pick), 1);
   }
@@ -70,8 +72,14 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
   return !pr.isFork && states.length === 1 && states[0] === 'queued';
 }
 
-async function putOnLine(github: GitHubPort, pr: PullRequestSnapshot): Promise<StageOutcome> {
-  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
+async function putOnLine(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  spec: QueuedSpecFile,
+): Promise<StageOutcome> {
+  // A fresh run of the line: the spec as queued now, no feedback from an earlier run.
+  const earlier = parseLedger((await github.readStatusComment(pr.number))?.body);
+  const ledger = { ...recordFeedback(earlier, undefined), spec };
   const result = await carryOut({
     github,
     pr,

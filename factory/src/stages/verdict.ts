@@ -9,7 +9,7 @@ import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 import { escapeAgentText } from '../core/notes.ts';
-import { parseLedger, recordAttempt } from '../core/status.ts';
+import { parseLedger, recordAttempt, recordFeedback } from '../core/status.ts';
 import type { VerdictSubmission } from '../agent/submissions.ts';
 import { readSubmission, type AgentArtifact } from './agent-artifact.ts';
 import { carryOut } from './carry-out.ts';
@@ -54,7 +54,7 @@ export async function applyVerdict(
     config,
   );
   const next = transition(input.stage, event, facts);
-  const ledger = recordAttempt(
+  const attempted = recordAttempt(
     parseLedger((await github.readStatusComment(pr.number))?.body),
     input.stage,
     {
@@ -67,6 +67,15 @@ export async function applyVerdict(
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
     },
   );
+  // Objections travel to the next session of the author (planner or implementer) in the ledger.
+  const ledger =
+    reading.kind === 'submitted' && reading.value.verdict === 'REQUEST_CHANGES'
+      ? recordFeedback(attempted, {
+          kind: 'review',
+          from: input.stage,
+          text: renderVerdict(input.stage, reading.value),
+        })
+      : attempted;
 
   // Published only once carryOut has re-read the PR and found it still current.
   const announce =

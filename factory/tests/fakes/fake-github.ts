@@ -6,6 +6,7 @@
 import type { TimelineEntry } from '../../src/core/attempts.ts';
 import type { CheckFact } from '../../src/core/checks.ts';
 import type { ChangedFile, Permission } from '../../src/core/guardrails.ts';
+import type { ActiveRun } from '../../src/core/watchdog.ts';
 import type { StageName } from '../../src/core/line.ts';
 import { isStatusComment, parseRerunNote } from '../../src/core/notes.ts';
 import type {
@@ -55,8 +56,10 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
   const files = new Map<string, FileAtRef>();
   const changedFiles = new Map<number, ChangedFile[]>();
   const checks: CheckFact[] = [];
+  const activeRuns: (ActiveRun & { stage: StageName })[] = [];
   const writes: Write[] = [];
   let beforeTimelineRead: (() => void) | undefined;
+  let beforeStatusRead: (() => void) | undefined;
   let clock = 0;
   let nextId = 1;
   const now = () => new Date(Date.UTC(2026, 0, 1) + ++clock * 1000).toISOString();
@@ -79,6 +82,8 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     update(pr, { labels });
   };
 
+  const branches = new Map<string, string>([['main', 'main-1']]);
+
   const port: GitHubPort = {
     repository: { owner: 'octo-owner', name: 'software-factory', defaultBranch: 'main' },
     isFactoryActor: (login) => login === FACTORY_LOGIN,
@@ -96,16 +101,23 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
       );
     },
     listReviews: (pr) => Promise.resolve(reviews.get(pr) ?? []),
+    readBranchHead: (branch) => Promise.resolve(branches.get(branch)),
     listChangedFiles: (pr) => Promise.resolve(changedFiles.get(pr) ?? []),
     readChecks: (sha) => Promise.resolve(checks.filter((c) => c.sha === sha)),
     readFile: (path, ref) => Promise.resolve(files.get(`${ref}:${path}`)),
     permissionOf: (login) => Promise.resolve(options.permissions?.[login] ?? 'none'),
     readStatusComment: (pr) => {
+      beforeStatusRead?.();
+      beforeStatusRead = undefined;
       const found = (comments.get(pr) ?? []).find(
         (c) => c.author === FACTORY_LOGIN && isStatusComment(c.body),
       );
       return Promise.resolve(found === undefined ? undefined : { id: found.id, body: found.body });
     },
+    listActiveRuns: (stage) =>
+      Promise.resolve(
+        activeRuns.filter((run) => run.stage === stage).map(({ stage: _, ...run }) => run),
+      ),
     setState: (pr, currentLabels, to) => {
       writes.push({ verb: 'setState', pr, to });
       relabel(pr, withState(currentLabels, to), FACTORY_LOGIN);
@@ -207,10 +219,16 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     duringNextTimelineRead(act: () => void) {
       beforeTimelineRead = act;
     },
+    /** Runs `act` when a stage next reads the status comment: a race in the middle of a stage. */
+    duringNextStatusRead(act: () => void) {
+      beforeStatusRead = act;
+    },
     /** The factory's own label move, as an earlier stage would have made it. */
     factorySets(pr: number, state: State) {
       relabel(pr, withState(pull(pr).labels, state), FACTORY_LOGIN);
     },
+    /** Someone pushes to a branch of the repository (main moving under the merge, R-06). */
+    moveBranch: (branch: string, sha: string) => branches.set(branch, sha),
     pushTo(pr: number, headSha: string) {
       update(pr, { headSha });
     },
@@ -223,6 +241,9 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     addCheck: (check: CheckFact) => checks.push(check),
     setFile: (ref: string, path: string, file: FileAtRef) => files.set(`${ref}:${path}`, file),
     setChangedFiles: (pr: number, list: ChangedFile[]) => changedFiles.set(pr, list),
+    /** A run of `stage`'s workflow that is queued or in progress (for the PR its title names). */
+    addActiveRun: (stage: StageName, run: Partial<ActiveRun> = {}) =>
+      activeRuns.push({ stage, pr: undefined, status: 'in_progress', createdAt: now(), ...run }),
   };
 }
 

@@ -113,6 +113,26 @@ export async function mergeBase(git: GitRunner, a: string, b: string): Promise<s
   return git.output(['merge-base', a, b]);
 }
 
+/**
+ * The stable patch id of the change from `base` to `head`: equal ids mean the same change, line
+ * for line, whatever it was rebased onto (`git patch-id --stable`). The merge uses it to carry an
+ * approval over a rebase that did not alter the change (ADR 0004).
+ */
+export async function patchIdOf(git: GitRunner, base: string, head: string): Promise<string> {
+  const diff = await git.bytes([
+    'diff',
+    '--no-renames',
+    '--no-ext-diff',
+    '--no-color',
+    base,
+    head,
+    '--',
+  ]);
+  if (diff.length === 0) return '';
+  const id = await git.output(['patch-id', '--stable'], { input: diff });
+  return id.split(' ')[0] ?? '';
+}
+
 async function isRebaseInProgress(git: GitRunner): Promise<boolean> {
   const states = await git.output([
     'rev-parse',

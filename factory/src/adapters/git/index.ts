@@ -18,6 +18,7 @@ import {
   changesUnder,
   commitAll,
   mergeBase,
+  patchIdOf,
   rebaseOnto,
   type CommitResult,
   type GitIdentity,
@@ -78,6 +79,8 @@ export interface Git {
   rebaseOnto(input: { readonly upstream: string }): Promise<RebaseResult>;
   changesUnder(prefix: string, fromSha: string, toSha: string): Promise<string[]>;
   mergeBase(a: string, b: string): Promise<string>;
+  /** The stable patch id of the change `base..head` ('' for no change). */
+  patchId(base: string, head: string): Promise<string>;
   push(input: PushInput): Promise<PushResult>;
 }
 
@@ -105,6 +108,7 @@ export function createGit(options: GitOptions): Git {
     rebaseOnto: (input) => rebaseOnto(git, context, input),
     changesUnder: (prefix, fromSha, toSha) => changesUnder(git, prefix, fromSha, toSha),
     mergeBase: (a, b) => mergeBase(git, a, b),
+    patchId: (base, head) => patchIdOf(git, base, head),
     push: (input) => pushWithLease(git, withAuth(input)),
   };
 }

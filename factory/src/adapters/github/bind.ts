@@ -1,5 +1,6 @@
 /** Binds every verb of the port to one context. */
 import type { GitHubPort } from '../../core/ports.ts';
+import { readBranchHead } from './branches.ts';
 import { setCommitStatus, readChecks } from './checks.ts';
 import { comment, readStatusComment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
@@ -10,6 +11,7 @@ import { mergeExactly, rebaseOnServer } from './merge.ts';
 import { permissionOf } from './permission.ts';
 import { listOpenPullRequests, readPullRequest } from './pulls.ts';
 import { listReviews, postReview } from './reviews.ts';
+import { listActiveRuns } from './runs.ts';
 import { readTimeline } from './timeline.ts';
 
 export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): GitHubPort {
@@ -25,6 +27,8 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     readFile: (path, ref) => readFile(ctx, path, ref),
     permissionOf: (login) => permissionOf(ctx, login),
     readStatusComment: (pr) => readStatusComment(ctx, pr),
+    readBranchHead: (branch) => readBranchHead(ctx, branch),
+    listActiveRuns: (stage) => listActiveRuns(ctx, workflowFileOf, stage),
     setState: (pr, labels, to) => setState(ctx, pr, labels, to),
     removeLabel: (pr, label) => removeLabel(ctx, pr, label),
     dispatch: (stage, inputs) => dispatch(ctx, workflowFileOf, stage, inputs),

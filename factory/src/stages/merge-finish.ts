@@ -1,0 +1,207 @@
+/**
+ * The second half of the merge: after CI ran on the candidate head, publish its result on that
+ * SHA, gather every fact the guardrails judge for exactly that SHA, and squash-merge it passing
+ * the SHA, so a head that moved in between is refused by GitHub (409) and goes back (R-06).
+ */
+import { isGreen } from '../core/checks.ts';
+import { checkMergeEligibility, type MergeFacts } from '../core/guardrails.ts';
+import { transition, type LineEvent } from '../core/line.ts';
+import type { GitHubPort, PullRequestSnapshot, ReviewRecord } from '../core/ports.ts';
+import { labelOf } from '../core/states.ts';
+import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
+import { attemptFacts } from '../core/attempts.ts';
+import { beginApply, settle, type ApplyDeps } from './apply-common.ts';
+import { carryOut } from './carry-out.ts';
+import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
+import type { MergeCandidate } from './merge.ts';
+import { outcomeOf, type StageOutcome } from './outcome.ts';
+
+export interface FinishMergeInput {
+  readonly candidate: MergeCandidate;
+  /** CI's result on the candidate head; absent when the head was not rebased (the gate tested it). */
+  readonly ciConclusion?: CiConclusion;
+  readonly runUrl?: string;
+}
+
+export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Promise<StageOutcome> {
+  const { github } = deps;
+  const { candidate } = input;
+  const begun = await beginApply(github, 'merge', {
+    pr: candidate.pr,
+    expectedHeadSha: candidate.headSha,
+    artifact: undefined,
+    artifactFound: true,
+  });
+  if (begun.kind === 'stood-down') return begun.outcome;
+  const { pr, ledger } = begun;
+  const settleWith = (event: LineEvent, result: string, next: Ledger = ledger) =>
+    settle(deps, {
+      pr,
+      stage: 'merge',
+      event,
+      ledger: next,
+      result,
+      artifact: undefined,
+      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
+    });
+
+  if (input.ciConclusion !== undefined) {
+    const published = await publishCi(github, pr, input.ciConclusion, input.runUrl);
+    if (published !== undefined)
+      return settleWith(published.event, published.result, withCiFeedback(ledger, published));
+  }
+  // Main moved after the rebase: what would land is not what CI tested. Rebase again (bounded).
+  const main = await github.readBranchHead(github.repository.defaultBranch);
+  if (main !== candidate.baseSha)
+    return settleWith({ type: 'main-moved' }, `main moved to ${short(main)} after the rebase`);
+
+  const facts = await gatherMergeFacts(github, pr, candidate, ledger);
+  const [refusal] = checkMergeEligibility(facts, deps.config);
+  if (refusal !== undefined)
+    return settleWith(
+      { type: 'blocked', reason: refusal.code, detail: refusal.reason },
+      `refused: ${refusal.reason}`,
+    );
+  return merge(deps, pr, ledger, input.runUrl);
+}
+
+async function merge(
+  deps: ApplyDeps,
+  pr: PullRequestSnapshot,
+  ledger: Ledger,
+  runUrl: string | undefined,
+): Promise<StageOutcome> {
+  const { github, config } = deps;
+  const facts = attemptFacts(
+    await github.readTimeline(pr.number),
+    (login) => github.isFactoryActor(login),
+    config,
+  );
+  const next = transition('merge', { type: 'merge-ready', sha: pr.headSha }, facts);
+  const recorded = recordAttempt(ledger, 'merge', {
+    result: `squash-merged ${short(pr.headSha)}`,
+    tokens: 0,
+    dollars: 0,
+    ...(runUrl === undefined ? {} : { runUrl }),
+  });
+  const result = await carryOut({
+    github,
+    pr,
+    from: 'merge',
+    transition: next,
+    ledger: recorded,
+    headSha: pr.headSha,
+  });
+  switch (result.kind) {
+    case 'done':
+      return outcomeOf(pr.number, next);
+    case 'stood-down':
+      return { kind: 'stood-down', pr: pr.number, reason: result.reason };
+    case 'merge-refused': {
+      // 409: the head moved after CI; 405: GitHub would not merge (main moved into a conflict).
+      const event: LineEvent =
+        result.result.reason === 'head-moved' ? { type: 'head-moved' } : { type: 'main-moved' };
+      return settle(deps, {
+        pr,
+        stage: 'merge',
+        event,
+        ledger,
+        result: `GitHub refused the merge: ${result.result.message}`,
+        artifact: undefined,
+        ...(runUrl === undefined ? {} : { runUrl }),
+      });
+    }
+  }
+}
+
+interface CiFailure {
+  readonly event: LineEvent;
+  readonly result: string;
+}
+
+/** Publishes CI's result on the head as the commit status; returns the event when it is not green. */
+async function publishCi(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  conclusion: CiConclusion,
+  runUrl: string | undefined,
+): Promise<CiFailure | undefined> {
+  const green = conclusion === 'success';
+  await github.setCommitStatus(pr.headSha, {
+    context: CI_STATUS_CONTEXT,
+    state: green ? 'success' : 'failure',
+    description: green
+      ? 'CI passed on this exact commit after the rebase'
+      : `CI ${conclusion} after the rebase`,
+    ...(runUrl === undefined ? {} : { targetUrl: runUrl }),
+  });
+  if (green) return undefined;
+  const result = `CI ${conclusion} on the rebased head ${short(pr.headSha)}`;
+  // A cancelled run tested nothing: the merge runs again (bounded) instead of blaming the code.
+  return conclusion === 'cancelled'
+    ? { event: { type: 'attempt-failed', reason: 'stage-crashed' }, result }
+    : { event: { type: 'merge-ci-failed' }, result };
+}
+
+function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
+  if (failure.event.type !== 'merge-ci-failed') return ledger;
+  return recordFeedback(ledger, {
+    kind: 'ci',
+    from: 'merge',
+    text: `${failure.result}: the change fails the project's checks on top of the current main. Run the checks and fix the failures.`,
+  });
+}
+
+/** Every fact of design §7, read for exactly the candidate head. */
+export async function gatherMergeFacts(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  candidate: MergeCandidate,
+  ledger: Ledger,
+): Promise<MergeFacts> {
+  const [checks, reviews, changes, timeline] = await Promise.all([
+    github.readChecks(pr.headSha),
+    github.listReviews(pr.number),
+    github.listChangedFiles(pr.number),
+    github.readTimeline(pr.number),
+  ]);
+  const spec = ledger.spec ?? { path: '', blobSha: '' };
+  const specAtHead = spec.path === '' ? undefined : await github.readFile(spec.path, pr.headSha);
+  const queued = timeline.findLast(
+    (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
+  );
+  const queuedBy = queued?.actor ?? pr.author;
+  return {
+    headSha: pr.headSha,
+    // CI's own status on this exact head: the gate's, or the one published after the rebase.
+    testedSha: isGreen(checks, [CI_STATUS_CONTEXT], pr.headSha) ? pr.headSha : undefined,
+    checks,
+    latestReview: latestVerdict(reviews, candidate),
+    spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead: specAtHead?.blobSha },
+    changes,
+    isFork: pr.isFork,
+    queuedBy: { login: queuedBy, permission: await github.permissionOf(queuedBy) },
+  };
+}
+
+/**
+ * The latest approving or rejecting review, by anyone. An approval given on the head before the
+ * merge's own rebase counts for the rebased head only when the rebase left the change itself
+ * unaltered (same patch id, ADR 0004); CI then tests it on top of main.
+ */
+function latestVerdict(
+  reviews: readonly ReviewRecord[],
+  candidate: MergeCandidate,
+): MergeFacts['latestReview'] {
+  const latest = reviews.findLast((review) => review.verdict !== 'COMMENT');
+  if (latest === undefined || latest.verdict === 'COMMENT') return undefined;
+  const carried =
+    latest.verdict === 'APPROVE' &&
+    candidate.rebasedFrom?.patchUnchanged === true &&
+    latest.sha === candidate.rebasedFrom.sha;
+  return { verdict: latest.verdict, sha: carried ? candidate.headSha : latest.sha };
+}
+
+function short(sha: string | undefined): string {
+  return sha === undefined ? 'nothing' : sha.slice(0, 7);
+}

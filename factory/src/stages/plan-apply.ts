@@ -1,0 +1,100 @@
+/**
+ * The apply half of the plan stage: validate the planner's submission, commit the plan to the PR
+ * branch (`plans/NNNN-name.md`, where the implementer and reviewers read it), and move the PR to
+ * plan review. An invalid or missing plan is a failed attempt and writes nothing (R-17).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { LineEvent } from '../core/line.ts';
+import type { PullRequestSnapshot } from '../core/ports.ts';
+import { escapeAgentText } from '../core/notes.ts';
+import { recordFeedback } from '../core/status.ts';
+import type { PlanSubmission } from '../agent/submissions.ts';
+import { readSubmission } from './agent-artifact.ts';
+import {
+  beginApply,
+  describeEvent,
+  missingArtifactEvent,
+  settle,
+  type ApplyDeps,
+  type ApplyInput,
+} from './apply-common.ts';
+import type { StageOutcome } from './outcome.ts';
+import { planPathOf } from './plan-path.ts';
+import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
+
+export async function applyPlan(
+  deps: ApplyDeps & { readonly workbench: Workbench },
+  input: ApplyInput,
+): Promise<StageOutcome> {
+  const begun = await beginApply(deps.github, 'plan', input);
+  if (begun.kind === 'stood-down') return begun.outcome;
+  const { pr } = begun;
+  // The objections this attempt was given are answered (or failed); the review adds its own.
+  const ledger = recordFeedback(begun.ledger, undefined);
+  const settleWith = (event: LineEvent, result: string, at: PullRequestSnapshot = pr) =>
+    settle(deps, {
+      pr: at,
+      stage: 'plan',
+      event,
+      ledger,
+      result,
+      artifact: input.artifact,
+      ...run(input),
+    });
+
+  const failed = missingArtifactEvent(input);
+  if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
+  const reading = readSubmission(input.artifact, 'planner');
+  if (reading.kind === 'event')
+    return settleWith(reading.event, describeEvent(reading.event, input.artifact));
+  const specPath = ledger.spec?.path;
+  if (specPath === undefined) {
+    const event = {
+      type: 'blocked',
+      reason: 'state-lost',
+      detail: 'The status comment names no queued spec.',
+    } as const;
+    return settleWith(event, event.detail);
+  }
+
+  const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), reading.value);
+  if (pushed.kind === 'stood-down')
+    return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
+  const head = await readPushedHead(deps.github, pr, pushed.sha);
+  return settleWith({ type: 'plan-submitted' }, `plan committed: ${reading.value.summary}`, head);
+}
+
+async function commitPlan(
+  workbench: Workbench,
+  pr: PullRequestSnapshot,
+  planPath: string,
+  plan: PlanSubmission,
+): Promise<{ kind: 'pushed'; sha: string } | { kind: 'stood-down'; reason: string }> {
+  const git = await workbench.checkoutHead(pr);
+  const file = join(git.dir, planPath);
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, renderPlan(plan));
+  const commit = await git.commitAll({
+    message: `Plan for ${planPath.replace(/^plans\//, '')}\n\n${plan.summary}`,
+    author: FACTORY_AUTHOR,
+  });
+  if (commit.kind === 'nothing-to-commit') return { kind: 'pushed', sha: pr.headSha };
+  const pushed = await pushToPullRequest(git, pr);
+  return pushed.kind === 'pushed'
+    ? pushed
+    : {
+        kind: 'stood-down',
+        reason: `the branch moved while the plan was committed (${pushed.reason})`,
+      };
+}
+
+/** The plan as committed: the planner's Markdown, with the files it expects to touch. */
+export function renderPlan(plan: PlanSubmission): string {
+  const files = plan.files.map((path) => `- \`${path}\``).join('\n');
+  return `${escapeAgentText(plan.markdown.trim())}\n\n## Files\n\n${files}\n`;
+}
+
+function run(input: ApplyInput): { runUrl?: string } {
+  return input.runUrl === undefined ? {} : { runUrl: input.runUrl };
+}

@@ -1,0 +1,130 @@
+/**
+ * The apply half of the implementation stage. The implementer's changes arrive as a patch from a
+ * read-only job; this job trusts none of it: it applies the patch to a fresh checkout of the PR
+ * head, re-checks exactly what it changes against the protected paths (R-08), the size limits and
+ * the secret scan, and only then commits, pushes with a lease and hands the PR to CI. A refused
+ * patch parks with zero pushes; an empty or broken one is a failed attempt.
+ */
+import type { LineEvent } from '../core/line.ts';
+import { checkPatchChanges } from '../core/guardrails.ts';
+import type { PullRequestSnapshot } from '../core/ports.ts';
+import { recordFeedback } from '../core/status.ts';
+import type { Git } from '../adapters/git/index.ts';
+import type { WorkSubmission } from '../agent/submissions.ts';
+import { readSubmission } from './agent-artifact.ts';
+import {
+  beginApply,
+  describeEvent,
+  missingArtifactEvent,
+  settle,
+  type ApplyDeps,
+  type ApplyInput,
+} from './apply-common.ts';
+import type { StageOutcome } from './outcome.ts';
+import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
+
+export interface WorkApplyInput extends ApplyInput {
+  /** The patch the agent job produced against the head it worked on (absent: no changes). */
+  readonly patch: Uint8Array | undefined;
+}
+
+type Committed =
+  | { readonly kind: 'pushed'; readonly sha: string; readonly files: number }
+  | { readonly kind: 'event'; readonly event: LineEvent; readonly result: string }
+  | { readonly kind: 'stood-down'; readonly reason: string };
+
+export async function applyWork(
+  deps: ApplyDeps & { readonly workbench: Workbench },
+  input: WorkApplyInput,
+): Promise<StageOutcome> {
+  const begun = await beginApply(deps.github, 'implementation', input);
+  if (begun.kind === 'stood-down') return begun.outcome;
+  const { pr } = begun;
+  // The feedback this attempt was given has been answered (or failed); the next stage adds its own.
+  const ledger = recordFeedback(begun.ledger, undefined);
+  const settleWith = (event: LineEvent, result: string, at: PullRequestSnapshot = pr) =>
+    settle(deps, {
+      pr: at,
+      stage: 'implementation',
+      event,
+      ledger,
+      result,
+      artifact: input.artifact,
+      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
+    });
+
+  const failed = missingArtifactEvent(input);
+  if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
+  const reading = readSubmission(input.artifact, 'implementer');
+  if (reading.kind === 'event')
+    return settleWith(reading.event, describeEvent(reading.event, input.artifact));
+
+  const committed = await commitPatch(deps, pr, input.patch, reading.value);
+  switch (committed.kind) {
+    case 'stood-down':
+      return { kind: 'stood-down', pr: pr.number, reason: committed.reason };
+    case 'event':
+      return settleWith(committed.event, committed.result);
+    case 'pushed': {
+      const head = await readPushedHead(deps.github, pr, committed.sha);
+      const result = `${String(committed.files)} files committed: ${reading.value.summary}`;
+      return settleWith({ type: 'work-submitted' }, result, head);
+    }
+  }
+}
+
+async function commitPatch(
+  deps: ApplyDeps & { readonly workbench: Workbench },
+  pr: PullRequestSnapshot,
+  patch: Uint8Array | undefined,
+  work: WorkSubmission,
+): Promise<Committed> {
+  if (patch === undefined || patch.length === 0) return invalid('the session changed no file');
+  const git = await deps.workbench.checkoutHead(pr);
+  const applied = await git.applyPatch(patch);
+  if (applied.kind === 'does-not-apply')
+    return invalid(`the patch does not apply: ${applied.message}`);
+  if (applied.kind === 'refused')
+    return blocked('protected-path', `The patch was refused: ${applied.message}`);
+  const refusal = await judgeChanges(deps, git, pr);
+  if (refusal !== undefined) return refusal;
+  const commit = await git.commitAll({ message: commitMessage(work), author: FACTORY_AUTHOR });
+  if (commit.kind === 'nothing-to-commit') return invalid('the patch changes nothing');
+  const pushed = await pushToPullRequest(git, pr);
+  if (pushed.kind === 'pushed') return { ...pushed, files: applied.paths.length };
+  return {
+    kind: 'stood-down',
+    reason: `the branch moved while the work was pushed (${pushed.reason})`,
+  };
+}
+
+/** Every guardrail a patch must pass, judged on the files as applied, not as the agent said. */
+async function judgeChanges(
+  deps: ApplyDeps,
+  git: Git,
+  pr: PullRequestSnapshot,
+): Promise<Committed | undefined> {
+  const { files } = await git.diffAgainst(pr.headSha);
+  const [refusal] = checkPatchChanges(files, deps.config);
+  return refusal === undefined ? undefined : blocked(refusal.code, refusal.reason);
+}
+
+function commitMessage(work: WorkSubmission): string {
+  const [first = 'Implement the plan', ...rest] = work.summary.trim().split('\n');
+  return [first.slice(0, 72), ...(rest.length === 0 ? [] : ['', ...rest])].join('\n');
+}
+
+function invalid(detail: string): Committed {
+  return {
+    kind: 'event',
+    event: { type: 'attempt-failed', reason: 'invalid-output' },
+    result: `no usable work: ${detail}`,
+  };
+}
+
+function blocked(
+  reason: Extract<LineEvent, { type: 'blocked' }>['reason'],
+  detail: string,
+): Committed {
+  return { kind: 'event', event: { type: 'blocked', reason, detail }, result: detail };
+}

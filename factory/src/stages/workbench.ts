@@ -1,0 +1,41 @@
+/**
+ * The checkouts an apply job or the merge works in, behind a small interface so stages don't
+ * know where the remote is or how they authenticate to it.
+ */
+import type { Git, GitIdentity, PushResult } from '../adapters/git/index.ts';
+import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+
+export interface Workbench {
+  /** A fresh clone of the repository with the PR head checked out (full history). */
+  checkoutHead(pr: PullRequestSnapshot): Promise<Git>;
+}
+
+/** Commits made by an apply job are authored by the line's own identity. */
+export const FACTORY_AUTHOR: GitIdentity = {
+  name: 'software-factory',
+  email: 'factory@users.noreply.github.com',
+};
+
+/** Pushes the checkout's HEAD to the PR branch, leased on the head the stage read. */
+export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<PushResult> {
+  return git.push({ remote: 'origin', branch: pr.headRef, expectedSha: pr.headSha });
+}
+
+/**
+ * GitHub updates a PR's head from a push asynchronously; read it back until it shows the pushed
+ * commit, so the stage goes on with the head the next stage will be dispatched for.
+ */
+export async function readPushedHead(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  pushedSha: string,
+  wait: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
+): Promise<PullRequestSnapshot> {
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const fresh = await github.readPullRequest(pr.number);
+    if (fresh?.headSha === pushedSha) return fresh;
+    if (fresh !== undefined && fresh.headSha !== pr.headSha) return fresh;
+    await wait(500 * (attempt + 1));
+  }
+  return { ...pr, headSha: pushedSha };
+}
