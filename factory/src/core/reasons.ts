@@ -93,6 +93,16 @@ export const PARK_REASONS = {
     howToProceed:
       'The PR had zero or several state:* labels. Keep exactly one: the stage the PR should be in.',
   },
+  'label-conflict': {
+    title: 'Several state labels',
+    howToProceed:
+      'The PR carried more than one state:* label, so no stage could tell whose turn it was. Check the status comment and the run logs, then set the one label of the stage to continue from.',
+  },
+  'state-lost': {
+    title: 'State label missing',
+    howToProceed:
+      'The PR lost its state:* label while the status comment shows it on the line. Set the label of the stage to continue from (the one the status comment marks), or state:queued to start again.',
+  },
   'unknown-transition': {
     title: 'Unexpected event',
     howToProceed:

@@ -56,7 +56,7 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
   const files = new Map<string, FileAtRef>();
   const changedFiles = new Map<number, ChangedFile[]>();
   const checks: CheckFact[] = [];
-  const activeRuns: (ActiveRun & { stage: StageName })[] = [];
+  const activeRuns: { stage: StageName; run: ActiveRun }[] = [];
   const writes: Write[] = [];
   let beforeTimelineRead: (() => void) | undefined;
   let beforeStatusRead: (() => void) | undefined;
@@ -115,9 +115,7 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
       return Promise.resolve(found === undefined ? undefined : { id: found.id, body: found.body });
     },
     listActiveRuns: (stage) =>
-      Promise.resolve(
-        activeRuns.filter((run) => run.stage === stage).map(({ stage: _, ...run }) => run),
-      ),
+      Promise.resolve(activeRuns.filter((entry) => entry.stage === stage).map(({ run }) => run)),
     setState: (pr, currentLabels, to) => {
       writes.push({ verb: 'setState', pr, to });
       relabel(pr, withState(currentLabels, to), FACTORY_LOGIN);
@@ -243,7 +241,10 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
     setChangedFiles: (pr: number, list: ChangedFile[]) => changedFiles.set(pr, list),
     /** A run of `stage`'s workflow that is queued or in progress (for the PR its title names). */
     addActiveRun: (stage: StageName, run: Partial<ActiveRun> = {}) =>
-      activeRuns.push({ stage, pr: undefined, status: 'in_progress', createdAt: now(), ...run }),
+      activeRuns.push({
+        stage,
+        run: { pr: undefined, status: 'in_progress', createdAt: now(), ...run },
+      }),
   };
 }
 
