@@ -2,6 +2,7 @@
  * The `factory` command. Thin: parse the command line, call one command, exit with its code.
  */
 import { Command } from '@commander-js/extra-typings';
+import { addInitCommand } from './commands/init.ts';
 import { runTwinCommand } from './commands/twin.ts';
 import { findRepoRoot } from './repo-root.ts';
 
@@ -35,6 +36,8 @@ program
       untilStopped: untilSignalled(),
     });
   });
+
+addInitCommand(program);
 
 try {
   await program.parseAsync();
