@@ -13,37 +13,69 @@ export const CONFIG_FILE = 'factory.config.yaml';
 
 const DEFAULT_MODEL = 'claude-sonnet-4-6';
 
-const count = (fallback: number) => z.int().nonnegative().default(fallback);
+const count = (fallback: number, description: string) =>
+  z.int().nonnegative().default(fallback).describe(description);
 const positive = (fallback: number) => z.number().positive().default(fallback);
 
 const ModelsSchema = z
   .object({
-    planner: z.string().min(1).default(DEFAULT_MODEL),
-    'plan-reviewer': z.string().min(1).default(DEFAULT_MODEL),
-    implementer: z.string().min(1).default(DEFAULT_MODEL),
-    'code-reviewer': z.string().min(1).default(DEFAULT_MODEL),
+    planner: z
+      .string()
+      .min(1)
+      .default(DEFAULT_MODEL)
+      .describe('Model of the planner, which writes the implementation plan.'),
+    'plan-reviewer': z
+      .string()
+      .min(1)
+      .default(DEFAULT_MODEL)
+      .describe('Model of the plan reviewer (read-only), which approves the plan or objects.'),
+    implementer: z
+      .string()
+      .min(1)
+      .default(DEFAULT_MODEL)
+      .describe('Model of the implementer, which writes the code and runs the checks.'),
+    'code-reviewer': z
+      .string()
+      .min(1)
+      .default(DEFAULT_MODEL)
+      .describe('Model of the code reviewer (read-only), which judges the diff.'),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe(
+    'Model per agent role. Every model named here needs an entry in `prices`, so spending can be bounded.',
+  );
 
 const RetriesSchema = z
   .object({
-    plan: count(2),
-    'plan-review': count(2),
-    implementation: count(2),
-    'implementation-ci': count(2),
-    'code-review': count(2),
-    merge: count(2),
+    plan: count(2, 'Retries of the plan stage.'),
+    'plan-review': count(2, 'Retries of the plan review.'),
+    implementation: count(2, 'Retries of the implementation stage.'),
+    'implementation-ci': count(2, 'Red CI runs sent back to the implementer before parking.'),
+    'code-review': count(2, 'Retries of the code review.'),
+    merge: count(2, 'Retries of the merge (rebase, re-test, guardrails, squash).'),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe(
+    'Retries per stage after its first attempt, counted since the last label move a person made. A stage that has none left parks the PR (`retries-exhausted`).',
+  );
 
 const STAGE_BUDGET_FIELDS = {
-  maxTurns: z.int().positive(),
-  maxOutputTokensPerTurn: z.int().positive(),
-  maxTotalTokens: z.int().positive(),
-  maxDollars: z.number().positive(),
-  wallClockMinutes: z.number().positive(),
+  maxTurns: z.int().positive().describe('Model replies in one session.'),
+  maxOutputTokensPerTurn: z
+    .int()
+    .positive()
+    .describe('Output tokens the model may write in one reply.'),
+  maxTotalTokens: z
+    .int()
+    .positive()
+    .describe('Input and output tokens over the whole session, cached reads included.'),
+  maxDollars: z
+    .number()
+    .positive()
+    .describe('Dollars one session may spend, priced from the usage the API reports.'),
+  wallClockMinutes: z.number().positive().describe('Minutes one session may run.'),
 };
 
 const StageBudgetSchema = z
@@ -64,20 +96,36 @@ export type StageBudget = z.output<typeof StageBudgetSchema>;
 const BudgetsSchema = z
   .object({
     /** Ceiling for one agent session of any role, unless `perRole` narrows it. */
-    perSession: StageBudgetSchema.prefault({}),
-    perRole: z.partialRecord(z.enum(ROLES), StageBudgetOverrideSchema).default({}),
-    perPrDollars: positive(25),
-    perDayDollars: positive(100),
+    perSession: StageBudgetSchema.prefault({}).describe(
+      'Ceilings for one agent session of any role; a session that would pass one stops and the PR parks (`budget-spent`).',
+    ),
+    perRole: z
+      .partialRecord(z.enum(ROLES), StageBudgetOverrideSchema)
+      .default({})
+      .describe(
+        'Per-role overrides of the `perSession` ceilings: only the fields a role names change, e.g. `implementer: { maxTurns: 80 }`.',
+      ),
+    perPrDollars: positive(25).describe(
+      'Dollars all sessions on one pull request may spend together.',
+    ),
+    perDayDollars: positive(100).describe('Dollars all sessions on the line may spend in one day.'),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe('Spending ceilings: per agent session, per pull request and per day.');
 
 const PriceSchema = z
   .object({
-    inputPerMTok: z.number().nonnegative(),
-    outputPerMTok: z.number().nonnegative(),
-    cacheReadPerMTok: z.number().nonnegative(),
-    cacheWritePerMTok: z.number().nonnegative(),
+    inputPerMTok: z.number().nonnegative().describe('Dollars per million input tokens.'),
+    outputPerMTok: z.number().nonnegative().describe('Dollars per million output tokens.'),
+    cacheReadPerMTok: z
+      .number()
+      .nonnegative()
+      .describe('Dollars per million input tokens read from the prompt cache.'),
+    cacheWritePerMTok: z
+      .number()
+      .nonnegative()
+      .describe('Dollars per million input tokens written to the prompt cache.'),
   })
   .strict();
 
@@ -132,39 +180,94 @@ const CommandsSchema = z
         'pnpm run lint',
         'pnpm run format',
         'pnpm exec vitest run',
-      ]),
-    timeoutSeconds: z.int().positive().default(600),
-    maxOutputBytes: z.int().positive().default(30_000),
+      ])
+      .describe(
+        "Exact command lines the implementer's sandboxed `run` tool may execute. A list you give replaces the default one.",
+      ),
+    timeoutSeconds: z
+      .int()
+      .positive()
+      .default(600)
+      .describe('A command still running after this many seconds is stopped.'),
+    maxOutputBytes: z
+      .int()
+      .positive()
+      .default(30_000)
+      .describe("Bytes of a command's output the implementer is shown; the rest is cut."),
   })
   .strict()
-  .prefault({});
+  .prefault({})
+  .describe('What the implementer may run while it works.');
 
 export const FactoryConfigSchema = z
   .object({
     models: ModelsSchema,
     retries: RetriesSchema,
     budgets: BudgetsSchema,
-    prices: z.record(z.string().min(1), PriceSchema).default(DEFAULT_PRICES),
-    protectedPaths: z.array(z.string().min(1)).default([...DEFAULT_PROTECTED_PATHS]),
+    prices: z
+      .record(z.string().min(1), PriceSchema)
+      .default(DEFAULT_PRICES)
+      .describe(
+        'List prices per model, which turn reported usage into dollars. A map you give replaces the default one: list every model you use.',
+      ),
+    protectedPaths: z
+      .array(z.string().min(1))
+      .default([...DEFAULT_PROTECTED_PATHS])
+      .describe(
+        'Paths agents may never change (globs: `**` crosses folders, `*` does not); a change to one parks the PR (`protected-path`). A list you give replaces the default one.',
+      ),
     diffLimits: z
       .object({
-        maxFiles: z.int().positive().default(40),
-        maxChangedLines: z.int().positive().default(2_000),
+        maxFiles: z.int().positive().default(40).describe('Files a pull request may change.'),
+        maxChangedLines: z
+          .int()
+          .positive()
+          .default(2_000)
+          .describe('Lines a pull request may add and remove, together.'),
       })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Size limits a diff must keep to before a merge (`diff-too-large`).'),
     /** Commit-status contexts that must be green on the exact head SHA before a merge. */
-    requiredChecks: z.array(z.string().min(1)).min(1).default(['factory/ci']),
+    requiredChecks: z
+      .array(z.string().min(1))
+      .min(1)
+      .default(['factory/ci'])
+      .describe(
+        'Commit-status contexts that must be green on the exact head commit before a merge. Require the same ones in branch protection.',
+      ),
     identity: z
-      .object({ mode: z.enum(['default-token', 'app']).default('default-token') })
+      .object({
+        mode: z
+          .enum(['default-token', 'app'])
+          .default('default-token')
+          .describe(
+            "`default-token`: the workflow's own token, no setup beyond repository settings. `app`: a GitHub App's token, which may push workflow changes when rebasing.",
+          ),
+      })
       .strict()
-      .prefault({}),
+      .prefault({})
+      .describe('Which GitHub identity the line acts as.'),
     commands: CommandsSchema,
     /** A stage with no run in progress for longer than this is crashed (watchdog, R-03). */
-    stageTimeoutMinutes: z.int().positive().default(45),
+    stageTimeoutMinutes: z
+      .int()
+      .positive()
+      .default(45)
+      .describe(
+        'A stage with no run in progress for longer than this is treated as crashed: the watchdog dispatches it once more, then parks the PR (`stage-crashed`).',
+      ),
     /** How many PRs may be on the line at once; serial by default. */
-    maxInFlight: z.int().positive().default(1),
-    defaultBranch: z.string().min(1).default('main'),
+    maxInFlight: z
+      .int()
+      .positive()
+      .default(1)
+      .describe('Pull requests on the line at once; 1 means one at a time, in queue order.'),
+    defaultBranch: z
+      .string()
+      .min(1)
+      .default('main')
+      .describe('The branch the line merges into, and whose workflows run every stage.'),
   })
   .strict()
   .superRefine((config, ctx) => {
