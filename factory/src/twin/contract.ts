@@ -30,6 +30,7 @@ export interface TokenGrant {
 
 export type ForgeEventName =
   | 'pull_request'
+  | 'pull_request_target'
   | 'pull_request_review'
   | 'push'
   | 'workflow_dispatch'
@@ -59,6 +60,8 @@ export type RunConclusion =
 export interface WorkflowRunRecord {
   readonly id: number;
   readonly name: string;
+  /** The run's title (`run-name:` evaluated); GitHub's `display_title`. Defaults to `name`. */
+  readonly displayTitle?: string;
   /** `.github/workflows/<file>.yml` */
   readonly path: string;
   readonly event: ForgeEventName;

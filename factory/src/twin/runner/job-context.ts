@@ -86,7 +86,7 @@ function pullRequestRef(event: ForgeEvent, side: 'head' | 'base'): string {
 
 /** The `github` context of a job (also the source of the `GITHUB_*` variables). */
 export function githubContext(
-  run: RunContext,
+  run: Pick<RunContext, 'host' | 'event' | 'record' | 'settings'>,
   jobKey: string,
   token: string,
   workspace: string,

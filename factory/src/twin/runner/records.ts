@@ -50,6 +50,8 @@ export interface JobRecord {
 export interface RunRecord {
   id: number;
   name: string;
+  /** The run's title: `run-name:` evaluated, else the workflow's name. */
+  displayTitle: string;
   path: string;
   event: ForgeEventName;
   action: string | null;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { ForgeEvent, RunConclusion, RunnerHost } from '../contract.ts';
 import { createArtifactStore } from './artifacts.ts';
 import type { ConcurrencyEntry, ConcurrencyGroups } from './concurrency.ts';
-import { evaluateToken } from './expressions.ts';
+import { evaluateString, evaluateToken } from './expressions.ts';
 import type { ExpressionScope } from './expressions.ts';
 import type { InputValue } from './inputs.ts';
 import { githubContext } from './job-context.ts';
@@ -41,8 +41,10 @@ export interface RunSetup {
   readonly readWorkflow: (path: string) => Promise<Parsed<WorkflowSpec>>;
 }
 
+type ScopeSource = Pick<RunContext, 'host' | 'event' | 'record' | 'settings' | 'inputs'>;
+
 /** Expressions evaluated before any job exists (run concurrency, job names) see these contexts. */
-function runScope(context: RunContext): ExpressionScope {
+function runScope(context: ScopeSource): ExpressionScope {
   return {
     contexts: {
       github: githubContext(context, '', '', '', ''),
@@ -59,27 +61,32 @@ function headBranch(event: ForgeEvent): string {
   return typeof head === 'string' ? head : event.ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
+/**
+ * The run's title. GitHub evaluates `run-name:` with the `github` and `inputs` contexts as it files
+ * the run, so the run's own id is not known yet: `github.run_id` and `run_number` read as empty.
+ */
+function displayTitleOf(setup: RunSetup, record: RunRecord): string {
+  const { workflow } = setup;
+  if (workflow.runName === undefined) return workflow.name;
+  const scope = runScope({ ...setup, record });
+  const github = { ...(scope.contexts.github as Record<string, unknown>) };
+  delete github.run_id;
+  delete github.run_number;
+  return evaluateString(workflow.runName, { ...scope, contexts: { ...scope.contexts, github } });
+}
+
 /** Files a run with the host (`queued`, or `action_required` when it needs approval) and records it. */
 export function createRunContext(setup: RunSetup): RunContext {
   const { host, workflow, event, inputs, approval } = setup;
   const status = approval === undefined ? 'queued' : 'action_required';
-  const filed = host.createRun({
-    name: workflow.name,
-    path: workflow.path,
-    event: event.name,
-    headBranch: headBranch(event),
-    headSha: event.sha,
-    actor: event.actor,
-    status,
-    conclusion: null,
-  });
   const record: RunRecord = {
-    id: filed.id,
+    id: 0,
     name: workflow.name,
+    displayTitle: workflow.name,
     path: workflow.path,
     event: event.name,
     action: event.action ?? null,
-    headBranch: filed.headBranch,
+    headBranch: headBranch(event),
     headSha: event.sha,
     actor: event.actor,
     triggeredBy: event.tokenKind,
@@ -87,12 +94,25 @@ export function createRunContext(setup: RunSetup): RunContext {
     conclusion: null,
     reason: approval ?? null,
     inputs: { ...inputs },
-    createdAt: filed.createdAt,
+    createdAt: '',
     startedAt: null,
     completedAt: null,
     jobs: [],
     artifacts: [],
   };
+  record.displayTitle = displayTitleOf(setup, record);
+  const filed = host.createRun({
+    name: workflow.name,
+    displayTitle: record.displayTitle,
+    path: workflow.path,
+    event: event.name,
+    headBranch: record.headBranch,
+    headSha: event.sha,
+    actor: event.actor,
+    status,
+    conclusion: null,
+  });
+  Object.assign(record, { id: filed.id, headBranch: filed.headBranch, createdAt: filed.createdAt });
   const runDir = join(setup.workDir, 'runs', String(record.id));
   const context: RunContext = {
     host,

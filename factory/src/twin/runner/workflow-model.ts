@@ -65,6 +65,8 @@ export type JobSpec = StepsJobSpec | CallJobSpec;
 export interface WorkflowSpec {
   readonly path: string;
   readonly name: string;
+  /** `run-name:`, the title of each run (GitHub's `display_title`), evaluated when it is filed. */
+  readonly runName: TemplateToken | undefined;
   readonly events: EventsConfig;
   readonly permissions: PermissionsSpec | undefined;
   readonly concurrency: TemplateToken | undefined;
@@ -179,6 +181,7 @@ export async function parseWorkflowFile(
     value: {
       path,
       name: stringValue(findKey(root, 'name')) ?? path,
+      runName: findKey(root, 'run-name'),
       events: template.events,
       permissions: readPermissions(findKey(root, 'permissions')),
       concurrency: findKey(root, 'concurrency'),

@@ -137,7 +137,7 @@ export function renderRun(
     head_branch: run.headBranch,
     head_sha: run.headSha,
     path: run.path,
-    display_title: run.name,
+    display_title: run.displayTitle ?? run.name,
     run_number: run.id,
     run_attempt: 1,
     event: run.event,
