@@ -1,43 +1,44 @@
 /**
- * The `factory` command. Thin: parse the command line, call one command, exit with its code.
+ * The `factory` command. Thin: a list of registrations, each command built in its own file, and
+ * the exit code its action reports.
  */
 import { Command } from '@commander-js/extra-typings';
+import { addDocsCommand } from './commands/docs.ts';
+import { doctorCommand } from './commands/doctor.ts';
 import { addInitCommand } from './commands/init.ts';
-import { runTwinCommand } from './commands/twin.ts';
-import { findRepoRoot } from './repo-root.ts';
+import { labelsCommand } from './commands/labels.ts';
+import { twinCommand } from './commands/twin.ts';
+import type { CliDeps } from './connection.ts';
+import { processIo } from './io.ts';
 
-function untilSignalled(): Promise<void> {
-  return new Promise((resolve) => {
-    process.once('SIGINT', () => {
-      resolve();
-    });
-    process.once('SIGTERM', () => {
-      resolve();
-    });
-  });
-}
+const deps: CliDeps = { io: processIo(), env: process.env, cwd: process.cwd() };
+const setExitCode = (code: number) => {
+  process.exitCode = code;
+};
 
 const program = new Command()
   .name('factory')
   .description(
     'Run and operate the software factory: a spec goes in, reviewed and merged code comes out.',
   )
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .addHelpText(
+    'after',
+    `
+Commands that talk to GitHub read the token from GITHUB_TOKEN or GH_TOKEN, the repository from
+--repo or the checkout's origin remote, and the API from --api-url or GITHUB_API_URL.
 
-program
-  .command('twin')
-  .description(
-    'Start the offline twin (forge, Actions runner, model server) seeded from this checkout',
-  )
-  .action(async () => {
-    process.exitCode = await runTwinCommand(findRepoRoot(), {
-      out: (line) => process.stdout.write(`${line}\n`),
-      err: (line) => process.stderr.write(`${line}\n`),
-      untilStopped: untilSignalled(),
-    });
-  });
+Examples:
+  $ pnpm factory doctor
+  $ pnpm factory queue specs/0002-export-csv.md
+  $ pnpm factory status`,
+  );
 
 addInitCommand(program);
+addDocsCommand(program);
+program.addCommand(labelsCommand(deps, setExitCode));
+program.addCommand(doctorCommand(deps, setExitCode));
+program.addCommand(twinCommand(setExitCode));
 
 try {
   await program.parseAsync();

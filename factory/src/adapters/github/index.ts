@@ -34,3 +34,4 @@ export function createGitHub(options: CreateGitHubOptions): GitHubPort {
   };
   return bindPort(ctx, options.workflowFileOf ?? defaultWorkflowFile);
 }
+export * from './admin.ts';

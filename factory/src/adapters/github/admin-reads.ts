@@ -1,0 +1,84 @@
+/**
+ * Reads of repository settings that `factory doctor` checks. Several need admin rights the
+ * caller may lack, so each answers a `SettingRead`: the value, or why GitHub would not say.
+ */
+import type { GitHubContext } from './context.ts';
+import { githubMessageOf, statusOf } from './errors.ts';
+
+/** A setting, or GitHub's refusal to show it (403/404 for lack of rights, and the like). */
+export type SettingRead<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly status: number | undefined; readonly message: string };
+
+export interface WorkflowPermissions {
+  readonly defaultWorkflowPermissions: 'read' | 'write';
+  /** "Allow GitHub Actions to create and approve pull requests". */
+  readonly actionsMayCreateAndApprove: boolean;
+}
+
+export interface BranchProtectionSummary {
+  readonly protected: boolean;
+  /** Status-check contexts the branch requires before a merge (empty when none). */
+  readonly requiredChecks: readonly string[];
+}
+
+/** Runs a read; a failure becomes a refused `SettingRead` rather than an exception. */
+async function readSetting<T>(work: () => Promise<T>): Promise<SettingRead<T>> {
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    return { ok: false, status: statusOf(error), message: githubMessageOf(error) };
+  }
+}
+
+/** The token's user; GitHub refuses this for installation tokens (`GITHUB_TOKEN`, Apps). */
+export function readViewer(ctx: GitHubContext): Promise<SettingRead<string>> {
+  return readSetting(async () => (await ctx.octokit.rest.users.getAuthenticated()).data.login);
+}
+
+/** The repository's default workflow permissions (admin only). */
+export function readWorkflowPermissions(
+  ctx: GitHubContext,
+): Promise<SettingRead<WorkflowPermissions>> {
+  return readSetting(async () => {
+    const { data } =
+      await ctx.octokit.rest.actions.getGithubActionsDefaultWorkflowPermissionsRepository(ctx.repo);
+    return {
+      defaultWorkflowPermissions: data.default_workflow_permissions,
+      actionsMayCreateAndApprove: data.can_approve_pull_request_reviews,
+    };
+  });
+}
+
+/** Names of the repository's Actions secrets, all pages. Values are never readable. */
+export function listSecretNames(ctx: GitHubContext): Promise<SettingRead<string[]>> {
+  return readSetting(async () => {
+    const names: string[] = [];
+    for await (const page of ctx.octokit.paginate.iterator(
+      ctx.octokit.rest.actions.listRepoSecrets,
+      { ...ctx.repo, per_page: 100 },
+    )) {
+      names.push(...page.data.map((secret) => secret.name));
+    }
+    return names;
+  });
+}
+
+/**
+ * The branch's classic protection as anyone with read access sees it (`GET /branches/{branch}`),
+ * so a writer's token can check it too.
+ */
+export function readBranchProtection(
+  ctx: GitHubContext,
+  branch: string,
+): Promise<SettingRead<BranchProtectionSummary>> {
+  return readSetting(async () => {
+    const { data } = await ctx.octokit.rest.repos.getBranch({ ...ctx.repo, branch });
+    const checks = data.protection.required_status_checks;
+    const contexts = [
+      ...(checks?.contexts ?? []),
+      ...(checks?.checks ?? []).map((check) => check.context),
+    ];
+    return { protected: data.protected, requiredChecks: [...new Set(contexts)] };
+  });
+}

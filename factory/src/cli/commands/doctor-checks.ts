@@ -1,0 +1,252 @@
+/**
+ * The checks `factory doctor` runs, as pure functions of what it read from GitHub. Each says ok,
+ * warn or fail and, when not ok, exactly how to fix it.
+ */
+import type {
+  BranchProtectionSummary,
+  RepositoryLabel,
+  SettingRead,
+  WorkflowPermissions,
+} from '../../adapters/github/index.ts';
+import type { FactoryConfig } from '../../core/config.ts';
+import { isWriter, type Permission } from '../../core/guardrails.ts';
+import { STATE_LABELS, WORKING_STATES } from '../../core/states.ts';
+
+export type Level = 'ok' | 'warn' | 'fail';
+
+export interface Finding {
+  /** Stable id scripts can match on, e.g. `secret`. */
+  readonly id: string;
+  readonly level: Level;
+  /** One line: what was found. */
+  readonly summary: string;
+  /** How to fix it (absent when ok). */
+  readonly fix?: string;
+}
+
+/** The model key every agent stage reads (design §5). */
+export const MODEL_SECRET = 'ANTHROPIC_API_KEY';
+
+/** One workflow per working stage, plus the scheduler, the watchdog and the project's CI. */
+export const REQUIRED_WORKFLOWS: readonly string[] = [
+  ...[...WORKING_STATES, 'scheduler', 'watchdog'].map((stage) => `${stage}.yml`),
+  'ci.yml',
+];
+
+const LEVEL_RANK: Record<Level, number> = { ok: 0, warn: 1, fail: 2 };
+
+export function worstLevel(findings: readonly Finding[]): Level {
+  return findings.reduce<Level>(
+    (worst, finding) => (LEVEL_RANK[finding.level] > LEVEL_RANK[worst] ? finding.level : worst),
+    'ok',
+  );
+}
+
+interface RepoNames {
+  readonly slug: string;
+  readonly defaultBranch: string;
+}
+
+export function checkWorkflows(present: readonly string[], repo: RepoNames): Finding {
+  const names = new Set(present.map((path) => path.slice(path.lastIndexOf('/') + 1)));
+  const missing = REQUIRED_WORKFLOWS.filter((file) => !names.has(file));
+  if (missing.length === 0) {
+    return {
+      id: 'workflows',
+      level: 'ok',
+      summary: `All ${String(REQUIRED_WORKFLOWS.length)} workflows are on ${repo.defaultBranch}.`,
+    };
+  }
+  return {
+    id: 'workflows',
+    level: 'fail',
+    summary: `Missing on ${repo.defaultBranch}: ${missing.map((file) => `.github/workflows/${file}`).join(', ')}.`,
+    fix: `Copy them from the template's .github/workflows/ and push them to ${repo.defaultBranch} (stages always run ${repo.defaultBranch}'s workflows).`,
+  };
+}
+
+function unreadable(
+  id: string,
+  what: string,
+  read: { status: number | undefined; message: string },
+  howToCheck: string,
+): Finding {
+  const code = read.status === undefined ? '' : ` (${String(read.status)})`;
+  return {
+    id,
+    level: 'warn',
+    summary: `Could not read ${what}${code}: ${read.message}.`,
+    fix: `Run doctor with an admin's token, or check by hand: ${howToCheck}.`,
+  };
+}
+
+export function checkWorkflowPermissions(
+  read: SettingRead<WorkflowPermissions>,
+  config: FactoryConfig,
+  repo: RepoNames,
+): Finding {
+  const where = `Settings → Actions → General → Workflow permissions`;
+  if (!read.ok)
+    return unreadable('actions-permissions', 'the Actions workflow permissions', read, where);
+  if (read.value.actionsMayCreateAndApprove) {
+    return {
+      id: 'actions-permissions',
+      level: 'ok',
+      summary: 'GitHub Actions may create and approve pull requests.',
+    };
+  }
+  return {
+    id: 'actions-permissions',
+    // With an App, reviews are posted as the App: the setting only matters to the default token.
+    level: config.identity.mode === 'app' ? 'warn' : 'fail',
+    summary:
+      'GitHub Actions may not create or approve pull requests, so the code-review stage cannot post its APPROVE.',
+    fix: `Tick "Allow GitHub Actions to create and approve pull requests" under ${where}, or run: gh api -X PUT repos/${repo.slug}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
+  };
+}
+
+export function checkModelSecret(read: SettingRead<readonly string[]>, repo: RepoNames): Finding {
+  if (!read.ok)
+    return unreadable(
+      'secret',
+      'the Actions secrets',
+      read,
+      `Settings → Secrets and variables → Actions lists ${MODEL_SECRET}`,
+    );
+  if (read.value.includes(MODEL_SECRET)) {
+    return { id: 'secret', level: 'ok', summary: `The Actions secret ${MODEL_SECRET} is set.` };
+  }
+  return {
+    id: 'secret',
+    level: 'fail',
+    summary: `The Actions secret ${MODEL_SECRET} is not set on the repository, so no agent stage can call the model.`,
+    fix: `Run: gh secret set ${MODEL_SECRET} --repo ${repo.slug} (an organisation secret shared with the repository also works; doctor cannot see those).`,
+  };
+}
+
+export function checkTokenPermission(
+  viewer: SettingRead<string>,
+  permission: Permission | undefined,
+  repo: RepoNames,
+): Finding {
+  if (!viewer.ok) {
+    return {
+      id: 'token',
+      level: 'warn',
+      summary: `The token has no user (GitHub: ${viewer.message}); it looks like an installation token, whose rights doctor cannot read.`,
+      fix: 'Run doctor with a personal token (e.g. GH_TOKEN=$(gh auth token)) of someone who will queue and resume specs.',
+    };
+  }
+  if (permission !== undefined && isWriter(permission)) {
+    return {
+      id: 'token',
+      level: 'ok',
+      summary: `The token belongs to @${viewer.value}, who has ${permission} permission.`,
+    };
+  }
+  return {
+    id: 'token',
+    level: 'fail',
+    summary: `The token belongs to @${viewer.value}, who has ${permission ?? 'no'} permission: queue, resume and labels sync need write.`,
+    fix: `Give @${viewer.value} write access (Settings → Collaborators and teams on ${repo.slug}), or use a writer's token.`,
+  };
+}
+
+export function checkLabels(existing: readonly RepositoryLabel[]): Finding {
+  const byName = new Map(existing.map((label) => [label.name.toLowerCase(), label]));
+  const missing = STATE_LABELS.filter((label) => !byName.has(label.name.toLowerCase()));
+  const drifted = STATE_LABELS.filter((label) => {
+    const found = byName.get(label.name.toLowerCase());
+    return (
+      found !== undefined &&
+      (found.color.toLowerCase() !== label.color || found.description !== label.description)
+    );
+  });
+  const fix = 'Run: pnpm factory labels sync';
+  if (missing.length > 0) {
+    return {
+      id: 'labels',
+      level: 'fail',
+      summary: `Missing labels: ${missing.map((label) => label.name).join(', ')}.`,
+      fix,
+    };
+  }
+  if (drifted.length > 0) {
+    return {
+      id: 'labels',
+      level: 'warn',
+      summary: `Labels with another colour or description: ${drifted.map((label) => label.name).join(', ')}.`,
+      fix,
+    };
+  }
+  return {
+    id: 'labels',
+    level: 'ok',
+    summary: `All ${String(STATE_LABELS.length)} state:* labels are in place.`,
+  };
+}
+
+/**
+ * Branch protection should require what the line publishes (`requiredChecks`), and nothing the
+ * line never reports on a PR's head: such a check would block every merge.
+ */
+export function checkBranchProtection(
+  read: SettingRead<BranchProtectionSummary>,
+  config: FactoryConfig,
+  repo: RepoNames,
+): Finding {
+  const where = `Settings → Branches → the rule for ${repo.defaultBranch} → Require status checks to pass`;
+  if (!read.ok)
+    return unreadable('protection', `the protection of ${repo.defaultBranch}`, read, where);
+  const wanted = config.requiredChecks;
+  const listed = wanted.map((check) => `"${check}"`).join(', ');
+  if (!read.value.protected) {
+    return {
+      id: 'protection',
+      level: 'warn',
+      summary: `${repo.defaultBranch} is not protected: a person could merge a PR whose ${listed} is not green.`,
+      fix: `Protect ${repo.defaultBranch} and require ${listed} (${where}).`,
+    };
+  }
+  const required = read.value.requiredChecks;
+  const foreign = required.filter((check) => !wanted.includes(check));
+  if (foreign.length > 0) {
+    return {
+      id: 'protection',
+      level: 'fail',
+      summary: `${repo.defaultBranch} requires ${foreign.map((check) => `"${check}"`).join(', ')}, which the line never reports on a PR's head: every merge would be refused.`,
+      fix: `Require only ${listed} (${where}), or add the check to requiredChecks in factory.config.yaml if the line publishes it.`,
+    };
+  }
+  const absent = wanted.filter((check) => !required.includes(check));
+  if (absent.length > 0) {
+    return {
+      id: 'protection',
+      level: 'warn',
+      summary: `${repo.defaultBranch} is protected but does not require ${absent.map((check) => `"${check}"`).join(', ')}.`,
+      fix: `Add it under ${where}.`,
+    };
+  }
+  return {
+    id: 'protection',
+    level: 'ok',
+    summary: `${repo.defaultBranch} requires ${listed}, as the config says.`,
+  };
+}
+
+export function checkIdentity(config: FactoryConfig): Finding {
+  if (config.identity.mode === 'app') {
+    return {
+      id: 'identity',
+      level: 'ok',
+      summary:
+        "Identity: GitHub App. Rebases that carry workflow changes can be pushed, and the App's writes start workflows.",
+    };
+  }
+  return {
+    id: 'identity',
+    level: 'ok',
+    summary:
+      "Identity: the default GITHUB_TOKEN. The line dispatches every next stage itself; a rebase that carries changes under .github/workflows/ is tried on GitHub's side and otherwise parks (workflow-change-needs-app). For hands-off rebases over workflow changes, set identity.mode: app and install an App.",
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Repository settings that live beside the code on GitHub: the Actions workflow permissions,
+ * the names of Actions secrets and classic branch protection. One mutable record per forge, so
+ * a test sets each through GitHub's own write routes and `factory doctor` reads it back.
+ */
+import type { Actor } from '../../contract.ts';
+import { HttpError } from '../http.ts';
+import type { PullOptions } from './pulls.ts';
+
+export interface SecretRecord {
+  readonly createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProtectionRecord {
+  /** Required status checks; `undefined` when the rule does not require any. */
+  readonly requiredStatusChecks: { readonly strict: boolean; readonly contexts: string[] } | null;
+  readonly enforceAdmins: boolean;
+}
+
+export interface RepoSettings extends PullOptions {
+  /** Read by the pull and review routes at request time, so a `PUT` takes effect at once. */
+  actionsMayCreateAndApprove: boolean;
+  defaultWorkflowPermissions: 'read' | 'write';
+  readonly secrets: Map<string, SecretRecord>;
+  /** Branch name → its classic protection rule. */
+  readonly protection: Map<string, ProtectionRecord>;
+}
+
+export function createRepoSettings(options: PullOptions): RepoSettings {
+  return {
+    actionsMayCreateAndApprove: options.actionsMayCreateAndApprove,
+    defaultWorkflowPermissions: 'read',
+    secrets: new Map(),
+    protection: new Map(),
+  };
+}
+
+/**
+ * Repository administration is for admins. Integration tokens are refused here too: the twin's
+ * tokens carry no `administration` scope, and `GITHUB_TOKEN` can never hold one.
+ */
+export function assertAdmin(
+  grant: { readonly kind: string; readonly actor: Actor },
+  permissionOf: (login: string) => string | undefined,
+  docs: string,
+): void {
+  if (grant.kind !== 'user') {
+    throw new HttpError(403, 'Resource not accessible by integration', { docs });
+  }
+  if (permissionOf(grant.actor.login) !== 'admin') {
+    throw new HttpError(403, 'Must have admin rights to Repository.', { docs });
+  }
+}

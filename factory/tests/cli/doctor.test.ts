@@ -1,0 +1,236 @@
+import { describe, expect, it } from 'vitest';
+import { createOctokit } from '../../src/adapters/github/index.ts';
+import { runDoctor } from '../../src/cli/commands/doctor.ts';
+import { runLabelsSync } from '../../src/cli/commands/labels.ts';
+import { REPO, SEED_FILES, startCliForge, type CliFixture } from './support.ts';
+
+const repo = { owner: 'octo-owner', repo: 'software-factory' };
+
+function asOwner(fixture: CliFixture) {
+  return createOctokit({ token: fixture.forge.as('octo-owner'), baseUrl: fixture.forge.apiUrl });
+}
+
+/** Labels, the model secret and protection requiring factory/ci: what a set-up fork has. */
+async function arrangeHealthy(fixture: CliFixture, requiredChecks = ['factory/ci']) {
+  const owner = asOwner(fixture);
+  expect(await runLabelsSync({ repo: REPO }, fixture.deps('octo-owner'))).toBe(0);
+  const { data: key } = await owner.rest.actions.getRepoPublicKey(repo);
+  await owner.rest.actions.createOrUpdateRepoSecret({
+    ...repo,
+    secret_name: 'ANTHROPIC_API_KEY',
+    encrypted_value: Buffer.from('sealed').toString('base64'),
+    key_id: key.key_id,
+  });
+  await owner.rest.repos.updateBranchProtection({
+    ...repo,
+    branch: 'main',
+    required_status_checks: { strict: false, contexts: requiredChecks },
+    enforce_admins: null,
+    required_pull_request_reviews: null,
+    restrictions: null,
+  });
+  fixture.forge.requestLog.reset();
+}
+
+interface DoctorReport {
+  readonly worst: string;
+  readonly findings: readonly { id: string; level: string; summary: string; fix?: string }[];
+}
+
+async function doctorJson(fixture: CliFixture, login = 'octo-owner', strict = false) {
+  const deps = fixture.deps(login);
+  const code = await runDoctor({ repo: REPO, json: true, strict }, deps);
+  const report = JSON.parse(deps.captured.out.join('\n')) as DoctorReport;
+  const level = (id: string) => report.findings.find((finding) => finding.id === id);
+  return { code, report, level };
+}
+
+describe('factory doctor', { timeout: 30_000 }, () => {
+  it('passes a repository set up as the guide says, and writes nothing', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    const deps = fixture.deps('octo-owner');
+
+    expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
+
+    expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
+    expect(deps.captured.out.at(-1)).toBe('8 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.join('\n')).toContain(
+      'main requires "factory/ci", as the config says.',
+    );
+    expect(fixture.writes()).toEqual([]);
+  });
+
+  it('fails for each missing stage workflow, naming the files', async () => {
+    const seed = { ...SEED_FILES };
+    delete seed['.github/workflows/watchdog.yml'];
+    delete seed['.github/workflows/ci.yml'];
+    const fixture = await startCliForge({ seed: { files: seed } });
+    await arrangeHealthy(fixture);
+
+    const { code, level } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(level('workflows')).toMatchObject({
+      level: 'fail',
+      summary: 'Missing on main: .github/workflows/watchdog.yml, .github/workflows/ci.yml.',
+    });
+  });
+
+  it('fails when Actions may not approve pull requests, and only warns in App mode', async () => {
+    const fixture = await startCliForge({ actionsMayCreateAndApprove: false });
+    await arrangeHealthy(fixture);
+
+    const tokenMode = await doctorJson(fixture);
+    expect(tokenMode.code).toBe(1);
+    expect(tokenMode.level('actions-permissions')).toMatchObject({ level: 'fail' });
+    expect(tokenMode.level('actions-permissions')?.fix).toContain(
+      `gh api -X PUT repos/${REPO}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
+    );
+
+    await fixture.forge.commit('octo-owner', {
+      branch: 'main',
+      files: { 'factory.config.yaml': 'identity:\n  mode: app\n' },
+    });
+    const appMode = await doctorJson(fixture);
+    expect(appMode.level('actions-permissions')).toMatchObject({ level: 'warn' });
+    expect(appMode.level('identity')?.summary).toContain('GitHub App');
+    expect(appMode.code).toBe(0);
+  });
+
+  it('sees the setting change once an admin allows it', async () => {
+    const fixture = await startCliForge({ actionsMayCreateAndApprove: false });
+    await arrangeHealthy(fixture);
+    await asOwner(fixture).rest.actions.setGithubActionsDefaultWorkflowPermissionsRepository({
+      ...repo,
+      can_approve_pull_request_reviews: true,
+    });
+
+    expect((await doctorJson(fixture)).level('actions-permissions')?.level).toBe('ok');
+  });
+
+  it('fails without the model secret and says the gh command that sets it', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    await asOwner(fixture).rest.actions.deleteRepoSecret({
+      ...repo,
+      secret_name: 'ANTHROPIC_API_KEY',
+    });
+
+    const { code, level } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(level('secret')?.level).toBe('fail');
+    expect(level('secret')?.fix).toContain(`gh secret set ANTHROPIC_API_KEY --repo ${REPO}`);
+  });
+
+  it('fails a reader’s token and warns, without failing, for an installation token', async () => {
+    const fixture = await startCliForge({
+      app: { slug: 'factory-app', scopes: { contents: 'read' } },
+    });
+    await arrangeHealthy(fixture);
+
+    const reader = await doctorJson(fixture, 'reader');
+    expect(reader.level('token')).toMatchObject({
+      level: 'fail',
+      summary: expect.stringContaining('@reader, who has read permission') as string,
+    });
+
+    const deps = fixture.deps('octo-owner', {
+      env: { GITHUB_TOKEN: fixture.forge.appToken, GITHUB_API_URL: fixture.forge.apiUrl },
+    });
+    await runDoctor({ repo: REPO, json: true }, deps);
+    const report = JSON.parse(deps.captured.out.join('\n')) as DoctorReport;
+    expect(report.findings.find((finding) => finding.id === 'token')?.level).toBe('warn');
+  });
+
+  it('warns where a writer may not read admin settings, and --strict turns that into exit 1', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+
+    const plain = await doctorJson(fixture, 'writer');
+    expect(plain.code).toBe(0);
+    expect(plain.level('secret')).toMatchObject({ level: 'warn' });
+    expect(plain.level('secret')?.summary).toContain('(403)');
+    expect(plain.level('actions-permissions')?.level).toBe('warn');
+    expect(plain.level('protection')?.level).toBe('ok');
+    expect(plain.level('token')?.level).toBe('ok');
+
+    expect((await doctorJson(fixture, 'writer', true)).code).toBe(1);
+  });
+
+  it('fails on missing labels and warns on drifted ones, pointing at labels sync', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    await asOwner(fixture).rest.issues.updateLabel({
+      ...repo,
+      name: 'state:plan',
+      color: '000000',
+    });
+
+    const drifted = await doctorJson(fixture);
+    expect(drifted.level('labels')).toMatchObject({
+      level: 'warn',
+      fix: 'Run: pnpm factory labels sync',
+    });
+
+    const bare = await startCliForge();
+    const missing = await doctorJson(bare);
+    expect(missing.level('labels')?.level).toBe('fail');
+    expect(missing.level('labels')?.summary).toContain('state:queued');
+  });
+
+  it('judges branch protection against requiredChecks: absent, too little, and a check the line never sends', async () => {
+    const unprotected = await startCliForge();
+    expect((await doctorJson(unprotected)).level('protection')?.level).toBe('warn');
+
+    const tooLittle = await startCliForge();
+    await arrangeHealthy(tooLittle, []);
+    expect((await doctorJson(tooLittle)).level('protection')).toMatchObject({
+      level: 'warn',
+      summary: 'main is protected but does not require "factory/ci".',
+    });
+
+    const foreign = await startCliForge();
+    await arrangeHealthy(foreign, ['factory/ci', 'build']);
+    const result = await doctorJson(foreign);
+    expect(result.code).toBe(1);
+    expect(result.level('protection')?.summary).toContain(
+      'requires "build", which the line never reports',
+    );
+  });
+
+  it('reports a broken config file as a failure naming the key', async () => {
+    const fixture = await startCliForge();
+    await fixture.forge.commit('octo-owner', {
+      branch: 'main',
+      files: { 'factory.config.yaml': 'maxInFlight: 0\n' },
+    });
+
+    const { code, report } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(report.findings).toHaveLength(1);
+    expect(report.findings[0]).toMatchObject({ id: 'config', level: 'fail' });
+    expect(report.findings[0]?.summary).toContain('maxInFlight');
+  });
+
+  it('refuses clearly without a token or a repository', async () => {
+    const fixture = await startCliForge();
+    const noToken = fixture.deps('writer', { env: {} });
+    expect(await runDoctor({ repo: REPO }, noToken)).toBe(1);
+    expect(noToken.captured.err).toEqual([
+      'error: No GitHub token: set GITHUB_TOKEN or GH_TOKEN (for example `export GH_TOKEN=$(gh auth token)`).',
+    ]);
+
+    const noRepo = fixture.deps('writer', { cwd: '/' });
+    expect(await runDoctor({}, noRepo)).toBe(1);
+    expect(noRepo.captured.err[0]).toContain('No repository: pass --repo owner/name');
+
+    const unknown = fixture.deps();
+    expect(await runDoctor({ repo: 'octo-owner/elsewhere' }, unknown)).toBe(1);
+    expect(unknown.captured.err[0]).toBe(
+      'error: Repository octo-owner/elsewhere not found, or the token cannot see it.',
+    );
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * A twin forge per test and the command-line dependencies pointed at it: output captured line by
+ * line, the token of a chosen person, retries shortened. Everything closes after each test.
+ */
+import { afterEach } from 'vitest';
+import type { CliDeps } from '../../src/cli/connection.ts';
+import { createForge, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
+
+export const REPO = 'octo-owner/software-factory';
+
+/** A dispatchable stand-in for a stage workflow: doctor only checks that the file is there. */
+function workflow(name: string): string {
+  return `name: ${name}\non: workflow_dispatch\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${name}\n`;
+}
+
+const WORKFLOWS = [
+  'plan',
+  'plan-review',
+  'implementation',
+  'implementation-ci',
+  'code-review',
+  'merge',
+  'scheduler',
+  'watchdog',
+  'ci',
+];
+
+export const SEED_FILES: Readonly<Record<string, string>> = {
+  'README.md': '# Widgets\n',
+  'specs/TEMPLATE.md': '# Title\n',
+  'specs/0001-word-count.md': specText('Word count', 'Counts words.'),
+  ...Object.fromEntries(WORKFLOWS.map((name) => [`.github/workflows/${name}.yml`, workflow(name)])),
+};
+
+/** A spec that passes lint, with optional front matter. */
+export function specText(title: string, goal: string, frontMatter = ''): string {
+  const head = frontMatter === '' ? '' : `---\n${frontMatter}\n---\n`;
+  return `${head}# ${title}\n\n## Goal\n\n${goal}\n\n## Acceptance criteria\n\n- [ ] \`count("a b")\` returns \`2\`\n`;
+}
+
+export interface CapturedIo {
+  readonly out: string[];
+  readonly err: string[];
+}
+
+export interface CliFixture {
+  readonly forge: Forge;
+  /** Dependencies for a command run as `login` (default `writer`), in `cwd` (default: none). */
+  deps(login?: string, extra?: Partial<CliDeps>): CliDeps & { readonly captured: CapturedIo };
+  /** Requests that changed something (anything but GET), as `METHOD route`. */
+  writes(): string[];
+}
+
+const open: Forge[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((forge) => forge.close()));
+});
+
+export async function startCliForge(options: Partial<ForgeOptions> = {}): Promise<CliFixture> {
+  const forge = await createForge({ seed: { files: SEED_FILES }, ...options });
+  open.push(forge);
+  return {
+    forge,
+    deps(login = 'writer', extra = {}) {
+      const captured: CapturedIo = { out: [], err: [] };
+      return {
+        io: {
+          out: (line) => captured.out.push(line),
+          err: (line) => captured.err.push(line),
+          color: false,
+        },
+        env: { GITHUB_TOKEN: forge.as(login), GITHUB_API_URL: forge.apiUrl },
+        cwd: '/',
+        retry: { msPerSecond: 2, spaceWrites: false },
+        captured,
+        ...extra,
+      };
+    },
+    writes: () =>
+      forge.requestLog
+        .entries()
+        .filter((entry) => entry.method !== 'GET')
+        .map((entry) => entry.route),
+  };
+}
