@@ -126,12 +126,7 @@ async function parkBroken(
 ): Promise<StageOutcome> {
   const status: StatusComment | undefined = await github.readStatusComment(pr.number);
   const fresh = await github.readPullRequest(pr.number);
-  if (
-    fresh === undefined ||
-    !fresh.open ||
-    !sameStateLabels(fresh, pr) ||
-    fresh.headSha !== pr.headSha
-  )
+  if (fresh === undefined || !isUnchanged(fresh, pr))
     return { kind: 'stood-down', pr: pr.number, reason: `PR #${pr.number} changed meanwhile` };
 
   const ledger = recordPark(parseLedger(status?.body), broken);
@@ -140,7 +135,8 @@ async function parkBroken(
   return { kind: 'parked', pr: pr.number, reason: broken.reason, detail: broken.detail };
 }
 
-function sameStateLabels(a: PullRequestSnapshot, b: PullRequestSnapshot): boolean {
-  const key = (pr: PullRequestSnapshot) => statesIn(pr.labels).sort().join(',');
-  return key(a) === key(b);
+/** Still open, at the same head, with the same (broken) state labels as when the tick began. */
+function isUnchanged(fresh: PullRequestSnapshot, seen: PullRequestSnapshot): boolean {
+  const states = (pr: PullRequestSnapshot) => statesIn(pr.labels).sort().join(',');
+  return fresh.open && fresh.headSha === seen.headSha && states(fresh) === states(seen);
 }

@@ -108,6 +108,26 @@ describe('the watchdog: crashed stages (R-03)', () => {
     expect(await tick(60)).toEqual([{ kind: 'moved', pr: 7, to: 'plan-review' }]);
   });
 
+  it('lists a stage’s runs once per tick, and only once a PR of it stalled', async () => {
+    onLine(7);
+    onLine(8);
+    const listed: string[] = [];
+    const port = {
+      ...github.port,
+      listActiveRuns: (stage: Parameters<typeof github.port.listActiveRuns>[0]) => {
+        listed.push(stage);
+        return github.port.listActiveRuns(stage);
+      },
+    };
+
+    await runWatchdog({ github: port, config, now: minutesIn(45) });
+    expect(listed).toEqual([]);
+
+    const outcomes = await runWatchdog({ github: port, config, now: minutesIn(60) });
+    expect(outcomes.map((outcome) => outcome.kind)).toEqual(['moved', 'moved']);
+    expect(listed).toEqual(['plan-review']);
+  });
+
   it('stands down, writing nothing, when a person moves the PR while it looks (R-19)', async () => {
     onLine(7);
     github.duringNextTimelineRead(() => {
