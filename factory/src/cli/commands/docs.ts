@@ -55,7 +55,7 @@ export async function runDocsConfig(
 export function addDocsCommand(program: Command): void {
   program
     .command('docs')
-    .description('Generated documentation')
+    .description('Documentation generated from the code')
     .command('config')
     .description(`Write ${CONFIG_REFERENCE_PATH} from the configuration schema`)
     .option('--check', 'only check that the committed reference is current (exit 1 if not)')
