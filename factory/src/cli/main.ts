@@ -7,11 +7,18 @@ import { addDocsCommand } from './commands/docs.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { addInitCommand } from './commands/init.ts';
 import { labelsCommand } from './commands/labels.ts';
+import { lintCommand } from './commands/lint.ts';
+import { queueCommand } from './commands/queue.ts';
 import { twinCommand } from './commands/twin.ts';
 import type { CliDeps } from './connection.ts';
 import { processIo } from './io.ts';
 
-const deps: CliDeps = { io: processIo(), env: process.env, cwd: process.cwd() };
+// pnpm runs the script from factory/; INIT_CWD is where the person typed `pnpm factory`.
+const deps: CliDeps = {
+  io: processIo(),
+  env: process.env,
+  cwd: process.env.INIT_CWD ?? process.cwd(),
+};
 const setExitCode = (code: number) => {
   process.exitCode = code;
 };
@@ -38,6 +45,8 @@ addInitCommand(program);
 addDocsCommand(program);
 program.addCommand(labelsCommand(deps, setExitCode));
 program.addCommand(doctorCommand(deps, setExitCode));
+program.addCommand(lintCommand(deps, setExitCode));
+program.addCommand(queueCommand(deps, setExitCode));
 program.addCommand(twinCommand(setExitCode));
 
 try {

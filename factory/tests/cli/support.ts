@@ -2,6 +2,10 @@
  * A twin forge per test and the command-line dependencies pointed at it: output captured line by
  * line, the token of a chosen person, retries shortened. Everything closes after each test.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { CliDeps } from '../../src/cli/connection.ts';
 import { createForge, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
@@ -82,4 +86,21 @@ export async function startCliForge(options: Partial<ForgeOptions> = {}): Promis
         .filter((entry) => entry.method !== 'GET')
         .map((entry) => entry.route),
   };
+}
+
+const checkouts: string[] = [];
+afterEach(async () => {
+  await Promise.all(checkouts.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+/** A git checkout in a temporary folder holding `files`; removed after the test. */
+export async function createCheckout(files: Readonly<Record<string, string>>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'factory-cli-'));
+  checkouts.push(dir);
+  execFileSync('git', ['init', '--quiet', dir]);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
 }
