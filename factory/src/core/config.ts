@@ -174,13 +174,7 @@ const CommandsSchema = z
     /** Exact command lines the implementer's `run` tool may execute (sandboxed). */
     allowlist: z
       .array(z.string().min(1))
-      .default([
-        'pnpm test',
-        'pnpm run typecheck',
-        'pnpm run lint',
-        'pnpm run format',
-        'pnpm exec vitest run',
-      ])
+      .default(['pnpm run check', 'pnpm run fix', 'pnpm exec vitest run --project product'])
       .describe(
         "Exact command lines the implementer's sandboxed `run` tool may execute. A list you give replaces the default one.",
       ),

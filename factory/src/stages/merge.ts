@@ -31,7 +31,7 @@ export interface MergeCandidate {
   /** Main as the head was rebased onto; the merge refuses if main has moved since. */
   readonly baseSha: string;
   /** The head before the rebase, when there was one, and whether the change is unaltered by it. */
-  readonly rebasedFrom?: { readonly sha: string; readonly patchUnchanged: boolean };
+  readonly rebasedFrom?: { readonly sha: string; readonly patchUnchanged: boolean } | undefined;
 }
 
 export type PrepareMergeResult =

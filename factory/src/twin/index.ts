@@ -3,13 +3,16 @@
  * Actions runner listening to it, and a scripted model server. Tests, the demo and rehearsals
  * start one, drive the real factory against it, and close it, which removes every temp file.
  */
-import { createForge, type Forge, type ForgeOptions } from './forge/index.ts';
+import { createForge, type Forge, type ForgeOptions, type Seed } from './forge/index.ts';
 import { createModelServer, type ModelScript, type ModelServer } from './model/index.ts';
 import { createRunner, type Runner, type RunnerOptions } from './runner/index.ts';
 
-export interface TwinOptions {
-  /** Directory whose files become the first commit on `main` (`.gitignore` is honoured). */
-  readonly seedDir: string;
+/** The first commit on `main`: a directory (`.gitignore` honoured) or an explicit file map. */
+export type TwinSeed = { readonly seedDir: string } | { readonly seed: Seed };
+
+export type TwinOptions = TwinSeed & TwinSettings;
+
+export interface TwinSettings {
   /** What the model server plays, per role; empty by default (every request is then refused). */
   readonly script?: ModelScript;
   readonly forge?: Omit<ForgeOptions, 'seed'>;
@@ -27,6 +30,11 @@ export interface Twin {
   readonly runner: Runner | undefined;
   /** What a person or a script needs to talk to the twin. */
   readonly info: TwinInfo;
+  /**
+   * Resolves once the line has come to rest: every event delivered, no run queued or running, and
+   * it stays so for a moment (a run's last write may raise one more event).
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -41,11 +49,15 @@ export interface TwinInfo {
 /** The model key the twin's jobs see: a recognisable fake, so a leak of it is easy to assert on. */
 export const TWIN_MODEL_KEY = 'sk-ant-twin-0000000000000000000000000000';
 
+/** How long the twin must stay quiet to count as settled. */
+const QUIET_MS = 150;
+
 export async function startTwin(options: TwinOptions): Promise<Twin> {
   const model = await createModelServer({ script: options.script ?? {} });
   let forge: Forge | undefined;
   try {
-    forge = await createForge({ ...options.forge, seed: { dir: options.seedDir } });
+    const seed = 'seed' in options ? options.seed : { dir: options.seedDir };
+    forge = await createForge({ ...options.forge, seed });
     const runner =
       options.withRunner === false
         ? undefined
@@ -74,6 +86,16 @@ function assemble(forge: Forge, model: ModelServer, runner: Runner | undefined):
       git: forge.gitUrl,
       repo: `${owner}/${name}`,
       tokens: { writer: forge.as('writer'), reader: forge.as('reader') },
+    },
+    async settle() {
+      if (runner === undefined) return;
+      for (;;) {
+        await runner.idle();
+        const seen = forge.events.length + runner.runs().length;
+        await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+        await runner.idle();
+        if (forge.events.length + runner.runs().length === seen) return;
+      }
     },
     async close() {
       await runner?.close();

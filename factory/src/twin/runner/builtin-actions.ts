@@ -3,7 +3,8 @@
  * by `owner/repo`, whatever `@ref` pins them, and run inside the runner instead of being downloaded.
  */
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { git } from './git.ts';
 import type { JobContext } from './job-context.ts';
 import { runProcess } from './process.ts';
@@ -118,7 +119,20 @@ const setupNode: Builtin = async (request) => {
   return { 'node-version': version ?? '' };
 };
 
-const pnpmSetup: Builtin = (request) => checkTool(request, 'pnpm', 'pnpm/action-setup');
+/**
+ * On GitHub, `setup-node` with `cache: pnpm` restores the pnpm store between runs. The twin stands
+ * in for that cache with this machine's own store and metadata cache, and makes pnpm offline, so
+ * a job's `pnpm install --frozen-lockfile` links what is already here and never reaches the network.
+ */
+const pnpmSetup: Builtin = async (request) => {
+  const found = await checkTool(request, 'pnpm', 'pnpm/action-setup');
+  Object.assign(request.job.exportedEnv, {
+    XDG_CACHE_HOME: process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'),
+    XDG_DATA_HOME: process.env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'),
+    npm_config_offline: 'true',
+  });
+  return found;
+};
 
 function pathList(text: string | undefined): string[] {
   return (text ?? '')

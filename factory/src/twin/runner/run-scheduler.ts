@@ -80,6 +80,7 @@ export function createRunScheduler(
 ): RunScheduler {
   let cancelled = false;
   let completed = false;
+  const isCompleted = (): boolean => completed;
   const jobs = new Map<string, JobState>();
   run.workflow.jobs.forEach((spec, index) => {
     const record = records[index];
@@ -216,15 +217,16 @@ export function createRunScheduler(
       if (!state.decided && state.spec.needs.every((need) => jobs.get(need)?.result !== undefined))
         decide(state);
     }
-    if ([...jobs.values()].every((state) => state.result !== undefined)) {
-      completed = true;
-      deps.onComplete(
-        runConclusion(
-          cancelled,
-          [...jobs.values()].map((state) => state.record.conclusion),
-        ),
-      );
-    }
+    // A skipped job finishes at once and advances again from inside the loop above, so that
+    // inner call may already have completed the run: complete it once.
+    if (isCompleted() || [...jobs.values()].some((state) => state.result === undefined)) return;
+    completed = true;
+    deps.onComplete(
+      runConclusion(
+        cancelled,
+        [...jobs.values()].map((state) => state.record.conclusion),
+      ),
+    );
   }
 
   const cancel = (): void => {

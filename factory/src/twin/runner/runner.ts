@@ -14,7 +14,7 @@ import type { DefaultPermissions } from './permissions.ts';
 import type { RunRecord, RunnerProblem } from './records.ts';
 import { createRunContext, startRun, updateRun } from './run-lifecycle.ts';
 import { createSlots } from './slots.ts';
-import { decideTrigger } from './triggers.ts';
+import { asPullRequestTarget, decideTrigger } from './triggers.ts';
 import { createIdleTracker } from './idle.ts';
 import { createWorkflowCatalog } from './workflow-catalog.ts';
 import type { CatalogEntry } from './workflow-catalog.ts';
@@ -149,10 +149,14 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
 
   const handleNow = async (event: ForgeEvent): Promise<RunRecord[]> => {
     const created: RunRecord[] = [];
+    const deliveries =
+      event.name === 'pull_request' ? [event, asPullRequestTarget(event)] : [event];
     try {
-      for (const entry of await catalog.at(event.sha)) {
-        const context = handleWorkflow(entry, event);
-        if (context !== undefined) created.push(structuredClone(context.record));
+      for (const delivery of deliveries) {
+        for (const entry of await catalog.at(delivery.sha)) {
+          const context = handleWorkflow(entry, delivery);
+          if (context !== undefined) created.push(structuredClone(context.record));
+        }
       }
     } catch (error) {
       problems.push({ event: event.name, path: null, message: (error as Error).message });

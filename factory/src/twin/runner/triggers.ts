@@ -114,6 +114,17 @@ function matchesOn(
         ? undefined
         : `base ${base} filtered out`;
     }
+    case 'pull_request_target': {
+      // The same filters as pull_request; what differs is where the workflow comes from.
+      const config = events.pull_request_target;
+      if (config === undefined) return 'no pull_request_target trigger';
+      if (!(config.types ?? DEFAULT_PULL_REQUEST_TYPES).includes(action))
+        return `type ${action} not listed`;
+      const base = nestedString(event.payload, 'pull_request', 'base', 'ref') ?? defaultBranch;
+      return matchesFilters(base, config.branches, config['branches-ignore'])
+        ? undefined
+        : `base ${base} filtered out`;
+    }
     case 'pull_request_review': {
       const config = events.pull_request_review;
       if (config === undefined) return 'no pull_request_review trigger';
@@ -140,6 +151,21 @@ function matchesOn(
         : 'branch filtered out';
     }
   }
+}
+
+/**
+ * GitHub delivers every pull_request event to `pull_request_target` workflows too, but runs them
+ * from the base branch: its workflow files, `GITHUB_REF` and `GITHUB_SHA` (its tip), never the PR's.
+ */
+export function asPullRequestTarget(event: ForgeEvent): ForgeEvent {
+  const baseRef = nestedString(event.payload, 'pull_request', 'base', 'ref');
+  const baseSha = nestedString(event.payload, 'pull_request', 'base', 'sha');
+  return {
+    ...event,
+    name: 'pull_request_target',
+    ref: baseRef === undefined ? event.ref : `refs/heads/${baseRef}`,
+    sha: baseSha ?? event.sha,
+  };
 }
 
 /** Decides whether `event` starts the workflow at `workflowPath`, and whether it must wait for approval. */

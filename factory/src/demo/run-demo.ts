@@ -1,0 +1,194 @@
+/**
+ * The demo: the whole line on this machine. A twin forge seeded from this checkout (without the
+ * example spec), its Actions runner running the real workflow files, and a scripted model. A
+ * person with write permission opens the example spec's PR labelled `state:queued`; the line
+ * takes it from there. Nothing leaves the machine.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseLedger, totalSpend } from '../core/status.ts';
+import { statesIn } from '../core/states.ts';
+import { STATUS_MARKER } from '../core/notes.ts';
+import { startTwin, type Twin } from '../twin/index.ts';
+import type { ModelScript } from '../twin/model/index.ts';
+import type { RunRecord } from '../twin/runner/index.ts';
+import { wordCountScript } from './word-count-script.ts';
+
+export const DEMO_SPEC = 'specs/0001-word-count.md';
+
+export interface DemoStage {
+  readonly stage: string;
+  readonly attempt: number;
+  /** The run's conclusion, and what the stage did (`→ state:plan-review`, `parked: …`). */
+  readonly conclusion: string;
+  readonly ms: number;
+}
+
+export interface DemoResult {
+  readonly outcome: 'merged' | 'needs-attention' | 'stuck';
+  readonly reason?: string;
+  readonly pr: number;
+  readonly stages: readonly DemoStage[];
+  readonly githubRequests: number;
+  readonly modelRequests: number;
+  readonly tokens: number;
+  readonly ms: number;
+}
+
+export interface DemoOptions {
+  readonly repoRoot: string;
+  readonly specPath?: string;
+  readonly script?: ModelScript;
+  /** Called as each stage's run completes. */
+  readonly onStage?: (stage: DemoStage) => void;
+  /** Called once the twin is up (tests reach into it). */
+  readonly onTwin?: (twin: Twin) => void;
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const started = performance.now();
+  const specPath = options.specPath ?? DEMO_SPEC;
+  const checkout = readCheckout(options.repoRoot);
+  const specText = checkout[specPath];
+  if (specText === undefined) throw new Error(`${specPath} is not in this checkout`);
+  // Main starts without the spec: the PR adds it, as a person queuing a new spec would.
+  const files = Object.fromEntries(Object.entries(checkout).filter(([path]) => path !== specPath));
+
+  const twin = await startTwin({ seed: { files }, script: options.script ?? wordCountScript() });
+  try {
+    options.onTwin?.(twin);
+    const pr = await twin.forge.openPullRequest('writer', {
+      branch: `spec/${specPath.replace(/^specs\/|\.md$/g, '')}`,
+      files: { [specPath]: specText },
+      title: titleOf(specText, specPath),
+      body: `Queues \`${specPath}\`.`,
+      labels: ['state:queued'],
+    });
+    const stages = await followRuns(twin, options.onStage);
+    return {
+      ...(await settleOutcome(twin, pr)),
+      pr,
+      stages,
+      ...counts(twin),
+      ms: performance.now() - started,
+    };
+  } finally {
+    await twin.close();
+  }
+}
+
+/** Tracked and untracked-but-not-ignored files: what a fresh clone of this checkout would hold. */
+function readCheckout(repoRoot: string): Record<string, string> {
+  const listed = execFileSync(
+    'git',
+    ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+    { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
+  );
+  const files: Record<string, string> = {};
+  for (const path of listed.split('\0').filter((entry) => entry !== '')) {
+    try {
+      files[path] = readFileSync(join(repoRoot, path), 'utf8');
+    } catch {
+      // Listed but deleted in the work tree: a clone would not have it either.
+    }
+  }
+  return files;
+}
+
+function titleOf(specText: string, specPath: string): string {
+  const heading = /^# (.+)$/m.exec(specText)?.[1];
+  return heading === undefined ? specPath : `${heading.trim()} (${specPath})`;
+}
+
+/** Reports each stage as its run completes, until the runner has nothing left to do. */
+async function followRuns(twin: Twin, onStage: DemoOptions['onStage']): Promise<DemoStage[]> {
+  const runner = twin.runner;
+  if (runner === undefined) throw new Error('the demo needs the twin runner');
+  const reported = new Set<number>();
+  const stages: DemoStage[] = [];
+  const attempts = new Map<string, number>();
+  const report = () => {
+    for (const run of runner.runs()) {
+      if (run.status !== 'completed' || reported.has(run.id)) continue;
+      reported.add(run.id);
+      if (!ranAnything(run)) continue;
+      const attempt = (attempts.get(run.name) ?? 0) + 1;
+      attempts.set(run.name, attempt);
+      const stage = { stage: run.name, attempt, conclusion: describeRun(run), ms: runMs(run) };
+      stages.push(stage);
+      onStage?.(stage);
+    }
+  };
+  const ticker = setInterval(report, 100);
+  try {
+    await twin.settle();
+  } finally {
+    clearInterval(ticker);
+  }
+  report();
+  return stages;
+}
+
+/** A run whose jobs were all skipped was not for this stage (a label for another stage). */
+function ranAnything(run: RunRecord): boolean {
+  return run.jobs.some((job) => job.conclusion !== 'skipped');
+}
+
+function describeRun(run: RunRecord): string {
+  const said = run.jobs
+    .flatMap((job) => job.summary.split('\n'))
+    .map((line) => line.replace(/^[-#\s]+/, '').trim())
+    .filter((line) => line !== '' && !line.includes(' · '));
+  const last = said.at(-1);
+  return last === undefined
+    ? (run.conclusion ?? run.status)
+    : `${run.conclusion ?? run.status}: ${last}`;
+}
+
+function runMs(run: RunRecord): number {
+  const from = Date.parse(run.startedAt ?? run.createdAt);
+  const to = Date.parse(run.completedAt ?? run.createdAt);
+  return Number.isFinite(from) && Number.isFinite(to) ? to - from : 0;
+}
+
+async function settleOutcome(
+  twin: Twin,
+  pr: number,
+): Promise<Pick<DemoResult, 'outcome' | 'reason'> & { tokens: number }> {
+  const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}`;
+  const headers = { authorization: `token ${twin.forge.as('writer')}` };
+  const pull = (await (await fetch(`${api}/pulls/${String(pr)}`, { headers })).json()) as {
+    merged: boolean;
+    labels: { name: string }[];
+  };
+  const comments = (await (
+    await fetch(`${api}/issues/${String(pr)}/comments?per_page=100`, { headers })
+  ).json()) as { body: string }[];
+  const ledger = parseLedger(
+    comments.find((comment) => comment.body.startsWith(STATUS_MARKER))?.body,
+  );
+  const tokens = totalSpend(ledger).tokens;
+  if (pull.merged) return { outcome: 'merged', tokens };
+  const states = statesIn(pull.labels.map((label) => label.name));
+  if (states.includes('needs-attention'))
+    return {
+      outcome: 'needs-attention',
+      reason:
+        ledger.park === undefined ? 'unknown' : `${ledger.park.reason}: ${ledger.park.detail}`,
+      tokens,
+    };
+  return {
+    outcome: 'stuck',
+    reason: `the line stopped at ${states.map((s) => `state:${s}`).join(', ') || 'no state label'}`,
+    tokens,
+  };
+}
+
+function counts(twin: Twin): Pick<DemoResult, 'githubRequests' | 'modelRequests'> {
+  // Requests the line made: everything but the person opening the PR and the demo's own reads.
+  const githubRequests = twin.forge.requestLog
+    .entries()
+    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous').length;
+  return { githubRequests, modelRequests: twin.model.requests.length };
+}

@@ -1,0 +1,98 @@
+/**
+ * The `agent` job: one session of the stage's role on the PR head, its outcome (and the
+ * implementer's patch) written for the apply job. Holds read-only repository access and the model
+ * key; writes nothing to GitHub.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runAgent } from '../../agent/index.ts';
+import { createGit } from '../../adapters/git/index.ts';
+import {
+  AGENT_STAGES,
+  ROLE_OF_STAGE,
+  runAgentJob,
+  type AgentStage,
+} from '../../stages/agent-job.ts';
+import type { AgentArtifact } from '../../stages/agent-artifact.ts';
+import type { JobResult } from '../job-result.ts';
+import { OUTCOME_FILE, PATCH_FILE, TRANSCRIPT_FILE } from '../outcome-files.ts';
+import type { StageContext } from '../wiring.ts';
+import { requirePrInputs } from './pr-inputs.ts';
+
+export async function run(context: StageContext): Promise<JobResult> {
+  const { inputs, github, config } = context;
+  const stage = agentStage(inputs.stage);
+  const { pr, expectedHeadSha } = requirePrInputs(inputs);
+  const workspace = context.inWorkspace(inputs.workspace);
+  const outDir = context.inWorkspace(inputs.outcome);
+  await mkdir(outDir, { recursive: true });
+  const git = createGit({ dir: workspace });
+  const diff = stage === 'code-review' ? await reviewDiff(git, config.defaultBranch) : undefined;
+
+  const result = await runAgentJob(
+    {
+      github,
+      config,
+      runAgent: (options) =>
+        inputs.modelKey === undefined ? Promise.reject(new MissingKeyError()) : runAgent(options),
+    },
+    {
+      stage,
+      pr,
+      expectedHeadSha,
+      workspace,
+      floor: context.env.GITHUB_WORKSPACE,
+      transcriptPath: join(outDir, TRANSCRIPT_FILE),
+      apiKey: inputs.modelKey ?? '',
+      ...(inputs.modelBaseUrl === undefined ? {} : { baseURL: inputs.modelBaseUrl }),
+      secrets: [inputs.githubToken],
+      ...(diff === undefined ? {} : { diff }),
+    },
+  ).catch((error: unknown) => {
+    if (!(error instanceof MissingKeyError)) throw error;
+    return { kind: 'ran' as const, artifact: missingKeyArtifact(stage, expectedHeadSha) };
+  });
+  if (result.kind === 'stood-down')
+    return { outputs: { ran: 'false' }, summary: `Stood down: ${result.reason}` };
+
+  await writeFile(join(outDir, OUTCOME_FILE), JSON.stringify(result.artifact, null, 2));
+  if (stage === 'implementation' && result.artifact.stopReason === 'submitted') {
+    const { patch } = await git.diffAgainst(expectedHeadSha);
+    await writeFile(join(outDir, PATCH_FILE), patch);
+  }
+  const { artifact } = result;
+  return {
+    outputs: { ran: 'true', 'stop-reason': artifact.stopReason },
+    summary: `${artifact.role}: ${artifact.stopReason} after ${String(artifact.turns)} turns, $${artifact.dollars.toFixed(2)} — ${artifact.detail}`,
+  };
+}
+
+function agentStage(stage: string): AgentStage {
+  const found = AGENT_STAGES.find((candidate) => candidate === stage);
+  if (found === undefined) throw new Error(`${stage} has no agent job`);
+  return found;
+}
+
+/** The PR's change as the reviewer reads it: its head against where it left main. */
+async function reviewDiff(git: ReturnType<typeof createGit>, mainBranch: string): Promise<string> {
+  const base = await git.mergeBase(`refs/remotes/origin/${mainBranch}`, 'HEAD');
+  return (await git.diffAgainst(base)).patch.toString('utf8');
+}
+
+class MissingKeyError extends Error {}
+
+/** Without the model key no session can run: park with a reason that says which secret to set. */
+function missingKeyArtifact(stage: AgentStage, headSha: string): AgentArtifact {
+  return {
+    role: ROLE_OF_STAGE[stage],
+    stopReason: 'model-unavailable',
+    detail:
+      'The ANTHROPIC_API_KEY secret is not set for this repository, so no session could start.',
+    headSha,
+    submission: undefined,
+    model: '',
+    usage: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+    dollars: 0,
+    turns: 0,
+  };
+}

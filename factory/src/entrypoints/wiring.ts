@@ -1,0 +1,75 @@
+/**
+ * Builds what a stage needs from the Actions environment: the GitHub port over Octokit, the
+ * configuration from main's checkout, and a workbench that clones the PR branch for the jobs
+ * that commit. Credentials stay in memory: git gets them as a header per command, never on disk.
+ */
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CONFIG_FILE, type FactoryConfig } from '../core/config.ts';
+import { parseFactoryConfig } from '../core/config-file.ts';
+import type { GitHubPort } from '../core/ports.ts';
+import { clone, tokenAuthHeader } from '../adapters/git/index.ts';
+import { createGitHub, createOctokit } from '../adapters/github/index.ts';
+import type { Workbench } from '../stages/workbench.ts';
+import type { ActionInputs, ActionsEnvironment } from './inputs.ts';
+
+/** The login the default token writes as. */
+export const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+
+export interface StageContext {
+  readonly env: ActionsEnvironment;
+  readonly inputs: ActionInputs;
+  readonly github: GitHubPort;
+  readonly config: FactoryConfig;
+  readonly workbench: Workbench;
+  readonly runUrl: string;
+  /** Absolute path of a directory under the job's workspace. */
+  readonly inWorkspace: (relative: string) => string;
+}
+
+export async function wireStage(
+  env: ActionsEnvironment,
+  inputs: ActionInputs,
+): Promise<StageContext> {
+  const [owner = '', name = ''] = env.GITHUB_REPOSITORY.split('/');
+  // A forge on loopback is the offline twin: its faults are instant, so retry without waiting.
+  const twin = new URL(env.GITHUB_API_URL).hostname === '127.0.0.1';
+  const octokit = createOctokit({
+    token: inputs.githubToken,
+    baseUrl: env.GITHUB_API_URL,
+    ...(twin ? { retry: { msPerSecond: 2, spaceWrites: false } } : {}),
+  });
+  const config = await readConfig(env.GITHUB_WORKSPACE);
+  const github = createGitHub({
+    octokit,
+    repository: { owner, name, defaultBranch: config.defaultBranch },
+    factoryLogins: [ACTIONS_BOT_LOGIN],
+  });
+  const gitUrl = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}.git`;
+  const workbench: Workbench = {
+    async checkoutHead(pr) {
+      const dir = join(await mkdtemp(join(env.RUNNER_TEMP, 'factory-branch-')), 'repo');
+      return clone({
+        url: gitUrl,
+        dir,
+        ref: pr.headSha,
+        authHeader: tokenAuthHeader(inputs.githubToken),
+      });
+    },
+  };
+  return {
+    env,
+    inputs,
+    github,
+    config,
+    workbench,
+    runUrl: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`,
+    inWorkspace: (relative) => join(env.GITHUB_WORKSPACE, relative),
+  };
+}
+
+/** The floor's configuration: main's `factory.config.yaml` (the job checked out main). */
+async function readConfig(workspace: string): Promise<FactoryConfig> {
+  const text = await readFile(join(workspace, CONFIG_FILE), 'utf8').catch(() => '');
+  return parseFactoryConfig(text, CONFIG_FILE);
+}
