@@ -3,6 +3,7 @@
  * the exit code its action reports.
  */
 import { Command } from '@commander-js/extra-typings';
+import { demoCommand } from './commands/demo.ts';
 import { addDocsCommand } from './commands/docs.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { addInitCommand } from './commands/init.ts';
@@ -47,6 +48,7 @@ program.addCommand(labelsCommand(deps, setExitCode));
 program.addCommand(doctorCommand(deps, setExitCode));
 program.addCommand(lintCommand(deps, setExitCode));
 program.addCommand(queueCommand(deps, setExitCode));
+program.addCommand(demoCommand(deps, setExitCode));
 program.addCommand(twinCommand(setExitCode));
 
 try {
