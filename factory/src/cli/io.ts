@@ -26,7 +26,8 @@ export function processIo(env: NodeJS.ProcessEnv = process.env): CliIo {
   return {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
-    color: process.stdout.isTTY && !noColor,
+    // `isTTY` is typed boolean but is undefined when stdout is a pipe or a file.
+    color: (process.stdout.isTTY as boolean | undefined) === true && !noColor,
   };
 }
 

@@ -10,6 +10,8 @@ import { addInitCommand } from './commands/init.ts';
 import { labelsCommand } from './commands/labels.ts';
 import { lintCommand } from './commands/lint.ts';
 import { queueCommand } from './commands/queue.ts';
+import { resumeCommand } from './commands/resume.ts';
+import { statusCommand } from './commands/status.ts';
 import { twinCommand } from './commands/twin.ts';
 import type { CliDeps } from './connection.ts';
 import { processIo } from './io.ts';
@@ -48,6 +50,8 @@ program.addCommand(labelsCommand(deps, setExitCode));
 program.addCommand(doctorCommand(deps, setExitCode));
 program.addCommand(lintCommand(deps, setExitCode));
 program.addCommand(queueCommand(deps, setExitCode));
+program.addCommand(statusCommand(deps, setExitCode));
+program.addCommand(resumeCommand(deps, setExitCode));
 program.addCommand(demoCommand(deps, setExitCode));
 program.addCommand(twinCommand(setExitCode));
 

@@ -1,13 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createOctokit } from '../../src/adapters/github/index.ts';
 import { runDoctor } from '../../src/cli/commands/doctor.ts';
 import { runLabelsSync } from '../../src/cli/commands/labels.ts';
-import { REPO, SEED_FILES, startCliForge, type CliFixture } from './support.ts';
+import { REPO, SEED_FILES, startCliForge, type CliFixture, clientFor } from './support.ts';
 
 const repo = { owner: 'octo-owner', repo: 'software-factory' };
 
 function asOwner(fixture: CliFixture) {
-  return createOctokit({ token: fixture.forge.as('octo-owner'), baseUrl: fixture.forge.apiUrl });
+  return clientFor(fixture.forge, 'octo-owner');
 }
 
 /** Labels, the model secret and protection requiring factory/ci: what a set-up fork has. */

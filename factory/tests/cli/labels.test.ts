@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planLabelSync, runLabelsSync } from '../../src/cli/commands/labels.ts';
-import { createOctokit } from '../../src/adapters/github/index.ts';
 import { STATE_LABELS } from '../../src/core/states.ts';
-import { REPO, startCliForge } from './support.ts';
+import { REPO, startCliForge, clientFor } from './support.ts';
 
 describe('factory labels sync', { timeout: 30_000 }, () => {
   it('creates every state label on a bare repository, then finds nothing to do on a second run', async () => {
@@ -24,10 +23,7 @@ describe('factory labels sync', { timeout: 30_000 }, () => {
 
   it('updates a drifted colour and a label whose name differs only in case', async () => {
     const fixture = await startCliForge();
-    const octokit = createOctokit({
-      token: fixture.forge.as('writer'),
-      baseUrl: fixture.forge.apiUrl,
-    });
+    const octokit = clientFor(fixture.forge, 'writer');
     const repo = { owner: 'octo-owner', repo: 'software-factory' };
     await octokit.rest.issues.createLabel({
       ...repo,

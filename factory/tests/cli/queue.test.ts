@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createOctokit } from '../../src/adapters/github/index.ts';
 import { runQueue } from '../../src/cli/commands/queue.ts';
-import { createCheckout, REPO, specText, startCliForge } from './support.ts';
+import { createCheckout, REPO, specText, startCliForge, clientFor } from './support.ts';
 
 const repo = { owner: 'octo-owner', repo: 'software-factory' };
 const GOOD = specText('Export to CSV', 'People can export their widgets.');
@@ -17,10 +16,7 @@ describe('factory queue', { timeout: 30_000 }, () => {
     expect(deps.captured.out[0]).toBe(
       `✓ Queued specs/0002-export-csv.md as #1 on ${REPO} (branch spec/0002-export-csv, state:queued).`,
     );
-    const octokit = createOctokit({
-      token: fixture.forge.as('reader'),
-      baseUrl: fixture.forge.apiUrl,
-    });
+    const octokit = clientFor(fixture.forge, 'reader');
     const { data: pull } = await octokit.rest.pulls.get({ ...repo, pull_number: 1 });
     expect(pull).toMatchObject({
       title: 'Export to CSV',

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
+import { createOctokit, type FactoryOctokit } from '../../src/adapters/github/index.ts';
 import type { CliDeps } from '../../src/cli/connection.ts';
 import { createForge, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
 
@@ -103,4 +104,13 @@ export async function createCheckout(files: Readonly<Record<string, string>>): P
     await writeFile(join(dir, path), text);
   }
   return dir;
+}
+
+/** The factory's Octokit for arranging a forge as `login` (or with a raw token), writes unspaced. */
+export function clientFor(forge: Forge, tokenOrLogin: string): FactoryOctokit {
+  return createOctokit({
+    token: /^gh[ps]_/.test(tokenOrLogin) ? tokenOrLogin : forge.as(tokenOrLogin),
+    baseUrl: forge.apiUrl,
+    retry: { msPerSecond: 2, spaceWrites: false },
+  });
 }
