@@ -46,6 +46,7 @@ export async function applyWork(
     settle(deps, {
       pr: at,
       stage: 'implementation',
+      status: begun.status,
       event,
       ledger,
       result,
@@ -111,7 +112,9 @@ async function judgeChanges(
 
 function commitMessage(work: WorkSubmission): string {
   const [first = 'Implement the plan', ...rest] = work.summary.trim().split('\n');
-  return [first.slice(0, 72), ...(rest.length === 0 ? [] : ['', ...rest])].join('\n');
+  // A summary that already leaves a blank line after its first line must not get a second one.
+  const body = rest.join('\n').trim();
+  return body === '' ? first.slice(0, 72) : `${first.slice(0, 72)}\n\n${body}`;
 }
 
 function invalid(detail: string): Committed {
