@@ -7,7 +7,7 @@ import { attemptFacts } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
 import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
@@ -30,7 +30,12 @@ export interface ApplyDeps {
 }
 
 export type Begun =
-  | { readonly kind: 'current'; readonly pr: PullRequestSnapshot; readonly ledger: Ledger }
+  | {
+      readonly kind: 'current';
+      readonly pr: PullRequestSnapshot;
+      readonly ledger: Ledger;
+      readonly status: { readonly comment: StatusComment | undefined };
+    }
   | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
 /** Re-reads the PR; only a PR still in `stage` at the artifact's head goes on. */
@@ -49,8 +54,8 @@ export async function beginApply(
     return standDown(currency.current ? 'PR not found' : currency.reason);
   if (input.artifact !== undefined && input.artifact.headSha !== pr.headSha)
     return standDown('the agent worked on an older head');
-  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
-  return { kind: 'current', pr, ledger };
+  const comment = await github.readStatusComment(pr.number);
+  return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment } };
 }
 
 /** The event for an artifact that says nothing usable: crashed, malformed, or stopped. */
@@ -70,6 +75,8 @@ export interface SettleInput {
   readonly artifact: AgentArtifact | undefined;
   readonly runUrl?: string;
   readonly announce?: () => Promise<void>;
+  /** The status comment as `beginApply` read it. */
+  readonly status?: { readonly comment: StatusComment | undefined };
 }
 
 /** Records the attempt, then carries out the transition the event leads to. */
@@ -96,6 +103,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
     ledger,
     headSha: pr.headSha,
     ...(input.announce === undefined ? {} : { announce: input.announce }),
+    ...(input.status === undefined ? {} : { status: input.status }),
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

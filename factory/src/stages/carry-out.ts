@@ -6,7 +6,7 @@
 import { checkStillCurrent } from '../core/current.ts';
 import type { Effect, Transition } from '../core/line.ts';
 import { renderRerunNote } from '../core/notes.ts';
-import type { GitHubPort, MergeResult, PullRequestSnapshot } from '../core/ports.ts';
+import type { GitHubPort, MergeResult, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
 import { recordPark, renderStatus, type Ledger } from '../core/status.ts';
 import { isWorkingState, type State } from '../core/states.ts';
 
@@ -22,6 +22,8 @@ export interface CarryOutInput {
   readonly headSha: string;
   /** The stage's own first write (a review, a verdict comment), made only if the PR is current. */
   readonly announce?: () => Promise<void>;
+  /** The status comment as the stage read it (its id does not change), to save reading it again. */
+  readonly status?: { readonly comment: StatusComment | undefined };
 }
 
 export type CarryOutResult =
@@ -51,10 +53,11 @@ export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
     const result = await github.mergeExactly(pr.number, effect.sha, pr.title);
     if (!result.merged) return { kind: 'merge-refused', result };
   }
-  await writeStatus(
-    github,
+  const existing = input.status ? input.status.comment : await github.readStatusComment(pr.number);
+  await github.writeStatusComment(
     pr.number,
     renderStatus(transition.next, withPark(input.ledger, transition, from)),
+    existing,
   );
   // Labels as they are now, so a label a person added meanwhile is kept by the one-write swap.
   for (const effect of transition.effects)
@@ -85,10 +88,6 @@ async function perform(effect: Effect, input: PerformInput): Promise<void> {
       );
       return;
   }
-}
-
-async function writeStatus(github: GitHubPort, pr: number, body: string): Promise<void> {
-  await github.writeStatusComment(pr, body, await github.readStatusComment(pr));
 }
 
 function withPark(ledger: Ledger, transition: Transition, from: State): Ledger {

@@ -72,16 +72,13 @@ export async function runGate(
     config,
   );
   const next = transition('implementation-ci', event, facts);
-  const attempted = recordAttempt(
-    parseLedger((await github.readStatusComment(pr.number))?.body),
-    'implementation-ci',
-    {
-      result: `${green ? '🟢' : '🔴'} ${description} (${pr.headSha.slice(0, 7)})`,
-      tokens: 0,
-      dollars: 0,
-      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
-    },
-  );
+  const comment = await github.readStatusComment(pr.number);
+  const attempted = recordAttempt(parseLedger(comment?.body), 'implementation-ci', {
+    result: `${green ? '🟢' : '🔴'} ${description} (${pr.headSha.slice(0, 7)})`,
+    tokens: 0,
+    dollars: 0,
+    ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
+  });
   const ledger =
     event.type === 'ci-failed'
       ? recordFeedback(attempted, {
@@ -98,6 +95,7 @@ export async function runGate(
     ledger,
     headSha: pr.headSha,
     announce: publish,
+    status: { comment },
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

@@ -10,7 +10,7 @@ import type { GitHubPort, PullRequestSnapshot, ReviewRecord } from '../core/port
 import { labelOf } from '../core/states.ts';
 import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
-import { beginApply, settle, type ApplyDeps } from './apply-common.ts';
+import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
 import { carryOut } from './carry-out.ts';
 import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
 import type { MergeCandidate } from './merge.ts';
@@ -38,6 +38,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
     settle(deps, {
       pr,
       stage: 'merge',
+      status: begun.status,
       event,
       ledger: next,
       result,
@@ -62,16 +63,16 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       { type: 'blocked', reason: refusal.code, detail: refusal.reason },
       `refused: ${refusal.reason}`,
     );
-  return merge(deps, pr, ledger, input.runUrl);
+  return merge(deps, begun, input.runUrl);
 }
 
 async function merge(
   deps: ApplyDeps,
-  pr: PullRequestSnapshot,
-  ledger: Ledger,
+  current: Extract<Begun, { kind: 'current' }>,
   runUrl: string | undefined,
 ): Promise<StageOutcome> {
   const { github, config } = deps;
+  const { pr, ledger, status } = current;
   const facts = attemptFacts(
     await github.readTimeline(pr.number),
     (login) => github.isFactoryActor(login),
@@ -91,6 +92,7 @@ async function merge(
     transition: next,
     ledger: recorded,
     headSha: pr.headSha,
+    status,
   });
   switch (result.kind) {
     case 'done':
@@ -106,6 +108,7 @@ async function merge(
         stage: 'merge',
         event,
         ledger,
+        status,
         result: `GitHub refused the merge: ${result.result.message}`,
         artifact: undefined,
         ...(runUrl === undefined ? {} : { runUrl }),

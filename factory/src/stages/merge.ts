@@ -54,6 +54,7 @@ export async function prepareMerge(
     outcome: await settle(deps, {
       pr,
       stage: 'merge',
+      status: begun.status,
       event,
       ledger:
         feedback === undefined

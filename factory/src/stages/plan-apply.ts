@@ -36,6 +36,7 @@ export async function applyPlan(
     settle(deps, {
       pr: at,
       stage: 'plan',
+      status: begun.status,
       event,
       ledger,
       result,

@@ -78,8 +78,8 @@ async function putOnLine(
   spec: QueuedSpecFile,
 ): Promise<StageOutcome> {
   // A fresh run of the line: the spec as queued now, no feedback from an earlier run.
-  const earlier = parseLedger((await github.readStatusComment(pr.number))?.body);
-  const ledger = { ...recordFeedback(earlier, undefined), spec };
+  const comment = await github.readStatusComment(pr.number);
+  const ledger = { ...recordFeedback(parseLedger(comment?.body), undefined), spec };
   const result = await carryOut({
     github,
     pr,
@@ -87,6 +87,7 @@ async function putOnLine(
     transition: transition('queued', { type: 'picked' }),
     ledger,
     headSha: pr.headSha,
+    status: { comment },
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
@@ -99,7 +100,8 @@ async function park(
   reason: 'spec-invalid' | 'not-a-writer',
   detail: string,
 ): Promise<StageOutcome> {
-  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
+  const comment = await github.readStatusComment(pr.number);
+  const ledger = parseLedger(comment?.body);
   const event = { type: 'blocked', reason, detail } as const;
   const result = await carryOut({
     github,
@@ -108,6 +110,7 @@ async function park(
     transition: transition('queued', event),
     ledger,
     headSha: pr.headSha,
+    status: { comment },
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

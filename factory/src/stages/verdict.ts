@@ -54,19 +54,16 @@ export async function applyVerdict(
     config,
   );
   const next = transition(input.stage, event, facts);
-  const attempted = recordAttempt(
-    parseLedger((await github.readStatusComment(pr.number))?.body),
-    input.stage,
-    {
-      result:
-        reading.kind === 'submitted'
-          ? `${reading.value.verdict}: ${reading.value.summary}`
-          : describeFailure(event),
-      tokens: tokensOf(input.artifact),
-      dollars: input.artifact?.dollars ?? 0,
-      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
-    },
-  );
+  const comment = await github.readStatusComment(pr.number);
+  const attempted = recordAttempt(parseLedger(comment?.body), input.stage, {
+    result:
+      reading.kind === 'submitted'
+        ? `${reading.value.verdict}: ${reading.value.summary}`
+        : describeFailure(event),
+    tokens: tokensOf(input.artifact),
+    dollars: input.artifact?.dollars ?? 0,
+    ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
+  });
   // Objections travel to the next session of the author (planner or implementer) in the ledger.
   const ledger =
     reading.kind === 'submitted' && reading.value.verdict === 'REQUEST_CHANGES'
@@ -90,6 +87,7 @@ export async function applyVerdict(
     ledger,
     headSha: pr.headSha,
     ...(announce === undefined ? {} : { announce }),
+    status: { comment },
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

@@ -41,6 +41,8 @@ export interface RecordedRequest {
   /** Share of the input repeating the previous request's prefix up to its last breakpoint. */
   readonly cacheableShare: number;
   readonly usage: CacheUsage | undefined;
+  /** When the request arrived (ISO time), for cold-start measurements. */
+  readonly receivedAt: string;
 }
 
 export interface ModelServer {
@@ -110,7 +112,10 @@ export async function createModelServer(options: ModelServerOptions): Promise<Mo
   function answer(
     raw: string,
     requestId: string,
-  ): { reply: HttpReply; record: Omit<RecordedRequest, 'index' | 'raw' | 'status'> } {
+  ): {
+    reply: HttpReply;
+    record: Omit<RecordedRequest, 'index' | 'raw' | 'status' | 'receivedAt'>;
+  } {
     const body = parseRequest(raw);
     const empty = {
       role: undefined,
@@ -154,6 +159,7 @@ export async function createModelServer(options: ModelServerOptions): Promise<Mo
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const requestId = `req_twin_${String(requests.length + 1)}`;
+    const receivedAt = new Date().toISOString();
     if (request.method !== 'POST' || request.url?.split('?')[0] !== '/v1/messages') {
       send(
         response,
@@ -168,7 +174,7 @@ export async function createModelServer(options: ModelServerOptions): Promise<Mo
     }
     const raw = await readBody(request);
     const { reply, record } = answer(raw, requestId);
-    requests.push({ index: requests.length, raw, status: reply.status, ...record });
+    requests.push({ index: requests.length, raw, status: reply.status, ...record, receivedAt });
     send(response, { ...reply, headers: { ...reply.headers, 'request-id': requestId } });
   }
 
