@@ -135,7 +135,7 @@ export interface LineForge {
   checkout(ref: string): Promise<Git>;
   /** The CI status and an APPROVE review the earlier stages left on `sha`. */
   greenAndApproved(pr: number, sha: string): Promise<void>;
-  /** Every write request the forge served (anything but GET), as `METHOD route`. */
+  /** Every write request the forge served (anything but GET or a fetch), as `METHOD route`. */
   writeRequests(): string[];
 }
 
@@ -326,7 +326,8 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     writeRequests: () =>
       forge.requestLog
         .entries()
-        .filter((entry) => entry.method !== 'GET')
+        // git fetches POST to upload-pack too, but read only.
+        .filter((entry) => entry.method !== 'GET' && entry.route !== 'git upload-pack')
         .map((entry) => `${entry.method} ${entry.route}`),
   };
 }
