@@ -1,0 +1,98 @@
+/** One chaos run from its plan to its verdict, and the figures of many runs in a few lines. */
+import type { ChaosPlan } from './chaos-plan.ts';
+import { conduct } from './conductor.ts';
+import { checkAtRest } from './invariants.ts';
+import { createWorld } from './world.ts';
+
+export interface ChaosResult {
+  readonly seed: number;
+  readonly outcomes: readonly string[];
+  readonly violations: readonly string[];
+  readonly counts: Readonly<Record<string, number>>;
+  readonly faults: Readonly<Record<string, number>>;
+  readonly crashes: readonly string[];
+  readonly jobErrors: readonly string[];
+  readonly jobs: number;
+  readonly ms: number;
+}
+
+const FAULT_STATUS: Readonly<Record<number, string>> = {
+  500: 'forge 500',
+  502: 'forge 502',
+  429: 'forge 429',
+  403: 'forge 403 secondary limit',
+};
+
+export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
+  const started = performance.now();
+  const world = await createWorld(plan.seed);
+  try {
+    const log = await conduct(world, plan);
+    const faults: Record<string, number> = {};
+    for (const entry of world.forge.requestLog.entries()) {
+      const kind = FAULT_STATUS[entry.status];
+      if (kind !== undefined) faults[kind] = (faults[kind] ?? 0) + 1;
+    }
+    const rest = await checkAtRest(world, log);
+    return {
+      seed: plan.seed,
+      outcomes: rest.outcomes,
+      violations: [...rest.violations, ...log.jobErrors.filter(isUnexpected)],
+      counts: log.counts,
+      faults,
+      crashes: log.crashes,
+      jobErrors: log.jobErrors,
+      jobs: log.jobs,
+      ms: performance.now() - started,
+    };
+  } catch (error) {
+    return {
+      seed: plan.seed,
+      outcomes: [],
+      violations: [`the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`],
+      counts: {},
+      faults: {},
+      crashes: [],
+      jobErrors: [],
+      jobs: 0,
+      ms: performance.now() - started,
+    };
+  } finally {
+    await world.close();
+  }
+}
+
+/** A job may die of GitHub still failing after every retry; anything else is a bug in the line. */
+function isUnexpected(error: string): boolean {
+  return !/GitHubError/.test(error);
+}
+
+const add = (into: Record<string, number>, key: string, by = 1) => (into[key] = (into[key] ?? 0) + by);
+
+export function summarise(results: readonly ChaosResult[], ms: number): string {
+  const outcomes: Record<string, number> = {};
+  const injected: Record<string, number> = {};
+  let violations = 0;
+  let prs = 0;
+  for (const result of results) {
+    for (const outcome of result.outcomes) add(outcomes, outcome);
+    prs += result.outcomes.length;
+    violations += result.violations.length;
+    for (const [kind, n] of Object.entries(result.faults)) add(injected, kind, n);
+    for (const [kind, n] of Object.entries(result.counts)) add(injected, kind, n);
+    add(injected, 'crashes at a write point', result.crashes.length);
+    add(injected, 'jobs dead of GitHub errors after retries', result.jobErrors.length - result.jobErrors.filter(isUnexpected).length);
+  }
+  const list = (record: Record<string, number>) =>
+    Object.entries(record)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([key, n]) => `${key} ${String(n)}`)
+      .join(', ');
+  const failing = results.filter((result) => result.violations.length > 0).map((result) => result.seed);
+  return [
+    `CHAOS: ${String(results.length)} runs (seeds ${String(results[0]?.seed ?? '-')}–${String(results.at(-1)?.seed ?? '-')}), ${String(prs)} PRs, ${String(results.reduce((n, r) => n + r.jobs, 0))} jobs, ${(ms / 1000).toFixed(1)} s`,
+    `  outcomes: ${list(outcomes)}`,
+    `  injected: ${list(injected)}`,
+    `  invariant violations: ${String(violations)}${failing.length === 0 ? '' : ` (failing seeds: ${failing.join(', ')})`}`,
+  ].join('\n');
+}

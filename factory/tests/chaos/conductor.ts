@@ -1,0 +1,299 @@
+/**
+ * The conductor plays GitHub Actions for one chaos run. Every dispatch the line makes (and every
+ * person's label move) becomes a run of that stage's jobs; runs are interleaved job by job in a
+ * seeded random order, some dispatches are doubled or replayed later (R-02), and when nothing is
+ * left to run the schedules tick: the clock jumps past the stage timeout, the watchdog and the
+ * scheduler run (R-03). Faults come from the plan; the run ends once a tick changes nothing.
+ */
+import { defaultConfig } from '../../src/core/config.ts';
+import type { StageName } from '../../src/core/line.ts';
+import type { Trigger } from '../../src/core/routing.ts';
+import { parseLedger } from '../../src/core/status.ts';
+import { isWorkingState, labelOf, statesIn, withState, type State } from '../../src/core/states.ts';
+import { seededRandom, type FaultKind } from '../../src/twin/forge/faults.ts';
+import type { Workbench } from '../../src/stages/workbench.ts';
+import type { AgentStage } from '../../src/stages/agent-job.ts';
+import { featurePath, type AgentBehaviour } from './agents.ts';
+import type { ChaosPlan } from './chaos-plan.ts';
+import { createChaosPort, InjectedCrash, type Dispatch, type MergeRecord } from './chaos-port.ts';
+import { jobsOf, type LineDeps, type NamedJob, type RunContext } from './stage-jobs.ts';
+import { FACTORY_LOGIN, PERSON, specText, type World } from './world.ts';
+
+const MAX_JOBS = 600;
+const MAX_TICKS = 12;
+const FAULT_KINDS: readonly FaultKind[] = [
+  'server-error',
+  'bad-gateway',
+  'rate-limit',
+  'secondary-rate-limit',
+];
+
+interface ActiveRun {
+  readonly stage: StageName;
+  readonly jobs: NamedJob[];
+  readonly context: RunContext;
+}
+
+/** What happened in a run, for the invariants and the report. */
+export interface RunLog {
+  readonly prs: { readonly number: number; readonly specPath: string }[];
+  readonly merges: MergeRecord[];
+  readonly pushes: { readonly pr: number; readonly sha: string }[];
+  readonly crashes: string[];
+  readonly jobErrors: string[];
+  readonly counts: Record<string, number>;
+  cameToRest: boolean;
+  jobs: number;
+}
+
+export const CONFIG = defaultConfig();
+
+export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
+  const random = seededRandom(plan.seed ^ 0x5bd1e995);
+  const chance = (p: number) => random() < p;
+  const log: RunLog = {
+    prs: [],
+    merges: [],
+    pushes: [],
+    crashes: [],
+    jobErrors: [],
+    counts: {},
+    cameToRest: false,
+    jobs: 0,
+  };
+  const count = (key: string) => (log.counts[key] = (log.counts[key] ?? 0) + 1);
+  const runs: ActiveRun[] = [];
+  const history: Dispatch[] = [];
+  let current: { run: ActiveRun; job: string } | undefined;
+  let calls = 0;
+  let humanActs = 0;
+  let mainMovesLeft = plan.mainMoves;
+  let conflictLeft = plan.conflictingMainMove;
+  let relabel = plan.relabel;
+  let attempt = 0;
+  const resumed = new Set<number>();
+
+  const start = (stage: StageName, trigger: Trigger) =>
+    runs.push({ stage, jobs: jobsOf(stage, trigger), context: {} });
+  const startDispatch = ({ stage, inputs }: Dispatch) =>
+    start(stage, { kind: 'dispatch', stage, ...inputs });
+  const labelEvent = (pr: number, state: State, sender: string): Trigger => ({
+    kind: 'label',
+    action: 'labeled',
+    label: labelOf(state),
+    pr: { number: pr, open: true, isFork: false },
+    sender,
+    senderPermission: 'write',
+  });
+  const stageOfLabel = (state: State): StageName | undefined =>
+    state === 'queued' ? 'scheduler' : isWorkingState(state) ? state : undefined;
+
+  /** A person moves the PR's state label by hand; their label event starts that stage. */
+  const personSets = async (pr: number, to: State) => {
+    const { data } = await world.person.rest.pulls.get({ ...world.repo, pull_number: pr });
+    if (data.state !== 'open') return;
+    const labels = withState(
+      data.labels.map((label) => label.name),
+      to,
+    );
+    await world.person.rest.issues.setLabels({ ...world.repo, issue_number: pr, labels });
+    humanActs += 1;
+    const stage = stageOfLabel(to);
+    if (stage !== undefined) start(stage, labelEvent(pr, to, PERSON));
+  };
+
+  const moveMain = async (pr: number | undefined) => {
+    const conflict = conflictLeft && pr !== undefined;
+    const files: Record<string, string> = conflict
+      ? { [featurePath(pr)]: 'export const value = (): number => 7; // from main\n' }
+      : { [`docs/note-${String(mainMovesLeft)}.md`]: `Note ${String(mainMovesLeft)}\n` };
+    if (conflict) conflictLeft = false;
+    const pushed = await world.forge.commit(PERSON, { branch: 'main', files, message: 'main moves' });
+    if (!pushed.ok) throw new Error(`moving main failed: ${pushed.output}`);
+    mainMovesLeft -= 1;
+    humanActs += 1;
+    count(conflict ? 'main moved (conflicting)' : 'main moved');
+  };
+
+  const beforeCall = async () => {
+    calls += 1;
+    const pr = current?.run.context.pr;
+    if (relabel !== undefined && calls >= relabel.atCall && pr !== undefined) {
+      const { to } = relabel;
+      relabel = undefined;
+      count(`person relabels mid-stage → ${to}`);
+      await personSets(pr, to).catch(() => count('person relabel failed'));
+    }
+    const inMerge = current?.job === 'merge-rebase' || current?.job === 'merge';
+    if (inMerge && mainMovesLeft > 0 && chance(0.2)) await moveMain(pr);
+  };
+
+  const control = createChaosPort({
+    inner: world.github,
+    crashAt: plan.crashAt,
+    onDispatch: (dispatch) => {
+      history.push(dispatch);
+      count('dispatches');
+      startDispatch(dispatch);
+      if (chance(plan.duplicateRate)) {
+        count('duplicated dispatches');
+        startDispatch(dispatch);
+      }
+      const old = history[Math.floor(random() * history.length)];
+      if (old !== undefined && chance(plan.replayRate)) {
+        count('replayed old dispatches');
+        startDispatch(old);
+      }
+      if (dispatch.inputs.pr !== undefined && isWorkingState(dispatch.stage as State) && chance(plan.botEventRate)) {
+        // The factory's own label write raises an event too; routing must skip it (R-01).
+        count('bot label events delivered');
+        start(dispatch.stage, labelEvent(dispatch.inputs.pr, dispatch.stage as State, FACTORY_LOGIN));
+      }
+    },
+    onMerge: (merge) => log.merges.push(merge),
+    readMain: () => world.git(['rev-parse', 'refs/heads/main']),
+    beforeCall,
+    onCrash: (point) => log.crashes.push(`${current?.run.stage ?? '?'}/${current?.job ?? '?'}: ${point}`),
+  });
+  const workbench = countingPushes(world.workbench, control, log);
+  const deps: LineDeps = {
+    github: control.port,
+    config: CONFIG,
+    workbench,
+    now: () => world.clock.now(),
+    specPathsOnMain: async () =>
+      (await world.git(['ls-tree', '--name-only', 'refs/heads/main', 'specs/'])).split('\n').filter(Boolean),
+    behaviourFor: (stage) => behaviourOf(stage, plan, chance, count),
+    nextAttempt: () => (attempt += 1),
+    ciConclusion: () => {
+      const conclusion = chance(plan.ciCancelRate)
+        ? 'cancelled'
+        : chance(plan.ciRedRate)
+          ? 'failure'
+          : 'success';
+      if (conclusion !== 'success') count(`CI ${conclusion}`);
+      return conclusion;
+    },
+  };
+
+  for (const kind of FAULT_KINDS)
+    if (plan.faultRate > 0) world.forge.faults.inject({ kind, rate: plan.faultRate, retryAfterSeconds: 1 });
+  await openSpecs(world, plan, log);
+  for (const { number } of log.prs) start('scheduler', labelEvent(number, 'queued', PERSON));
+
+  let ticks = 0;
+  let beforeTick = -1;
+  for (;;) {
+    while (runs.length > 0) {
+      if (log.jobs >= MAX_JOBS) return log;
+      const index = Math.floor(random() * runs.length);
+      const run = runs[index];
+      if (run === undefined) break;
+      const job = run.jobs.shift();
+      if (job === undefined || run.jobs.length === 0) runs.splice(index, 1);
+      if (job === undefined) continue;
+      current = { run, job: job.name };
+      log.jobs += 1;
+      const t0 = performance.now();
+      const goOn = await job.run(deps, run.context).catch((error: unknown) => {
+        if (!(error instanceof InjectedCrash)) log.jobErrors.push(`${run.stage}/${job.name}: ${String(error)}`);
+        return false;
+      });
+      current = undefined;
+      if (process.env.CHAOS_TRACE !== undefined) console.log(`${run.stage}/${job.name} ${(performance.now() - t0).toFixed(0)} ms`);
+      if (!goOn && runs.includes(run)) runs.splice(runs.indexOf(run), 1);
+    }
+    // At rest: the last tick, and everything it set off, changed nothing.
+    const mark = control.writes() + humanActs;
+    if (mark === beforeTick) break;
+    if (ticks >= MAX_TICKS) return log;
+    beforeTick = mark;
+    ticks += 1;
+    world.clock.advanceMinutes(CONFIG.stageTimeoutMinutes + 1);
+    start('watchdog', { kind: 'schedule', stage: 'watchdog' });
+    start('scheduler', { kind: 'schedule', stage: 'scheduler' });
+    if (plan.resumeParked) await resumeOneParked(world, resumed, personSets, count);
+  }
+  log.cameToRest = true;
+  return log;
+}
+
+/** A person opens each spec's PR and labels it `state:queued` (their label event starts the scheduler). */
+async function openSpecs(world: World, plan: ChaosPlan, log: RunLog): Promise<void> {
+  for (let index = 1; index <= plan.specs; index += 1) {
+    const specPath = `specs/000${String(index)}-thing-${String(index)}.md`;
+    const number = await world.forge.openPullRequest(PERSON, {
+      branch: `spec/thing-${String(index)}`,
+      files: { [specPath]: specText(`Thing ${String(index)}`, `src/thing-${String(index)}.ts`) },
+      title: `Thing ${String(index)}`,
+      labels: ['state:queued'],
+    });
+    log.prs.push({ number, specPath });
+  }
+}
+
+/** Once per PR, a person puts a PR the line parked back on the line at the stage it parked in. */
+async function resumeOneParked(
+  world: World,
+  resumed: Set<number>,
+  personSets: (pr: number, to: State) => Promise<void>,
+  count: (key: string) => void,
+): Promise<void> {
+  for (const pr of await world.github.listOpenPullRequests()) {
+    if (resumed.has(pr.number) || statesIn(pr.labels)[0] !== 'needs-attention') continue;
+    const park = parseLedger((await world.github.readStatusComment(pr.number))?.body).park;
+    if (park === undefined) continue;
+    resumed.add(pr.number);
+    count('person resumes a parked PR');
+    await personSets(pr.number, park.stage ?? 'implementation');
+    return;
+  }
+}
+
+function behaviourOf(
+  stage: StageName,
+  plan: ChaosPlan,
+  chance: (p: number) => boolean,
+  count: (key: string) => void,
+): AgentBehaviour {
+  if (chance(plan.agentCrashRate)) {
+    count('agent jobs crashed');
+    return { kind: 'crash' };
+  }
+  if (chance(plan.agentFailRate)) {
+    count('agent outputs invalid');
+    return { kind: 'fail', stopReason: 'invalid-output' };
+  }
+  const reviewer = stage === 'plan-review' || stage === 'code-review';
+  const approve = !reviewer || !chance(plan.rejectRate);
+  if (!approve) count(`${stage as AgentStage} requests changes`);
+  if (stage === 'implementation' && plan.touchProtected !== undefined && chance(0.5)) {
+    count('patches touching a protected path');
+    return { kind: 'submit', approve, touchProtected: plan.touchProtected };
+  }
+  return { kind: 'submit', approve };
+}
+
+/** The workbench, with every push the line makes recorded and counted as a write (crash after it). */
+function countingPushes(
+  inner: Workbench,
+  control: ReturnType<typeof createChaosPort>,
+  log: RunLog,
+): Workbench {
+  return {
+    async checkoutHead(pr) {
+      const git = await inner.checkoutHead(pr);
+      return {
+        ...git,
+        async push(input) {
+          const result = await git.push(input);
+          if (result.kind === 'pushed') {
+            log.pushes.push({ pr: pr.number, sha: result.sha });
+            control.countWrite('git push (after it landed)');
+          }
+          return result;
+        },
+      };
+    },
+  };
+}
