@@ -1,9 +1,27 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runDoctor } from '../../src/cli/commands/doctor.ts';
 import { runLabelsSync } from '../../src/cli/commands/labels.ts';
+import { localUsesOf } from '../../src/cli/commands/doctor-workflows.ts';
 import { REPO, SEED_FILES, startCliForge, type CliFixture, clientFor } from './support.ts';
 
 const repo = { owner: 'octo-owner', repo: 'software-factory' };
+const REPO_ROOT = new URL('../../..', import.meta.url).pathname;
+
+/** Every file under this checkout's `.github/`: the workflows a fork gets. */
+async function readTemplateGithubFolder(): Promise<Record<string, string>> {
+  const entries = await readdir(join(REPO_ROOT, '.github'), {
+    recursive: true,
+    withFileTypes: true,
+  });
+  const files: Record<string, string> = {};
+  for (const entry of entries.filter((found) => found.isFile())) {
+    const absolute = join(entry.parentPath, entry.name);
+    files[relative(REPO_ROOT, absolute)] = await readFile(absolute, 'utf8');
+  }
+  return files;
+}
 
 function asOwner(fixture: CliFixture) {
   return clientFor(fixture.forge, 'octo-owner');
@@ -74,6 +92,28 @@ describe('factory doctor', { timeout: 30_000 }, () => {
       level: 'fail',
       summary: 'Missing on main: .github/workflows/watchdog.yml, .github/workflows/ci.yml.',
     });
+  });
+
+  it('accepts the template’s own workflows and what they call, and fails a missing callee', async () => {
+    const template = await readTemplateGithubFolder();
+    const fixture = await startCliForge({ seed: { files: { ...SEED_FILES, ...template } } });
+    await arrangeHealthy(fixture);
+
+    const whole = await doctorJson(fixture);
+    expect(whole.level('workflows')?.level).toBe('ok');
+    expect(whole.level('workflows')?.summary).toMatch(
+      /^All 9 workflows are on main with the \d+ they call\.$/,
+    );
+
+    await fixture.forge.commit('octo-owner', {
+      branch: 'main',
+      files: { '.github/workflows/agent-stage.yml': null },
+    });
+    const broken = await doctorJson(fixture);
+    expect(broken.level('workflows')).toMatchObject({ level: 'fail' });
+    expect(broken.level('workflows')?.summary).toContain(
+      '.github/workflows/agent-stage.yml (called by .github/workflows/',
+    );
   });
 
   it('fails when Actions may not approve pull requests, and only warns in App mode', async () => {
@@ -231,5 +271,24 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(unknown.captured.err[0]).toBe(
       'error: Repository octo-owner/elsewhere not found, or the token cannot see it.',
     );
+  });
+});
+
+describe('localUsesOf', () => {
+  it('finds reusable workflows and local actions, quoted or commented, once each', () => {
+    const text = [
+      'jobs:',
+      '  review:',
+      '    uses: ./.github/workflows/agent-stage.yml',
+      '  gate:',
+      '    steps:',
+      "      - uses: './.github/actions/stage/' # the entry point",
+      '      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2',
+      '      - uses: ./.github/actions/stage',
+    ].join('\n');
+    expect(localUsesOf(text)).toEqual([
+      '.github/workflows/agent-stage.yml',
+      '.github/actions/stage',
+    ]);
   });
 });

@@ -10,7 +10,7 @@ import type {
 } from '../../adapters/github/index.ts';
 import type { FactoryConfig } from '../../core/config.ts';
 import { isWriter, type Permission } from '../../core/guardrails.ts';
-import { STATE_LABELS, WORKING_STATES } from '../../core/states.ts';
+import { STATE_LABELS } from '../../core/states.ts';
 
 export type Level = 'ok' | 'warn' | 'fail';
 
@@ -27,12 +27,6 @@ export interface Finding {
 /** The model key every agent stage reads (design §5). */
 export const MODEL_SECRET = 'ANTHROPIC_API_KEY';
 
-/** One workflow per working stage, plus the scheduler, the watchdog and the project's CI. */
-export const REQUIRED_WORKFLOWS: readonly string[] = [
-  ...[...WORKING_STATES, 'scheduler', 'watchdog'].map((stage) => `${stage}.yml`),
-  'ci.yml',
-];
-
 const LEVEL_RANK: Record<Level, number> = { ok: 0, warn: 1, fail: 2 };
 
 export function worstLevel(findings: readonly Finding[]): Level {
@@ -42,27 +36,9 @@ export function worstLevel(findings: readonly Finding[]): Level {
   );
 }
 
-interface RepoNames {
+export interface RepoNames {
   readonly slug: string;
   readonly defaultBranch: string;
-}
-
-export function checkWorkflows(present: readonly string[], repo: RepoNames): Finding {
-  const names = new Set(present.map((path) => path.slice(path.lastIndexOf('/') + 1)));
-  const missing = REQUIRED_WORKFLOWS.filter((file) => !names.has(file));
-  if (missing.length === 0) {
-    return {
-      id: 'workflows',
-      level: 'ok',
-      summary: `All ${String(REQUIRED_WORKFLOWS.length)} workflows are on ${repo.defaultBranch}.`,
-    };
-  }
-  return {
-    id: 'workflows',
-    level: 'fail',
-    summary: `Missing on ${repo.defaultBranch}: ${missing.map((file) => `.github/workflows/${file}`).join(', ')}.`,
-    fix: `Copy them from the template's .github/workflows/ and push them to ${repo.defaultBranch} (stages always run ${repo.defaultBranch}'s workflows).`,
-  };
 }
 
 function unreadable(

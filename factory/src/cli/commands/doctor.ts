@@ -24,11 +24,17 @@ import {
   checkModelSecret,
   checkTokenPermission,
   checkWorkflowPermissions,
-  checkWorkflows,
   worstLevel,
   type Finding,
   type Level,
 } from './doctor-checks.ts';
+import {
+  checkWorkflows,
+  localUsesOf,
+  REQUIRED_WORKFLOWS,
+  WORKFLOWS_DIR,
+  type WorkflowFacts,
+} from './doctor-workflows.ts';
 
 export interface DoctorFlags extends ConnectionFlags {
   readonly json?: boolean;
@@ -43,7 +49,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     defaultBranch: repository.defaultBranch,
   };
   const [workflows, permissions, secrets, viewer, labels, protection] = await Promise.all([
-    admin.listDirectory('.github/workflows', repository.defaultBranch),
+    readWorkflowFacts(connection),
     admin.readWorkflowPermissions(),
     admin.listSecretNames(),
     admin.readViewer(),
@@ -60,6 +66,30 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     checkBranchProtection(protection, config, repo),
     checkIdentity(config),
   ];
+}
+
+/** The workflows on the default branch, and whether what the required ones call is there. */
+async function readWorkflowFacts(connection: Connection): Promise<WorkflowFacts> {
+  const { admin, github, repository } = connection;
+  const branch = repository.defaultBranch;
+  const present = await admin.listDirectory(WORKFLOWS_DIR, branch);
+  const required = present.filter((path) =>
+    REQUIRED_WORKFLOWS.includes(path.slice(WORKFLOWS_DIR.length + 1)),
+  );
+  const texts = await Promise.all(required.map((path) => github.readFile(path, branch)));
+  const calls = required.flatMap((caller, index) =>
+    localUsesOf(texts[index]?.text ?? '').map((path) => ({ caller, path })),
+  );
+  const callees = new Map<string, { caller: string; exists: boolean }>();
+  for (const { caller, path } of calls) {
+    if (callees.has(path)) continue;
+    // A workflow is a file; a local action is a folder holding action.yml (or .yaml).
+    const exists = path.startsWith(`${WORKFLOWS_DIR}/`)
+      ? present.includes(path)
+      : (await admin.listDirectory(path, branch)).some((entry) => /\/action\.ya?ml$/.test(entry));
+    callees.set(path, { caller, exists });
+  }
+  return { present, callees };
 }
 
 /** Runs doctor; returns the exit code. */
