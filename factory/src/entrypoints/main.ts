@@ -25,8 +25,12 @@ async function main(): Promise<void> {
   const inputs = readActionInputs(process.env);
   core.setSecret(inputs.githubToken);
   if (inputs.modelKey !== undefined) core.setSecret(inputs.modelKey);
-  const context = await wireStage(readActionsEnvironment(process.env), inputs);
-  const job = await JOBS[inputs.job]();
+  // The job's code loads while the adapters are wired: the agent job's model client is the
+  // heaviest part of a stage's start-up.
+  const [job, context] = await Promise.all([
+    JOBS[inputs.job](),
+    wireStage(readActionsEnvironment(process.env), inputs),
+  ]);
   const result = await job(context);
   for (const [name, value] of Object.entries(result.outputs)) core.setOutput(name, value);
   core.info(result.summary);

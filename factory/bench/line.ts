@@ -1,0 +1,81 @@
+/**
+ * The line end to end: the demo (the example spec through every real workflow in the twin, with
+ * the scripted model), measured. Prints the total time (goal ≤ 60 s), each stage's time, GitHub
+ * requests per spec split into REST API calls (goal ≤ 40) and git transport, and each agent
+ * stage's cold start: from its agent step starting to the model receiving the first request
+ * (goal ≤ 0.3 s of the action's own start-up, with no dependency install). Numbers only.
+ */
+import { fileURLToPath } from 'node:url';
+import { runDemo } from '../src/demo/run-demo.ts';
+import type { Twin } from '../src/twin/index.ts';
+import type { RunRecord } from '../src/twin/runner/index.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const ROLE_OF: Readonly<Record<string, string>> = {
+  plan: 'planner',
+  'plan-review': 'plan-reviewer',
+  implementation: 'implementer',
+  'code-review': 'code-reviewer',
+};
+
+interface Measured {
+  readonly rest: Record<string, number>;
+  readonly git: number;
+  readonly coldStarts: readonly { stage: string; ms: number }[];
+}
+
+export async function bench(): Promise<void> {
+  let measured: Measured | undefined;
+  const result = await runDemo({
+    repoRoot: REPO_ROOT,
+    onTwin: (twin) => {
+      const close = twin.close.bind(twin);
+      twin.close = async () => {
+        measured = measure(twin);
+        await close();
+      };
+    },
+  });
+  if (measured === undefined) throw new Error('the demo closed the twin before it was measured');
+  const restTotal = Object.values(measured.rest).reduce((sum, n) => sum + n, 0);
+
+  console.log(`outcome: ${result.outcome} in ${(result.ms / 1000).toFixed(1)} s (goal ≤ 60 s)`);
+  for (const stage of result.stages)
+    console.log(`  ${stage.stage.padEnd(18)} ${(stage.ms / 1000).toFixed(1).padStart(5)} s`);
+  console.log(
+    `GitHub requests per spec: ${String(restTotal)} REST (goal ≤ 40) + ${String(measured.git)} git transport`,
+  );
+  for (const [route, count] of Object.entries(measured.rest).sort((a, b) => b[1] - a[1]))
+    console.log(`  ${String(count).padStart(3)} ${route}`);
+  console.log(`model requests: ${String(result.modelRequests)}, tokens: ${String(result.tokens)}`);
+  console.log('agent step start → first model request (goal ≤ 0.3 s of start-up):');
+  for (const cold of measured.coldStarts)
+    console.log(`  ${cold.stage.padEnd(18)} ${String(cold.ms).padStart(5)} ms`);
+}
+
+function measure(twin: Twin): Measured {
+  const rest: Record<string, number> = {};
+  let git = 0;
+  for (const entry of twin.forge.requestLog.entries()) {
+    // The person opening the PR is not the line; only the job tokens are.
+    if (entry.tokenKind === 'user' || entry.tokenKind === 'anonymous') continue;
+    if (entry.route.startsWith('git ')) git += 1;
+    else rest[entry.route] = (rest[entry.route] ?? 0) + 1;
+  }
+  const runs = twin.runner?.runs() ?? [];
+  const coldStarts = Object.entries(ROLE_OF).flatMap(([stage, role]) => {
+    const step = agentStep(runs, stage);
+    const first = twin.model.requests.find((request) => request.role === role);
+    if (step?.startedAt == null || first === undefined) return [];
+    const ms = Date.parse(first.receivedAt) - Date.parse(step.startedAt);
+    return [{ stage, ms }];
+  });
+  return { rest, git, coldStarts };
+}
+
+function agentStep(runs: readonly RunRecord[], stage: string) {
+  const run = runs.find((candidate) => candidate.name === stage && candidate.jobs.length > 1);
+  const job = run?.jobs.find((candidate) => candidate.key.endsWith('/agent'));
+  return job?.steps.find((step) => step.name.includes('./.github/actions/stage'));
+}
