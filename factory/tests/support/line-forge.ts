@@ -135,6 +135,8 @@ export interface LineForge {
   checkout(ref: string): Promise<Git>;
   /** The CI status and an APPROVE review the earlier stages left on `sha`. */
   greenAndApproved(pr: number, sha: string): Promise<void>;
+  /** The port and workbench of a job whose token has only `scopes`. */
+  jobWith(scopes: TokenScopes): { github: GitHubPort; workbench: Workbench };
   /** Every write request the forge served (anything but GET or a fetch), as `METHOD route`. */
   writeRequests(): string[];
 }
@@ -212,11 +214,13 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     });
   const bot = client(forge.issueJobToken(JOB_SCOPES).token);
   const config = options.config ?? defaultConfig();
-  const github = createGitHub({
-    octokit: client(token),
-    repository: { owner: repo.owner, name: repo.repo, defaultBranch: 'main' },
-    factoryLogins: [FACTORY_LOGIN],
-  });
+  const portOf = (jobToken: string) =>
+    createGitHub({
+      octokit: client(jobToken),
+      repository: { owner: repo.owner, name: repo.repo, defaultBranch: 'main' },
+      factoryLogins: [FACTORY_LOGIN],
+    });
+  const github = portOf(token);
   const cloneAt = async (ref: string, authToken: string) =>
     clone({
       url: forge.gitUrl,
@@ -322,6 +326,13 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
         event: 'APPROVE',
         body: 'Code review: APPROVE',
       });
+    },
+    jobWith(scopes) {
+      const jobToken = forge.issueJobToken(scopes).token;
+      return {
+        github: portOf(jobToken),
+        workbench: { checkoutHead: (pr) => cloneAt(pr.headSha, jobToken) },
+      };
     },
     writeRequests: () =>
       forge.requestLog

@@ -1,0 +1,332 @@
+/**
+ * The merge stage against a twin forge and real git (R-06, R-18): rebase onto main, CI on the new
+ * head, every guardrail on that exact SHA, then a squash merge passing that SHA. A moved head or
+ * main goes back, never in; refusals merge nothing.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { renderRerunNote } from '../../src/core/notes.ts';
+import type { GitHubPort } from '../../src/core/ports.ts';
+import {
+  finishMerge,
+  prepareMerge,
+  type MergeCandidate,
+  type PrepareMergeResult,
+} from '../../src/stages/merge.ts';
+import type { CiConclusion } from '../../src/stages/gate.ts';
+import type { Workbench } from '../../src/stages/workbench.ts';
+import { WORDS_TS, startLineForge, type LineForge, type OnLine } from '../support/line-forge.ts';
+
+interface Job {
+  readonly github: GitHubPort;
+  readonly workbench: Workbench;
+}
+
+/** A PR at state:merge whose CI passed and whose review approved its head. */
+async function atMerge(
+  line: LineForge,
+  slug: string,
+  files: Readonly<Record<string, string>> = { [`src/${slug}.ts`]: `export const ${slug} = 1;\n` },
+): Promise<OnLine> {
+  const on = await line.openOnLine({ slug, stage: 'merge', files });
+  await line.greenAndApproved(on.pr, on.headSha);
+  return on;
+}
+
+function prepare(line: LineForge, on: OnLine, job: Job = line): Promise<PrepareMergeResult> {
+  return prepareMerge(
+    { github: job.github, config: line.config, workbench: job.workbench },
+    { pr: on.pr, expectedHeadSha: on.headSha },
+  );
+}
+
+function candidateOf(prepared: PrepareMergeResult): MergeCandidate {
+  if (prepared.kind !== 'ready')
+    throw new Error(`expected a candidate, got ${JSON.stringify(prepared)}`);
+  return prepared.candidate;
+}
+
+function finish(line: LineForge, candidate: MergeCandidate, ciConclusion?: CiConclusion) {
+  return finishMerge(
+    { github: line.github, config: line.config },
+    { candidate, ...(ciConclusion === undefined ? {} : { ciConclusion }) },
+  );
+}
+
+function onMain(line: LineForge, files: Readonly<Record<string, string>>) {
+  return line.forge.commit('octo-owner', { branch: 'main', files });
+}
+
+async function expectNotMerged(line: LineForge, on: OnLine) {
+  expect(line.mergeCalls()).toBe(0);
+  expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+}
+
+/** `src/words.ts` with line `n` replaced. */
+function wordsWith(n: number, text: string): string {
+  const lines = WORDS_TS.split('\n');
+  lines[n - 1] = text;
+  return lines.join('\n');
+}
+
+describe('merging a PR that is up to date with main', { timeout: 60_000 }, () => {
+  let line: LineForge;
+  beforeAll(async () => {
+    line = await startLineForge({ lifetime: 'file' });
+  }, 30_000);
+
+  it('R-06: never merges when the head was pushed to between CI and the merge', async () => {
+    const on = await atMerge(line, 'pushed');
+    const candidate = candidateOf(await prepare(line, on));
+    await line.forge.commit('writer', { branch: on.headRef, files: { 'src/late.ts': 'x\n' } });
+    const writes = line.writeRequests().length;
+
+    const outcome = await finish(line, candidate);
+
+    expect(outcome).toMatchObject({ kind: 'stood-down', pr: on.pr });
+    expect(line.writeRequests().slice(writes)).toEqual([]);
+    await expectNotMerged(line, on);
+  });
+
+  it('parks spec-changed, merging nothing, when the spec differs from the one queued', async () => {
+    const opened = await atMerge(line, 'respec');
+    const pushed = await line.forge.commit('writer', {
+      branch: opened.headRef,
+      files: { [opened.specPath]: '# Word count, changed\n' },
+    });
+    const on = { ...opened, headSha: pushed.sha };
+    await line.greenAndApproved(on.pr, on.headSha);
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'spec-changed' });
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    await expectNotMerged(line, on);
+  });
+
+  it('parks protected-path, merging nothing, when the PR changes a protected path', async () => {
+    const on = await atMerge(line, 'floor', { 'factory/src/x.ts': 'export {};\n' });
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'protected-path' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('factory/src/x.ts');
+    await expectNotMerged(line, on);
+  });
+
+  it('parks not-approved, merging nothing, when no review approved the head', async () => {
+    const on = await line.openOnLine({
+      slug: 'unapproved',
+      stage: 'merge',
+      files: { 'src/unapproved.ts': 'x\n' },
+    });
+    await line.bot.rest.repos.createCommitStatus({
+      ...line.repo,
+      sha: on.headSha,
+      state: 'success',
+      context: 'factory/ci',
+    });
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('squash-merges exactly the tested, approved head and dispatches the scheduler', async () => {
+    const on = await atMerge(line, 'ready');
+    const mainBefore = await line.branchSha('main');
+    const pushes = line.pushes();
+
+    const candidate = candidateOf(await prepare(line, on));
+    const outcome = await finish(line, candidate);
+
+    expect(candidate).toEqual({ pr: on.pr, headSha: on.headSha, baseSha: mainBefore });
+    expect(line.pushes()).toBe(pushes);
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
+    expect(line.mergeCalls()).toBe(1);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ merged: true });
+    const mainAfter = (await line.branchSha('main')) ?? '';
+    const { data: commit } = await line.bot.rest.repos.getCommit({ ...line.repo, ref: mainAfter });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([mainBefore]);
+    expect(await line.github.readFile('src/ready.ts', mainAfter)).toBeDefined();
+    expect(line.dispatches().at(-1)).toEqual({ stage: 'scheduler', inputs: {} });
+    expect(await line.statusBodyOf(on.pr)).toContain('merged ✅');
+  });
+});
+
+describe('merging after main moved', { timeout: 60_000 }, () => {
+  let line: LineForge;
+  const prs: Record<string, OnLine> = {};
+  beforeAll(async () => {
+    line = await startLineForge({ lifetime: 'file' });
+    prs.carried = await atMerge(line, 'carried');
+    prs.altered = await atMerge(line, 'altered', {
+      'src/words.ts': wordsWith(6, 'export const w6 = 66;'),
+    });
+    prs.red = await atMerge(line, 'red');
+    prs.conflict = await atMerge(line, 'conflict', { 'README.md': '# Widgets, mine\n' });
+    prs.moved = await atMerge(line, 'moved');
+    await onMain(line, {
+      'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
+      'README.md': '# Widgets, theirs\n',
+    });
+  }, 60_000);
+
+  it('parks not-approved when the rebase altered the change the approval was given on', async () => {
+    const on = prs.altered;
+    if (on === undefined) throw new Error('no PR');
+
+    const candidate = candidateOf(await prepare(line, on));
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(candidate.rebasedFrom).toEqual({ sha: on.headSha, patchUnchanged: false });
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('R-06: sends a PR whose CI failed after the rebase back to the implementer, with the failure in the ledger', async () => {
+    const on = prs.red;
+    if (on === undefined) throw new Error('no PR');
+
+    const candidate = candidateOf(await prepare(line, on));
+    const outcome = await finish(line, candidate, 'failure');
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'implementation' });
+    expect(await line.labelsOf(on.pr)).toEqual(['state:implementation']);
+    expect((await line.ledgerOf(on.pr)).feedback).toMatchObject({ kind: 'ci', from: 'merge' });
+    expect(line.dispatches().at(-1)).toEqual({
+      stage: 'implementation',
+      inputs: { pr: String(on.pr), expected_head_sha: candidate.headSha },
+    });
+    const checks = await line.github.readChecks(candidate.headSha);
+    expect(checks).toEqual([
+      expect.objectContaining({ name: 'factory/ci', conclusion: 'failure' }),
+    ]);
+    await expectNotMerged(line, on);
+  });
+
+  it('R-18: a conflict goes back to the implementer once with the conflict in the ledger; the second parks conflict', async () => {
+    const on = prs.conflict;
+    if (on === undefined) throw new Error('no PR');
+    const pushes = line.pushes();
+
+    const first = await prepare(line, on);
+    expect(first).toEqual({
+      kind: 'settled',
+      outcome: { kind: 'moved', pr: on.pr, to: 'implementation' },
+    });
+    expect((await line.ledgerOf(on.pr)).feedback).toMatchObject({
+      kind: 'conflict',
+      from: 'merge',
+    });
+    expect((await line.ledgerOf(on.pr)).feedback?.text).toContain('README.md');
+    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('implementation', 'conflict')]);
+
+    // The implementer's fix did not resolve it: the line brings the PR back to the merge.
+    await line.move(on.pr, 'merge');
+    const second = await prepare(line, on);
+
+    expect(second).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'conflict' },
+    });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    await expectNotMerged(line, on);
+  });
+
+  it('R-06: sends the PR round the merge again, unmerged, when main moved after the rebase', async () => {
+    const on = prs.moved;
+    if (on === undefined) throw new Error('no PR');
+    const candidate = candidateOf(await prepare(line, on));
+    await onMain(line, { 'docs/late.md': 'late\n' });
+
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merge' });
+    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('merge', 'main-moved')]);
+    expect(line.dispatches().at(-1)).toEqual({
+      stage: 'merge',
+      inputs: { pr: String(on.pr), expected_head_sha: candidate.headSha },
+    });
+    expect(await line.labelsOf(on.pr)).toEqual(['state:merge']);
+    await expectNotMerged(line, on);
+  });
+
+  it('carries the approval over a rebase that left the change unaltered, and merges the rebased head after CI passed on it', async () => {
+    const on = prs.carried;
+    if (on === undefined) throw new Error('no PR');
+    const main = await line.branchSha('main');
+
+    const candidate = candidateOf(await prepare(line, on));
+    expect(candidate).toMatchObject({
+      baseSha: main,
+      rebasedFrom: { sha: on.headSha, patchUnchanged: true },
+    });
+    expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
+
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
+    expect(line.mergeCalls()).toBe(1);
+    const checks = await line.github.readChecks(candidate.headSha);
+    expect(checks).toEqual([
+      expect.objectContaining({ name: 'factory/ci', conclusion: 'success' }),
+    ]);
+    const mainAfter = (await line.branchSha('main')) ?? '';
+    const { data: commit } = await line.bot.rest.repos.getCommit({ ...line.repo, ref: mainAfter });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([main]);
+  });
+});
+
+describe('merging after main changed a workflow, as the default token', { timeout: 60_000 }, () => {
+  let line: LineForge;
+  const prs: Record<string, OnLine> = {};
+  beforeAll(async () => {
+    line = await startLineForge({ lifetime: 'file' });
+    prs.server = await atMerge(line, 'server');
+    prs.refused = await atMerge(line, 'refused');
+    await onMain(line, { '.github/workflows/ci.yml': 'name: ci\non: [push]\n' });
+  }, 60_000);
+
+  it('rebases on GitHub’s side instead of pushing, and tests the head GitHub made', async () => {
+    const on = prs.server;
+    if (on === undefined) throw new Error('no PR');
+    const pushes = line.pushes();
+
+    const candidate = candidateOf(await prepare(line, on));
+
+    expect(line.pushes()).toBe(pushes);
+    expect(line.forge.requestLog.countsByRoute()['POST /graphql']).toBe(1);
+    expect(candidate.headSha).not.toBe(on.headSha);
+    expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
+    const { data: commit } = await line.bot.rest.repos.getCommit({
+      ...line.repo,
+      ref: candidate.headSha,
+    });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([await line.branchSha('main')]);
+  });
+
+  it('parks workflow-change-needs-app with zero pushes when GitHub refuses that rebase too', async () => {
+    const on = prs.refused;
+    if (on === undefined) throw new Error('no PR');
+    const job = line.jobWith({
+      contents: 'read',
+      issues: 'write',
+      'pull-requests': 'write',
+      actions: 'write',
+    });
+    const pushes = line.pushes();
+
+    const prepared = await prepare(line, on, job);
+
+    expect(prepared).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'workflow-change-needs-app' },
+    });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    await expectNotMerged(line, on);
+  });
+});
