@@ -160,10 +160,11 @@ async function readDefaultBranch(
       );
     }
     if (status === 401) throw new CliError('GitHub refused the token (401 Bad credentials).');
+    const message = error instanceof Error ? error.message : String(error);
     throw new GitHubError(
       'readRepository',
       typeof status === 'number' ? status : undefined,
-      String(error),
+      message,
     );
   }
 }

@@ -105,7 +105,7 @@ export function runDoctor(flags: DoctorFlags, deps: CliDeps): Promise<number> {
         id: 'config',
         level: 'fail',
         summary: error.message,
-        fix: `Fix the listed keys (see docs for the reference) and push to the default branch.`,
+        fix: 'Fix the listed keys (docs/reference/configuration.md describes each) and push to the default branch.',
       };
       return report([finding], flags, deps.io, undefined);
     }
