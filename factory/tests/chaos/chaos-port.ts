@@ -8,8 +8,10 @@ import type { StageName } from '../../src/core/line.ts';
 
 /** Thrown in place of a write: the job dies exactly there, as a killed runner would. */
 export class InjectedCrash extends Error {
-  constructor(readonly point: string) {
+  readonly point: string;
+  constructor(point: string) {
     super(`injected crash before ${point}`);
+    this.point = point;
   }
 }
 

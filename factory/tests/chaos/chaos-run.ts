@@ -2,10 +2,12 @@
 import type { ChaosPlan } from './chaos-plan.ts';
 import { conduct } from './conductor.ts';
 import { checkAtRest } from './invariants.ts';
-import { createWorld } from './world.ts';
+import { createFakeWorld } from './fake-world.ts';
+import { createForgeWorld } from './world.ts';
 
 export interface ChaosResult {
   readonly seed: number;
+  readonly on: 'fake' | 'forge';
   readonly outcomes: readonly string[];
   readonly violations: readonly string[];
   readonly counts: Readonly<Record<string, number>>;
@@ -16,26 +18,17 @@ export interface ChaosResult {
   readonly ms: number;
 }
 
-const FAULT_STATUS: Readonly<Record<number, string>> = {
-  500: 'forge 500',
-  502: 'forge 502',
-  429: 'forge 429',
-  403: 'forge 403 secondary limit',
-};
-
-export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
+/** Runs one plan in the fast world, or on the twin forge (with its faults). */
+export async function runChaos(plan: ChaosPlan, on: 'fake' | 'forge'): Promise<ChaosResult> {
   const started = performance.now();
-  const world = await createWorld(plan.seed);
+  const world = on === 'forge' ? await createForgeWorld(plan.seed) : await createFakeWorld();
   try {
     const log = await conduct(world, plan);
-    const faults: Record<string, number> = {};
-    for (const entry of world.forge.requestLog.entries()) {
-      const kind = FAULT_STATUS[entry.status];
-      if (kind !== undefined) faults[kind] = (faults[kind] ?? 0) + 1;
-    }
+    const faults = world.faultCounts();
     const rest = await checkAtRest(world, log);
     return {
       seed: plan.seed,
+      on,
       outcomes: rest.outcomes,
       violations: [...rest.violations, ...log.jobErrors.filter(isUnexpected)],
       counts: log.counts,
@@ -48,6 +41,7 @@ export async function runChaos(plan: ChaosPlan): Promise<ChaosResult> {
   } catch (error) {
     return {
       seed: plan.seed,
+      on,
       outcomes: [],
       violations: [`the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`],
       counts: {},

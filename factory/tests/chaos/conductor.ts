@@ -9,8 +9,8 @@ import { defaultConfig } from '../../src/core/config.ts';
 import type { StageName } from '../../src/core/line.ts';
 import type { Trigger } from '../../src/core/routing.ts';
 import { parseLedger } from '../../src/core/status.ts';
-import { isWorkingState, labelOf, statesIn, withState, type State } from '../../src/core/states.ts';
-import { seededRandom, type FaultKind } from '../../src/twin/forge/faults.ts';
+import { isWorkingState, labelOf, statesIn, type State } from '../../src/core/states.ts';
+import { seededRandom } from '../../src/twin/forge/faults.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import type { AgentStage } from '../../src/stages/agent-job.ts';
 import { featurePath, type AgentBehaviour } from './agents.ts';
@@ -21,12 +21,6 @@ import { FACTORY_LOGIN, PERSON, specText, type World } from './world.ts';
 
 const MAX_JOBS = 600;
 const MAX_TICKS = 12;
-const FAULT_KINDS: readonly FaultKind[] = [
-  'server-error',
-  'bad-gateway',
-  'rate-limit',
-  'secondary-rate-limit',
-];
 
 interface ActiveRun {
   readonly stage: StageName;
@@ -90,13 +84,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
 
   /** A person moves the PR's state label by hand; their label event starts that stage. */
   const personSets = async (pr: number, to: State) => {
-    const { data } = await world.person.rest.pulls.get({ ...world.repo, pull_number: pr });
-    if (data.state !== 'open') return;
-    const labels = withState(
-      data.labels.map((label) => label.name),
-      to,
-    );
-    await world.person.rest.issues.setLabels({ ...world.repo, issue_number: pr, labels });
+    if (!(await world.personSets(pr, to))) return;
     humanActs += 1;
     const stage = stageOfLabel(to);
     if (stage !== undefined) start(stage, labelEvent(pr, to, PERSON));
@@ -108,8 +96,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       ? { [featurePath(pr)]: 'export const value = (): number => 7; // from main\n' }
       : { [`docs/note-${String(mainMovesLeft)}.md`]: `Note ${String(mainMovesLeft)}\n` };
     if (conflict) conflictLeft = false;
-    const pushed = await world.forge.commit(PERSON, { branch: 'main', files, message: 'main moves' });
-    if (!pushed.ok) throw new Error(`moving main failed: ${pushed.output}`);
+    await world.commitToMain(files);
     mainMovesLeft -= 1;
     humanActs += 1;
     count(conflict ? 'main moved (conflicting)' : 'main moved');
@@ -176,8 +163,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     },
   };
 
-  for (const kind of FAULT_KINDS)
-    if (plan.faultRate > 0) world.forge.faults.inject({ kind, rate: plan.faultRate, retryAfterSeconds: 1 });
+  if (plan.faultRate > 0 && world.kind === 'forge') world.injectFaults(plan.faultRate);
   await openSpecs(world, plan, log);
   for (const { number } of log.prs) start('scheduler', labelEvent(number, 'queued', PERSON));
 
@@ -222,11 +208,8 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
 async function openSpecs(world: World, plan: ChaosPlan, log: RunLog): Promise<void> {
   for (let index = 1; index <= plan.specs; index += 1) {
     const specPath = `specs/000${String(index)}-thing-${String(index)}.md`;
-    const number = await world.forge.openPullRequest(PERSON, {
-      branch: `spec/thing-${String(index)}`,
-      files: { [specPath]: specText(`Thing ${String(index)}`, `src/thing-${String(index)}.ts`) },
-      title: `Thing ${String(index)}`,
-      labels: ['state:queued'],
+    const number = await world.openQueuedPullRequest(`spec/thing-${String(index)}`, `Thing ${String(index)}`, {
+      [specPath]: specText(`Thing ${String(index)}`, `src/thing-${String(index)}.ts`),
     });
     log.prs.push({ number, specPath });
   }

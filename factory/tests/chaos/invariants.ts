@@ -12,13 +12,11 @@
  *   the spec is on main;
  * - one status comment per PR, however often events were repeated (R-02).
  */
-import { isStatusComment } from '../../src/core/notes.ts';
 import { createProtectedPathMatcher } from '../../src/core/paths.ts';
 import { parseLedger } from '../../src/core/status.ts';
 import { labelOf, stateOfLabel, statesIn } from '../../src/core/states.ts';
-import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import { CONFIG, type RunLog } from './conductor.ts';
-import { FACTORY_LOGIN, type World } from './world.ts';
+import type { World } from './world.ts';
 
 export interface RestReport {
   /** Per PR: `merged`, `parked: <reason>` or `parked by a person`. */
@@ -29,7 +27,7 @@ export interface RestReport {
 const isProtected = createProtectedPathMatcher(CONFIG.protectedPaths);
 
 export async function checkAtRest(world: World, log: RunLog): Promise<RestReport> {
-  world.forge.faults.clear();
+  world.quiet();
   const outcomes: string[] = [];
   const violations: string[] = [];
   if (!log.cameToRest) violations.push(`the line did not come to rest (${String(log.jobs)} jobs)`);
@@ -43,8 +41,8 @@ export async function checkAtRest(world: World, log: RunLog): Promise<RestReport
   const specs = new Set(log.prs.map((pr) => pr.specPath));
   for (const path of mainChanges.split('\n').filter(Boolean))
     if (isProtected(path) && !specs.has(path)) violations.push(`main changed the protected path ${path}`);
-  if (world.forge.internalErrors.length > 0)
-    violations.push(`forge internal errors: ${world.forge.internalErrors.map(String).join('; ')}`);
+  const internal = world.internalErrors();
+  if (internal.length > 0) violations.push(`forge internal errors: ${internal.map(String).join('; ')}`);
   return { outcomes, violations };
 }
 
@@ -55,15 +53,16 @@ async function checkPullRequest(
   specPath: string,
 ): Promise<{ outcome: string; violations: string[] }> {
   const violations: string[] = [];
-  const { data } = await world.person.rest.pulls.get({ ...world.repo, pull_number: pr });
-  violations.push(...(await checkOneStatusComment(world, pr)));
-  violations.push(...(await checkNothingLost(world, log, pr, data.head.ref)));
+  const data = await world.readPullAtRest(pr);
+  const statusComments = await world.countStatusComments(pr);
+  if (statusComments !== 1) violations.push(`${String(statusComments)} status comments`);
+  violations.push(...(await checkNothingLost(world, log, pr, data.headRef)));
   if (data.merged) {
     violations.push(...(await checkMerge(world, log, pr, specPath)));
     return { outcome: 'merged', violations };
   }
-  const states = statesIn(data.labels.map((label) => label.name));
-  if (data.state !== 'open') return { outcome: 'closed', violations: [...violations, 'closed unmerged'] };
+  const states = statesIn(data.labels);
+  if (!data.open) return { outcome: 'closed', violations: [...violations, 'closed unmerged'] };
   if (states.length !== 1) violations.push(`${String(states.length)} state labels at rest`);
   if (states[0] !== 'needs-attention')
     return { outcome: `stuck at ${states.join(',')}`, violations: [...violations, `stuck at ${states.join(', ') || 'no state'}`] };
@@ -98,18 +97,6 @@ async function parkOf(world: World, pr: number): Promise<Parked> {
   return park === undefined ? { kind: 'none' } : { kind: 'line', reason: park.reason };
 }
 
-async function checkOneStatusComment(world: World, pr: number): Promise<string[]> {
-  const comments = await world.person.paginate(world.person.rest.issues.listComments, {
-    ...world.repo,
-    issue_number: pr,
-    per_page: 100,
-  });
-  const status = comments.filter(
-    (comment) => comment.user?.login === FACTORY_LOGIN && isStatusComment(comment.body ?? ''),
-  );
-  return status.length === 1 ? [] : [`${String(status.length)} status comments`];
-}
-
 /** Every commit the line pushed is in the branch's final head, by patch (a rebase keeps it). */
 async function checkNothingLost(world: World, log: RunLog, pr: number, headRef: string): Promise<string[]> {
   const finalHead = await world.git(['rev-parse', `refs/heads/${headRef}`]);
@@ -129,9 +116,8 @@ async function checkMerge(world: World, log: RunLog, pr: number, specPath: strin
   if (merge === undefined || records.length !== 1) return [`${String(records.length)} merges recorded`];
   const violations: string[] = [];
   const { sha, squashSha } = merge;
-  const { data: combined } = await world.person.rest.repos.getCombinedStatusForRef({ ...world.repo, ref: sha });
-  const ci = combined.statuses.find((status) => status.context === CI_STATUS_CONTEXT);
-  if (ci?.state !== 'success') violations.push(`merged ${sha.slice(0, 7)} without factory/ci success on it (${ci?.state ?? 'none'})`);
+  const ci = await world.ciStateOn(sha);
+  if (ci !== 'success') violations.push(`merged ${sha.slice(0, 7)} without factory/ci success on it (${ci ?? 'none'})`);
   violations.push(...(await checkApproval(world, pr, sha, merge.mainBefore ?? squashSha)));
   const base = await world.git(['merge-base', sha, merge.mainBefore ?? `${squashSha}^`]);
   const changed = (await world.git(['diff', '--name-only', base, sha])).split('\n').filter(Boolean);
@@ -146,14 +132,9 @@ async function checkMerge(world: World, log: RunLog, pr: number, specPath: strin
 
 /** The latest verdict is an APPROVE, given on `sha` or on a head with the same patch. */
 async function checkApproval(world: World, pr: number, sha: string, main: string): Promise<string[]> {
-  const reviews = await world.person.paginate(world.person.rest.pulls.listReviews, {
-    ...world.repo,
-    pull_number: pr,
-    per_page: 100,
-  });
-  const latest = reviews.findLast((review) => review.state === 'APPROVED' || review.state === 'CHANGES_REQUESTED');
-  if (latest?.state !== 'APPROVED') return [`merged ${sha.slice(0, 7)} whose latest verdict is ${latest?.state ?? 'none'}`];
-  const approved = latest.commit_id ?? '';
+  const latest = (await world.verdicts(pr)).at(-1);
+  if (latest?.verdict !== 'APPROVE') return [`merged ${sha.slice(0, 7)} whose latest verdict is ${latest?.verdict ?? 'none'}`];
+  const approved = latest.sha;
   if (approved === sha || (await patchId(world, approved, main)) === (await patchId(world, sha, main))) return [];
   return [`merged ${sha.slice(0, 7)} but the approval was on ${approved.slice(0, 7)}, a different change`];
 }

@@ -10,9 +10,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { clone, tokenAuthHeader } from '../../src/adapters/git/index.ts';
 import { createGitHub, createOctokit } from '../../src/adapters/github/index.ts';
+import { isStatusComment } from '../../src/core/notes.ts';
 import type { GitHubPort } from '../../src/core/ports.ts';
+import { withState, type State } from '../../src/core/states.ts';
+import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import type { TokenScopes } from '../../src/twin/contract.ts';
-import { createForge, type Forge } from '../../src/twin/forge/index.ts';
+import { createForge, type FaultKind } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 
 const run = promisify(execFile);
@@ -92,7 +95,7 @@ export interface VirtualClock {
   advanceMinutes(minutes: number): void;
 }
 
-function createClock(): VirtualClock {
+export function createClock(): VirtualClock {
   let ms = Date.UTC(2026, 0, 1);
   return {
     // Each reading moves a second on, so the forge's timestamps keep their order.
@@ -103,23 +106,64 @@ function createClock(): VirtualClock {
   };
 }
 
+/** A PR as the invariants read it at rest. */
+export interface PullAtRest {
+  readonly merged: boolean;
+  readonly open: boolean;
+  readonly labels: readonly string[];
+  readonly headRef: string;
+}
+
+/** The GitHub a chaos run plays against: the twin forge, or the in-memory fake over a bare repo. */
 export interface World {
-  readonly forge: Forge;
+  readonly kind: 'forge' | 'fake';
   readonly github: GitHubPort;
   readonly workbench: Workbench;
   readonly clock: VirtualClock;
-  /** A client acting as the person, for label moves by hand. */
-  readonly person: ReturnType<typeof createOctokit>;
-  readonly repo: { readonly owner: string; readonly repo: string };
   readonly seedSha: string;
-  /** Runs git in the forge's bare repository. */
+  /** Runs git in the bare repository behind the world. */
   git(args: readonly string[]): Promise<string>;
+  /** A person opens a PR adding `files` on `branch`, labelled `state:queued`; returns its number. */
+  openQueuedPullRequest(branch: string, title: string, files: Record<string, string>): Promise<number>;
+  /** A person moves the PR's state label by hand; false when the PR is closed. */
+  personSets(pr: number, to: State): Promise<boolean>;
+  /** A person pushes a commit to main. */
+  commitToMain(files: Record<string, string>): Promise<void>;
+  injectFaults(rate: number): void;
+  /** Turns faults off, for reading the world at rest. */
+  quiet(): void;
+  readPullAtRest(pr: number): Promise<PullAtRest>;
+  countStatusComments(pr: number): Promise<number>;
+  /** The latest `factory/ci` state on exactly `sha`. */
+  ciStateOn(sha: string): Promise<string | undefined>;
+  /** Approvals and change requests, oldest first. */
+  verdicts(pr: number): Promise<{ verdict: string; sha: string }[]>;
+  faultCounts(): Record<string, number>;
+  internalErrors(): readonly unknown[];
   close(): Promise<void>;
 }
 
-const quiet = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quiet = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
-export async function createWorld(faultSeed: number): Promise<World> {
+const FAULT_KINDS: readonly FaultKind[] = [
+  'server-error',
+  'bad-gateway',
+  'rate-limit',
+  'secondary-rate-limit',
+];
+const FAULT_STATUS: Readonly<Record<number, string>> = {
+  500: 'forge 500',
+  502: 'forge 502',
+  429: 'forge 429',
+  403: 'forge 403 (secondary limit)',
+};
+
+export async function createForgeWorld(faultSeed: number): Promise<World> {
   const clock = createClock();
   const forge = await createForge({ seed: { files: SEED_FILES }, faultSeed, now: clock.now });
   const scratch = await mkdtemp(join(tmpdir(), 'chaos-work-'));
@@ -133,33 +177,108 @@ export async function createWorld(faultSeed: number): Promise<World> {
     });
   const github = createGitHub({
     octokit: octokit(token),
-    repository: { owner: forge.repository.owner, name: forge.repository.name, defaultBranch: 'main' },
+    repository: {
+      owner: forge.repository.owner,
+      name: forge.repository.name,
+      defaultBranch: 'main',
+    },
     factoryLogins: [FACTORY_LOGIN],
   });
-  let checkouts = 0;
-  const workbench: Workbench = {
-    checkoutHead: (pr) =>
-      clone({
-        url: forge.gitUrl,
-        dir: join(scratch, `checkout-${String((checkouts += 1))}`),
-        ref: pr.headSha,
-        authHeader: tokenAuthHeader(token),
-      }),
-  };
+  const person = octokit(forge.as(PERSON));
+  const repo = { owner: forge.repository.owner, repo: forge.repository.name };
   const git = async (args: readonly string[]) =>
     (await run('git', ['--git-dir', forge.gitDir, ...args])).stdout.trim();
   return {
-    forge,
+    kind: 'forge',
     github,
-    workbench,
+    workbench: cloningWorkbench(forge.gitUrl, scratch, tokenAuthHeader(token)),
     clock,
-    person: octokit(forge.as(PERSON)),
-    repo: { owner: forge.repository.owner, repo: forge.repository.name },
     seedSha: await git(['rev-parse', 'refs/heads/main']),
     git,
+    openQueuedPullRequest: (branch, title, files) =>
+      forge.openPullRequest(PERSON, { branch, files, title, labels: ['state:queued'] }),
+    async personSets(pr, to) {
+      const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
+      if (data.state !== 'open') return false;
+      const labels = withState(
+        data.labels.map((label) => label.name),
+        to,
+      );
+      await person.rest.issues.setLabels({ ...repo, issue_number: pr, labels });
+      return true;
+    },
+    async commitToMain(files) {
+      const pushed = await forge.commit(PERSON, { branch: 'main', files, message: 'main moves' });
+      if (!pushed.ok) throw new Error(`moving main failed: ${pushed.output}`);
+    },
+    injectFaults: (rate) => {
+      for (const kind of FAULT_KINDS) forge.faults.inject({ kind, rate, retryAfterSeconds: 1 });
+    },
+    quiet: () => {
+      forge.faults.clear();
+    },
+    async readPullAtRest(pr) {
+      const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
+      return {
+        merged: data.merged,
+        open: data.state === 'open',
+        labels: data.labels.map((label) => label.name),
+        headRef: data.head.ref,
+      };
+    },
+    async countStatusComments(pr) {
+      const comments = await person.paginate(person.rest.issues.listComments, {
+        ...repo,
+        issue_number: pr,
+        per_page: 100,
+      });
+      return comments.filter(
+        (comment) => comment.user?.login === FACTORY_LOGIN && isStatusComment(comment.body ?? ''),
+      ).length;
+    },
+    async ciStateOn(sha) {
+      const { data } = await person.rest.repos.getCombinedStatusForRef({ ...repo, ref: sha });
+      return data.statuses.find((status) => status.context === CI_STATUS_CONTEXT)?.state;
+    },
+    async verdicts(pr) {
+      const reviews = await person.paginate(person.rest.pulls.listReviews, {
+        ...repo,
+        pull_number: pr,
+        per_page: 100,
+      });
+      return reviews.flatMap((review) => {
+        const verdict = { APPROVED: 'APPROVE', CHANGES_REQUESTED: 'REQUEST_CHANGES' }[
+          review.state as 'APPROVED'
+        ] as string | undefined;
+        return verdict === undefined ? [] : [{ verdict, sha: review.commit_id ?? '' }];
+      });
+    },
+    faultCounts() {
+      const counts: Record<string, number> = {};
+      for (const entry of forge.requestLog.entries()) {
+        const kind = FAULT_STATUS[entry.status];
+        if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
+      }
+      return counts;
+    },
+    internalErrors: () => forge.internalErrors,
     async close() {
       await forge.close();
       await rm(scratch, { recursive: true, force: true });
     },
+  };
+}
+
+/** Apply jobs clone the repository fresh, as on a runner. */
+export function cloningWorkbench(url: string, scratch: string, authHeader?: string): Workbench {
+  let checkouts = 0;
+  return {
+    checkoutHead: (pr) =>
+      clone({
+        url,
+        dir: join(scratch, `checkout-${String((checkouts += 1))}`),
+        ref: pr.headSha,
+        ...(authHeader === undefined ? {} : { authHeader }),
+      }),
   };
 }

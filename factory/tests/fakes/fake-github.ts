@@ -48,7 +48,13 @@ interface Comment {
   at: string;
 }
 
-export function createFakeGitHub(options: { permissions?: Record<string, Permission> } = {}) {
+export function createFakeGitHub(
+  options: {
+    permissions?: Record<string, Permission>;
+    /** The clock events are stamped with (default: from 2026-01-01, a second per event). */
+    now?: () => Date;
+  } = {},
+) {
   const pulls = new Map<number, PullRequestSnapshot>();
   const timelines = new Map<number, TimelineEntry[]>();
   const comments = new Map<number, Comment[]>();
@@ -62,7 +68,8 @@ export function createFakeGitHub(options: { permissions?: Record<string, Permiss
   let beforeStatusRead: (() => void) | undefined;
   let clock = 0;
   let nextId = 1;
-  const now = () => new Date(Date.UTC(2026, 0, 1) + ++clock * 1000).toISOString();
+  const now = () =>
+    (options.now?.() ?? new Date(Date.UTC(2026, 0, 1) + ++clock * 1000)).toISOString();
 
   const pull = (pr: number): PullRequestSnapshot => {
     const found = pulls.get(pr);
