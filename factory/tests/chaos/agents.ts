@@ -53,10 +53,12 @@ export async function runScriptedAgent(
     case 'implementation': {
       const git = await deps.workbench.checkoutHead(pr);
       const files: Record<string, string> = {
-        [featurePath(input.pr)]: `export const value = (): number => 42; // attempt ${String(input.attempt)}\n`,
+        [featurePath(input.pr)]:
+          `export const value = (): number => 42; // attempt ${String(input.attempt)}\n`,
       };
       if (behaviour.touchProtected !== undefined)
-        files[behaviour.touchProtected] = `# changed by the implementer, attempt ${String(input.attempt)}\n`;
+        files[behaviour.touchProtected] =
+          `# changed by the implementer, attempt ${String(input.attempt)}\n`;
       for (const [path, text] of Object.entries(files)) {
         await mkdir(dirname(join(git.dir, path)), { recursive: true });
         await writeFile(join(git.dir, path), text);

@@ -28,19 +28,18 @@ export interface MergeRecord {
   readonly mainBefore: string | undefined;
 }
 
-const WRITES = [
-  'setState',
-  'removeLabel',
-  'dispatch',
-  'writeStatusComment',
-  'comment',
-  'postReview',
-  'setCommitStatus',
-  'mergeExactly',
-  'rebaseOnServer',
-] as const satisfies readonly (keyof GitHubPort)[];
-
-type WriteVerb = (typeof WRITES)[number];
+type WriteVerb = Extract<
+  keyof GitHubPort,
+  | 'setState'
+  | 'removeLabel'
+  | 'dispatch'
+  | 'writeStatusComment'
+  | 'comment'
+  | 'postReview'
+  | 'setCommitStatus'
+  | 'mergeExactly'
+  | 'rebaseOnServer'
+>;
 
 export interface ChaosPortControl {
   readonly port: GitHubPort;

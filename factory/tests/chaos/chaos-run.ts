@@ -43,7 +43,9 @@ export async function runChaos(plan: ChaosPlan, on: 'fake' | 'forge'): Promise<C
       seed: plan.seed,
       on,
       outcomes: [],
-      violations: [`the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`],
+      violations: [
+        `the run itself failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      ],
       counts: {},
       faults: {},
       crashes: [],
@@ -58,10 +60,11 @@ export async function runChaos(plan: ChaosPlan, on: 'fake' | 'forge'): Promise<C
 
 /** A job may die of GitHub still failing after every retry; anything else is a bug in the line. */
 function isUnexpected(error: string): boolean {
-  return !/GitHubError/.test(error);
+  return !error.includes('GitHubError');
 }
 
-const add = (into: Record<string, number>, key: string, by = 1) => (into[key] = (into[key] ?? 0) + by);
+const add = (into: Record<string, number>, key: string, by = 1) =>
+  (into[key] = (into[key] ?? 0) + by);
 
 export function summarise(results: readonly ChaosResult[], ms: number): string {
   const outcomes: Record<string, number> = {};
@@ -75,14 +78,20 @@ export function summarise(results: readonly ChaosResult[], ms: number): string {
     for (const [kind, n] of Object.entries(result.faults)) add(injected, kind, n);
     for (const [kind, n] of Object.entries(result.counts)) add(injected, kind, n);
     add(injected, 'crashes at a write point', result.crashes.length);
-    add(injected, 'jobs dead of GitHub errors after retries', result.jobErrors.length - result.jobErrors.filter(isUnexpected).length);
+    add(
+      injected,
+      'jobs dead of GitHub errors after retries',
+      result.jobErrors.length - result.jobErrors.filter(isUnexpected).length,
+    );
   }
   const list = (record: Record<string, number>) =>
     Object.entries(record)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([key, n]) => `${key} ${String(n)}`)
       .join(', ');
-  const failing = results.filter((result) => result.violations.length > 0).map((result) => result.seed);
+  const failing = results
+    .filter((result) => result.violations.length > 0)
+    .map((result) => result.seed);
   return [
     `CHAOS: ${String(results.length)} runs (seeds ${String(results[0]?.seed ?? '-')}–${String(results.at(-1)?.seed ?? '-')}), ${String(prs)} PRs, ${String(results.reduce((n, r) => n + r.jobs, 0))} jobs, ${(ms / 1000).toFixed(1)} s`,
     `  outcomes: ${list(outcomes)}`,

@@ -131,16 +131,24 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
         count('replayed old dispatches');
         startDispatch(old);
       }
-      if (dispatch.inputs.pr !== undefined && isWorkingState(dispatch.stage as State) && chance(plan.botEventRate)) {
+      if (
+        dispatch.inputs.pr !== undefined &&
+        isWorkingState(dispatch.stage as State) &&
+        chance(plan.botEventRate)
+      ) {
         // The factory's own label write raises an event too; routing must skip it (R-01).
         count('bot label events delivered');
-        start(dispatch.stage, labelEvent(dispatch.inputs.pr, dispatch.stage as State, FACTORY_LOGIN));
+        start(
+          dispatch.stage,
+          labelEvent(dispatch.inputs.pr, dispatch.stage as State, FACTORY_LOGIN),
+        );
       }
     },
     onMerge: (merge) => log.merges.push(merge),
     readMain: () => world.git(['rev-parse', 'refs/heads/main']),
     beforeCall,
-    onCrash: (point) => log.crashes.push(`${current?.run.stage ?? '?'}/${current?.job ?? '?'}: ${point}`),
+    onCrash: (point) =>
+      log.crashes.push(`${current?.run.stage ?? '?'}/${current?.job ?? '?'}: ${point}`),
   });
   const workbench = countingPushes(world.workbench, control, log);
   const deps: LineDeps = {
@@ -149,7 +157,9 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     workbench,
     now: () => world.clock.now(),
     specPathsOnMain: async () =>
-      (await world.git(['ls-tree', '--name-only', 'refs/heads/main', 'specs/'])).split('\n').filter(Boolean),
+      (await world.git(['ls-tree', '--name-only', 'refs/heads/main', 'specs/']))
+        .split('\n')
+        .filter(Boolean),
     behaviourFor: (stage) => behaviourOf(stage, plan, chance, count),
     nextAttempt: () => (attempt += 1),
     ciConclusion: () => {
@@ -182,11 +192,13 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       log.jobs += 1;
       const t0 = performance.now();
       const goOn = await job.run(deps, run.context).catch((error: unknown) => {
-        if (!(error instanceof InjectedCrash)) log.jobErrors.push(`${run.stage}/${job.name}: ${String(error)}`);
+        if (!(error instanceof InjectedCrash))
+          log.jobErrors.push(`${run.stage}/${job.name}: ${String(error)}`);
         return false;
       });
       current = undefined;
-      if (process.env.CHAOS_TRACE !== undefined) console.log(`${run.stage}/${job.name} ${(performance.now() - t0).toFixed(0)} ms`);
+      if (process.env.CHAOS_TRACE !== undefined)
+        console.log(`${run.stage}/${job.name} ${(performance.now() - t0).toFixed(0)} ms`);
       if (!goOn && runs.includes(run)) runs.splice(runs.indexOf(run), 1);
     }
     // At rest: the last tick, and everything it set off, changed nothing.
@@ -208,9 +220,13 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
 async function openSpecs(world: World, plan: ChaosPlan, log: RunLog): Promise<void> {
   for (let index = 1; index <= plan.specs; index += 1) {
     const specPath = `specs/000${String(index)}-thing-${String(index)}.md`;
-    const number = await world.openQueuedPullRequest(`spec/thing-${String(index)}`, `Thing ${String(index)}`, {
-      [specPath]: specText(`Thing ${String(index)}`, `src/thing-${String(index)}.ts`),
-    });
+    const number = await world.openQueuedPullRequest(
+      `spec/thing-${String(index)}`,
+      `Thing ${String(index)}`,
+      {
+        [specPath]: specText(`Thing ${String(index)}`, `src/thing-${String(index)}.ts`),
+      },
+    );
     log.prs.push({ number, specPath });
   }
 }

@@ -35,10 +35,17 @@ export async function createFakeWorld(): Promise<World> {
   const git = async (args: readonly string[], env?: NodeJS.ProcessEnv) =>
     (
       await run('git', ['--git-dir', gitDir, ...args], {
-        env: { ...process.env, ...env, GIT_AUTHOR_NAME: PERSON, GIT_AUTHOR_EMAIL: 'p@example.com', GIT_COMMITTER_NAME: PERSON, GIT_COMMITTER_EMAIL: 'p@example.com' },
+        env: {
+          ...process.env,
+          ...env,
+          GIT_AUTHOR_NAME: PERSON,
+          GIT_AUTHOR_EMAIL: 'p@example.com',
+          GIT_COMMITTER_NAME: PERSON,
+          GIT_COMMITTER_EMAIL: 'p@example.com',
+        },
       })
     ).stdout.trim();
-  const fake = createFakeGitHub({ permissions: { [PERSON]: 'write' }, now: clock.now });
+  const fake = createFakeGitHub({ permissions: { [PERSON]: 'write' }, now: () => clock.now() });
   const refOf = (branch: string) => readRef(gitDir, branch);
   let prs = 0;
 
@@ -59,7 +66,14 @@ export async function createFakeWorld(): Promise<World> {
       await git(['update-index', '--add', '--cacheinfo', `100644,${blob},${path}`], env);
     }
     const tree = await git(['write-tree'], env);
-    const commit = await git(['commit-tree', tree, '-p', from, '-m', `Add ${Object.keys(files).join(', ')}`]);
+    const commit = await git([
+      'commit-tree',
+      tree,
+      '-p',
+      from,
+      '-m',
+      `Add ${Object.keys(files).join(', ')}`,
+    ]);
     await git(['update-ref', `refs/heads/${branch}`, commit]);
     await rm(scratch, { recursive: true, force: true });
     return commit;
@@ -86,13 +100,18 @@ export async function createFakeWorld(): Promise<World> {
       const base = await git(['merge-base', 'refs/heads/main', headSha]);
       const numstat = await git(['diff', '--numstat', '-z', '--no-renames', base, headSha]);
       const added = addedLinesPerFile(await git(['diff', '--no-renames', base, headSha]));
-      return parseNumstat(numstat).map((count, index) => ({ ...count, addedLines: added[index] ?? [] }));
+      return parseNumstat(numstat).map((count, index) => ({
+        ...count,
+        addedLines: added[index] ?? [],
+      }));
     },
     mergeExactly: async (pr, sha, title): Promise<MergeResult> => {
       await syncHeads();
       if (fake.pull(pr).headSha !== sha) return fake.port.mergeExactly(pr, sha, title);
       const main = await refOf('main');
-      const merged = await git(['merge-tree', '--write-tree', `${main ?? ''}`, sha]).catch(() => undefined);
+      const merged = await git(['merge-tree', '--write-tree', main ?? '', sha]).catch(
+        () => undefined,
+      );
       const tree = merged?.split('\n')[0];
       if (main === undefined || tree === undefined)
         return { merged: false, reason: 'not-mergeable', message: 'Pull Request is not mergeable' };
@@ -113,7 +132,13 @@ export async function createFakeWorld(): Promise<World> {
     async openQueuedPullRequest(branch, title, files) {
       const headSha = await commitFiles(branch, 'refs/heads/main', files);
       prs += 1;
-      fake.openPullRequest(prs, { title, headSha, headRef: branch, author: PERSON, state: 'queued' });
+      fake.openPullRequest(prs, {
+        title,
+        headSha,
+        headRef: branch,
+        author: PERSON,
+        state: 'queued',
+      });
       return prs;
     },
     personSets(pr, to) {
@@ -133,7 +158,8 @@ export async function createFakeWorld(): Promise<World> {
     },
     countStatusComments: (pr) =>
       Promise.resolve(
-        fake.commentsOn(pr).filter((c) => c.author === FACTORY_LOGIN && isStatusComment(c.body)).length,
+        fake.commentsOn(pr).filter((c) => c.author === FACTORY_LOGIN && isStatusComment(c.body))
+          .length,
       ),
     async ciStateOn(sha) {
       const checks = await fake.port.readChecks(sha);
@@ -141,7 +167,9 @@ export async function createFakeWorld(): Promise<World> {
     },
     async verdicts(pr) {
       const reviews = await fake.port.listReviews(pr);
-      return reviews.filter((review) => review.verdict !== 'COMMENT').map(({ verdict, sha }) => ({ verdict, sha }));
+      return reviews
+        .filter((review) => review.verdict !== 'COMMENT')
+        .map(({ verdict, sha }) => ({ verdict, sha }));
     },
     faultCounts: () => ({}),
     internalErrors: () => [],
@@ -151,7 +179,9 @@ export async function createFakeWorld(): Promise<World> {
 
 /** A branch's tip, read from the ref file (no git process: heads are read on every PR read). */
 async function readRef(gitDir: string, branch: string): Promise<string | undefined> {
-  const loose = await readFile(join(gitDir, 'refs', 'heads', branch), 'utf8').catch(() => undefined);
+  const loose = await readFile(join(gitDir, 'refs', 'heads', branch), 'utf8').catch(
+    () => undefined,
+  );
   if (loose !== undefined) return loose.trim();
   const packed = await readFile(join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
   const line = packed.split('\n').find((entry) => entry.endsWith(` refs/heads/${branch}`));

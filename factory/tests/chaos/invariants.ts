@@ -40,9 +40,11 @@ export async function checkAtRest(world: World, log: RunLog): Promise<RestReport
   // The specs themselves were written by a person (a spec is floor the agents may not touch).
   const specs = new Set(log.prs.map((pr) => pr.specPath));
   for (const path of mainChanges.split('\n').filter(Boolean))
-    if (isProtected(path) && !specs.has(path)) violations.push(`main changed the protected path ${path}`);
+    if (isProtected(path) && !specs.has(path))
+      violations.push(`main changed the protected path ${path}`);
   const internal = world.internalErrors();
-  if (internal.length > 0) violations.push(`forge internal errors: ${internal.map(String).join('; ')}`);
+  if (internal.length > 0)
+    violations.push(`forge internal errors: ${internal.map(String).join('; ')}`);
   return { outcomes, violations };
 }
 
@@ -65,11 +67,22 @@ async function checkPullRequest(
   if (!data.open) return { outcome: 'closed', violations: [...violations, 'closed unmerged'] };
   if (states.length !== 1) violations.push(`${String(states.length)} state labels at rest`);
   if (states[0] !== 'needs-attention')
-    return { outcome: `stuck at ${states.join(',')}`, violations: [...violations, `stuck at ${states.join(', ') || 'no state'}`] };
+    return {
+      outcome: `stuck at ${states.join(',')}`,
+      violations: [...violations, `stuck at ${states.join(', ') || 'no state'}`],
+    };
   const parked = await parkOf(world, pr);
   if (parked.kind === 'person') violations.push(...parked.violations);
   else if (parked.kind === 'none') violations.push('parked without a reason in its status comment');
-  return { outcome: parked.kind === 'line' ? `parked: ${parked.reason}` : parked.kind === 'person' ? 'parked by a person' : 'parked: ?', violations };
+  return {
+    outcome:
+      parked.kind === 'line'
+        ? `parked: ${parked.reason}`
+        : parked.kind === 'person'
+          ? 'parked by a person'
+          : 'parked: ?',
+    violations,
+  };
 }
 
 type Parked =
@@ -90,7 +103,10 @@ async function parkOf(world: World, pr: number): Promise<Parked> {
       .filter((entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined);
     return {
       kind: 'person',
-      violations: after.map((entry) => `the line moved ${entry.kind === 'rerun' ? '' : entry.label} after a person parked it`),
+      violations: after.map(
+        (entry) =>
+          `the line moved ${entry.kind === 'rerun' ? '' : entry.label} after a person parked it`,
+      ),
     };
   }
   const park = parseLedger((await world.github.readStatusComment(pr))?.body).park;
@@ -98,45 +114,75 @@ async function parkOf(world: World, pr: number): Promise<Parked> {
 }
 
 /** Every commit the line pushed is in the branch's final head, by patch (a rebase keeps it). */
-async function checkNothingLost(world: World, log: RunLog, pr: number, headRef: string): Promise<string[]> {
+async function checkNothingLost(
+  world: World,
+  log: RunLog,
+  pr: number,
+  headRef: string,
+): Promise<string[]> {
   const finalHead = await world.git(['rev-parse', `refs/heads/${headRef}`]);
   const lost: string[] = [];
   for (const pushed of log.pushes.filter((push) => push.pr === pr)) {
     const cherry = await world.git(['cherry', finalHead, pushed.sha]);
     const missing = cherry.split('\n').filter((line) => line.startsWith('+'));
-    if (missing.length > 0) lost.push(`pushed commit ${pushed.sha.slice(0, 7)} is lost (${missing.join(', ')})`);
+    if (missing.length > 0)
+      lost.push(`pushed commit ${pushed.sha.slice(0, 7)} is lost (${missing.join(', ')})`);
   }
   return lost;
 }
 
 /** The merged SHA was tested and approved, changed no protected path, and landed whole. */
-async function checkMerge(world: World, log: RunLog, pr: number, specPath: string): Promise<string[]> {
+async function checkMerge(
+  world: World,
+  log: RunLog,
+  pr: number,
+  specPath: string,
+): Promise<string[]> {
   const records = log.merges.filter((merge) => merge.pr === pr);
   const [merge] = records;
-  if (merge === undefined || records.length !== 1) return [`${String(records.length)} merges recorded`];
+  if (merge === undefined || records.length !== 1)
+    return [`${String(records.length)} merges recorded`];
   const violations: string[] = [];
   const { sha, squashSha } = merge;
   const ci = await world.ciStateOn(sha);
-  if (ci !== 'success') violations.push(`merged ${sha.slice(0, 7)} without factory/ci success on it (${ci ?? 'none'})`);
+  if (ci !== 'success')
+    violations.push(`merged ${sha.slice(0, 7)} without factory/ci success on it (${ci ?? 'none'})`);
   violations.push(...(await checkApproval(world, pr, sha, merge.mainBefore ?? squashSha)));
   const base = await world.git(['merge-base', sha, merge.mainBefore ?? `${squashSha}^`]);
   const changed = (await world.git(['diff', '--name-only', base, sha])).split('\n').filter(Boolean);
   for (const path of changed) {
-    if (isProtected(path) && path !== specPath) violations.push(`merged a change to the protected path ${path}`);
-    const [atHead, atSquash] = await Promise.all([blobAt(world, sha, path), blobAt(world, squashSha, path)]);
+    if (isProtected(path) && path !== specPath)
+      violations.push(`merged a change to the protected path ${path}`);
+    const [atHead, atSquash] = await Promise.all([
+      blobAt(world, sha, path),
+      blobAt(world, squashSha, path),
+    ]);
     if (atHead !== atSquash) violations.push(`the squash commit lost ${path} of the merged head`);
   }
-  if ((await blobAt(world, 'refs/heads/main', specPath)) === undefined) violations.push(`${specPath} is not on main`);
+  if ((await blobAt(world, 'refs/heads/main', specPath)) === undefined)
+    violations.push(`${specPath} is not on main`);
   return violations;
 }
 
 /** The latest verdict is an APPROVE, given on `sha` or on a head with the same patch. */
-async function checkApproval(world: World, pr: number, sha: string, main: string): Promise<string[]> {
+async function checkApproval(
+  world: World,
+  pr: number,
+  sha: string,
+  main: string,
+): Promise<string[]> {
   const latest = (await world.verdicts(pr)).at(-1);
-  if (latest?.verdict !== 'APPROVE') return [`merged ${sha.slice(0, 7)} whose latest verdict is ${latest?.verdict ?? 'none'}`];
+  if (latest?.verdict !== 'APPROVE')
+    return [`merged ${sha.slice(0, 7)} whose latest verdict is ${latest?.verdict ?? 'none'}`];
   const approved = latest.sha;
-  if (approved === sha || (await patchId(world, approved, main)) === (await patchId(world, sha, main))) return [];
-  return [`merged ${sha.slice(0, 7)} but the approval was on ${approved.slice(0, 7)}, a different change`];
+  if (
+    approved === sha ||
+    (await patchId(world, approved, main)) === (await patchId(world, sha, main))
+  )
+    return [];
+  return [
+    `merged ${sha.slice(0, 7)} but the approval was on ${approved.slice(0, 7)}, a different change`,
+  ];
 }
 
 async function patchId(world: World, head: string, main: string): Promise<string> {

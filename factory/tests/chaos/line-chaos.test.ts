@@ -19,11 +19,14 @@ describe('the line under chaos (R-02, R-03, R-05, R-06, R-08, R-14, R-18, R-19)'
     async () => {
       const started = performance.now();
       const jobs: (() => Promise<ChaosResult>)[] = [
-        ...Array.from({ length: FORGE_RUNS }, (_, index) => () =>
-          runChaos({ ...drawPlan(FIRST_SEED + 1000 + index), specs: 1 }, 'forge'),
+        ...Array.from(
+          { length: FORGE_RUNS },
+          (_, index) => () =>
+            runChaos({ ...drawPlan(FIRST_SEED + 1000 + index), specs: 1 }, 'forge'),
         ),
-        ...Array.from({ length: RUNS }, (_, index) => () =>
-          runChaos(drawPlan(FIRST_SEED + index), 'fake'),
+        ...Array.from(
+          { length: RUNS },
+          (_, index) => () => runChaos(drawPlan(FIRST_SEED + index), 'fake'),
         ),
       ];
       const results: ChaosResult[] = [];

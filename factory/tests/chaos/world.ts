@@ -124,7 +124,11 @@ export interface World {
   /** Runs git in the bare repository behind the world. */
   git(args: readonly string[]): Promise<string>;
   /** A person opens a PR adding `files` on `branch`, labelled `state:queued`; returns its number. */
-  openQueuedPullRequest(branch: string, title: string, files: Record<string, string>): Promise<number>;
+  openQueuedPullRequest(
+    branch: string,
+    title: string,
+    files: Record<string, string>,
+  ): Promise<number>;
   /** A person moves the PR's state label by hand; false when the PR is closed. */
   personSets(pr: number, to: State): Promise<boolean>;
   /** A person pushes a commit to main. */
@@ -165,7 +169,11 @@ const FAULT_STATUS: Readonly<Record<number, string>> = {
 
 export async function createForgeWorld(faultSeed: number): Promise<World> {
   const clock = createClock();
-  const forge = await createForge({ seed: { files: SEED_FILES }, faultSeed, now: clock.now });
+  const forge = await createForge({
+    seed: { files: SEED_FILES },
+    faultSeed,
+    now: () => clock.now(),
+  });
   const scratch = await mkdtemp(join(tmpdir(), 'chaos-work-'));
   const { token } = forge.issueJobToken(JOB_SCOPES);
   const octokit = (auth: string) =>
