@@ -60,7 +60,7 @@ export function drawPlan(seed: number): ChaosPlan {
   if (chance(0.4)) crashes.add(1 + Math.floor(random() * 60));
   return {
     seed,
-    specs: chance(0.5) ? 2 : 1,
+    specs: chance(0.3) ? 2 : 1,
     crashAt: crashes,
     duplicateRate: pick(random, [0, 0.2, 0.5]),
     replayRate: pick(random, [0, 0.1, 0.25]),

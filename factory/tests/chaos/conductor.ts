@@ -190,15 +190,12 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       if (job === undefined) continue;
       current = { run, job: job.name };
       log.jobs += 1;
-      const t0 = performance.now();
       const goOn = await job.run(deps, run.context).catch((error: unknown) => {
         if (!(error instanceof InjectedCrash))
           log.jobErrors.push(`${run.stage}/${job.name}: ${String(error)}`);
         return false;
       });
       current = undefined;
-      if (process.env.CHAOS_TRACE !== undefined)
-        console.log(`${run.stage}/${job.name} ${(performance.now() - t0).toFixed(0)} ms`);
       if (!goOn && runs.includes(run)) runs.splice(runs.indexOf(run), 1);
     }
     // At rest: the last tick, and everything it set off, changed nothing.

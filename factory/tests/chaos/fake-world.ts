@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addedLinesPerFile, parseNumstat } from '../../src/adapters/git/patch.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
-import type { GitHubPort, MergeResult } from '../../src/core/ports.ts';
+import type { FileAtRef, GitHubPort, MergeResult } from '../../src/core/ports.ts';
 import { createBareRepository } from '../../src/twin/forge/seed.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import { createFakeGitHub } from '../fakes/fake-github.ts';
@@ -48,6 +48,12 @@ export async function createFakeWorld(): Promise<World> {
   const fake = createFakeGitHub({ permissions: { [PERSON]: 'write' }, now: () => clock.now() });
   const refOf = (branch: string) => readRef(gitDir, branch);
   let prs = 0;
+  const fileCache = new Map<string, Promise<FileAtRef | undefined>>();
+  const readFileAt = async (path: string, ref: string): Promise<FileAtRef | undefined> => {
+    const blobSha = await git(['rev-parse', `${ref}:${path}`]).catch(() => undefined);
+    if (blobSha === undefined) return undefined;
+    return { blobSha, text: await git(['cat-file', 'blob', blobSha]) };
+  };
 
   /** Heads live in git: bring the fake's snapshots up to date before it answers. */
   const syncHeads = async () => {
@@ -90,10 +96,12 @@ export async function createFakeWorld(): Promise<World> {
       return fake.port.listOpenPullRequests();
     },
     readBranchHead: (branch) => refOf(branch),
-    readFile: async (path, ref) => {
-      const blobSha = await git(['rev-parse', `${ref}:${path}`]).catch(() => undefined);
-      if (blobSha === undefined) return undefined;
-      return { blobSha, text: await git(['cat-file', 'blob', blobSha]) };
+    readFile: (path, ref) => {
+      // A file at a commit never changes: read it once (heads are full SHAs here).
+      const key = `${ref}:${path}`;
+      const cached = fileCache.get(key) ?? readFileAt(path, ref);
+      fileCache.set(key, cached);
+      return cached;
     },
     listChangedFiles: async (pr) => {
       const { headSha } = fake.pull(pr);

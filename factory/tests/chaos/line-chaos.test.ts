@@ -8,7 +8,7 @@ import { runChaos, summarise, type ChaosResult } from './chaos-run.ts';
  * here (the forge renders each PR with git), so those stay few and run beside the others.
  */
 const RUNS = Number(process.env.CHAOS_RUNS ?? 50);
-const FORGE_RUNS = Number(process.env.CHAOS_FORGE_RUNS ?? 2);
+const FORGE_RUNS = Number(process.env.CHAOS_FORGE_RUNS ?? 1);
 const FIRST_SEED = Number(process.env.CHAOS_SEED ?? 1);
 const PARALLEL = 3;
 
