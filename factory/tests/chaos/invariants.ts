@@ -149,6 +149,10 @@ async function checkMerge(
     violations.push(`merged ${sha.slice(0, 7)} without factory/ci success on it (${ci ?? 'none'})`);
   violations.push(...(await checkApproval(world, pr, sha, merge.mainBefore ?? squashSha)));
   const base = await world.git(['merge-base', sha, merge.mainBefore ?? `${squashSha}^`]);
+  if (merge.mainBefore !== undefined && base !== merge.mainBefore)
+    // Not a violation of the SHA rule, but worth a number: GitHub squashed onto a newer main.
+    log.counts['merged onto a main newer than its tested base'] =
+      (log.counts['merged onto a main newer than its tested base'] ?? 0) + 1;
   const changed = (await world.git(['diff', '--name-only', base, sha])).split('\n').filter(Boolean);
   for (const path of changed) {
     if (isProtected(path) && path !== specPath)
