@@ -1,6 +1,8 @@
 /** The status as a person reads it: three short tables, colour where it helps. */
+import { formatSpecNumber } from '../core/spec/index.ts';
 import { formatDollars } from '../core/status.ts';
-import { colorsFor, formatTable, type CliIo } from './io.ts';
+import { labelOf } from '../core/states.ts';
+import { colorsFor, formatTable, type CliIo, type Colors } from './io.ts';
 import type { LineStatus } from './line-status.ts';
 
 /** `42s`, `5m`, `2h 10m`, `3d 4h`: precise enough to spot a stuck PR. */
@@ -16,50 +18,64 @@ export function formatAge(ms: number | undefined): string {
 
 export function printLineStatus(status: LineStatus, io: CliIo): void {
   const c = colorsFor(io);
-  const pr = (number: number) => c.bold(`#${String(number)}`);
   io.out(c.bold(`The line on ${status.repository}`));
-  io.out('');
+  for (const print of [printWorking, printParked, printQueue]) {
+    io.out('');
+    print(status, io, c);
+  }
+}
+
+function prNumber(c: Colors, number: number): string {
+  return c.bold(`#${String(number)}`);
+}
+
+function printWorking(status: LineStatus, io: CliIo, c: Colors): void {
   io.out(c.bold('On the line'));
-  if (status.working.length === 0) io.out(c.dim('  nothing in progress'));
-  else
-    formatTable([
-      ['PR', 'STAGE', 'ATTEMPT', 'IN STAGE', 'SPENT', 'TITLE'].map((head) => c.dim(head)),
-      ...status.working.map((row) => [
-        pr(row.number),
-        c.cyan(row.stage),
-        row.maxAttempts === undefined
-          ? String(row.attempt)
-          : `${String(row.attempt)}/${String(row.maxAttempts)}`,
-        formatAge(row.ageMs),
-        formatDollars(row.dollars),
-        row.title,
-      ]),
-    ]).forEach((line) => {
-      io.out(line);
-    });
-  io.out('');
+  if (status.working.length === 0) {
+    io.out(c.dim('  nothing in progress'));
+    return;
+  }
+  const rows = status.working.map((row) => [
+    prNumber(c, row.number),
+    c.cyan(row.stage),
+    row.maxAttempts === undefined
+      ? String(row.attempt)
+      : `${String(row.attempt)}/${String(row.maxAttempts)}`,
+    formatAge(row.ageMs),
+    formatDollars(row.dollars),
+    row.title,
+  ]);
+  const head = ['PR', 'STAGE', 'ATTEMPT', 'IN STAGE', 'SPENT', 'TITLE'].map((text) => c.dim(text));
+  for (const line of formatTable([head, ...rows])) io.out(line);
+}
+
+function printParked(status: LineStatus, io: CliIo, c: Colors): void {
   io.out(c.bold('Parked (state:needs-attention)'));
-  if (status.parked.length === 0) io.out(c.dim('  none'));
+  if (status.parked.length === 0 && status.confused.length === 0) io.out(c.dim('  none'));
   for (const row of status.parked) {
     const from = row.fromStage === undefined ? '' : ` in ${row.fromStage}`;
+    const age = `${formatAge(row.ageMs)} ago`;
     io.out(
-      `  ${pr(row.number)}  ${c.red(row.reason)}${from}  ${formatAge(row.ageMs)} ago  ${formatDollars(row.dollars)}  ${row.title}`,
+      `  ${prNumber(c, row.number)}  ${c.red(row.reason)}${from}  ${age}  ${formatDollars(row.dollars)}  ${row.title}`,
     );
     io.out(`       ${row.reasonTitle}: ${row.detail}`);
+    io.out(c.dim(`       then: pnpm factory resume ${String(row.number)}`));
   }
   for (const row of status.confused) {
-    io.out(
-      `  ${pr(row.number)}  ${c.red('several state labels')} (${row.states.join(', ')})  ${row.title}`,
-    );
+    const labels = row.states.map(labelOf).join(', ');
+    io.out(`  ${prNumber(c, row.number)}  ${c.red('several state labels')}  ${row.title}`);
+    io.out(`       ${labels}: keep the one of the stage it is in.`);
   }
-  io.out('');
+}
+
+function printQueue(status: LineStatus, io: CliIo, c: Colors): void {
   io.out(c.bold('Queue (in the order the scheduler takes it)'));
   if (status.queue.length === 0) io.out(c.dim('  empty'));
   const lines = formatTable(
     status.queue.map((row) => [
       `${String(row.position)}.`,
-      pr(row.number),
-      row.specNumber === undefined ? '' : `spec ${String(row.specNumber).padStart(4, '0')}`,
+      prNumber(c, row.number),
+      row.specNumber === undefined ? '' : `spec ${formatSpecNumber(row.specNumber)}`,
       row.priority ?? '',
       row.title,
     ]),

@@ -63,6 +63,7 @@ describe('factory status', { timeout: 30_000 }, () => {
         'Parked (state:needs-attention)',
         '  #2  retries-exhausted in code-review  42m ago  $3.00  Spec 0003-pdf',
         '       Retries spent: Three reviews asked for changes.',
+        '       then: pnpm factory resume 2',
         '',
         'Queue (in the order the scheduler takes it)',
         '  1.  #4  spec 0005  high    Spec 0005-json',
@@ -118,6 +119,24 @@ describe('factory status', { timeout: 30_000 }, () => {
     const status = JSON.parse(deps.captured.out.join('\n')) as LineStatus;
     expect(status.working.map((row) => row.number)).toEqual([inFlight]);
     expect(status.queue[1]).toMatchObject({ number: 3, status: 'next' });
+  });
+
+  it('flags a PR carrying several state labels instead of guessing its stage', async () => {
+    const fixture = await startCliForge();
+    const pr = await fixture.forge.openPullRequest('writer', {
+      branch: 'two',
+      files: { 'two.txt': 'two\n' },
+      title: 'Two states',
+      labels: ['state:plan', 'state:merge'],
+    });
+    const deps = fixture.deps('reader');
+
+    expect(await runStatus({ repo: REPO }, deps)).toBe(0);
+
+    const text = deps.captured.out.join('\n');
+    expect(text).toContain(`  #${String(pr)}  several state labels  Two states`);
+    expect(text).toContain('       state:plan, state:merge: keep the one of the stage it is in.');
+    expect(text).toContain('  nothing in progress');
   });
 
   it('says so when nothing is on the line', async () => {
