@@ -68,6 +68,7 @@ describe('factory labels sync', { timeout: 30_000 }, () => {
     expect(deps.captured.err).toEqual([
       'error: GitHub createLabel failed (403): Must have push access to repository',
     ]);
+    expect(JSON.stringify(deps.captured)).not.toContain(fixture.forge.as('reader'));
     expect(
       fixture.forge.requestLog.entries().filter((e) => e.method !== 'GET' && e.status < 300),
     ).toEqual([]);
