@@ -59,7 +59,8 @@ function printParked(status: LineStatus, io: CliIo, c: Colors): void {
       `  ${prNumber(c, row.number)}  ${c.red(row.reason)}${from}  ${age}  ${formatDollars(row.dollars)}  ${row.title}`,
     );
     io.out(`       ${row.reasonTitle}: ${row.detail}`);
-    io.out(c.dim(`       then: pnpm factory resume ${String(row.number)}`));
+    const flag = row.resumeFrom === undefined ? ' --from <stage>' : '';
+    io.out(c.dim(`       then: pnpm factory resume ${String(row.number)}${flag}`));
   }
   for (const row of status.confused) {
     const labels = row.states.map(labelOf).join(', ');

@@ -57,6 +57,8 @@ export interface ParkedRow {
   readonly reason: string;
   readonly reasonTitle: string;
   readonly fromStage: WorkingState | undefined;
+  /** Where `factory resume` restarts it without `--from`; undefined when a person must choose. */
+  readonly resumeFrom: State | undefined;
   readonly detail: string;
   readonly since: string | undefined;
   readonly ageMs: number | undefined;
@@ -136,6 +138,17 @@ function workingRow(item: PrFacts, stage: WorkingState, facts: LineFacts): Worki
   };
 }
 
+/**
+ * Where a parked PR restarts by default: the stage it parked in. A PR parked before it reached a
+ * stage (its spec failed lint, or a non-writer queued it) goes back to the queue; any other park
+ * without a stage needs a person to say where.
+ */
+export function defaultResumeStage(park: Ledger['park']): State | undefined {
+  if (park?.stage !== undefined) return park.stage;
+  if (park?.reason === 'spec-invalid' || park?.reason === 'not-a-writer') return 'queued';
+  return undefined;
+}
+
 function parkedRow(item: PrFacts, now: Date): ParkedRow {
   const park = item.ledger.park;
   return {
@@ -144,6 +157,7 @@ function parkedRow(item: PrFacts, now: Date): ParkedRow {
     reason: park?.reason ?? 'unknown',
     reasonTitle: park === undefined ? 'No reason recorded' : PARK_REASONS[park.reason].title,
     fromStage: park?.stage,
+    resumeFrom: defaultResumeStage(park),
     detail: park?.detail ?? 'The status comment records no park; read the PR’s comments.',
     ...enteredAt(item.timeline, 'needs-attention', now),
     dollars: totalSpend(item.ledger).dollars,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { runStatus } from '../../src/cli/commands/status.ts';
-import type { LineStatus } from '../../src/cli/line-status.ts';
+import { defaultResumeStage, type LineStatus } from '../../src/cli/line-status.ts';
 import { formatAge } from '../../src/cli/line-status-view.ts';
 import { arrangeLine, ledgerWith, parkedLedger } from './line.ts';
 import { REPO, startCliForge } from './support.ts';
@@ -98,6 +98,7 @@ describe('factory status', { timeout: 30_000 }, () => {
       number: parked,
       reason: 'retries-exhausted',
       fromStage: 'code-review',
+      resumeFrom: 'code-review',
     });
     expect(status.queue.map((row) => [row.number, row.status])).toEqual([
       [4, 'waiting'],
@@ -159,5 +160,15 @@ describe('formatAge', () => {
     [(3 * 24 + 4) * 3_600_000, '3d 4h'],
   ])('formats %s ms as %s', (ms, text) => {
     expect(formatAge(ms)).toBe(text);
+  });
+});
+
+describe('defaultResumeStage', () => {
+  it('restarts the stage a PR parked in, sends queue-time parks back to the queue, and asks otherwise', () => {
+    expect(defaultResumeStage({ reason: 'conflict', detail: '', stage: 'merge' })).toBe('merge');
+    expect(defaultResumeStage({ reason: 'spec-invalid', detail: '' })).toBe('queued');
+    expect(defaultResumeStage({ reason: 'not-a-writer', detail: '' })).toBe('queued');
+    expect(defaultResumeStage({ reason: 'state-lost', detail: '' })).toBeUndefined();
+    expect(defaultResumeStage(undefined)).toBeUndefined();
   });
 });

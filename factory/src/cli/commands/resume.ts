@@ -17,6 +17,7 @@ import {
   type ConnectionFlags,
 } from '../connection.ts';
 import { runGuarded, type SetExitCode } from '../guard.ts';
+import { defaultResumeStage } from '../line-status.ts';
 import { colorsFor } from '../io.ts';
 
 /** Where a parked PR may restart: the queue (to be scheduled and linted again) or any stage. */
@@ -47,16 +48,11 @@ function parseStage(text: string): State {
   return found;
 }
 
-/**
- * The stage to resume from: the one asked for, else the stage the ledger says the PR parked in.
- * A PR parked before it reached a stage (a spec that failed lint, a queue by a non-writer) goes
- * back to the queue.
- */
+/** The stage to resume from: the one asked for, else the default for how the PR parked. */
 export function chooseResumeStage(from: string | undefined, ledger: Ledger): State {
   if (from !== undefined) return parseStage(from);
-  const park = ledger.park;
-  if (park?.stage !== undefined) return park.stage;
-  if (park?.reason === 'spec-invalid' || park?.reason === 'not-a-writer') return 'queued';
+  const stage = defaultResumeStage(ledger.park);
+  if (stage !== undefined) return stage;
   throw new CliError(
     'The status comment does not say which stage the PR parked in: pass --from <stage>.',
   );
