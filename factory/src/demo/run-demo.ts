@@ -17,6 +17,11 @@ import { wordCountScript } from './word-count-script.ts';
 
 export const DEMO_SPEC = 'specs/0001-word-count.md';
 
+export interface SpecFile {
+  readonly path: string;
+  readonly text: string;
+}
+
 export interface DemoStage {
   readonly stage: string;
   readonly attempt: number;
@@ -42,30 +47,29 @@ export interface DemoOptions {
   readonly script?: ModelScript;
   /** Called as each stage's run completes. */
   readonly onStage?: (stage: DemoStage) => void;
-  /** Called once the twin is up (tests reach into it). */
-  readonly onTwin?: (twin: Twin) => void;
+  /** More specs, each queued in its own PR after the first (they wait for the line). */
+  readonly alsoQueue?: readonly SpecFile[];
+  /** Called with the twin after the line came to rest, before it closes (tests and benches). */
+  readonly inspect?: (twin: Twin) => Promise<void>;
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const started = performance.now();
   const specPath = options.specPath ?? DEMO_SPEC;
   const checkout = readCheckout(options.repoRoot);
-  const specText = checkout[specPath];
-  if (specText === undefined) throw new Error(`${specPath} is not in this checkout`);
-  // Main starts without the spec: the PR adds it, as a person queuing a new spec would.
-  const files = Object.fromEntries(Object.entries(checkout).filter(([path]) => path !== specPath));
+  const text = checkout[specPath];
+  if (text === undefined) throw new Error(`${specPath} is not in this checkout`);
+  const queue = [{ path: specPath, text }, ...(options.alsoQueue ?? [])];
+  // Main starts without the specs: each PR adds one, as a person queuing a new spec would.
+  const files = Object.fromEntries(
+    Object.entries(checkout).filter(([path]) => !queue.some((spec) => spec.path === path)),
+  );
 
   const twin = await startTwin({ seed: { files }, script: options.script ?? wordCountScript() });
   try {
-    options.onTwin?.(twin);
-    const pr = await twin.forge.openPullRequest('writer', {
-      branch: `spec/${specPath.replace(/^specs\/|\.md$/g, '')}`,
-      files: { [specPath]: specText },
-      title: titleOf(specText, specPath),
-      body: `Queues \`${specPath}\`.`,
-      labels: ['state:queued'],
-    });
+    const [pr = 0] = await queueSpecs(twin, queue);
     const stages = await followRuns(twin, options.onStage);
+    await options.inspect?.(twin);
     return {
       ...(await settleOutcome(twin, pr)),
       pr,
@@ -94,6 +98,23 @@ function readCheckout(repoRoot: string): Record<string, string> {
     }
   }
   return files;
+}
+
+/** Opens one PR per spec as a person with write permission, each labelled `state:queued`. */
+async function queueSpecs(twin: Twin, specs: readonly SpecFile[]): Promise<number[]> {
+  const numbers: number[] = [];
+  for (const { path, text } of specs) {
+    numbers.push(
+      await twin.forge.openPullRequest('writer', {
+        branch: `spec/${path.replace(/^specs\/|\.md$/g, '')}`,
+        files: { [path]: text },
+        title: titleOf(text, path),
+        body: `Queues \`${path}\`.`,
+        labels: ['state:queued'],
+      }),
+    );
+  }
+  return numbers;
 }
 
 function titleOf(specText: string, specPath: string): string {

@@ -23,7 +23,8 @@ export const AgentArtifactSchema = z.object({
   detail: z.string().max(2_000),
   /** The head the session worked on; the apply job refuses a moved head. */
   headSha: z.string().regex(/^[0-9a-f]{7,64}$/),
-  submission: z.unknown(),
+  // Absent when the session stopped without one (JSON drops an undefined value).
+  submission: z.unknown().optional(),
   model: z.string(),
   usage: z.object({
     input: z.int().nonnegative(),

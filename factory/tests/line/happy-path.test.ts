@@ -1,0 +1,163 @@
+/**
+ * The whole line through the real workflow files in the twin: the example spec goes in queued and
+ * comes out merged, with the implementation and its passing tests on main; the next queued PR is
+ * picked up after. This is `pnpm factory demo`, asserted.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runDemo, type DemoResult } from '../../src/demo/run-demo.ts';
+import { wordCountScript } from '../../src/demo/word-count-script.ts';
+import { TWIN_MODEL_KEY, type Twin } from '../../src/twin/index.ts';
+import type { RunRecord } from '../../src/twin/runner/index.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+const SECOND_SPEC = {
+  path: 'specs/0002-word-frequency.md',
+  text: `# Count how often each word occurs
+
+## Goal
+
+Add \`wordFrequencies(text: string): Map<string, number>\` beside \`countWords\`.
+
+## Acceptance criteria
+
+- [ ] \`wordFrequencies('a b a')\` returns a map with \`a\` → 2 and \`b\` → 1.
+`,
+};
+
+interface Observed {
+  readonly mainFiles: readonly string[];
+  readonly productTests: string;
+  readonly runs: readonly RunRecord[];
+  readonly published: readonly string[];
+  readonly modelBodies: readonly string[];
+  readonly mismatches: readonly string[];
+  readonly secondPrLabels: readonly string[];
+  readonly secondPrStatus: string;
+}
+
+async function observe(twin: Twin): Promise<Observed> {
+  const gitDir = twin.forge.gitDir;
+  const git = (...args: string[]) =>
+    execFileSync('git', ['--git-dir', gitDir, ...args], { encoding: 'utf8' });
+  const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}`;
+  const headers = { authorization: `token ${twin.forge.as('writer')}` };
+  const get = async <T>(path: string) =>
+    (await (await fetch(`${api}${path}`, { headers })).json()) as T;
+  const comments = [
+    ...(await get<{ body: string }[]>('/issues/1/comments?per_page=100')),
+    ...(await get<{ body: string }[]>('/issues/2/comments?per_page=100')),
+  ];
+  const reviews = await get<{ body: string }[]>('/pulls/1/reviews');
+  const second = await get<{ labels: { name: string }[] }>('/pulls/2');
+  const runs = twin.runner?.runs() ?? [];
+  return {
+    mainFiles: git('ls-tree', '-r', '--name-only', 'main').split('\n'),
+    productTests: runProductTests(gitDir),
+    runs,
+    published: [
+      ...comments.map((comment) => comment.body),
+      ...reviews.map((review) => review.body),
+      ...runs.flatMap((run) => run.jobs.flatMap((job) => job.steps.map((step) => step.log))),
+    ],
+    modelBodies: twin.model.requests.map((request) => request.raw),
+    mismatches: twin.model.mismatches,
+    secondPrLabels: second.labels.map((label) => label.name),
+    secondPrStatus:
+      comments.find((c) => c.body.includes('Factory status') && c.body.includes('spend-limit'))
+        ?.body ?? '',
+  };
+}
+
+/** Runs the product's tests on a clone of main, with this checkout's installed dependencies. */
+function runProductTests(gitDir: string): string {
+  const clone = mkdtempSync(join(tmpdir(), 'main-after-merge-'));
+  try {
+    execFileSync('git', ['clone', '--quiet', gitDir, clone]);
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
+    return execFileSync(
+      join(REPO_ROOT, 'node_modules/.bin/vitest'),
+      ['run', '--project', 'product', '--reporter', 'verbose'],
+      { cwd: clone, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', CI: '1' } },
+    );
+  } finally {
+    rmSync(clone, { recursive: true, force: true });
+  }
+}
+
+describe('the line, end to end through the real workflows', () => {
+  let result: DemoResult;
+  let seen: Observed;
+
+  beforeAll(async () => {
+    const script = wordCountScript();
+    result = await runDemo({
+      repoRoot: REPO_ROOT,
+      alsoQueue: [SECOND_SPEC],
+      // The second spec's planner hits the provider's spend limit: it must park at once (R-15).
+      script: {
+        ...script,
+        planner: [...(script.planner ?? []), { reply: { fault: 'spend-limit' } }],
+      },
+      inspect: async (twin) => {
+        seen = await observe(twin);
+      },
+    });
+  }, 600_000);
+
+  it('merges the queued spec after every stage ran once, in order', () => {
+    expect(result.outcome).toBe('merged');
+    const stages = result.stages.filter((stage) => stage.stage !== 'scheduler');
+    expect(stages.slice(0, 6).map((stage) => [stage.stage, stage.attempt])).toEqual([
+      ['plan', 1],
+      ['plan-review', 1],
+      ['implementation', 1],
+      ['implementation-ci', 1],
+      ['code-review', 1],
+      ['merge', 1],
+    ]);
+  });
+
+  it('leaves the spec, its plan, the implementation and its tests on main, and they pass', () => {
+    expect(seen.mainFiles).toEqual(
+      expect.arrayContaining([
+        'specs/0001-word-count.md',
+        'plans/0001-word-count.md',
+        'src/words.ts',
+        'tests/words.test.ts',
+      ]),
+    );
+    expect(seen.productTests).toContain('countWords');
+    expect(seen.productTests).toMatch(/Tests\s+10 passed/);
+  });
+
+  it('R-01: every hand-off is an explicit dispatch; only a person’s label starts a run otherwise', () => {
+    const started = seen.runs.filter((run) => run.jobs.some((job) => job.conclusion !== 'skipped'));
+    const undispatched = started.filter((run) => run.event !== 'workflow_dispatch');
+    // The two `state:queued` labels the person set; nothing the factory's token did started a run.
+    expect(undispatched.map((run) => [run.name, run.event, run.actor.login])).toEqual([
+      ['scheduler', 'pull_request_target', 'writer'],
+      ['scheduler', 'pull_request_target', 'writer'],
+    ]);
+    expect(started.filter((run) => run.event === 'workflow_dispatch').length).toBeGreaterThan(6);
+  });
+
+  it('picks up the next queued PR after the merge, and parks it at once on a spend limit (R-15)', () => {
+    expect(seen.secondPrLabels).toContain('state:needs-attention');
+    expect(seen.secondPrStatus).toContain('spend-limit');
+  });
+
+  it('R-10: the model key appears in no comment, review, log or model request', () => {
+    for (const text of [...seen.published, ...seen.modelBodies])
+      expect(text).not.toContain(TWIN_MODEL_KEY);
+  });
+
+  it('plays the model script exactly, with no request off the script', () => {
+    expect(seen.mismatches).toEqual([]);
+  });
+});
