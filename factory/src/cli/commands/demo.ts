@@ -36,7 +36,13 @@ export async function runDemoCommand(
   }
   const result = await runDemo({
     repoRoot,
-    ...(options.json === true ? {} : { onStage: (stage) => { io.err(formatStage(stage, io)); } }),
+    ...(options.json === true
+      ? {}
+      : {
+          onStage: (stage) => {
+            io.err(formatStage(stage, io));
+          },
+        }),
   });
   if (options.json === true) io.out(JSON.stringify(result));
   else io.out(formatSummary(result, io));
