@@ -121,9 +121,11 @@ export function checkPatchChanges(
   changes: readonly ChangedFile[],
   config: FactoryConfig,
 ): Extract<Verdict, { ok: false }>[] {
-  return [protectedPathsIn(changes, config), secretsIn(changes), diffSizeOf(changes, config)].filter(
-    (verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok,
-  );
+  return [
+    protectedPathsIn(changes, config),
+    secretsIn(changes),
+    diffSizeOf(changes, config),
+  ].filter((verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok);
 }
 
 function protectedPathsIn(changes: readonly ChangedFile[], config: FactoryConfig): Verdict {
