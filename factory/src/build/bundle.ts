@@ -11,6 +11,8 @@ export const STAGE_ACTION_DIST = '.github/actions/stage/dist';
 /** Builds the bundle into `outdir` (absolute) from the factory package at `factoryDir`. */
 export async function bundleStageAction(factoryDir: string, outdir: string): Promise<void> {
   await build({
+    // Paths in the output are relative to this, so the bundle is the same from any directory.
+    absWorkingDir: factoryDir,
     entryPoints: { main: join(factoryDir, 'src/entrypoints/main.ts') },
     outdir,
     bundle: true,
