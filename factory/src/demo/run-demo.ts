@@ -28,6 +28,8 @@ export interface DemoStage {
   /** The run's conclusion, and what the stage did (`→ state:plan-review`, `parked: …`). */
   readonly conclusion: string;
   readonly ms: number;
+  /** What the stage's agent session cost, as its agent job reported it (0 for code stages). */
+  readonly dollars: number;
 }
 
 export interface DemoResult {
@@ -44,7 +46,12 @@ export interface DemoResult {
 export interface DemoOptions {
   readonly repoRoot: string;
   readonly specPath?: string;
+  /** The scripted model's replies (the demo's by default). */
   readonly script?: ModelScript;
+  /** Use the real model API with this key instead of the scripted model (rehearsals). */
+  readonly apiKey?: string;
+  /** Keep the runner's work (transcripts, workspaces) and a mirror of the forge here. */
+  readonly keepDir?: string;
   /** Called as each stage's run completes. */
   readonly onStage?: (stage: DemoStage) => void;
   /** More specs, each queued in its own PR after the first (they wait for the line). */
@@ -65,11 +72,22 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     Object.entries(checkout).filter(([path]) => !queue.some((spec) => spec.path === path)),
   );
 
-  const twin = await startTwin({ seed: { files }, script: options.script ?? wordCountScript() });
+  const twin = await startTwin({
+    seed: { files },
+    script: options.script ?? wordCountScript(),
+    runner: {
+      ...(options.keepDir === undefined ? {} : { workDir: join(options.keepDir, 'runner') }),
+      // The real API: the jobs get the person's key and no base URL, so the SDK's default applies.
+      ...(options.apiKey === undefined
+        ? {}
+        : { secrets: { ANTHROPIC_API_KEY: options.apiKey }, vars: { ANTHROPIC_BASE_URL: '' } }),
+    },
+  });
   try {
     const [pr = 0] = await queueSpecs(twin, queue);
     const stages = await followRuns(twin, options.onStage);
     await options.inspect?.(twin);
+    if (options.keepDir !== undefined) keepForge(twin, options.keepDir);
     return {
       ...(await settleOutcome(twin, pr)),
       pr,
@@ -98,6 +116,17 @@ function readCheckout(repoRoot: string): Record<string, string> {
     }
   }
   return files;
+}
+
+/** A mirror of the forge's repository: every branch the line pushed, to inspect with git. */
+function keepForge(twin: Twin, keepDir: string): void {
+  execFileSync('git', [
+    'clone',
+    '--quiet',
+    '--mirror',
+    twin.forge.gitDir,
+    join(keepDir, 'repo.git'),
+  ]);
 }
 
 /** Opens one PR per spec as a person with write permission, each labelled `state:queued`. */
@@ -136,7 +165,13 @@ async function followRuns(twin: Twin, onStage: DemoOptions['onStage']): Promise<
       if (!ranAnything(run)) continue;
       const attempt = (attempts.get(run.name) ?? 0) + 1;
       attempts.set(run.name, attempt);
-      const stage = { stage: run.name, attempt, conclusion: describeRun(run), ms: runMs(run) };
+      const stage = {
+        stage: run.name,
+        attempt,
+        conclusion: describeRun(run),
+        ms: runMs(run),
+        dollars: agentDollars(run),
+      };
       stages.push(stage);
       onStage?.(stage);
     }
@@ -165,6 +200,12 @@ function describeRun(run: RunRecord): string {
   return last === undefined
     ? (run.conclusion ?? run.status)
     : `${run.conclusion ?? run.status}: ${last}`;
+}
+
+/** The agent job's summary reads `<role>: <stop reason> after N turns, $D.DD — …`. */
+function agentDollars(run: RunRecord): number {
+  const summary = run.jobs.find((job) => job.key.endsWith('/agent'))?.summary ?? '';
+  return Number(/ turns?, \$(\d+(?:\.\d+)?)/.exec(summary)?.[1] ?? 0);
 }
 
 function runMs(run: RunRecord): number {
