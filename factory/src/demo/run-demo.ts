@@ -8,7 +8,8 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLedger, totalSpend } from '../core/status.ts';
-import { statesIn } from '../core/states.ts';
+import { statesIn, WORKING_STATES } from '../core/states.ts';
+import type { StageName } from '../core/line.ts';
 import { STATUS_MARKER } from '../core/notes.ts';
 import { startTwin, type Twin } from '../twin/index.ts';
 import type { ModelScript } from '../twin/model/index.ts';
@@ -186,9 +187,18 @@ async function followRuns(twin: Twin, onStage: DemoOptions['onStage']): Promise<
   return stages;
 }
 
-/** A run whose jobs were all skipped was not for this stage (a label for another stage). */
+const LINE_WORKFLOWS: ReadonlySet<string> = new Set<StageName>([
+  'scheduler',
+  ...WORKING_STATES,
+  'watchdog',
+]);
+
+/**
+ * A run of the line that did something: not another workflow (spec lint, CI on main), and not a
+ * run whose jobs were all skipped (a label meant for another stage).
+ */
 function ranAnything(run: RunRecord): boolean {
-  return run.jobs.some((job) => job.conclusion !== 'skipped');
+  return LINE_WORKFLOWS.has(run.name) && run.jobs.some((job) => job.conclusion !== 'skipped');
 }
 
 function describeRun(run: RunRecord): string {

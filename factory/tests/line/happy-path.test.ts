@@ -137,7 +137,9 @@ describe('the line, end to end through the real workflows', () => {
   });
 
   it('R-01: every hand-off is an explicit dispatch; only a person’s label starts a run otherwise', () => {
-    const started = seen.runs.filter((run) => run.jobs.some((job) => job.conclusion !== 'skipped'));
+    const started = seen.runs.filter(
+      (run) => run.name !== 'spec lint' && run.jobs.some((job) => job.conclusion !== 'skipped'),
+    );
     const undispatched = started.filter((run) => run.event !== 'workflow_dispatch');
     // The two `state:queued` labels the person set; nothing the factory's token did started a run.
     expect(undispatched.map((run) => [run.name, run.event, run.actor.login])).toEqual([
@@ -155,6 +157,19 @@ describe('the line, end to end through the real workflows', () => {
   it('R-10: the model key appears in no comment, review, log or model request', () => {
     for (const text of [...seen.published, ...seen.modelBodies])
       expect(text).not.toContain(TWIN_MODEL_KEY);
+  });
+
+  it('lints the spec on the pull request that adds it, before it is queued', () => {
+    const lint = seen.runs.filter((run) => run.name === 'spec lint');
+    const opened = lint.filter((run) => run.action === 'opened');
+    expect(opened.map((run) => [run.actor.login, run.conclusion])).toEqual([
+      ['writer', 'success'],
+      ['writer', 'success'],
+    ]);
+    // The line's own pushes to the branch (the plan, the code) wait for a person's approval, as
+    // GitHub holds runs of default-token pushes: they start nothing by themselves (R-01).
+    const pushed = lint.filter((run) => run.action !== 'opened');
+    expect(pushed.every((run) => run.status === 'action_required')).toBe(true);
   });
 
   it('plays the model script exactly, with no request off the script', () => {
