@@ -38,7 +38,10 @@ export interface DemoResult {
   readonly reason?: string;
   readonly pr: number;
   readonly stages: readonly DemoStage[];
+  /** Calls to GitHub's API (REST and GraphQL) the line made for the spec. */
   readonly githubRequests: number;
+  /** Git transport requests (checkouts, clones, pushes), which are not API calls. */
+  readonly gitRequests: number;
   readonly modelRequests: number;
   readonly tokens: number;
   readonly ms: number;
@@ -257,10 +260,15 @@ async function settleOutcome(
   };
 }
 
-function counts(twin: Twin): Pick<DemoResult, 'githubRequests' | 'modelRequests'> {
-  // Requests the line made: everything but the person opening the PR and the demo's own reads.
-  const githubRequests = twin.forge.requestLog
+function counts(twin: Twin): Pick<DemoResult, 'githubRequests' | 'gitRequests' | 'modelRequests'> {
+  // Requests the line made: the job tokens', not the person's who opened the PR.
+  const line = twin.forge.requestLog
     .entries()
-    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous').length;
-  return { githubRequests, modelRequests: twin.model.requests.length };
+    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous');
+  const git = line.filter((entry) => entry.route.startsWith('git ')).length;
+  return {
+    githubRequests: line.length - git,
+    gitRequests: git,
+    modelRequests: twin.model.requests.length,
+  };
 }

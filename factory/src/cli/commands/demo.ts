@@ -18,6 +18,7 @@ export async function runDemoCommand(
   repoRoot: string,
   options: DemoCommandOptions,
   io: CliIo,
+  run: typeof runDemo = runDemo,
 ): Promise<number> {
   const c = colorsFor(io);
   if (options.json !== true) {
@@ -34,7 +35,7 @@ export async function runDemoCommand(
     );
     io.err('');
   }
-  const result = await runDemo({
+  const result = await run({
     repoRoot,
     ...(options.json === true
       ? {}
@@ -52,7 +53,8 @@ export async function runDemoCommand(
 function formatStage(stage: DemoStage, io: CliIo): string {
   const c = colorsFor(io);
   const mark = stage.conclusion.startsWith('success') ? c.green('✔') : c.red('✘');
-  const attempt = stage.attempt > 1 ? c.dim(` (attempt ${String(stage.attempt)})`) : '';
+  const retried = stage.attempt > 1 && stage.stage !== 'scheduler' && stage.stage !== 'watchdog';
+  const attempt = retried ? c.dim(` (attempt ${String(stage.attempt)})`) : '';
   const said = stage.conclusion.replace(/^\w+: /, '');
   return `${mark} ${stage.stage.padEnd(18)}${c.dim(seconds(stage.ms).padStart(7))}  ${said}${attempt}`;
 }
@@ -66,7 +68,7 @@ function formatSummary(result: DemoResult, io: CliIo): string {
   return [
     '',
     headline,
-    `${String(result.stages.length)} stage runs · ${String(result.githubRequests)} GitHub requests · ${String(result.modelRequests)} model requests · ${result.tokens.toLocaleString('en-US')} tokens · ${seconds(result.ms)}`,
+    `${String(result.stages.length)} stage runs · ${String(result.githubRequests)} GitHub API requests (+${String(result.gitRequests)} git) · ${String(result.modelRequests)} model requests · ${result.tokens.toLocaleString('en-US')} tokens · ${seconds(result.ms)}`,
   ].join('\n');
 }
 
