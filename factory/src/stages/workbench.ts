@@ -12,7 +12,7 @@ export interface Workbench {
 
 /** Commits made by an apply job are authored by the line's own identity. */
 export const FACTORY_AUTHOR: GitIdentity = {
-  name: 'software-factory',
+  name: 'factory line',
   email: 'factory@users.noreply.github.com',
 };
 

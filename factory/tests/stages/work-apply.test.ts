@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, FactoryConfigSchema } from '../../src/core/config.ts';
 import { renderRerunNote } from '../../src/core/notes.ts';
 import type { AgentArtifact } from '../../src/stages/agent-artifact.ts';
-import type { Workbench } from '../../src/stages/workbench.ts';
+import { FACTORY_AUTHOR, type Workbench } from '../../src/stages/workbench.ts';
 import { applyWork, type WorkApplyInput } from '../../src/stages/work-apply.ts';
 import { startLineForge, writeFiles, type LineForge, type OnLine } from '../support/line-forge.ts';
 
@@ -130,7 +130,7 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
     const { data: commit } = await line.bot.rest.repos.getCommit({ ...line.repo, ref: newHead });
     expect(commit.parents.map((parent) => parent.sha)).toEqual([on.headSha]);
     expect(commit.commit.message).toBe('Add a word counter\n\nSplits on whitespace.');
-    expect(commit.commit.author?.name).toBe('software-factory');
+    expect(commit.commit.author?.name).toBe(FACTORY_AUTHOR.name);
     const changed = await line.github.listChangedFiles(on.pr);
     expect(changed.map((file) => file.path)).toContain('src/count.ts');
     const ledger = await line.ledgerOf(on.pr);

@@ -68,7 +68,7 @@ export function createOctokit(options: CreateOctokitOptions): FactoryOctokit {
   return new FactoryOctokit({
     auth: options.token,
     baseUrl: options.baseUrl,
-    userAgent: options.userAgent ?? 'software-factory',
+    userAgent: options.userAgent ?? 'factory-line',
     log: textOnly(log),
     retry: {
       doNotRetry: [...DO_NOT_RETRY],
