@@ -28,6 +28,7 @@ export interface SandboxedCommand {
   readonly workspace: string;
   readonly timeoutMs: number;
   readonly maxOutputChars: number;
+  /** The session's wall clock: aborting it kills the command as if its own time had run out. */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -145,14 +146,14 @@ function execute(
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const kill = (): void => {
+    // The command's own limit and the session's wall clock can fire in the same tick; either way
+    // the command was cut short for time, never finished.
+    const expire = (): void => {
+      timedOut = true;
       child.kill('SIGKILL');
     };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      kill();
-    }, command.timeoutMs);
-    command.signal?.addEventListener('abort', kill, { once: true });
+    const timer = setTimeout(expire, command.timeoutMs);
+    command.signal?.addEventListener('abort', expire, { once: true });
     child.on('error', reject);
     // A process that escaped the kill could hold the pipes open for ever: once bwrap itself has
     // exited, give the output a moment to drain, then stop reading.
@@ -164,7 +165,7 @@ function execute(
     });
     child.on('close', (code) => {
       clearTimeout(timer);
-      command.signal?.removeEventListener('abort', kill);
+      command.signal?.removeEventListener('abort', expire);
       resolve({ exitCode: code, timedOut, output, durationMs: Date.now() - started });
     });
   });
