@@ -21,6 +21,7 @@ const ROLE_OF: Readonly<Record<string, string>> = {
 
 interface Measured {
   readonly rest: Record<string, number>;
+  readonly perJob: readonly { job: string; requests: number }[];
   readonly git: number;
   readonly coldStarts: readonly { stage: string; ms: number }[];
 }
@@ -45,6 +46,9 @@ export async function bench(): Promise<void> {
   );
   for (const [route, count] of Object.entries(measured.rest).sort((a, b) => b[1] - a[1]))
     console.log(`  ${String(count).padStart(3)} ${route}`);
+  console.log('REST requests per job:');
+  for (const { job, requests } of measured.perJob)
+    console.log(`  ${String(requests).padStart(3)} ${job}`);
   console.log(`model requests: ${String(result.modelRequests)}, tokens: ${String(result.tokens)}`);
   console.log('agent step start → first model request (goal ≤ 0.3 s of start-up):');
   for (const cold of measured.coldStarts)
@@ -54,13 +58,25 @@ export async function bench(): Promise<void> {
 function measure(twin: Twin): Measured {
   const rest: Record<string, number> = {};
   let git = 0;
-  for (const entry of twin.forge.requestLog.entries()) {
-    // The person opening the PR is not the line; only the job tokens are.
-    if (entry.tokenKind === 'user' || entry.tokenKind === 'anonymous') continue;
+  // The person opening the PR is not the line; only the job tokens are.
+  const line = twin.forge.requestLog
+    .entries()
+    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous');
+  for (const entry of line) {
     if (entry.route.startsWith('git ')) git += 1;
     else rest[entry.route] = (rest[entry.route] ?? 0) + 1;
   }
   const runs = twin.runner?.runs() ?? [];
+  const perJob = runs.flatMap((run) =>
+    run.jobs.flatMap((job) => {
+      if (job.startedAt === null || job.completedAt === null) return [];
+      const [from, to] = [Date.parse(job.startedAt), Date.parse(job.completedAt)];
+      const requests = line.filter(
+        (entry) => !entry.route.startsWith('git ') && entry.at >= from && entry.at <= to,
+      ).length;
+      return [{ job: `${run.displayTitle} · ${job.name}`, requests }];
+    }),
+  );
   const coldStarts = Object.entries(ROLE_OF).flatMap(([stage, role]) => {
     const step = agentStep(runs, stage);
     const first = twin.model.requests.find((request) => request.role === role);
@@ -68,7 +84,7 @@ function measure(twin: Twin): Measured {
     const ms = Date.parse(first.receivedAt) - Date.parse(step.startedAt);
     return [{ stage, ms }];
   });
-  return { rest, git, coldStarts };
+  return { rest, perJob, git, coldStarts };
 }
 
 function agentStep(runs: readonly RunRecord[], stage: string) {

@@ -77,6 +77,8 @@ async function sandboxFor(options: RunAgentOptions): Promise<SandboxStatus> {
 export async function prepareSession(options: RunAgentOptions): Promise<PreparedSession> {
   const startedAt = Date.now();
   const { role, config } = options;
+  // Probing the sandbox starts a process: let it run while the prompt is built.
+  const sandboxReady = sandboxFor(options);
   const budget = options.budget ?? budgetFor(config, role);
   const root = await realpath(options.workspace);
   const floor = options.floor === undefined ? {} : { floor: options.floor };
@@ -97,7 +99,7 @@ export async function prepareSession(options: RunAgentOptions): Promise<Prepared
     createRedactor([options.apiKey, ...(options.secrets ?? [])]),
   );
   await transcript.write({ type: 'session', role, model, at: new Date().toISOString() });
-  const sandbox = await sandboxFor(options);
+  const sandbox = await sandboxReady;
   return {
     root,
     prompt,

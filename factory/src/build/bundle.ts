@@ -3,7 +3,7 @@
  * each job's chunk on demand, so a stage starts with no dependency install and loads only what its
  * job needs (ADR 0005). The bundle is committed; a test rebuilds it and fails when it is stale.
  */
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { join } from 'node:path';
 
 export const STAGE_ACTION_DIST = '.github/actions/stage/dist';
@@ -27,8 +27,32 @@ export async function bundleStageAction(factoryDir: string, outdir: string): Pro
     legalComments: 'none',
     logLevel: 'warning',
     // Some dependencies are CommonJS and call require(); ESM output has no require of its own.
+    plugins: [unusedHttpClientDropped],
     banner: {
       js: "import { createRequire as __factoryRequire } from 'node:module'; const require = __factoryRequire(import.meta.url);",
     },
   });
 }
+
+/**
+ * `@actions/core` imports its HTTP client (and undici, half a megabyte) only to fetch OIDC tokens,
+ * which no stage asks for. The client's modules do nothing when imported, so they are declared
+ * free of side effects: esbuild then leaves them out, and every job starts ~0.1 s sooner.
+ */
+const unusedHttpClientDropped: Plugin = {
+  name: 'unused-http-client-dropped',
+  setup(plugin) {
+    plugin.onResolve({ filter: /^@actions\/http-client(\/|$)/ }, async (args) => {
+      if (args.pluginData === SELF) return undefined;
+      const resolved = await plugin.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: SELF,
+      });
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+const SELF = Symbol('unused-http-client-dropped');

@@ -40,7 +40,13 @@ export type LineEventType = LineEvent['type'];
 
 export type Effect =
   | { readonly type: 'comment'; readonly stage: WorkingState; readonly reason: RerunReason }
-  | { readonly type: 'park'; readonly reason: ParkReason; readonly detail: string }
+  | {
+      readonly type: 'park';
+      readonly reason: ParkReason;
+      readonly detail: string;
+      /** The stage to resume at, when it is not the one that parked (its retries ran out). */
+      readonly stage?: WorkingState;
+    }
   | { readonly type: 'merge'; readonly sha: string }
   | { readonly type: 'set-state'; readonly state: State }
   | { readonly type: 'dispatch'; readonly stage: StageName };
@@ -201,11 +207,11 @@ function move(to: WorkingState): Transition {
   };
 }
 
-function park(reason: ParkReason, detail: string): Transition {
+function park(reason: ParkReason, detail: string, stage?: WorkingState): Transition {
   return {
     next: 'needs-attention',
     effects: [
-      { type: 'park', reason, detail },
+      { type: 'park', reason, detail, ...(stage === undefined ? {} : { stage }) },
       { type: 'set-state', state: 'needs-attention' },
     ],
   };
@@ -216,5 +222,6 @@ function exhausted(stage: WorkingState, facts: AttemptFacts): Transition {
   return park(
     'retries-exhausted',
     `${stage} has had ${used} attempts since the last move by a person.`,
+    stage,
   );
 }

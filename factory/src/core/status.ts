@@ -155,6 +155,12 @@ function parkSection(park: NonNullable<Ledger['park']>): string[] {
     `**What happened:** ${park.detail}`,
     '',
     `**How to resume:** ${howToProceed}`,
+    ...(park.stage === undefined
+      ? []
+      : [
+          '',
+          `To restart at ${park.stage}: set the label \`${labelOf(park.stage)}\` in place of \`${labelOf('needs-attention')}\`, or run \`pnpm factory resume <PR> --from ${park.stage}\`.`,
+        ]),
   ];
 }
 

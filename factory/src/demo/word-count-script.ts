@@ -8,7 +8,7 @@ import type { ModelScript, ScriptStep } from '../twin/model/index.ts';
 
 export const CHECK_COMMAND = 'pnpm run check';
 
-const WORDS_MODULE = `/**
+export const WORDS_MODULE = `/**
  * Word counting for pieces of writing. A word is a run of non-whitespace characters that contains
  * at least one letter or digit, in any script.
  */
@@ -20,7 +20,7 @@ export function countWords(text: string): number {
 }
 `;
 
-const WORDS_TESTS = `import { describe, expect, it } from 'vitest';
+export const WORDS_TESTS = `import { describe, expect, it } from 'vitest';
 import { countWords } from '../src/words.ts';
 
 describe('countWords', () => {
@@ -55,7 +55,7 @@ describe('countWords', () => {
 });
 `;
 
-const PLAN = `## Approach
+export const PLAN = `## Approach
 
 Add \`src/words.ts\` beside \`src/greeting.ts\`, exporting \`countWords(text: string): number\`.
 Split the text at runs of whitespace (\`/\\s+/u\`) and keep the tokens that contain a letter or a
@@ -74,11 +74,12 @@ hyphenated words, attached punctuation, and non-ASCII letters and digits.
 2. Write \`src/words.ts\`.
 3. Run \`${CHECK_COMMAND}\` until it passes.`;
 
-function submit(name: string, input: Record<string, unknown>): ScriptStep {
+/** A turn that calls one tool. */
+export function submit(name: string, input: Record<string, unknown>): ScriptStep {
   return { reply: { toolCalls: [{ name, input }] } };
 }
 
-const approve = (summary: string) =>
+export const approve = (summary: string): ScriptStep =>
   submit('submit_verdict', { verdict: 'APPROVE', summary, objections: [] });
 
 /** The script for one pass of the example spec through the line. */

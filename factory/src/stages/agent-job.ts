@@ -50,8 +50,11 @@ export interface AgentJobInput {
   readonly baseURL?: string;
   /** Values to redact from the transcript besides the model key. */
   readonly secrets?: readonly string[];
-  /** The diff under review, for code-review (the PR against its merge base). */
-  readonly diff?: string;
+  /**
+   * The diff under review, for code-review (the PR against its merge base); it may still be in
+   * the making: it is awaited together with the PR reads.
+   */
+  readonly diff?: string | Promise<string>;
 }
 
 export interface AgentJobDeps {
@@ -70,13 +73,18 @@ export async function runAgentJob(
   input: AgentJobInput,
 ): Promise<AgentJobResult> {
   const { github, config } = deps;
-  const pr = await github.readPullRequest(input.pr);
+  // Both at once: the session's start waits on them, and the model's first token on that.
+  const [pr, comment, diff] = await Promise.all([
+    github.readPullRequest(input.pr),
+    github.readStatusComment(input.pr),
+    input.diff,
+  ]);
   const currency = checkStillCurrent(pr, input.stage, input.expectedHeadSha);
   if (pr === undefined || !currency.current)
     return { kind: 'stood-down', reason: currency.current ? 'PR not found' : currency.reason };
 
-  const ledger = parseLedger((await github.readStatusComment(pr.number))?.body);
-  const task = await taskFor(input, ledger, { title: pr.title, body: pr.body });
+  const ledger = parseLedger(comment?.body);
+  const task = await taskFor(input, ledger, { title: pr.title, body: pr.body }, diff);
   const outcome = await deps.runAgent({
     role: ROLE_OF_STAGE[input.stage],
     workspace: input.workspace,
@@ -99,6 +107,7 @@ async function taskFor(
   input: AgentJobInput,
   ledger: Ledger,
   pullRequest: { readonly title: string; readonly body: string },
+  diff: string | undefined,
 ): Promise<SessionTask> {
   const specPath = ledger.spec?.path;
   if (specPath === undefined)
@@ -114,7 +123,7 @@ async function taskFor(
     pullRequest,
     ...(plan === undefined ? {} : { plan }),
     ...feedbackFor(input.stage, ledger.feedback),
-    ...(input.stage === 'code-review' && input.diff !== undefined ? { diff: input.diff } : {}),
+    ...(input.stage === 'code-review' && diff !== undefined ? { diff } : {}),
   };
 }
 

@@ -2,8 +2,12 @@
  * What every apply job does around its own work: re-read the PR and stand down if it moved
  * (R-02, R-19), refuse an artifact made on another head, and at the end record the attempt in the
  * status comment and carry out the transition.
+ *
+ * The PR, its status comment and its label timeline are read once, at the start: every later
+ * decision of the job works from that reading, and only a job that did slow work since (a clone,
+ * a rebase) reads the PR again before it writes.
  */
-import { attemptFacts } from '../core/attempts.ts';
+import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
@@ -35,15 +39,26 @@ export type Begun =
       readonly pr: PullRequestSnapshot;
       readonly ledger: Ledger;
       readonly status: { readonly comment: StatusComment | undefined };
+      /** The label timeline, when the job will settle the attempt (it counts attempts). */
+      readonly timeline: readonly TimelineEntry[] | undefined;
     }
   | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
-/** Re-reads the PR; only a PR still in `stage` at the artifact's head goes on. */
+/**
+ * Re-reads the status comment and (unless `readTimeline` is false: a job that hands on without
+ * settling) the timeline, then the PR; only a PR still in `stage` at the artifact's head goes on.
+ */
 export async function beginApply(
   github: GitHubPort,
   stage: WorkingState,
   input: ApplyInput,
+  { readTimeline = true }: { readonly readTimeline?: boolean } = {},
 ): Promise<Begun> {
+  const [comment, timeline] = await Promise.all([
+    github.readStatusComment(input.pr),
+    readTimeline ? github.readTimeline(input.pr) : undefined,
+  ]);
+  // The PR last: the writes that follow act on the newest of the three readings.
   const pr = await github.readPullRequest(input.pr);
   const currency = checkStillCurrent(pr, stage, input.expectedHeadSha);
   const standDown = (reason: string): Begun => ({
@@ -54,8 +69,7 @@ export async function beginApply(
     return standDown(currency.current ? 'PR not found' : currency.reason);
   if (input.artifact !== undefined && input.artifact.headSha !== pr.headSha)
     return standDown('the agent worked on an older head');
-  const comment = await github.readStatusComment(pr.number);
-  return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment } };
+  return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment }, timeline };
 }
 
 /** The event for an artifact that says nothing usable: crashed, malformed, or stopped. */
@@ -65,8 +79,18 @@ export function missingArtifactEvent(input: ApplyInput): LineEvent | undefined {
   return undefined;
 }
 
-export interface SettleInput {
+/** The PR as a job last read it. */
+export interface Reading {
   readonly pr: PullRequestSnapshot;
+  /**
+   * True when the job did nothing but read since it read `pr` (a verdict, a CI result, a push
+   * just read back): the writes then go ahead on that reading. After slower work (a clone, a
+   * rebase) the PR is read again before the first write.
+   */
+  readonly readJustNow?: boolean;
+}
+
+export interface SettleInput extends Reading {
   readonly stage: WorkingState;
   readonly event: LineEvent;
   readonly ledger: Ledger;
@@ -77,6 +101,8 @@ export interface SettleInput {
   readonly announce?: () => Promise<void>;
   /** The status comment as `beginApply` read it. */
   readonly status?: { readonly comment: StatusComment | undefined };
+  /** The label timeline as `beginApply` read it. */
+  readonly timeline?: readonly TimelineEntry[] | undefined;
 }
 
 /** Records the attempt, then carries out the transition the event leads to. */
@@ -84,7 +110,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
   const { github, config } = deps;
   const { pr, stage } = input;
   const facts = attemptFacts(
-    await github.readTimeline(pr.number),
+    input.timeline ?? (await github.readTimeline(pr.number)),
     (login) => github.isFactoryActor(login),
     config,
   );
@@ -104,6 +130,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
     headSha: pr.headSha,
     ...(input.announce === undefined ? {} : { announce: input.announce }),
     ...(input.status === undefined ? {} : { status: input.status }),
+    ...(input.readJustNow === true ? { fresh: pr } : {}),
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

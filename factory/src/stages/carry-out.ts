@@ -1,7 +1,8 @@
 /**
  * The interpreter of the line's effects: one exhaustive switch that turns the data `transition()`
  * returns into writes through the GitHub port, in a fixed order. Before the first write it re-reads
- * the PR, so a stage whose PR was relabelled or pushed to meanwhile writes nothing (R-19).
+ * the PR (unless the stage has just read it), so a stage whose PR was relabelled or pushed to
+ * meanwhile writes nothing (R-19).
  */
 import { checkStillCurrent } from '../core/current.ts';
 import type { Effect, Transition } from '../core/line.ts';
@@ -24,6 +25,8 @@ export interface CarryOutInput {
   readonly announce?: () => Promise<void>;
   /** The status comment as the stage read it (its id does not change), to save reading it again. */
   readonly status?: { readonly comment: StatusComment | undefined };
+  /** The PR as the stage read it a moment ago, having done nothing since but read: not re-read. */
+  readonly fresh?: PullRequestSnapshot;
 }
 
 export type CarryOutResult =
@@ -38,7 +41,7 @@ export type CarryOutResult =
  */
 export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   const { github, pr, from, transition } = input;
-  const fresh = await github.readPullRequest(pr.number);
+  const fresh = input.fresh ?? (await github.readPullRequest(pr.number));
   const currency = checkStillCurrent(fresh, from, pr.headSha);
   if (fresh === undefined || !currency.current) {
     return {
@@ -93,6 +96,10 @@ async function perform(effect: Effect, input: PerformInput): Promise<void> {
 function withPark(ledger: Ledger, transition: Transition, from: State): Ledger {
   const park = transition.effects.find((effect) => effect.type === 'park');
   if (park === undefined) return ledger;
-  const stage = isWorkingState(from) ? { stage: from } : {};
-  return recordPark(ledger, { reason: park.reason, detail: park.detail, ...stage });
+  const stage = park.stage ?? (isWorkingState(from) ? from : undefined);
+  return recordPark(ledger, {
+    reason: park.reason,
+    detail: park.detail,
+    ...(stage === undefined ? {} : { stage }),
+  });
 }

@@ -39,6 +39,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       pr,
       stage: 'merge',
       status: begun.status,
+      timeline: begun.timeline,
       event,
       ledger: next,
       result,
@@ -56,7 +57,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
   if (main !== candidate.baseSha)
     return settleWith({ type: 'main-moved' }, `main moved to ${short(main)} after the rebase`);
 
-  const facts = await gatherMergeFacts(github, pr, candidate, ledger);
+  const facts = await gatherMergeFacts(github, begun, candidate);
   const [refusal] = checkMergeEligibility(facts, deps.config);
   if (refusal !== undefined)
     return settleWith(
@@ -72,9 +73,9 @@ async function merge(
   runUrl: string | undefined,
 ): Promise<StageOutcome> {
   const { github, config } = deps;
-  const { pr, ledger, status } = current;
+  const { pr, ledger, status, timeline } = current;
   const facts = attemptFacts(
-    await github.readTimeline(pr.number),
+    timeline ?? (await github.readTimeline(pr.number)),
     (login) => github.isFactoryActor(login),
     config,
   );
@@ -109,6 +110,7 @@ async function merge(
         event,
         ledger,
         status,
+        timeline,
         result: `GitHub refused the merge: ${result.result.message}`,
         artifact: undefined,
         ...(runUrl === undefined ? {} : { runUrl }),
@@ -158,15 +160,14 @@ function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
 /** Every fact of design §7, read for exactly the candidate head. */
 export async function gatherMergeFacts(
   github: GitHubPort,
-  pr: PullRequestSnapshot,
+  { pr, ledger, timeline: read }: Extract<Begun, { kind: 'current' }>,
   candidate: MergeCandidate,
-  ledger: Ledger,
 ): Promise<MergeFacts> {
   const [checks, reviews, changes, timeline] = await Promise.all([
     github.readChecks(pr.headSha),
     github.listReviews(pr.number),
     github.listChangedFiles(pr.number),
-    github.readTimeline(pr.number),
+    read ?? github.readTimeline(pr.number),
   ]);
   const spec = ledger.spec ?? { path: '', blobSha: '' };
   const specAtHead = spec.path === '' ? undefined : await github.readFile(spec.path, pr.headSha);

@@ -42,11 +42,13 @@ export async function prepareMerge(
   deps: ApplyDeps & { readonly workbench: Workbench },
   input: PrepareMergeInput,
 ): Promise<PrepareMergeResult> {
-  const begun = await beginApply(deps.github, 'merge', {
-    ...input,
-    artifact: undefined,
-    artifactFound: true,
-  });
+  // The rebase usually hands on to CI without settling: the timeline is read only if it settles.
+  const begun = await beginApply(
+    deps.github,
+    'merge',
+    { ...input, artifact: undefined, artifactFound: true },
+    { readTimeline: false },
+  );
   if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
   const { pr, ledger } = begun;
   const settleWith = async (event: LineEvent, result: string, feedback?: string) => ({
@@ -127,7 +129,7 @@ async function publishRebase(
   switch (pushed.kind) {
     case 'pushed': {
       const head = await readPushedHead(deps.github, pr, pushed.sha);
-      return { kind: 'pushed', headSha: head.headSha };
+      return { kind: 'pushed', headSha: head.pr.headSha };
     }
     case 'rejected':
       if (pushed.reason === 'workflow-permission')

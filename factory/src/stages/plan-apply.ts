@@ -18,6 +18,7 @@ import {
   settle,
   type ApplyDeps,
   type ApplyInput,
+  type Reading,
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { planPathOf } from './plan-path.ts';
@@ -32,9 +33,10 @@ export async function applyPlan(
   const { pr } = begun;
   // The objections this attempt was given are answered (or failed); the review adds its own.
   const ledger = recordFeedback(begun.ledger, undefined);
-  const settleWith = (event: LineEvent, result: string, at: PullRequestSnapshot = pr) =>
+  const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
     settle(deps, {
-      pr: at,
+      ...at,
+      timeline: begun.timeline,
       stage: 'plan',
       status: begun.status,
       event,
@@ -62,8 +64,11 @@ export async function applyPlan(
   const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), reading.value);
   if (pushed.kind === 'stood-down')
     return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
-  const head = await readPushedHead(deps.github, pr, pushed.sha);
-  return settleWith({ type: 'plan-submitted' }, `plan committed: ${reading.value.summary}`, head);
+  return settleWith(
+    { type: 'plan-submitted' },
+    `plan committed: ${reading.value.summary}`,
+    await readPushedHead(deps.github, pr, pushed.sha),
+  );
 }
 
 async function commitPlan(

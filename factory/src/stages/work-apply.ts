@@ -19,6 +19,7 @@ import {
   settle,
   type ApplyDeps,
   type ApplyInput,
+  type Reading,
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
@@ -42,9 +43,10 @@ export async function applyWork(
   const { pr } = begun;
   // The feedback this attempt was given has been answered (or failed); the next stage adds its own.
   const ledger = recordFeedback(begun.ledger, undefined);
-  const settleWith = (event: LineEvent, result: string, at: PullRequestSnapshot = pr) =>
+  const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
     settle(deps, {
-      pr: at,
+      ...at,
+      timeline: begun.timeline,
       stage: 'implementation',
       status: begun.status,
       event,
@@ -64,11 +66,11 @@ export async function applyWork(
   switch (committed.kind) {
     case 'stood-down':
       return { kind: 'stood-down', pr: pr.number, reason: committed.reason };
-    case 'event':
-      return settleWith(committed.event, committed.result);
+    case 'event': // after a clone and an apply: read the PR again before writing
+      return settleWith(committed.event, committed.result, { pr, readJustNow: false });
     case 'pushed': {
-      const head = await readPushedHead(deps.github, pr, committed.sha);
       const result = `${String(committed.files)} files committed: ${reading.value.summary}`;
+      const head = await readPushedHead(deps.github, pr, committed.sha);
       return settleWith({ type: 'work-submitted' }, result, head);
     }
   }

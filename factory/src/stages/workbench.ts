@@ -21,6 +21,12 @@ export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<Pu
   return git.push({ remote: 'origin', branch: pr.headRef, expectedSha: pr.headSha });
 }
 
+export interface PushedHead {
+  readonly pr: PullRequestSnapshot;
+  /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
+  readonly readJustNow: boolean;
+}
+
 /**
  * GitHub updates a PR's head from a push asynchronously; read it back until it shows the pushed
  * commit, so the stage goes on with the head the next stage will be dispatched for.
@@ -30,12 +36,13 @@ export async function readPushedHead(
   pr: PullRequestSnapshot,
   pushedSha: string,
   wait: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
-): Promise<PullRequestSnapshot> {
+): Promise<PushedHead> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const fresh = await github.readPullRequest(pr.number);
-    if (fresh?.headSha === pushedSha) return fresh;
-    if (fresh !== undefined && fresh.headSha !== pr.headSha) return fresh;
+    if (fresh?.headSha === pushedSha) return { pr: fresh, readJustNow: true };
+    if (fresh !== undefined && fresh.headSha !== pr.headSha)
+      return { pr: fresh, readJustNow: true };
     await wait(500 * (attempt + 1));
   }
-  return { ...pr, headSha: pushedSha };
+  return { pr: { ...pr, headSha: pushedSha }, readJustNow: false };
 }

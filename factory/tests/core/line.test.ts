@@ -151,7 +151,8 @@ describe('transition()', () => {
     ).toMatchObject({
       next: 'needs-attention',
       effects: [
-        { type: 'park', reason: 'retries-exhausted' },
+        // Resumed at the stage whose retries ran out, not at the reviewer that sent it back.
+        { type: 'park', reason: 'retries-exhausted', stage: target },
         { type: 'set-state', state: 'needs-attention' },
       ],
     });

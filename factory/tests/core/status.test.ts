@@ -66,6 +66,9 @@ describe('the status comment', () => {
     expect(body).toContain('Parked: Retries spent (`retries-exhausted`) in plan');
     expect(body).toContain('**What happened:** plan has had 3 attempts');
     expect(body).toContain('**How to resume:**');
+    expect(body).toContain(
+      'set the label `state:plan` in place of `state:needs-attention`, or run `pnpm factory resume <PR> --from plan`',
+    );
     expect(renderStatus('plan', parked)).not.toContain('Parked');
   });
 

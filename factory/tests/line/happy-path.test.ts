@@ -13,22 +13,9 @@ import { runDemo, type DemoResult } from '../../src/demo/run-demo.ts';
 import { wordCountScript } from '../../src/demo/word-count-script.ts';
 import { TWIN_MODEL_KEY, type Twin } from '../../src/twin/index.ts';
 import type { RunRecord } from '../../src/twin/runner/index.ts';
+import { WORD_FREQUENCY_SPEC } from './specs.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-
-const SECOND_SPEC = {
-  path: 'specs/0002-word-frequency.md',
-  text: `# Count how often each word occurs
-
-## Goal
-
-Add \`wordFrequencies(text: string): Map<string, number>\` beside \`countWords\`.
-
-## Acceptance criteria
-
-- [ ] \`wordFrequencies('a b a')\` returns a map with \`a\` → 2 and \`b\` → 1.
-`,
-};
 
 interface Observed {
   readonly mainFiles: readonly string[];
@@ -98,7 +85,7 @@ describe('the line, end to end through the real workflows', () => {
     const script = wordCountScript();
     result = await runDemo({
       repoRoot: REPO_ROOT,
-      alsoQueue: [SECOND_SPEC],
+      alsoQueue: [WORD_FREQUENCY_SPEC],
       // The second spec's planner hits the provider's spend limit: it must park at once (R-15).
       script: {
         ...script,

@@ -44,7 +44,7 @@ function at(stage: ReviewStage) {
 const apply = (stage: ReviewStage, value: AgentArtifact | undefined) =>
   applyVerdict(
     { github: github.port, config },
-    { stage, pr: 7, expectedHeadSha: HEAD, artifact: value },
+    { stage, pr: 7, expectedHeadSha: HEAD, artifact: value, artifactFound: true },
   );
 
 beforeEach(() => {

@@ -5,7 +5,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runAgent } from '../../agent/index.ts';
 import { createGit } from '../../adapters/git/index.ts';
 import {
   AGENT_STAGES,
@@ -20,21 +19,29 @@ import type { StageContext } from '../wiring.ts';
 import { requirePrInputs } from './pr-inputs.ts';
 
 export async function run(context: StageContext): Promise<JobResult> {
+  // The agent runtime, the model SDK above all, loads while the PR is read: its load then costs
+  // the session's start nothing.
+  const runtime = import('../../agent/index.ts');
+  runtime.catch(() => undefined); // a failed load surfaces where the session needs it
   const { inputs, github, config } = context;
   const stage = agentStage(inputs.stage);
+  // The implementer's sandbox is probed once per process (it starts bwrap): start it now too.
+  if (stage === 'implementation') void runtime.then((agent) => agent.probeSandbox()).catch(() => 0);
   const { pr, expectedHeadSha } = requirePrInputs(inputs);
   const workspace = context.inWorkspace(inputs.workspace);
   const outDir = context.inWorkspace(inputs.outcome);
   await mkdir(outDir, { recursive: true });
   const git = createGit({ dir: workspace });
-  const diff = stage === 'code-review' ? await reviewDiff(git, config.defaultBranch) : undefined;
+  const diff = stage === 'code-review' ? reviewDiff(git, config.defaultBranch) : undefined;
 
   const result = await runAgentJob(
     {
       github,
       config,
-      runAgent: (options) =>
-        inputs.modelKey === undefined ? Promise.reject(new MissingKeyError()) : runAgent(options),
+      runAgent: async (options) => {
+        if (inputs.modelKey === undefined) throw new MissingKeyError();
+        return (await runtime).runAgent(options);
+      },
     },
     {
       stage,

@@ -15,15 +15,10 @@ export async function readFullPull(
   issue: PullIssue,
 ): Promise<Record<string, unknown>> {
   const baseSha = await baseTip(ctx, issue);
-  const head = issue.pull.headSha;
-  const [mergeable, commits, stats] = await Promise.all([
-    issue.pull.merged ? Promise.resolve(null) : isMergeable(ctx, baseSha, head),
-    ctx.repo.countCommits(baseSha, head),
-    ctx.repo.diffStats(baseSha, head),
-  ]);
+  const { mergeable, commits, stats } = await gitFacts(ctx, baseSha, issue.pull.headSha);
   return renderPull(ctx.render, issue, labelsOf(ctx, issue), {
     baseSha,
-    mergeable,
+    mergeable: issue.pull.merged ? null : mergeable,
     commits,
     additions: stats.additions,
     deletions: stats.deletions,
@@ -31,6 +26,40 @@ export async function readFullPull(
     comments: commentCount(ctx, issue.number),
     reviewComments: 0,
   });
+}
+
+interface GitFacts {
+  readonly mergeable: boolean;
+  readonly commits: number;
+  readonly stats: Awaited<ReturnType<ForgeContext['repo']['diffStats']>>;
+}
+
+/**
+ * What git says of a head against a base. Both are commits, which never change, so each pair is
+ * asked once per forge: a PR read again and again (every stage re-reads) costs no git after the
+ * first.
+ */
+const gitFactsOf = new WeakMap<ForgeContext, Map<string, Promise<GitFacts>>>();
+
+function gitFacts(ctx: ForgeContext, baseSha: string, headSha: string): Promise<GitFacts> {
+  let known = gitFactsOf.get(ctx);
+  if (known === undefined) gitFactsOf.set(ctx, (known = new Map<string, Promise<GitFacts>>()));
+  const key = `${baseSha}..${headSha}`;
+  let facts = known.get(key);
+  if (facts === undefined) {
+    facts = (async () => {
+      const [mergeable, commits, stats] = await Promise.all([
+        isMergeable(ctx, baseSha, headSha),
+        ctx.repo.countCommits(baseSha, headSha),
+        ctx.repo.diffStats(baseSha, headSha),
+      ]);
+      return { mergeable, commits, stats };
+    })();
+    // A failed git call is not a fact: the next read asks again.
+    facts.catch(() => known.delete(key));
+    known.set(key, facts);
+  }
+  return facts;
 }
 
 export async function readSimplePull(

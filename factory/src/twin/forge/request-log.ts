@@ -9,6 +9,8 @@ export interface RequestLogEntry {
   readonly tokenKind: TokenKind | 'anonymous';
   readonly actor: string | null;
   readonly durationMs: number;
+  /** When the request finished (epoch ms), to attribute it to the job that was running. */
+  readonly at: number;
 }
 
 export interface RequestLog {

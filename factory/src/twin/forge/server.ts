@@ -112,6 +112,7 @@ async function serveRest(
       tokenKind: grant?.kind ?? 'anonymous',
       actor: grant?.actor.login ?? null,
       durationMs: performance.now() - started,
+      at: Date.now(),
     });
   }
 }
@@ -148,6 +149,7 @@ async function serveGit(
       tokenKind: grant?.kind ?? 'anonymous',
       actor: grant?.actor.login ?? null,
       durationMs: performance.now() - started,
+      at: Date.now(),
     });
   };
   if (grant === undefined) {
