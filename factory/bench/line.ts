@@ -58,23 +58,27 @@ export async function bench(): Promise<void> {
 function measure(twin: Twin): Measured {
   const rest: Record<string, number> = {};
   let git = 0;
-  // The person opening the PR is not the line; only the job tokens are.
-  const line = twin.forge.requestLog
-    .entries()
-    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous');
-  for (const entry of line) {
+  const runs = twin.runner?.runs() ?? [];
+  // The line's requests: those its jobs' tokens made (the spec lint is listed per job, apart).
+  const lineTokens = new Set(
+    runs
+      .filter((run) => run.name !== 'spec lint')
+      .flatMap((run) => run.jobs.map((job) => job.token?.jobTokenId)),
+  );
+  const requests = twin.forge.requestLog.entries();
+  for (const entry of requests) {
+    if (entry.jobTokenId === undefined || !lineTokens.has(entry.jobTokenId)) continue;
     if (entry.route.startsWith('git ')) git += 1;
     else rest[entry.route] = (rest[entry.route] ?? 0) + 1;
   }
-  const runs = twin.runner?.runs() ?? [];
   const perJob = runs.flatMap((run) =>
     run.jobs.flatMap((job) => {
-      if (job.startedAt === null || job.completedAt === null) return [];
-      const [from, to] = [Date.parse(job.startedAt), Date.parse(job.completedAt)];
-      const requests = line.filter(
-        (entry) => !entry.route.startsWith('git ') && entry.at >= from && entry.at <= to,
+      const id = job.token?.jobTokenId;
+      if (id === undefined) return [];
+      const made = requests.filter(
+        (entry) => entry.jobTokenId === id && !entry.route.startsWith('git '),
       ).length;
-      return [{ job: `${run.displayTitle} · ${job.name}`, requests }];
+      return [{ job: `${run.displayTitle} · ${job.name}`, requests: made }];
     }),
   );
   const coldStarts = Object.entries(ROLE_OF).flatMap(([stage, role]) => {

@@ -261,10 +261,16 @@ async function settleOutcome(
 }
 
 function counts(twin: Twin): Pick<DemoResult, 'githubRequests' | 'gitRequests' | 'modelRequests'> {
-  // Requests the line made: the job tokens', not the person's who opened the PR.
+  // Requests the line made: its jobs' tokens', not the person's who opened the PR nor the spec
+  // lint's (the PR's own CI, which runs whether or not the spec is queued).
+  const tokens = new Set(
+    (twin.runner?.runs() ?? [])
+      .filter((run) => LINE_WORKFLOWS.has(run.name))
+      .flatMap((run) => run.jobs.map((job) => job.token?.jobTokenId)),
+  );
   const line = twin.forge.requestLog
     .entries()
-    .filter((entry) => entry.tokenKind !== 'user' && entry.tokenKind !== 'anonymous');
+    .filter((entry) => entry.jobTokenId !== undefined && tokens.has(entry.jobTokenId));
   const git = line.filter((entry) => entry.route.startsWith('git ')).length;
   return {
     githubRequests: line.length - git,

@@ -26,6 +26,8 @@ export interface TokenGrant {
   readonly kind: TokenKind;
   /** Undefined for a person's token: a user's repository permission decides instead. */
   readonly scopes?: TokenScopes;
+  /** A job token's serial number, which the runner records on the job: requests name their job. */
+  readonly jobTokenId?: number;
 }
 
 export type ForgeEventName =

@@ -1,12 +1,14 @@
 /**
- * A scripted model that takes the line round every loop before the example spec merges, then
- * sends a second spec round the plan loop until its retries run out:
+ * Scripted models that take the example spec round the line's loops. `loopScript` goes round
+ * every loop once before the spec merges:
  *
  * - the plan reviewer objects once, and the planner answers the objection;
  * - the implementer checks only the tests, so the project's CI (which also checks formatting)
  *   fails, and the implementer fixes what the failure names;
- * - the code reviewer objects once, and the implementer adds the missing test;
- * - the second spec's reviewer objects every time: the third objection parks it (R-05).
+ * - the code reviewer objects once, and the implementer adds the missing test.
+ *
+ * `exhaustionScript` has a plan reviewer that objects every time: the third objection parks the
+ * PR (R-05).
  *
  * Every later attempt is guarded by the feedback it must have received, so a loop that loses its
  * feedback on the way shows up as a script mismatch.
@@ -27,7 +29,7 @@ const FIX_COMMAND = 'pnpm run fix';
 export const PLAN_OBJECTION = 'The plan names no tests: name one test per acceptance criterion.';
 export const CODE_OBJECTION =
   'No test shows that text made only of punctuation has no words; add one.';
-const SECOND_SPEC_OBJECTION = 'The plan does not say how ties between words are ordered.';
+const EVERY_TIME_OBJECTION = 'The plan does not say how a word split by a hyphen is counted.';
 
 /** Correct code, but spaced as no formatter would leave it: `pnpm run check` fails on it. */
 const UNFORMATTED_MODULE = WORDS_MODULE.replace(
@@ -80,21 +82,11 @@ const writeFile = (path: string, content: string) => ({
 
 export function loopScript(): ModelScript {
   const approach = PLAN.slice(0, PLAN.indexOf('## Tests'));
-  const secondPlan = plan('## Approach\n\nCount each word with a Map.\n');
   return {
-    planner: [
-      plan(approach),
-      plan(PLAN, { userIncludes: PLAN_OBJECTION }),
-      secondPlan,
-      { when: { userIncludes: SECOND_SPEC_OBJECTION }, ...secondPlan },
-      { when: { userIncludes: SECOND_SPEC_OBJECTION }, ...secondPlan },
-    ],
+    planner: [plan(approach), plan(PLAN, { userIncludes: PLAN_OBJECTION })],
     'plan-reviewer': [
       requestChanges('plan: Tests', PLAN_OBJECTION),
       approve('Every acceptance criterion now has its test.'),
-      requestChanges('plan: Approach', SECOND_SPEC_OBJECTION),
-      requestChanges('plan: Approach', SECOND_SPEC_OBJECTION),
-      requestChanges('plan: Approach', SECOND_SPEC_OBJECTION),
     ],
     implementer: [
       // Attempt 1: runs the tests only, which pass; the formatting it never checked does not.
@@ -124,5 +116,14 @@ export function loopScript(): ModelScript {
       requestChanges('tests/words.test.ts', CODE_OBJECTION),
       approve('Every acceptance criterion is proven by a test, punctuation-only text included.'),
     ],
+  };
+}
+
+export function exhaustionScript(): ModelScript {
+  const answered = { userIncludes: EVERY_TIME_OBJECTION };
+  const objection = requestChanges('plan: Approach', EVERY_TIME_OBJECTION);
+  return {
+    planner: [plan(PLAN), plan(PLAN, answered), plan(PLAN, answered)],
+    'plan-reviewer': [objection, objection, objection],
   };
 }

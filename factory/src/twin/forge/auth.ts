@@ -58,6 +58,7 @@ export function createAuth(users: readonly UserSpec[], app: AppSpec | undefined)
           scopes: app.scopes,
         };
   if (appGrant !== undefined) grants.set(appGrant.token, appGrant);
+  let jobTokensIssued = 0;
   return {
     users,
     appGrant,
@@ -77,6 +78,7 @@ export function createAuth(users: readonly UserSpec[], app: AppSpec | undefined)
         actor: ACTIONS_BOT,
         kind: 'default-token',
         scopes: allowed,
+        jobTokenId: (jobTokensIssued += 1),
       };
       grants.set(grant.token, grant);
       return grant;

@@ -8,9 +8,9 @@ export interface RequestLogEntry {
   readonly status: number;
   readonly tokenKind: TokenKind | 'anonymous';
   readonly actor: string | null;
+  /** Which job's token made the request (see `JobRecord.token.jobTokenId`). */
+  readonly jobTokenId?: number;
   readonly durationMs: number;
-  /** When the request finished (epoch ms), to attribute it to the job that was running. */
-  readonly at: number;
 }
 
 export interface RequestLog {

@@ -51,6 +51,10 @@ export async function createBareRepository(
   await git(['init', '--quiet', '--bare', `--initial-branch=${DEFAULT_BRANCH}`, gitDir]);
   await git(['config', 'http.receivepack', 'true'], { gitDir });
   await git(['config', 'uploadpack.allowAnySHA1InWant', 'true'], { gitDir });
+  // Every job's checkout fetches a whole tree over loopback: packing it without delta search or
+  // compression costs less than the bytes it would save.
+  await git(['config', 'pack.window', '0'], { gitDir });
+  await git(['config', 'pack.compression', '0'], { gitDir });
   const hook = join(gitDir, 'hooks', 'pre-receive');
   await writeFile(hook, PRE_RECEIVE_HOOK);
   await chmod(hook, 0o755);

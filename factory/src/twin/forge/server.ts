@@ -111,8 +111,8 @@ async function serveRest(
       status,
       tokenKind: grant?.kind ?? 'anonymous',
       actor: grant?.actor.login ?? null,
+      ...(grant?.jobTokenId === undefined ? {} : { jobTokenId: grant.jobTokenId }),
       durationMs: performance.now() - started,
-      at: Date.now(),
     });
   }
 }
@@ -148,8 +148,8 @@ async function serveGit(
       status,
       tokenKind: grant?.kind ?? 'anonymous',
       actor: grant?.actor.login ?? null,
+      ...(grant?.jobTokenId === undefined ? {} : { jobTokenId: grant.jobTokenId }),
       durationMs: performance.now() - started,
-      at: Date.now(),
     });
   };
   if (grant === undefined) {

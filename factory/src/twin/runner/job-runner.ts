@@ -57,7 +57,12 @@ function preJobScope(
 function prepareJob(request: JobRequest, signal: AbortSignal): JobContext {
   const { run, spec, record } = request;
   const grant = run.host.issueJobToken(request.scopes);
-  record.token = { kind: grant.kind, actor: grant.actor, scopes: grant.scopes ?? request.scopes };
+  record.token = {
+    kind: grant.kind,
+    actor: grant.actor,
+    scopes: grant.scopes ?? request.scopes,
+    ...(grant.jobTokenId === undefined ? {} : { jobTokenId: grant.jobTokenId }),
+  };
   const root = join(run.runDir, `job-${record.key.replace(/[^A-Za-z0-9_-]/g, '_')}`);
   const dirs = {
     workspace: join(root, 'workspace'),

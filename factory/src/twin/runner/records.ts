@@ -35,7 +35,12 @@ export interface JobRecord {
   /** `waiting` means held by a concurrency group. */
   status: 'queued' | 'waiting' | 'in_progress' | 'completed';
   conclusion: JobConclusion | null;
-  token: { readonly kind: TokenKind; readonly actor: Actor; readonly scopes: TokenScopes } | null;
+  token: {
+    readonly kind: TokenKind;
+    readonly actor: Actor;
+    readonly scopes: TokenScopes;
+    readonly jobTokenId?: number;
+  } | null;
   concurrencyGroup: string | null;
   startedAt: string | null;
   completedAt: string | null;

@@ -108,4 +108,15 @@ describe('forge fault injection', { timeout: 60_000 }, () => {
       status: 200,
     });
   });
+
+  it('names the job token each request came with, so a benchmark can count per job', async () => {
+    const { client, forge, owner, repo } = await startForge();
+    const [first, second] = [forge.issueJobToken({}), forge.issueJobToken({})];
+    await client(first.token).rest.repos.get({ owner, repo });
+    await client(second.token).rest.repos.get({ owner, repo });
+    await client('writer').rest.repos.get({ owner, repo });
+    const ids = forge.requestLog.entries().map((entry) => entry.jobTokenId);
+    expect(ids).toEqual([first.jobTokenId, second.jobTokenId, undefined]);
+    expect(first.jobTokenId).not.toBe(second.jobTokenId);
+  });
 });

@@ -1,0 +1,26 @@
+/**
+ * The line end to end through the real workflow files in the twin: the happy path, the loops, and
+ * a stage that keeps failing. Each runs in its own twin, all three at once: a line runs one job at
+ * a time, so together they keep the machine's cores busy and the suite's wall clock short.
+ */
+import { beforeAll } from 'vitest';
+import { describeHappyPath, runHappyPath, type HappyPath } from './happy-path.ts';
+import {
+  describeExhaustion,
+  describeLoops,
+  runExhaustion,
+  runLoops,
+  type LineRun,
+} from './loops.ts';
+
+let happyPath: HappyPath;
+let loops: LineRun;
+let exhaustion: LineRun;
+
+beforeAll(async () => {
+  [happyPath, loops, exhaustion] = await Promise.all([runHappyPath(), runLoops(), runExhaustion()]);
+}, 900_000);
+
+describeHappyPath(() => happyPath);
+describeLoops(() => loops);
+describeExhaustion(() => exhaustion);
