@@ -108,11 +108,10 @@ const BudgetsSchema = z
     perPrDollars: positive(25).describe(
       'Dollars all sessions on one pull request may spend together.',
     ),
-    perDayDollars: positive(100).describe('Dollars all sessions on the line may spend in one day.'),
   })
   .strict()
   .prefault({})
-  .describe('Spending ceilings: per agent session, per pull request and per day.');
+  .describe('Spending ceilings: per agent session and per pull request.');
 
 const PriceSchema = z
   .object({
