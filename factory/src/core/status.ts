@@ -155,7 +155,8 @@ function parkSection(park: NonNullable<Ledger['park']>): string[] {
     `**What happened:** ${park.detail}`,
     '',
     `**How to resume:** ${howToProceed}`,
-    ...(park.stage === undefined
+    // Spent retries are the one park whose way back is always the same: that stage, again.
+    ...(park.reason !== 'retries-exhausted' || park.stage === undefined
       ? []
       : [
           '',

@@ -70,6 +70,13 @@ describe('the status comment', () => {
       'set the label `state:plan` in place of `state:needs-attention`, or run `pnpm factory resume <PR> --from plan`',
     );
     expect(renderStatus('plan', parked)).not.toContain('Parked');
+    // Other parks say in their own words where to go back to; no generic line contradicts them.
+    const refused = recordPark(planned, {
+      reason: 'not-approved',
+      detail: 'No approving review on this head.',
+      stage: 'merge',
+    });
+    expect(renderStatus('needs-attention', refused)).not.toContain('To restart at');
   });
 
   it('keeps a table cell on one line whatever the result text holds', () => {

@@ -185,6 +185,7 @@ export function describeHappyPath(happyPath: () => HappyPath): void {
       // The line's own pushes to the branch (the plan, the code) wait for a person's approval, as
       // GitHub holds runs of default-token pushes: they start nothing by themselves.
       const pushed = lint.filter((run) => run.action !== 'opened');
+      expect(pushed.length).toBeGreaterThan(0);
       expect(pushed.every((run) => run.status === 'action_required')).toBe(true);
     });
 

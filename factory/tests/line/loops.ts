@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runDemo, type DemoResult } from '../../src/demo/run-demo.ts';
 import { statesIn } from '../../src/core/states.ts';
+import { parseLedger } from '../../src/core/status.ts';
 import type { ModelScript } from '../../src/twin/model/index.ts';
 import type { Twin } from '../../src/twin/index.ts';
 import {
@@ -161,7 +162,10 @@ export function describeExhaustion(exhaustion: () => LineRun): void {
         'plan-review',
       ]);
       expect(seen().states).toEqual(['needs-attention']);
-      expect(seen().status).toContain('Parked: Retries spent (`retries-exhausted`) in plan');
+      expect(parseLedger(seen().status).park).toMatchObject({
+        reason: 'retries-exhausted',
+        stage: 'plan',
+      });
       expect(seen().status).toContain('set the label `state:plan`');
       expect(seen().testsOnMain).toBeUndefined();
     });
