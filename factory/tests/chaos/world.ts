@@ -14,63 +14,24 @@ import { isStatusComment } from '../../src/core/notes.ts';
 import type { GitHubPort } from '../../src/core/ports.ts';
 import { withState, type State } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
-import type { TokenScopes } from '../../src/twin/contract.ts';
+import { WORKING_STATES } from '../../src/core/states.ts';
 import { createForge, type FaultKind } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
+import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from '../support/stage-seed.ts';
+
+export { FACTORY_LOGIN };
 
 const run = promisify(execFile);
 
-export const FACTORY_LOGIN = 'github-actions[bot]';
 /** The person who queues specs and moves labels by hand (write permission on the forge). */
 export const PERSON = 'writer';
-
-const JOB_SCOPES: TokenScopes = {
-  actions: 'write',
-  checks: 'write',
-  contents: 'write',
-  issues: 'write',
-  'pull-requests': 'write',
-  statuses: 'write',
-};
-
-const STAGE_WORKFLOWS = [
-  'plan',
-  'plan-review',
-  'implementation',
-  'implementation-ci',
-  'code-review',
-  'merge',
-  'scheduler',
-  'watchdog',
-] as const;
-
-/** A dispatchable workflow with the inputs every stage takes (the forge checks them on dispatch). */
-function stageWorkflow(name: string): string {
-  return [
-    `name: ${name}`,
-    'on:',
-    '  workflow_dispatch:',
-    '    inputs:',
-    '      pr: { required: false }',
-    '      expected_head_sha: { required: false }',
-    'permissions: {}',
-    'jobs:',
-    '  run:',
-    '    runs-on: ubuntu-latest',
-    '    steps:',
-    '      - run: echo stage',
-    '',
-  ].join('\n');
-}
 
 export const SEED_FILES: Readonly<Record<string, string>> = {
   'package.json': '{ "name": "widgets", "private": true, "type": "module" }\n',
   'src/index.ts': 'export const answer = 42;\n',
   'CLAUDE.md': '# Constitution\n\nKeep it small.\n',
   'specs/README.md': 'Specs live here.\n',
-  ...Object.fromEntries(
-    STAGE_WORKFLOWS.map((stage) => [`.github/workflows/${stage}.yml`, stageWorkflow(stage)]),
-  ),
+  ...stageWorkflowFiles([...WORKING_STATES, 'scheduler', 'watchdog']),
 };
 
 /** A spec that passes lint: one goal, one testable criterion. */

@@ -23,36 +23,9 @@ import { labelOf, WORKING_STATES, type State } from '../../src/core/states.ts';
 import type { TokenScopes } from '../../src/twin/contract.ts';
 import { createForge, type Forge } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
+import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from './stage-seed.ts';
 
-export const FACTORY_LOGIN = 'github-actions[bot]';
-
-/** What a stage job's `permissions:` grant: everything the apply and merge jobs write. */
-export const JOB_SCOPES: TokenScopes = {
-  actions: 'write',
-  checks: 'write',
-  contents: 'write',
-  issues: 'write',
-  'pull-requests': 'write',
-  statuses: 'write',
-};
-
-/** A dispatchable stage workflow taking the two inputs every stage takes. */
-function stageWorkflow(name: string): string {
-  return [
-    `name: ${name}`,
-    'on:',
-    '  workflow_dispatch:',
-    '    inputs:',
-    '      pr: { required: false }',
-    '      expected_head_sha: { required: false }',
-    'jobs:',
-    '  run:',
-    '    runs-on: ubuntu-latest',
-    '    steps:',
-    '      - run: echo stage',
-    '',
-  ].join('\n');
-}
+export { FACTORY_LOGIN, JOB_SCOPES };
 
 /** Ten numbered lines: room for changes near each other that still rebase cleanly. */
 export const WORDS_TS =
@@ -64,12 +37,7 @@ export const SEED_FILES: Readonly<Record<string, string>> = {
   'README.md': '# Widgets\n',
   'src/words.ts': WORDS_TS,
   'factory.config.yaml': '',
-  ...Object.fromEntries(
-    [...WORKING_STATES, 'scheduler'].map((stage) => [
-      `.github/workflows/${stage}.yml`,
-      stageWorkflow(stage),
-    ]),
-  ),
+  ...stageWorkflowFiles([...WORKING_STATES, 'scheduler']),
 };
 
 export const SPEC_TEXT = [

@@ -3,7 +3,6 @@
  * as a stage builds it: `createOctokit` with a job token, retry delays shortened for speed.
  */
 import { afterEach } from 'vitest';
-import type { TokenScopes } from '../../../src/twin/contract.ts';
 import { createForge, type Forge, type ForgeOptions } from '../../../src/twin/forge/index.ts';
 import {
   createGitHub,
@@ -12,28 +11,10 @@ import {
   type GitHubLog,
   type RetryPolicy,
 } from '../../../src/adapters/github/index.ts';
+import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflow } from '../../support/stage-seed.ts';
+
+export { FACTORY_LOGIN, JOB_SCOPES };
 import type { GitHubPort } from '../../../src/core/ports.ts';
-
-export const FACTORY_LOGIN = 'github-actions[bot]';
-
-/** A dispatchable workflow with the two inputs every stage takes. */
-function stageWorkflow(name: string): string {
-  return [
-    `name: ${name}`,
-    'on:',
-    '  workflow_dispatch:',
-    '    inputs:',
-    '      pr: { required: false }',
-    '      expected_head_sha: { required: false }',
-    'permissions: {}',
-    'jobs:',
-    '  run:',
-    '    runs-on: ubuntu-latest',
-    '    steps:',
-    '      - run: echo stage',
-    '',
-  ].join('\n');
-}
 
 export const SEED_FILES: Readonly<Record<string, string>> = {
   'README.md': '# Widgets\n',
@@ -41,16 +22,6 @@ export const SEED_FILES: Readonly<Record<string, string>> = {
   '.github/workflows/plan.yml': stageWorkflow('plan'),
   '.github/workflows/scheduler.yml': stageWorkflow('scheduler'),
   '.github/workflows/factory-merge.yml': stageWorkflow('merge'),
-};
-
-/** What a stage job's `permissions:` grant the adapter in these tests. */
-export const JOB_SCOPES: TokenScopes = {
-  actions: 'write',
-  checks: 'write',
-  contents: 'write',
-  issues: 'write',
-  'pull-requests': 'write',
-  statuses: 'write',
 };
 
 /** Retries as on GitHub, but a second of waiting lasts two milliseconds. */

@@ -1,0 +1,44 @@
+/**
+ * What test forges are seeded with to stand in for the line: a dispatchable workflow per stage
+ * (taking the inputs every stage takes, which the forge checks on dispatch) and the scopes a stage
+ * job's token holds.
+ */
+import type { TokenScopes } from '../../src/twin/contract.ts';
+
+export const FACTORY_LOGIN = 'github-actions[bot]';
+
+/** What a stage job's `permissions:` grant: everything the apply and merge jobs write. */
+export const JOB_SCOPES: TokenScopes = {
+  actions: 'write',
+  checks: 'write',
+  contents: 'write',
+  issues: 'write',
+  'pull-requests': 'write',
+  statuses: 'write',
+};
+
+/** A dispatchable stage workflow that does nothing but echo. */
+export function stageWorkflow(name: string): string {
+  return [
+    `name: ${name}`,
+    'on:',
+    '  workflow_dispatch:',
+    '    inputs:',
+    '      pr: { required: false }',
+    '      expected_head_sha: { required: false }',
+    'permissions: {}',
+    'jobs:',
+    '  run:',
+    '    runs-on: ubuntu-latest',
+    '    steps:',
+    '      - run: echo stage',
+    '',
+  ].join('\n');
+}
+
+/** `.github/workflows/<stage>.yml` for each stage named. */
+export function stageWorkflowFiles(stages: readonly string[]): Record<string, string> {
+  return Object.fromEntries(
+    stages.map((stage) => [`.github/workflows/${stage}.yml`, stageWorkflow(stage)]),
+  );
+}
