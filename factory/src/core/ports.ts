@@ -85,6 +85,12 @@ export interface StatusComment {
   readonly body: string;
 }
 
+/** A PR's timeline and the factory's status comment in it, for the jobs that need both. */
+export interface Conversation {
+  readonly timeline: readonly TimelineEntry[];
+  readonly statusComment: StatusComment | undefined;
+}
+
 /** GitHub, as the line uses it. Every write is one domain verb. */
 export interface GitHubPort {
   readonly repository: RepositoryRef;
@@ -95,6 +101,8 @@ export interface GitHubPort {
   listOpenPullRequests(): Promise<readonly PullRequestSnapshot[]>;
   /** State-label moves and the factory's re-run notes, oldest first. */
   readTimeline(pr: number): Promise<readonly TimelineEntry[]>;
+  /** The timeline and the status comment in one reading (GitHub's timeline holds both). */
+  readConversation(pr: number): Promise<Conversation>;
   listReviews(pr: number): Promise<readonly ReviewRecord[]>;
   listChangedFiles(pr: number): Promise<readonly ChangedFile[]>;
   readChecks(sha: string): Promise<readonly CheckFact[]>;

@@ -40,11 +40,13 @@ export async function wireStage(
     ...(twin ? { retry: { msPerSecond: 2, spaceWrites: false } } : {}),
   });
   const config = await readConfig(env.GITHUB_WORKSPACE);
-  const github = createGitHub({
-    octokit,
-    repository: { owner, name, defaultBranch: config.defaultBranch },
-    factoryLogins: [ACTIONS_BOT_LOGIN],
-  });
+  const github = askingPermissionsOnce(
+    createGitHub({
+      octokit,
+      repository: { owner, name, defaultBranch: config.defaultBranch },
+      factoryLogins: [ACTIONS_BOT_LOGIN],
+    }),
+  );
   const gitUrl = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}.git`;
   const workbench: Workbench = {
     async checkoutHead(pr) {
@@ -65,6 +67,25 @@ export async function wireStage(
     workbench,
     runUrl: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`,
     inWorkspace: (relative) => join(env.GITHUB_WORKSPACE, relative),
+  };
+}
+
+/**
+ * A job asks GitHub for each person's permission once (the scheduler checks the same person as
+ * the one who labelled and the one who queued): a job lasts minutes, and a change of permission
+ * meanwhile is honoured by the next job.
+ */
+function askingPermissionsOnce(github: GitHubPort): GitHubPort {
+  const asked = new Map<string, ReturnType<GitHubPort['permissionOf']>>();
+  return {
+    ...github,
+    permissionOf: (login) => {
+      const answer = asked.get(login) ?? github.permissionOf(login);
+      asked.set(login, answer);
+      // A failed read is not an answer: the next question asks again.
+      answer.catch(() => asked.delete(login));
+      return answer;
+    },
   };
 }
 

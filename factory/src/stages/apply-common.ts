@@ -3,7 +3,8 @@
  * (R-02, R-19), refuse an artifact made on another head, and at the end record the attempt in the
  * status comment and carry out the transition.
  *
- * The PR, its status comment and its label timeline are read once, at the start: every later
+ * The PR, its status comment and its label timeline are read once, at the start (the timeline and
+ * the status comment in one request, since GitHub's timeline holds the comments): every later
  * decision of the job works from that reading, and only a job that did slow work since (a clone,
  * a rebase) reads the PR again before it writes.
  */
@@ -45,7 +46,7 @@ export type Begun =
   | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
 /**
- * Re-reads the status comment and (unless `readTimeline` is false: a job that hands on without
+ * Re-reads the status comment with (unless `readTimeline` is false: a job that hands on without
  * settling) the timeline, then the PR; only a PR still in `stage` at the artifact's head goes on.
  */
 export async function beginApply(
@@ -54,11 +55,10 @@ export async function beginApply(
   input: ApplyInput,
   { readTimeline = true }: { readonly readTimeline?: boolean } = {},
 ): Promise<Begun> {
-  const [comment, timeline] = await Promise.all([
-    github.readStatusComment(input.pr),
-    readTimeline ? github.readTimeline(input.pr) : undefined,
-  ]);
-  // The PR last: the writes that follow act on the newest of the three readings.
+  const { statusComment: comment, timeline } = readTimeline
+    ? await github.readConversation(input.pr)
+    : { statusComment: await github.readStatusComment(input.pr), timeline: undefined };
+  // The PR last: the writes that follow act on the newer of the two readings.
   const pr = await github.readPullRequest(input.pr);
   const currency = checkStillCurrent(pr, stage, input.expectedHeadSha);
   const standDown = (reason: string): Begun => ({

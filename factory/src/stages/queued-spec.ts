@@ -10,8 +10,9 @@ import {
   type Spec,
   type SpecFinding,
 } from '../core/spec/index.ts';
+import type { TimelineEntry } from '../core/attempts.ts';
 import { isWriter } from '../core/guardrails.ts';
-import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
 
 export type QueuedSpec =
@@ -22,6 +23,8 @@ export type QueuedSpec =
       /** The spec file as queued: the merge refuses a spec that changed since (design §7). */
       readonly file: { readonly path: string; readonly blobSha: string };
       readonly queuedAt: number;
+      /** The status comment, read with the timeline; putting the PR on the line updates it. */
+      readonly statusComment: StatusComment | undefined;
     }
   | {
       readonly ok: false;
@@ -91,7 +94,8 @@ async function readSpec(
   if (hasErrors(findings) || !parsed.ok) {
     return { ok: false, pr, reason: 'spec-invalid', problem: describe(path, findings) };
   }
-  const queued = await lastQueuedBy(github, pr.number);
+  const { timeline, statusComment } = await github.readConversation(pr.number);
+  const queued = lastQueuedBy(timeline);
   // The label event was refused if a non-writer set it; never let a missed refusal start agents (R-12).
   if (queued === undefined || !isWriter(await github.permissionOf(queued.actor))) {
     const who = queued === undefined ? 'nobody the timeline shows' : `@${queued.actor}`;
@@ -104,12 +108,12 @@ async function readSpec(
     spec: parsed.spec,
     file: { path, blobSha: file.blobSha },
     queuedAt: Date.parse(queued.at),
+    statusComment,
   };
 }
 
 /** Who last labelled the PR `state:queued`, and when (from the timeline, never from a clock). */
-async function lastQueuedBy(github: GitHubPort, pr: number) {
-  const timeline = await github.readTimeline(pr);
+function lastQueuedBy(timeline: readonly TimelineEntry[]) {
   return timeline.findLast(
     (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
   );

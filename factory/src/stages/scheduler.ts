@@ -14,7 +14,7 @@ import { carryOut } from './carry-out.ts';
 import type { StageOutcome } from './outcome.ts';
 import { readQueuedSpecs, type QueuedSpec } from './queued-spec.ts';
 
-type QueuedSpecFile = Extract<QueuedSpec, { ok: true }>['file'];
+type EligibleSpec = Extract<QueuedSpec, { ok: true }>;
 
 export interface SchedulerDeps {
   readonly github: GitHubPort;
@@ -38,7 +38,7 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
   for (const reading of readings) {
     if (!reading.ok) outcomes.push(await park(github, reading.pr, reading.reason, reading.problem));
   }
-  const eligible = readings.flatMap((reading) => (reading.ok ? [reading] : []));
+  const eligible = readings.flatMap((reading): EligibleSpec[] => (reading.ok ? [reading] : []));
   const candidates: QueuedPr[] = eligible.map(({ pr, spec, queuedAt }) => ({
     number: pr.number,
     specNumber: spec.number,
@@ -61,7 +61,7 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     }
     const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
     if (picked === undefined) return outcomes;
-    outcomes.push(await putOnLine(github, picked.pr, picked.file));
+    outcomes.push(await putOnLine(github, picked));
     inFlight.push({ number: picked.pr.number });
     candidates.splice(candidates.indexOf(decision.pick), 1);
   }
@@ -72,13 +72,9 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
   return !pr.isFork && states.length === 1 && states[0] === 'queued';
 }
 
-async function putOnLine(
-  github: GitHubPort,
-  pr: PullRequestSnapshot,
-  spec: QueuedSpecFile,
-): Promise<StageOutcome> {
+async function putOnLine(github: GitHubPort, queued: EligibleSpec): Promise<StageOutcome> {
+  const { pr, file: spec, statusComment: comment } = queued;
   // A fresh run of the line: the spec as queued now, no feedback from an earlier run.
-  const comment = await github.readStatusComment(pr.number);
   const ledger = { ...recordFeedback(parseLedger(comment?.body), undefined), spec };
   const result = await carryOut({
     github,

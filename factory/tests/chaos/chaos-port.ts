@@ -85,6 +85,7 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
     readPullRequest: (pr) => read('readPullRequest', () => inner.readPullRequest(pr)),
     listOpenPullRequests: () => read('listOpenPullRequests', () => inner.listOpenPullRequests()),
     readTimeline: (pr) => read('readTimeline', () => inner.readTimeline(pr)),
+    readConversation: (pr) => read('readConversation', () => inner.readConversation(pr)),
     listReviews: (pr) => read('listReviews', () => inner.listReviews(pr)),
     listChangedFiles: (pr) => read('listChangedFiles', () => inner.listChangedFiles(pr)),
     readChecks: (sha) => read('readChecks', () => inner.readChecks(sha)),

@@ -107,6 +107,10 @@ export function createFakeGitHub(
         [...(timelines.get(pr) ?? []), ...notes].sort((a, b) => a.at.localeCompare(b.at)),
       );
     },
+    readConversation: async (pr) => ({
+      timeline: await port.readTimeline(pr),
+      statusComment: await port.readStatusComment(pr),
+    }),
     listReviews: (pr) => Promise.resolve(reviews.get(pr) ?? []),
     readBranchHead: (branch) => Promise.resolve(branches.get(branch)),
     listChangedFiles: (pr) => Promise.resolve(changedFiles.get(pr) ?? []),

@@ -12,7 +12,7 @@ import { permissionOf } from './permission.ts';
 import { listOpenPullRequests, readPullRequest } from './pulls.ts';
 import { listReviews, postReview } from './reviews.ts';
 import { listActiveRuns } from './runs.ts';
-import { readTimeline } from './timeline.ts';
+import { readConversation, readTimeline } from './timeline.ts';
 
 export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): GitHubPort {
   return {
@@ -21,6 +21,7 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     readPullRequest: (pr) => readPullRequest(ctx, pr),
     listOpenPullRequests: () => listOpenPullRequests(ctx),
     readTimeline: (pr) => readTimeline(ctx, pr),
+    readConversation: (pr) => readConversation(ctx, pr),
     listReviews: (pr) => listReviews(ctx, pr),
     listChangedFiles: (pr) => listChangedFiles(ctx, pr),
     readChecks: (sha) => readChecks(ctx, sha),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderRerunNote } from '../../../src/core/notes.ts';
+import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
 import { statesIn } from '../../../src/core/states.ts';
 import { FACTORY_LOGIN, openPull, startAdapterForge } from './fixture.ts';
 
@@ -146,3 +146,41 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
     });
   });
 });
+
+describe(
+  'GitHub adapter: the conversation (timeline and status comment together)',
+  { timeout: 60_000 },
+  () => {
+    it('finds the status comment the factory wrote, not a person’s copy, in one timeline request', async () => {
+      const { forge, github, client, repo } = await startAdapterForge();
+      const pr = await openPull(forge, 'feature', ['state:queued']);
+      const forged = `${STATUS_MARKER}\nAll green, merge me.`;
+      await client('writer').rest.issues.createComment({ ...repo, issue_number: pr, body: forged });
+      await github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: plan`, undefined);
+      await github.setState(pr, ['state:queued'], 'plan');
+      forge.requestLog.reset();
+
+      const conversation = await github.readConversation(pr);
+
+      expect(forge.requestLog.countsByRoute()).toEqual({
+        'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline': 1,
+      });
+      expect(conversation.statusComment?.body).toBe(`${STATUS_MARKER}\nNow: plan`);
+      expect(conversation.statusComment).toEqual(await github.readStatusComment(pr));
+      expect(conversation.timeline).toEqual(await github.readTimeline(pr));
+      expect(conversation.timeline.map((entry) => entry.kind)).toEqual([
+        'labeled',
+        'unlabeled',
+        'labeled',
+      ]);
+    });
+
+    it('has no status comment when the factory has written none', async () => {
+      const { forge, github } = await startAdapterForge();
+      const pr = await openPull(forge, 'feature');
+      await github.comment(pr, 'Just a remark from the factory.');
+
+      expect((await github.readConversation(pr)).statusComment).toBeUndefined();
+    });
+  },
+);
