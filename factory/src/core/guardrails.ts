@@ -170,6 +170,18 @@ function secretsIn(changes: readonly ChangedFile[]): Verdict {
     : refuse('secret-detected', `Secret-looking text added: ${[...new Set(hits)].join('; ')}.`);
 }
 
+/** A conflict marker at the start of an added line: the conflict handed back was not resolved. */
+const CONFLICT_MARKER = /^(<{7}|>{7})( |$)/;
+
+export const checkNoConflictMarkers: Guardrail = (facts) => {
+  const marked = factoryChanges(facts)
+    .filter((file) => file.addedLines.some((line) => CONFLICT_MARKER.test(line)))
+    .map((file) => file.path);
+  return marked.length === 0
+    ? OK
+    : refuse('conflict', `Conflict markers left in: ${marked.join(', ')}.`);
+};
+
 export const checkSameRepository: Guardrail = ({ isFork }) =>
   isFork ? refuse('fork-pr', 'The head branch lives in a fork.') : OK;
 
@@ -188,6 +200,7 @@ export const MERGE_GUARDRAILS: readonly Guardrail[] = [
   checkSpecUnchanged,
   checkNoProtectedPaths,
   checkNoSecretsAdded,
+  checkNoConflictMarkers,
   checkDiffWithinLimits,
   checkHeadTested,
   checkRequiredChecksGreen,

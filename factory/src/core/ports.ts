@@ -65,10 +65,13 @@ export type MergeResult =
   /** 405: GitHub refused (conflict, branch protection); the message says why. */
   | { readonly merged: false; readonly reason: 'not-mergeable'; readonly message: string };
 
-export type ServerRebaseResult =
-  | { readonly rebased: true; readonly headSha: string }
+/** How GitHub brings a branch up to date on its side: replay its commits, or merge the base in. */
+export type ServerUpdateMethod = 'rebase' | 'merge';
+
+export type ServerUpdateResult =
+  | { readonly updated: true; readonly headSha: string }
   | {
-      readonly rebased: false;
+      readonly updated: false;
       readonly reason: 'conflict' | 'head-moved' | 'refused';
       readonly message: string;
     };
@@ -130,6 +133,10 @@ export interface GitHubPort {
   setCommitStatus(sha: string, status: CommitStatus): Promise<void>;
   /** Squash-merges only if the head is still exactly `sha`. */
   mergeExactly(pr: number, sha: string, title: string): Promise<MergeResult>;
-  /** GitHub's server-side rebase (GraphQL `updatePullRequestBranch`, method REBASE). */
-  rebaseOnServer(pr: number, expectedHeadSha: string): Promise<ServerRebaseResult>;
+  /** GitHub's server-side branch update (GraphQL `updatePullRequestBranch`). */
+  updateOnServer(
+    pr: number,
+    expectedHeadSha: string,
+    method: ServerUpdateMethod,
+  ): Promise<ServerUpdateResult>;
 }

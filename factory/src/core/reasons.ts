@@ -50,14 +50,14 @@ export const PARK_REASONS = {
       'The spec must not change while the line works on it. Revert the change, or accept it and set state:plan to plan again from the new spec.',
   },
   conflict: {
-    title: 'Rebase conflict',
+    title: 'Conflict with main',
     howToProceed:
-      'Rebase the branch onto main by hand and resolve the conflict, push, then set state:implementation-ci.',
+      'Merge main into the branch by hand and resolve every conflict, leaving no <<<<<<< or >>>>>>> marker, push, then set state:implementation-ci.',
   },
   'workflow-change-needs-app': {
-    title: 'Rebase carries workflow changes',
+    title: 'Update carries workflow changes',
     howToProceed:
-      'main changed files under .github/workflows/, which the default token may not push. Configure the App identity, or rebase the branch yourself, then set state:merge.',
+      'main changed files under .github/workflows/, which the default token may not push. Configure the App identity, or bring the branch up to date with main yourself, then set state:merge.',
   },
   'stage-crashed': {
     title: 'Stage crashed',

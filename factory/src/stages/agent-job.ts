@@ -32,7 +32,7 @@ const INSTRUCTIONS: Record<AgentStage, string> = {
   'plan-review':
     'Review the plan below against the spec and the constitution. Approve only a plan that meets every acceptance criterion with tests and keeps to the principles; otherwise request changes with concrete objections. Finish by calling submit_verdict.',
   implementation:
-    'Implement the approved plan below in the product code. Run the project checks with the run tool until they pass. If review objections, a CI failure or a rebase conflict are given, resolve them. Finish by calling submit_work.',
+    'Implement the approved plan below in the product code. Run the project checks with the run tool until they pass. If review objections, a CI failure or a conflict with main are given, resolve them. Finish by calling submit_work.',
   'code-review':
     'Review the diff below against the spec, its acceptance criteria and the plan. Approve only a change that meets every criterion, is tested, and keeps to the principles; otherwise request changes with concrete objections. Finish by calling submit_verdict.',
 };

@@ -201,8 +201,8 @@ function latestVerdict(
   if (latest === undefined || latest.verdict === 'COMMENT') return undefined;
   const carried =
     latest.verdict === 'APPROVE' &&
-    candidate.rebasedFrom?.patchUnchanged === true &&
-    latest.sha === candidate.rebasedFrom.sha;
+    candidate.updatedFrom?.patchUnchanged === true &&
+    latest.sha === candidate.updatedFrom.sha;
   return { verdict: latest.verdict, sha: carried ? candidate.headSha : latest.sha };
 }
 

@@ -1,15 +1,22 @@
 /**
- * The merge stage, bors' rule (design §2, R-06): rebase the PR onto main, run CI on the new head,
- * re-check every guardrail on that exact SHA, then squash-merge passing that SHA. It runs as two
- * jobs around the project's CI: `prepareMerge` rebases and pushes; `finishMerge` publishes the CI
- * result, judges and merges. A moved head or a new main goes back, never in; a conflict goes back
- * to the implementer once (R-18).
+ * The merge stage, bors' rule (design §2, R-06): bring the PR up to date with main, run CI on the
+ * new head, re-check every guardrail on that exact SHA, then squash-merge passing that SHA. It runs
+ * as two jobs around the project's CI: `prepareMerge` updates and pushes; `finishMerge` publishes
+ * the CI result, judges and merges. A moved head or a new main goes back, never in.
+ *
+ * Up to date means main is in the branch's history (ADR 0006). A linear branch is rebased onto
+ * main. A rebase replays commit by commit, so when it conflicts one merge of main into the branch
+ * is tried: a three-way merge of the whole change often goes through where a single commit could
+ * not. If that conflicts too, the merge is committed with its conflict markers and goes back to
+ * the implementer once to resolve them (R-18). A branch that holds a merge commit is brought up to
+ * date by merging main in again, since a rebase would replay the conflicts the merge resolved.
  */
-import type { LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import { attemptFacts } from '../core/attempts.ts';
+import { transition, type LineEvent } from '../core/line.ts';
+import type { GitHubPort, PullRequestSnapshot, ServerUpdateMethod } from '../core/ports.ts';
 import { recordFeedback } from '../core/status.ts';
-import type { Git } from '../adapters/git/index.ts';
-import { beginApply, settle, type ApplyDeps } from './apply-common.ts';
+import type { Git, MergeInResult, RebaseResult } from '../adapters/git/index.ts';
+import { beginApply, settle, type ApplyDeps, type Begun, type Reading } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
 
@@ -31,18 +38,21 @@ export interface MergeCandidate {
   /** Main as the head was rebased onto; the merge refuses if main has moved since. */
   readonly baseSha: string;
   /** The head before the rebase, when there was one, and whether the change is unaltered by it. */
-  readonly rebasedFrom?: { readonly sha: string; readonly patchUnchanged: boolean } | undefined;
+  readonly updatedFrom?: { readonly sha: string; readonly patchUnchanged: boolean } | undefined;
 }
 
 export type PrepareMergeResult =
   | { readonly kind: 'ready'; readonly candidate: MergeCandidate }
   | { readonly kind: 'settled'; readonly outcome: StageOutcome };
 
+type PrepareDeps = ApplyDeps & { readonly workbench: Workbench };
+type Current = Extract<Begun, { kind: 'current' }>;
+
 export async function prepareMerge(
-  deps: ApplyDeps & { readonly workbench: Workbench },
+  deps: PrepareDeps,
   input: PrepareMergeInput,
 ): Promise<PrepareMergeResult> {
-  // The rebase usually hands on to CI without settling: the timeline is read only if it settles.
+  // The update usually hands on to CI without settling: the timeline is read only if it settles.
   const begun = await beginApply(
     deps.github,
     'merge',
@@ -50,44 +60,22 @@ export async function prepareMerge(
     { readTimeline: false },
   );
   if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
-  const { pr, ledger } = begun;
-  const settleWith = async (event: LineEvent, result: string, feedback?: string) => ({
-    kind: 'settled' as const,
-    outcome: await settle(deps, {
-      pr,
-      stage: 'merge',
-      status: begun.status,
-      event,
-      ledger:
-        feedback === undefined
-          ? ledger
-          : recordFeedback(ledger, { kind: 'conflict', from: 'merge', text: feedback }),
-      result,
-      artifact: undefined,
-      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
-    }),
-  });
-
+  const { pr } = begun;
   const git = await deps.workbench.checkoutHead(pr);
   const baseSha = await git.fetch(deps.github.repository.defaultBranch);
-  const rebase = await git.rebaseOnto({ upstream: baseSha });
-  switch (rebase.kind) {
+  const update = await bringUpToDate(git, pr, baseSha);
+  switch (update.kind) {
     case 'up-to-date':
       return { kind: 'ready', candidate: { pr: pr.number, headSha: pr.headSha, baseSha } };
     case 'conflict':
-      return settleWith(
-        { type: 'conflict' },
-        `rebase onto ${baseSha.slice(0, 7)} conflicted in ${rebase.files.join(', ')}`,
-        describeConflict(baseSha, rebase.files, rebase.message),
-      );
-    case 'rebased': {
-      const published = await publishRebase(deps, git, pr, rebase.headSha, baseSha);
-      if (published.kind === 'event') return settleWith(published.event, published.result);
-      if (published.kind === 'stood-down')
-        return {
-          kind: 'settled',
-          outcome: { kind: 'stood-down', pr: pr.number, reason: published.reason },
-        };
+      return returnConflict(deps, git, begun, { ...update, baseSha }, input.runUrl);
+    case 'rebased':
+    case 'merged': {
+      const method = update.kind === 'rebased' ? 'rebase' : 'merge';
+      const published = await publishUpdate(deps, git, pr, update.headSha, method);
+      if (published.kind === 'event')
+        return settleMerge(deps, begun, published.event, published.result, input.runUrl);
+      if (published.kind === 'stood-down') return standDown(pr, published.reason);
       const patchUnchanged =
         (await git.patchId(await git.mergeBase(pr.headSha, baseSha), pr.headSha)) ===
         (await git.patchId(baseSha, published.headSha));
@@ -97,11 +85,126 @@ export async function prepareMerge(
           pr: pr.number,
           headSha: published.headSha,
           baseSha,
-          rebasedFrom: { sha: pr.headSha, patchUnchanged },
+          updatedFrom: { sha: pr.headSha, patchUnchanged },
         },
       };
     }
   }
+}
+
+/**
+ * Brings the checkout up to date with `baseSha`: a rebase for a linear branch, a merge of main for
+ * one that holds a merge or whose rebase conflicted. A conflicting merge is committed with its
+ * markers, checked out, and not yet pushed.
+ */
+async function bringUpToDate(
+  git: Git,
+  pr: PullRequestSnapshot,
+  baseSha: string,
+): Promise<Exclude<RebaseResult, { kind: 'conflict' }> | MergeInResult> {
+  const merge = () =>
+    git.mergeIn({
+      upstream: baseSha,
+      message: `Merge main (${short(baseSha)}) into #${String(pr.number)}`,
+      keepConflicts: true,
+    });
+  if (await git.hasMergesSince(baseSha)) return merge();
+  const rebased = await git.rebaseOnto({ upstream: baseSha });
+  return rebased.kind === 'conflict' ? merge() : rebased;
+}
+
+interface Conflict {
+  /** The merge commit that keeps the conflict markers. */
+  readonly headSha: string | undefined;
+  readonly files: readonly string[];
+  readonly message: string;
+  readonly baseSha: string;
+}
+
+/**
+ * Sends a conflict back to the implementer with the merge that marks it, if the line would send
+ * it back at all (R-18: once); otherwise it parks, and nothing is pushed.
+ */
+async function returnConflict(
+  deps: PrepareDeps,
+  git: Git,
+  begun: Current,
+  conflict: Conflict,
+  runUrl: string | undefined,
+): Promise<PrepareMergeResult> {
+  const { github, config } = deps;
+  const { pr } = begun;
+  const timeline = await github.readTimeline(pr.number);
+  const facts = attemptFacts(timeline, (login) => github.isFactoryActor(login), config);
+  const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
+  const settleConflict = (reading: Reading, feedback?: string) =>
+    settleMerge(deps, begun, { type: 'conflict' }, result, runUrl, { reading, timeline, feedback });
+  const goesBack = transition('merge', { type: 'conflict' }, facts).next === 'implementation';
+  if (!goesBack || conflict.headSha === undefined) return settleConflict({ pr });
+
+  const markedSha = conflict.headSha;
+  const carriesWorkflows = await wouldCarryWorkflows(deps, git, pr, markedSha);
+  const pushed = carriesWorkflows ? undefined : await pushToPullRequest(git, pr);
+  if (pushed?.kind === 'rejected' && pushed.reason !== 'workflow-permission')
+    return standDown(pr, `the branch moved while main was merged in (${pushed.reason})`);
+  if (pushed?.kind !== 'pushed') {
+    const detail = `main (${short(conflict.baseSha)}) conflicts with this branch in ${conflict.files.join(', ')}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`;
+    return settleMerge(
+      deps,
+      begun,
+      { type: 'blocked', reason: 'conflict', detail },
+      result,
+      runUrl,
+    );
+  }
+  const reading = await readPushedHead(github, pr, pushed.sha);
+  return settleConflict(reading, describeConflict(conflict, markedSha));
+}
+
+function settleMerge(
+  deps: ApplyDeps,
+  begun: Current,
+  event: LineEvent,
+  result: string,
+  runUrl: string | undefined,
+  extra: {
+    reading?: Reading;
+    timeline?: Current['timeline'];
+    feedback?: string | undefined;
+  } = {},
+): Promise<PrepareMergeResult> {
+  const { ledger } = begun;
+  return settle(deps, {
+    ...(extra.reading ?? { pr: begun.pr }),
+    stage: 'merge',
+    status: begun.status,
+    event,
+    ledger:
+      extra.feedback === undefined
+        ? ledger
+        : recordFeedback(ledger, { kind: 'conflict', from: 'merge', text: extra.feedback }),
+    result,
+    artifact: undefined,
+    ...(extra.timeline === undefined ? {} : { timeline: extra.timeline }),
+    ...(runUrl === undefined ? {} : { runUrl }),
+  }).then((outcome) => ({ kind: 'settled', outcome }));
+}
+
+function standDown(pr: PullRequestSnapshot, reason: string): PrepareMergeResult {
+  return { kind: 'settled', outcome: { kind: 'stood-down', pr: pr.number, reason } };
+}
+
+/** Pushing `toSha` over the head would change workflow files the default token may not push. */
+async function wouldCarryWorkflows(
+  deps: ApplyDeps,
+  git: Git,
+  pr: PullRequestSnapshot,
+  toSha: string,
+): Promise<boolean> {
+  return (
+    deps.config.identity.mode === 'default-token' &&
+    (await git.changesUnder(WORKFLOWS_DIR, pr.headSha, toSha)).length > 0
+  );
 }
 
 type Published =
@@ -110,21 +213,20 @@ type Published =
   | { readonly kind: 'stood-down'; readonly reason: string };
 
 /**
- * Puts the rebased head on the PR branch. The default token may not push commits that change
- * workflow files, and a rebase onto a main whose workflows changed does exactly that: then GitHub
- * rebases on its side instead (github-mechanics §4), and if it refuses too, the PR parks.
+ * Puts the updated head on the PR branch. The default token may not push commits that change
+ * workflow files, and an update from a main whose workflows changed does exactly that: then GitHub
+ * updates the branch on its side the same way instead (github-mechanics §4), and if it refuses
+ * too, the PR parks.
  */
-async function publishRebase(
+async function publishUpdate(
   deps: ApplyDeps,
   git: Git,
   pr: PullRequestSnapshot,
-  rebasedSha: string,
-  baseSha: string,
+  updatedSha: string,
+  method: ServerUpdateMethod,
 ): Promise<Published> {
-  const carriesWorkflows =
-    deps.config.identity.mode === 'default-token' &&
-    (await git.changesUnder(WORKFLOWS_DIR, pr.headSha, rebasedSha)).length > 0;
-  if (carriesWorkflows) return rebaseOnServer(deps.github, git, pr, baseSha);
+  if (await wouldCarryWorkflows(deps, git, pr, updatedSha))
+    return updateOnServer(deps.github, git, pr, method);
   const pushed = await pushToPullRequest(git, pr);
   switch (pushed.kind) {
     case 'pushed': {
@@ -133,34 +235,39 @@ async function publishRebase(
     }
     case 'rejected':
       if (pushed.reason === 'workflow-permission')
-        return rebaseOnServer(deps.github, git, pr, baseSha);
+        return updateOnServer(deps.github, git, pr, method);
       return {
         kind: 'stood-down',
-        reason: `the branch moved while it was rebased (${pushed.reason})`,
+        reason: `the branch moved while it was brought up to date (${pushed.reason})`,
       };
   }
 }
 
-async function rebaseOnServer(
+async function updateOnServer(
   github: GitHubPort,
   git: Git,
   pr: PullRequestSnapshot,
-  baseSha: string,
+  method: ServerUpdateMethod,
 ): Promise<Published> {
-  const result = await github.rebaseOnServer(pr.number, pr.headSha);
-  if (result.rebased) {
-    // The server rebased onto main as it is now; the merge judges that head against that main.
+  const result = await github.updateOnServer(pr.number, pr.headSha, method);
+  if (result.updated) {
+    // The server updated from main as it is now; the merge judges that head against that main.
     await git.fetch(result.headSha).catch(() => git.fetch(pr.headRef));
     return { kind: 'pushed', headSha: result.headSha };
   }
   switch (result.reason) {
     case 'head-moved':
-      return { kind: 'stood-down', reason: 'the branch moved while GitHub rebased it' };
+      return { kind: 'stood-down', reason: 'the branch moved while GitHub updated it' };
     case 'conflict':
+      // Main moved into a conflict since the local update, and its markers cannot be pushed.
       return {
         kind: 'event',
-        event: { type: 'conflict' },
-        result: `GitHub's rebase onto ${baseSha.slice(0, 7)} conflicted: ${result.message}`,
+        event: {
+          type: 'blocked',
+          reason: 'conflict',
+          detail: `GitHub's ${method} onto main conflicted, and main changed workflow files, which the default token may not push: ${result.message}`,
+        },
+        result: `GitHub's ${method} conflicted: ${result.message}`,
       };
     case 'refused':
       return {
@@ -168,18 +275,24 @@ async function rebaseOnServer(
         event: {
           type: 'blocked',
           reason: 'workflow-change-needs-app',
-          detail: `The rebase onto main carries workflow changes, and GitHub refused to rebase on its side: ${result.message}`,
+          detail: `Bringing the branch up to date carries main's workflow changes, and GitHub refused to ${method} on its side: ${result.message}`,
         },
-        result: 'rebase carries workflow changes',
+        result: 'the update carries workflow changes',
       };
   }
 }
 
-function describeConflict(baseSha: string, files: readonly string[], message: string): string {
+/** What the implementer is told: where the markers are and what to keep. */
+function describeConflict(conflict: Conflict, markedSha: string): string {
   return [
-    `Rebasing this branch onto main (${baseSha}) conflicts in: ${files.join(', ')}.`,
-    'Change the branch so it applies cleanly on top of main, keeping main’s changes.',
+    `main (${conflict.baseSha}) conflicts with this branch in: ${conflict.files.join(', ')}.`,
+    `The branch now carries a merge of main (${markedSha}) that leaves each conflicting hunk between conflict markers: this branch's side after \`<<<<<<<\`, main's after \`=======\`, closed by \`>>>>>>>\`.`,
+    'Resolve every marker so the code keeps main’s changes and does what this PR set out to do, then run the checks. A marker left in any file stops the merge.',
     '',
-    message.slice(0, 3_000),
+    conflict.message.slice(0, 3_000),
   ].join('\n');
+}
+
+function short(sha: string): string {
+  return sha.slice(0, 7);
 }

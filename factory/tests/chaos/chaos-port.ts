@@ -38,7 +38,7 @@ type WriteVerb = Extract<
   | 'postReview'
   | 'setCommitStatus'
   | 'mergeExactly'
-  | 'rebaseOnServer'
+  | 'updateOnServer'
 >;
 
 export interface ChaosPortControl {
@@ -115,8 +115,8 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
         if (result.merged) options.onMerge({ pr, sha, squashSha: result.sha, mainBefore });
         return result;
       }),
-    rebaseOnServer: (pr, expected) =>
-      write('rebaseOnServer', () => inner.rebaseOnServer(pr, expected)),
+    updateOnServer: (pr, expected, method) =>
+      write('updateOnServer', () => inner.updateOnServer(pr, expected, method)),
   };
   return {
     port,

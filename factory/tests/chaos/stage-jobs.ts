@@ -112,7 +112,7 @@ const mergeRebaseJob: Job = async ({ github, config, workbench }, context) => {
 
 const mergeCiJob: Job = (deps, context) => {
   // The workflow runs CI only on a rebased head; otherwise the gate's result stands.
-  if (context.candidate?.rebasedFrom !== undefined) context.ci = deps.ciConclusion();
+  if (context.candidate?.updatedFrom !== undefined) context.ci = deps.ciConclusion();
   return Promise.resolve(true);
 };
 
@@ -123,7 +123,7 @@ const mergeJob: Job = async ({ github, config }, context) => {
     { github, config },
     {
       candidate,
-      ...(candidate.rebasedFrom === undefined ? {} : { ciConclusion: context.ci ?? 'skipped' }),
+      ...(candidate.updatedFrom === undefined ? {} : { ciConclusion: context.ci ?? 'skipped' }),
     },
   );
   return true;

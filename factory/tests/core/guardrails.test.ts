@@ -5,6 +5,7 @@ import {
   checkDiffWithinLimits,
   checkHeadTested,
   checkMergeEligibility,
+  checkNoConflictMarkers,
   checkNoProtectedPaths,
   checkNoSecretsAdded,
   checkQueuedByWriter,
@@ -163,6 +164,12 @@ describe('merge guardrails (design §7)', () => {
       { changes: [file('src/client.ts', [`const key = "sk-ant-api03-${'x'.repeat(40)}";`])] },
       'secret-detected',
     ],
+    [
+      'a conflict marker left in place (R-18)',
+      checkNoConflictMarkers,
+      { changes: [file('src/words.ts', ['<<<<<<< HEAD', 'export const w = 1;'])] },
+      'conflict',
+    ],
     ['PR from a fork (R-12)', checkSameRepository, { isFork: true }, 'fork-pr'],
     [
       'queued by a reader (R-12)',
@@ -194,6 +201,19 @@ describe('merge guardrails (design §7)', () => {
     );
     expect(verdict).toMatchObject({
       reason: expect.stringContaining('.github/workflows/ci.yml (.github/**)'),
+    });
+  });
+
+  it('reads only a marker that opens a line as a conflict: not a setext underline, not text that mentions one', () => {
+    const lines = ['=======', 'const arrow = "<<<<<<< HEAD";', '<<<<<<<< eight', '>>>>>>> main'];
+    const verdict = (added: string[]) =>
+      checkNoConflictMarkers(eligible({ changes: [file('docs/a.md', added)] }), config);
+
+    expect(verdict(lines.slice(0, 3))).toEqual({ ok: true });
+    expect(verdict(lines)).toMatchObject({
+      ok: false,
+      code: 'conflict',
+      reason: 'Conflict markers left in: docs/a.md.',
     });
   });
 

@@ -17,7 +17,7 @@ import type {
   PullRequestSnapshot,
   ReviewRecord,
   ReviewVerdict,
-  ServerRebaseResult,
+  ServerUpdateResult,
   StageInputs,
   StatusComment,
 } from '../../src/core/ports.ts';
@@ -39,7 +39,7 @@ export type Write =
     }
   | { readonly verb: 'setCommitStatus'; readonly sha: string; readonly status: CommitStatus }
   | { readonly verb: 'mergeExactly'; readonly pr: number; readonly sha: string }
-  | { readonly verb: 'rebaseOnServer'; readonly pr: number };
+  | { readonly verb: 'updateOnServer'; readonly pr: number };
 
 interface Comment {
   id: number;
@@ -187,10 +187,10 @@ export function createFakeGitHub(
       update(pr, { open: false, merged: true });
       return Promise.resolve({ merged: true, sha: `merge-of-${sha}` });
     },
-    rebaseOnServer: (pr): Promise<ServerRebaseResult> => {
-      writes.push({ verb: 'rebaseOnServer', pr });
+    updateOnServer: (pr): Promise<ServerUpdateResult> => {
+      writes.push({ verb: 'updateOnServer', pr });
       return Promise.resolve({
-        rebased: false,
+        updated: false,
         reason: 'refused',
         message: 'not scripted in the fake',
       });

@@ -62,8 +62,8 @@ async function expectNotMerged(line: LineForge, on: OnLine) {
 }
 
 /** `src/words.ts` with line `n` replaced. */
-function wordsWith(n: number, text: string): string {
-  const lines = WORDS_TS.split('\n');
+function wordsWith(n: number, text: string, words = WORDS_TS): string {
+  const lines = words.split('\n');
   lines[n - 1] = text;
   return lines.join('\n');
 }
@@ -164,7 +164,6 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
       'src/words.ts': wordsWith(6, 'export const w6 = 66;'),
     });
     prs.red = await atMerge(line, 'red');
-    prs.conflict = await atMerge(line, 'conflict', { 'README.md': '# Widgets, mine\n' });
     prs.moved = await atMerge(line, 'moved');
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
@@ -179,7 +178,7 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     const candidate = candidateOf(await prepare(line, on));
     const outcome = await finish(line, candidate, 'success');
 
-    expect(candidate.rebasedFrom).toEqual({ sha: on.headSha, patchUnchanged: false });
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: false });
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);
   });
@@ -202,36 +201,6 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     expect(checks).toEqual([
       expect.objectContaining({ name: 'factory/ci', conclusion: 'failure' }),
     ]);
-    await expectNotMerged(line, on);
-  });
-
-  it('R-18: a conflict goes back to the implementer once with the conflict in the ledger; the second parks conflict', async () => {
-    const on = prs.conflict;
-    if (on === undefined) throw new Error('no PR');
-    const pushes = line.pushes();
-
-    const first = await prepare(line, on);
-    expect(first).toEqual({
-      kind: 'settled',
-      outcome: { kind: 'moved', pr: on.pr, to: 'implementation' },
-    });
-    expect((await line.ledgerOf(on.pr)).feedback).toMatchObject({
-      kind: 'conflict',
-      from: 'merge',
-    });
-    expect((await line.ledgerOf(on.pr)).feedback?.text).toContain('README.md');
-    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('implementation', 'conflict')]);
-
-    // The implementer's fix did not resolve it: the line brings the PR back to the merge.
-    await line.move(on.pr, 'merge');
-    const second = await prepare(line, on);
-
-    expect(second).toMatchObject({
-      kind: 'settled',
-      outcome: { kind: 'parked', reason: 'conflict' },
-    });
-    expect(line.pushes()).toBe(pushes);
-    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
     await expectNotMerged(line, on);
   });
 
@@ -261,7 +230,7 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     const candidate = candidateOf(await prepare(line, on));
     expect(candidate).toMatchObject({
       baseSha: main,
-      rebasedFrom: { sha: on.headSha, patchUnchanged: true },
+      updatedFrom: { sha: on.headSha, patchUnchanged: true },
     });
     expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
 
@@ -328,5 +297,146 @@ describe('merging after main changed a workflow, as the default token', { timeou
     expect(await line.branchSha(on.headRef)).toBe(on.headSha);
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
     await expectNotMerged(line, on);
+  });
+});
+
+describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
+  let line: LineForge;
+  const prs: Record<string, OnLine> = {};
+  /** Main changes lines 1, 4, 7 and 10 of `src/words.ts`; each PR changed one of them. */
+  const THEIRS = [1, 4, 7, 10].reduce(
+    (words, n) => wordsWith(n, `export const w${String(n)} = ${String(n * 11)};`, words),
+    WORDS_TS,
+  );
+  const words = (text: string) => ({ 'src/words.ts': text });
+  beforeAll(async () => {
+    line = await startLineForge({ lifetime: 'file' });
+    prs.resolved = await atMerge(line, 'resolved', words(wordsWith(1, 'export const w1 = -1;')));
+    prs.marked = await atMerge(line, 'marked', words(wordsWith(4, 'export const w4 = -4;')));
+    prs.again = await atMerge(line, 'again', words(wordsWith(7, 'export const w7 = -7;')));
+    prs.replayed = await atMerge(line, 'replayed', words(wordsWith(10, 'export const w10 = -10;')));
+    await onMain(line, words(THEIRS));
+  }, 60_000);
+
+  function pr(name: string): OnLine {
+    const on = prs[name];
+    if (on === undefined) throw new Error(`no PR ${name}`);
+    return on;
+  }
+
+  /** The merge's first pass: the conflict goes back to the implementer on a merge that marks it. */
+  async function handedBack(on: OnLine): Promise<string> {
+    const outcome = await prepare(line, on);
+    expect(outcome).toEqual({
+      kind: 'settled',
+      outcome: { kind: 'moved', pr: on.pr, to: 'implementation' },
+    });
+    const marked = (await line.github.readPullRequest(on.pr))?.headSha ?? '';
+    expect(marked).not.toBe(on.headSha);
+    return marked;
+  }
+
+  /** What the implementer's apply job would push, then CI and the code review on that head. */
+  async function implementerPushes(on: OnLine, files: Readonly<Record<string, string>>) {
+    const { sha } = await line.forge.commit('writer', { branch: on.headRef, files });
+    await line.greenAndApproved(on.pr, sha);
+    await line.move(on.pr, 'merge');
+    return { ...on, headSha: sha };
+  }
+
+  it('goes back to the implementer once, on a merge of main that marks the conflict; resolved, that head merges', async () => {
+    const on = pr('resolved');
+    const mainSha = (await line.branchSha('main')) ?? '';
+
+    const marked = await handedBack(on);
+
+    const { data: merge } = await line.bot.rest.repos.getCommit({ ...line.repo, ref: marked });
+    expect(merge.parents.map((parent) => parent.sha)).toEqual([on.headSha, mainSha]);
+    const text = (await line.github.readFile('src/words.ts', marked))?.text ?? '';
+    expect(text).toContain(
+      '<<<<<<< HEAD\nexport const w1 = -1;\n=======\nexport const w1 = 11;\n>>>>>>>',
+    );
+    expect(text).toContain('export const w4 = 44;');
+    const feedback = (await line.ledgerOf(on.pr)).feedback;
+    expect(feedback).toMatchObject({ kind: 'conflict', from: 'merge' });
+    expect(feedback?.text).toContain('src/words.ts');
+    expect(feedback?.text).toContain(marked);
+    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('implementation', 'conflict')]);
+    expect(line.dispatches().at(-1)).toEqual({
+      stage: 'implementation',
+      inputs: { pr: String(on.pr), expected_head_sha: marked },
+    });
+
+    const resolvedText = wordsWith(1, 'export const w1 = -11;', THEIRS);
+    const resolved = await implementerPushes(on, words(resolvedText));
+    const candidate = candidateOf(await prepare(line, resolved));
+
+    expect(candidate).toEqual({ pr: on.pr, headSha: resolved.headSha, baseSha: mainSha });
+    expect(await finish(line, candidate)).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
+    expect((await line.github.readFile('src/words.ts', 'main'))?.text).toBe(resolvedText);
+  });
+
+  it('parks conflict, merging nothing, when the implementer left a conflict marker in place', async () => {
+    const on = pr('marked');
+    await handedBack(on);
+
+    const unresolved = await implementerPushes(on, { 'src/other.ts': 'export {};\n' });
+    const merges = line.mergeCalls();
+    const outcome = await finish(line, candidateOf(await prepare(line, unresolved)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'conflict' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
+      'Conflict markers left in: src/words.ts.',
+    );
+    expect(line.mergeCalls()).toBe(merges);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+  });
+
+  it('parks conflict and pushes nothing when main conflicts again after the implementer resolved it once', async () => {
+    const on = pr('again');
+    const marked = await handedBack(on);
+    const resolved = await implementerPushes(
+      { ...on, headSha: marked },
+      words(wordsWith(7, 'export const w7 = -77;', THEIRS)),
+    );
+    const mainNow = (await line.github.readFile('src/words.ts', 'main'))?.text ?? '';
+    await onMain(line, words(wordsWith(7, 'export const w7 = 777;', mainNow)));
+    const pushes = line.pushes();
+    const merges = line.mergeCalls();
+
+    const outcome = await prepare(line, resolved);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'conflict' },
+    });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(resolved.headSha);
+    expect(line.mergeCalls()).toBe(merges);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+  });
+
+  it('merges main in without the implementer when only a commit-by-commit rebase conflicts', async () => {
+    const opened = pr('replayed');
+    // The PR's second commit takes its first one's change back: its whole change no longer
+    // touches the line main changed, though replaying the first commit alone still conflicts.
+    const on = await implementerPushes(opened, {
+      'src/words.ts': WORDS_TS,
+      'src/replayed.ts': 'export const replayed = 1;\n',
+    });
+
+    const candidate = candidateOf(await prepare(line, on));
+
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
+    const { data: merge } = await line.bot.rest.repos.getCommit({
+      ...line.repo,
+      ref: candidate.headSha,
+    });
+    expect(merge.parents.map((parent) => parent.sha)).toEqual([on.headSha, candidate.baseSha]);
+    expect(await finish(line, candidate, 'success')).toEqual({
+      kind: 'moved',
+      pr: on.pr,
+      to: 'merged',
+    });
   });
 });

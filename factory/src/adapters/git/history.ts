@@ -1,6 +1,7 @@
 /**
- * Making and moving commits: the apply job commits a patch, the merge stage rebases the PR branch
- * onto main. Commit dates can be injected so tests get the same SHAs on every run.
+ * Making and moving commits: the apply job commits a patch, the merge stage brings the PR branch
+ * up to date with main (a rebase, or a merge of main). Commit dates can be injected so tests get
+ * the same SHAs on every run.
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -21,6 +22,23 @@ export type RebaseResult =
   | { readonly kind: 'up-to-date'; readonly headSha: string }
   /** The rebase was aborted; the checkout is back on the old head with a clean work tree (R-18). */
   | { readonly kind: 'conflict'; readonly files: readonly string[]; readonly message: string };
+
+export type MergeInResult =
+  /** `upstream` is already in the branch's history: there is nothing to merge. */
+  | { readonly kind: 'up-to-date'; readonly headSha: string }
+  /** A merge commit of the branch and `upstream` is checked out. */
+  | { readonly kind: 'merged'; readonly headSha: string }
+  /**
+   * The merge conflicted. With `keepConflicts`, the merge was committed anyway with each
+   * conflicting hunk left between conflict markers, and that commit is checked out (`headSha`);
+   * without, it was aborted and the checkout is as it was (`headSha` undefined).
+   */
+  | {
+      readonly kind: 'conflict';
+      readonly headSha: string | undefined;
+      readonly files: readonly string[];
+      readonly message: string;
+    };
 
 /** Who commits, and when: the clock is read for every commit the adapter makes. */
 export interface CommitterContext {
@@ -56,16 +74,8 @@ export async function rebaseOnto(
   input: { readonly upstream: string },
 ): Promise<RebaseResult> {
   const oldHead = await git.output(['rev-parse', 'HEAD']);
-  const upstream = await git.output([
-    'rev-parse',
-    '--verify',
-    '--end-of-options',
-    `${input.upstream}^{commit}`,
-  ]);
-  const contained = await git.run(['merge-base', '--is-ancestor', upstream, oldHead]);
-  if (contained.code === 0) return { kind: 'up-to-date', headSha: oldHead };
-  // 1 means "not an ancestor"; anything else (e.g. a shallow clone without the history) is an error.
-  if (contained.code !== 1) throw new GitError('merge-base', contained.code, contained.stderr);
+  const upstream = await commitOf(git, input.upstream);
+  if (await isAncestor(git, upstream, oldHead)) return { kind: 'up-to-date', headSha: oldHead };
   const rebased = await git.run(['rebase', '--no-autostash', '--empty=drop', upstream], {
     env: commitEnvironment(context, undefined),
   });
@@ -79,6 +89,48 @@ export async function rebaseOnto(
   await git.output(['rebase', '--abort']);
   const message = [rebased.stdout.toString('utf8'), rebased.stderr].join('\n').trim();
   return { kind: 'conflict', files, message: git.scrub(message) };
+}
+
+/**
+ * Merges `upstream` into the checked-out branch with a merge commit (never a fast-forward: the
+ * branch's own commits stay first-parent). A conflict is a result: aborted, or with
+ * `keepConflicts` committed with its markers for someone to resolve on top.
+ */
+export async function mergeIn(
+  git: GitRunner,
+  context: CommitterContext,
+  input: { readonly upstream: string; readonly message: string; readonly keepConflicts: boolean },
+): Promise<MergeInResult> {
+  const head = await git.output(['rev-parse', 'HEAD']);
+  const upstream = await commitOf(git, input.upstream);
+  if (await isAncestor(git, upstream, head)) return { kind: 'up-to-date', headSha: head };
+  // The merge is the line's own commit: it is authored by the committer.
+  const env = commitEnvironment(context, context.committer);
+  const merged = await git.run(['merge', '--no-ff', '--no-commit', '--no-edit', upstream], { env });
+  const files = await conflictedFiles(git);
+  if (merged.code !== 0 && files.length === 0)
+    throw new GitError('merge', merged.code, merged.stderr);
+  const message = git.scrub([merged.stdout.toString('utf8'), merged.stderr].join('\n').trim());
+  if (files.length > 0 && !input.keepConflicts) {
+    await git.output(['merge', '--abort']);
+    return { kind: 'conflict', headSha: undefined, files, message };
+  }
+  // The conflicted files are committed as they stand in the work tree: markers and all.
+  await git.output(['add', '--all']);
+  await git.output(['commit', '--quiet', '--no-verify', '--cleanup=verbatim', '--file=-'], {
+    input: input.message,
+    env,
+  });
+  const sha = await git.output(['rev-parse', 'HEAD']);
+  return files.length > 0
+    ? { kind: 'conflict', headSha: sha, files, message }
+    : { kind: 'merged', headSha: sha };
+}
+
+/** True when the branch holds a merge commit `base` does not: someone merged into it. */
+export async function hasMergesSince(git: GitRunner, base: string): Promise<boolean> {
+  const count = await git.output(['rev-list', '--merges', '--count', `${base}..HEAD`]);
+  return count !== '0';
 }
 
 /**
@@ -131,6 +183,18 @@ export async function patchIdOf(git: GitRunner, base: string, head: string): Pro
   if (diff.length === 0) return '';
   const id = await git.output(['patch-id', '--stable'], { input: diff });
   return id.split(' ')[0] ?? '';
+}
+
+function commitOf(git: GitRunner, ref: string): Promise<string> {
+  return git.output(['rev-parse', '--verify', '--end-of-options', `${ref}^{commit}`]);
+}
+
+async function isAncestor(git: GitRunner, ancestor: string, head: string): Promise<boolean> {
+  const contained = await git.run(['merge-base', '--is-ancestor', ancestor, head]);
+  // 1 means "not an ancestor"; anything else (e.g. a shallow clone without the history) is an error.
+  if (contained.code !== 0 && contained.code !== 1)
+    throw new GitError('merge-base', contained.code, contained.stderr);
+  return contained.code === 0;
 }
 
 async function isRebaseInProgress(git: GitRunner): Promise<boolean> {

@@ -1,8 +1,8 @@
 /**
  * The git adapter: the real git CLI behind a handful of verbs the line's stages use on checkouts
  * of PR branches (design §3). The agent job turns its work tree into a patch; the apply job
- * applies, commits and pushes it; the merge stage rebases the PR branch onto main and pushes it
- * with a lease. Outcomes a stage must act on are typed results; anything else throws `GitError`.
+ * applies, commits and pushes it; the merge stage brings the PR branch up to date with main and
+ * pushes it with a lease. Outcomes a stage must act on are typed results; anything else throws `GitError`.
  *
  * ```ts
  * const git = await clone({ url, dir, ref: headSha, authHeader: tokenAuthHeader(token) });
@@ -17,11 +17,14 @@ import { createGitRunner, type RunnerOptions } from './exec.ts';
 import {
   changesUnder,
   commitAll,
+  hasMergesSince,
   mergeBase,
+  mergeIn,
   patchIdOf,
   rebaseOnto,
   type CommitResult,
   type GitIdentity,
+  type MergeInResult,
   type RebaseResult,
 } from './history.ts';
 import { diffAgainst, dirtyPaths, type WorkTreeDiff } from './patch.ts';
@@ -39,7 +42,7 @@ import {
 export type { ApplyResult, PatchInspection, PatchProblem, PatchRefusal } from './apply.ts';
 export { isAuthHeader, scrubSecrets, tokenAuthHeader } from './credentials.ts';
 export { GitError } from './errors.ts';
-export type { CommitResult, GitIdentity, RebaseResult } from './history.ts';
+export type { CommitResult, GitIdentity, MergeInResult, RebaseResult } from './history.ts';
 export type { WorkTreeDiff } from './patch.ts';
 export type { CloneInput, FetchOptions, PushInput, PushRejection, PushResult } from './remote.ts';
 export type { ChangedFile };
@@ -77,6 +80,13 @@ export interface Git {
     readonly author: GitIdentity;
   }): Promise<CommitResult>;
   rebaseOnto(input: { readonly upstream: string }): Promise<RebaseResult>;
+  mergeIn(input: {
+    readonly upstream: string;
+    readonly message: string;
+    readonly keepConflicts: boolean;
+  }): Promise<MergeInResult>;
+  /** True when `base..HEAD` holds a merge commit. */
+  hasMergesSince(base: string): Promise<boolean>;
   changesUnder(prefix: string, fromSha: string, toSha: string): Promise<string[]>;
   mergeBase(a: string, b: string): Promise<string>;
   /** The stable patch id of the change `base..head` ('' for no change). */
@@ -106,6 +116,8 @@ export function createGit(options: GitOptions): Git {
     applyPatch: (patch) => applyPatch(git, patch),
     commitAll: (input) => commitAll(git, context, input),
     rebaseOnto: (input) => rebaseOnto(git, context, input),
+    mergeIn: (input) => mergeIn(git, context, input),
+    hasMergesSince: (base) => hasMergesSince(git, base),
     changesUnder: (prefix, fromSha, toSha) => changesUnder(git, prefix, fromSha, toSha),
     mergeBase: (a, b) => mergeBase(git, a, b),
     patchId: (base, head) => patchIdOf(git, base, head),

@@ -7,7 +7,7 @@ import type { GitHubContext } from './context.ts';
 import { dispatch, type WorkflowFileOf } from './dispatch.ts';
 import { listChangedFiles, readFile } from './files.ts';
 import { removeLabel, setState } from './labels.ts';
-import { mergeExactly, rebaseOnServer } from './merge.ts';
+import { mergeExactly, updateOnServer } from './merge.ts';
 import { permissionOf } from './permission.ts';
 import { listOpenPullRequests, readPullRequest } from './pulls.ts';
 import { listReviews, postReview } from './reviews.ts';
@@ -38,6 +38,6 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     postReview: (pr, sha, verdict, body) => postReview(ctx, pr, sha, verdict, body),
     setCommitStatus: (sha, status) => setCommitStatus(ctx, sha, status),
     mergeExactly: (pr, sha, title) => mergeExactly(ctx, pr, sha, title),
-    rebaseOnServer: (pr, sha) => rebaseOnServer(ctx, pr, sha),
+    updateOnServer: (pr, sha, method) => updateOnServer(ctx, pr, sha, method),
   };
 }

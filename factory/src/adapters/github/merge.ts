@@ -3,7 +3,7 @@
  * they expect, so a push that lands in between makes them refuse instead of merging or rebasing
  * something nobody tested.
  */
-import type { MergeResult, ServerRebaseResult } from '../../core/ports.ts';
+import type { MergeResult, ServerUpdateMethod, ServerUpdateResult } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub, githubMessageOf, statusOf } from './errors.ts';
 
@@ -29,9 +29,17 @@ export function mergeExactly(
 }
 
 const UPDATE_BRANCH = `
-  mutation ($pullRequestId: ID!, $expectedHeadOid: GitObjectID!) {
+  mutation (
+    $pullRequestId: ID!
+    $expectedHeadOid: GitObjectID!
+    $updateMethod: PullRequestBranchUpdateMethod!
+  ) {
     updatePullRequestBranch(
-      input: { pullRequestId: $pullRequestId, expectedHeadOid: $expectedHeadOid, updateMethod: REBASE }
+      input: {
+        pullRequestId: $pullRequestId
+        expectedHeadOid: $expectedHeadOid
+        updateMethod: $updateMethod
+      }
     ) {
       pullRequest { headRefOid }
     }
@@ -43,23 +51,26 @@ interface UpdateBranchData {
 }
 
 /**
- * Rebases `pr` onto its base on GitHub's side. The server may rewrite workflow files a job token
- * may not push (github-mechanics §4). A refusal is a result; only transport failures throw.
+ * Brings `pr` up to date with its base on GitHub's side, by rebase or by merging the base in. The
+ * server may write workflow files a job token may not push (github-mechanics §4). A refusal is a
+ * result; only transport failures throw.
  */
-export function rebaseOnServer(
+export function updateOnServer(
   ctx: GitHubContext,
   pr: number,
   expectedHeadSha: string,
-): Promise<ServerRebaseResult> {
-  return callGitHub('rebaseOnServer', async () => {
+  method: ServerUpdateMethod,
+): Promise<ServerUpdateResult> {
+  return callGitHub('updateOnServer', async () => {
     // The node id is all this read is for: the mutation itself checks the head atomically.
     const { data: pull } = await ctx.octokit.rest.pulls.get({ ...ctx.repo, pull_number: pr });
     try {
       const data = await ctx.octokit.graphql<UpdateBranchData>(UPDATE_BRANCH, {
         pullRequestId: pull.node_id,
         expectedHeadOid: expectedHeadSha,
+        updateMethod: method === 'rebase' ? 'REBASE' : 'MERGE',
       });
-      return { rebased: true, headSha: data.updatePullRequestBranch.pullRequest.headRefOid };
+      return { updated: true, headSha: data.updatePullRequestBranch.pullRequest.headRefOid };
     } catch (error) {
       const messages = graphqlErrorsOf(error);
       if (messages === undefined) throw error;
@@ -72,12 +83,12 @@ export function rebaseOnServer(
  * GraphQL refuses with words only. The patterns follow the wording the twin models on GitHub's
  * (unverified against github.com); anything unrecognised is `refused`, which parks, never loops.
  */
-function refusal(message: string): ServerRebaseResult {
+function refusal(message: string): ServerUpdateResult {
   if (/expected head|head (sha|oid)/i.test(message)) {
-    return { rebased: false, reason: 'head-moved', message };
+    return { updated: false, reason: 'head-moved', message };
   }
-  if (/conflict/i.test(message)) return { rebased: false, reason: 'conflict', message };
-  return { rebased: false, reason: 'refused', message };
+  if (/conflict/i.test(message)) return { updated: false, reason: 'conflict', message };
+  return { updated: false, reason: 'refused', message };
 }
 
 /**

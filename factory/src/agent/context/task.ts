@@ -21,7 +21,7 @@ function taskPieces(task: SessionTask): Piece[] {
     ['Pull request description', 'pull request body', task.pullRequest?.body],
     ['Objections from the last review', 'review objections', task.reviewObjections],
     ['Output of the failing CI run', 'ci failure', task.ciFailure],
-    ['The rebase conflict to resolve', 'conflict', task.conflict],
+    ['The conflict with main to resolve', 'conflict', task.conflict],
     ['The diff under review', 'diff', task.diff],
   ];
   for (const [heading, label, text] of optional) {

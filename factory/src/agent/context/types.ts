@@ -37,7 +37,7 @@ export interface SessionTask {
   readonly reviewObjections?: string;
   /** Output of the failing CI run the implementer must fix. */
   readonly ciFailure?: string;
-  /** Description of a rebase conflict the implementer must resolve. */
+  /** The conflict with main the implementer must resolve: files, and the merge that marks them. */
   readonly conflict?: string;
   /** The diff under review (code-review). */
   readonly diff?: string;

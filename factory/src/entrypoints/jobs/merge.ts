@@ -12,7 +12,7 @@ const CandidateSchema = z.object({
   pr: z.int().positive(),
   headSha: z.string().regex(/^[0-9a-f]{40}$/),
   baseSha: z.string().regex(/^[0-9a-f]{40}$/),
-  rebasedFrom: z
+  updatedFrom: z
     .object({ sha: z.string().regex(/^[0-9a-f]{40}$/), patchUnchanged: z.boolean() })
     .optional(),
 });
@@ -31,10 +31,10 @@ export async function runRebase(context: StageContext): Promise<JobResult> {
       proceed: 'true',
       candidate: JSON.stringify(candidate),
       'head-sha': candidate.headSha,
-      rebased: candidate.rebasedFrom === undefined ? 'false' : 'true',
+      updated: candidate.updatedFrom === undefined ? 'false' : 'true',
     },
     summary:
-      candidate.rebasedFrom === undefined
+      candidate.updatedFrom === undefined
         ? `PR #${String(candidate.pr)} is up to date with main; merging ${candidate.headSha.slice(0, 7)}`
         : `Rebased PR #${String(candidate.pr)} onto ${candidate.baseSha.slice(0, 7)}: CI runs on ${candidate.headSha.slice(0, 7)}`,
   };
@@ -48,7 +48,7 @@ export async function run(context: StageContext): Promise<JobResult> {
     {
       candidate,
       // Without a rebase the gate's CI result on this head stands; after one, CI ran again.
-      ...(candidate.rebasedFrom === undefined
+      ...(candidate.updatedFrom === undefined
         ? {}
         : { ciConclusion: inputs.ciResult ?? 'skipped' }),
       runUrl,

@@ -177,6 +177,85 @@ describe('git adapter rebase', { timeout: 20_000 }, () => {
   });
 });
 
+describe('git adapter merge of main into the branch (R-18)', { timeout: 20_000 }, () => {
+  const CONFLICTING = {
+    'src/count.ts': 'export const count = 2;\n',
+    'src/feature.ts': 'export {};\n',
+  };
+  const message = 'Merge main into the branch';
+
+  it('merges a main that moved with a merge commit whose parents are the branch and main', async () => {
+    const { remote, featureSha, checkout } = await featureBranch();
+    const mainSha = await commitToRemote(remote.dir, 'main', { 'docs/guide.md': '# Guide v2\n' });
+
+    const result = await checkout.mergeIn({
+      upstream: await checkout.fetch('main'),
+      message,
+      keepConflicts: false,
+    });
+
+    expect(result).toEqual({ kind: 'merged', headSha: await checkout.headSha() });
+    expect(await sh(checkout.dir, 'log', '-1', '--format=%P|%an|%cn|%B')).toBe(
+      `${featureSha} ${mainSha}|${ACTIONS_BOT_IDENTITY.name}|${ACTIONS_BOT_IDENTITY.name}|${message}`,
+    );
+    expect(await readText(checkout.dir, 'docs/guide.md')).toBe('# Guide v2\n');
+    expect(await checkout.hasMergesSince(mainSha)).toBe(true);
+  });
+
+  it('reports up-to-date when main is already in the branch, and a linear branch has no merges', async () => {
+    const { remote, featureSha, checkout } = await featureBranch();
+
+    expect(
+      await checkout.mergeIn({ upstream: remote.mainSha, message, keepConflicts: false }),
+    ).toEqual({ kind: 'up-to-date', headSha: featureSha });
+    expect(await checkout.hasMergesSince(remote.mainSha)).toBe(false);
+  });
+
+  it('aborts a conflicting merge and leaves the checkout as it was', async () => {
+    const { remote, featureSha, checkout } = await featureBranch(CONFLICTING);
+    await commitToRemote(remote.dir, 'main', { 'src/count.ts': 'export const count = 3;\n' });
+
+    const result = await checkout.mergeIn({
+      upstream: await checkout.fetch('main'),
+      message,
+      keepConflicts: false,
+    });
+
+    expect(result).toEqual({
+      kind: 'conflict',
+      headSha: undefined,
+      files: ['src/count.ts'],
+      message: expect.stringContaining('CONFLICT (content): Merge conflict in src/count.ts'),
+    });
+    expect(await checkout.headSha()).toBe(featureSha);
+    expect(await checkout.dirtyPaths()).toEqual([]);
+  });
+
+  it('commits a conflicting merge with its markers when asked to keep the conflict', async () => {
+    const { remote, featureSha, checkout } = await featureBranch(CONFLICTING);
+    const mainSha = await commitToRemote(remote.dir, 'main', {
+      'src/count.ts': 'export const count = 3;\n',
+      'docs/guide.md': '# Guide v2\n',
+    });
+
+    const result = await checkout.mergeIn({
+      upstream: await checkout.fetch('main'),
+      message,
+      keepConflicts: true,
+    });
+
+    expect(result).toMatchObject({ kind: 'conflict', files: ['src/count.ts'] });
+    expect(result.headSha).toBe(await checkout.headSha());
+    expect(await sh(checkout.dir, 'log', '-1', '--format=%P')).toBe(`${featureSha} ${mainSha}`);
+    const count = await readText(checkout.dir, 'src/count.ts');
+    expect(count).toMatch(
+      /^<<<<<<< HEAD\nexport const count = 2;\n=======\nexport const count = 3;\n>>>>>>> /,
+    );
+    expect(await readText(checkout.dir, 'docs/guide.md')).toBe('# Guide v2\n');
+    expect(await checkout.dirtyPaths()).toEqual([]);
+  });
+});
+
 describe('git adapter workflow-change detection', { timeout: 20_000 }, () => {
   it('sees the workflow change a rebase would carry before rebasing, and that it carried after', async () => {
     const { remote, featureSha, checkout } = await featureBranch();

@@ -50,8 +50,15 @@ describe('GitHub adapter: merging exactly the tested head (R-06)', { timeout: 60
   });
 });
 
-describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
-  it('rebases onto the new main and reports the new head', async () => {
+describe('GitHub adapter: server-side branch update', { timeout: 60_000 }, () => {
+  it.each([
+    ['rebase', 'replays the branch onto the new main', (_head: string, base: string) => [base]],
+    [
+      'merge',
+      'merges the new main in, the old head first',
+      (head: string, base: string) => [head, base],
+    ],
+  ] as const)('%s: %s and reports the new head', async (method, _, parentsOf) => {
     const fixture = await startAdapterForge();
     const { forge, github } = fixture;
     const pr = await openPull(forge, 'feature');
@@ -59,16 +66,16 @@ describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
     await forge.commit('octo-owner', { branch: 'main', files: { 'other.txt': 'other\n' } });
     const base = await mainTip(fixture);
 
-    const result = await github.rebaseOnServer(pr, head);
+    const result = await github.updateOnServer(pr, head, method);
 
-    expect(result).toMatchObject({ rebased: true });
-    const rebased = result.rebased ? result.headSha : '';
-    expect(rebased).not.toBe(head);
-    expect((await github.readPullRequest(pr))?.headSha).toBe(rebased);
+    expect(result).toMatchObject({ updated: true });
+    const updated = result.updated ? result.headSha : '';
+    expect(updated).not.toBe(head);
+    expect((await github.readPullRequest(pr))?.headSha).toBe(updated);
     const { data: commit } = await fixture
       .client('writer')
-      .rest.repos.getCommit({ ...fixture.repo, ref: rebased });
-    expect(commit.parents.map((parent) => parent.sha)).toEqual([base]);
+      .rest.repos.getCommit({ ...fixture.repo, ref: updated });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual(parentsOf(head, base));
   });
 
   it('refuses when the head is not the one expected, and when the rebase conflicts', async () => {
@@ -77,12 +84,12 @@ describe('GitHub adapter: server-side rebase', { timeout: 60_000 }, () => {
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
     await forge.commit('octo-owner', { branch: 'main', files: { 'README.md': 'theirs\n' } });
 
-    expect(await github.rebaseOnServer(pr, 'f'.repeat(40))).toMatchObject({
-      rebased: false,
+    expect(await github.updateOnServer(pr, 'f'.repeat(40), 'rebase')).toMatchObject({
+      updated: false,
       reason: 'head-moved',
     });
-    const conflict = await github.rebaseOnServer(pr, head);
-    expect(conflict).toMatchObject({ rebased: false, reason: 'conflict' });
+    const conflict = await github.updateOnServer(pr, head, 'rebase');
+    expect(conflict).toMatchObject({ updated: false, reason: 'conflict' });
     expect((await github.readPullRequest(pr))?.headSha).toBe(head);
   });
 });
