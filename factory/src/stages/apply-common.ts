@@ -40,36 +40,51 @@ export type Begun =
       readonly pr: PullRequestSnapshot;
       readonly ledger: Ledger;
       readonly status: { readonly comment: StatusComment | undefined };
-      /** The label timeline, when the job will settle the attempt (it counts attempts). */
-      readonly timeline: readonly TimelineEntry[] | undefined;
+      /** The label timeline: settling the attempt counts attempts from it. */
+      readonly timeline: readonly TimelineEntry[];
     }
   | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
 /**
- * Re-reads the status comment with (unless `readTimeline` is false: a job that hands on without
- * settling) the timeline, then the PR; only a PR still in `stage` at the artifact's head goes on.
+ * Re-reads the timeline with the status comment, then the PR; only a PR still in `stage` at the
+ * artifact's head goes on.
  */
 export async function beginApply(
   github: GitHubPort,
   stage: WorkingState,
   input: ApplyInput,
-  { readTimeline = true }: { readonly readTimeline?: boolean } = {},
 ): Promise<Begun> {
-  const { statusComment: comment, timeline } = readTimeline
-    ? await github.readConversation(input.pr)
-    : { statusComment: await github.readStatusComment(input.pr), timeline: undefined };
+  const { statusComment: comment, timeline } = await github.readConversation(input.pr);
   // The PR last: the writes that follow act on the newer of the two readings.
+  const read = await readCurrentPullRequest(github, stage, input);
+  if (read.kind === 'stood-down') return read;
+  const { pr } = read;
+  return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment }, timeline };
+}
+
+/**
+ * Reads the PR; only one still in `stage` at the expected head, and at the artifact's head when
+ * there is an artifact, goes on (R-02, R-19).
+ */
+export async function readCurrentPullRequest(
+  github: GitHubPort,
+  stage: WorkingState,
+  input: Pick<ApplyInput, 'pr' | 'expectedHeadSha' | 'artifact'>,
+): Promise<
+  | { readonly kind: 'current'; readonly pr: PullRequestSnapshot }
+  | Extract<Begun, { kind: 'stood-down' }>
+> {
   const pr = await github.readPullRequest(input.pr);
   const currency = checkStillCurrent(pr, stage, input.expectedHeadSha);
-  const standDown = (reason: string): Begun => ({
-    kind: 'stood-down',
-    outcome: { kind: 'stood-down', pr: input.pr, reason },
+  const standDown = (reason: string) => ({
+    kind: 'stood-down' as const,
+    outcome: { kind: 'stood-down' as const, pr: input.pr, reason },
   });
   if (pr === undefined || !currency.current)
     return standDown(currency.current ? 'PR not found' : currency.reason);
   if (input.artifact !== undefined && input.artifact.headSha !== pr.headSha)
     return standDown('the agent worked on an older head');
-  return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment }, timeline };
+  return { kind: 'current', pr };
 }
 
 /** The event for an artifact that says nothing usable: crashed, malformed, or stopped. */

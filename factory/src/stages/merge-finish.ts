@@ -74,11 +74,7 @@ async function merge(
 ): Promise<StageOutcome> {
   const { github, config } = deps;
   const { pr, ledger, status, timeline } = current;
-  const facts = attemptFacts(
-    timeline ?? (await github.readTimeline(pr.number)),
-    (login) => github.isFactoryActor(login),
-    config,
-  );
+  const facts = attemptFacts(timeline, (login) => github.isFactoryActor(login), config);
   const next = transition('merge', { type: 'merge-ready', sha: pr.headSha }, facts);
   const recorded = recordAttempt(ledger, 'merge', {
     result: `squash-merged ${short(pr.headSha)}`,
@@ -160,14 +156,13 @@ function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
 /** Every fact of design §7, read for exactly the candidate head. */
 export async function gatherMergeFacts(
   github: GitHubPort,
-  { pr, ledger, timeline: read }: Extract<Begun, { kind: 'current' }>,
+  { pr, ledger, timeline }: Extract<Begun, { kind: 'current' }>,
   candidate: MergeCandidate,
 ): Promise<MergeFacts> {
-  const [checks, reviews, changes, timeline] = await Promise.all([
+  const [checks, reviews, changes] = await Promise.all([
     github.readChecks(pr.headSha),
     github.listReviews(pr.number),
     github.listChangedFiles(pr.number),
-    read ?? github.readTimeline(pr.number),
   ]);
   const spec = ledger.spec ?? { path: '', blobSha: '' };
   const specAtHead = spec.path === '' ? undefined : await github.readFile(spec.path, pr.headSha);

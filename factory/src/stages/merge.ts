@@ -13,10 +13,15 @@
  */
 import { attemptFacts } from '../core/attempts.ts';
 import { transition, type LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot, ServerUpdateMethod } from '../core/ports.ts';
-import { recordFeedback } from '../core/status.ts';
+import type {
+  Conversation,
+  GitHubPort,
+  PullRequestSnapshot,
+  ServerUpdateMethod,
+} from '../core/ports.ts';
+import { parseLedger, recordFeedback } from '../core/status.ts';
 import type { Git, MergeInResult, RebaseResult } from '../adapters/git/index.ts';
-import { beginApply, settle, type ApplyDeps, type Begun, type Reading } from './apply-common.ts';
+import { readCurrentPullRequest, settle, type ApplyDeps, type Reading } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
 
@@ -46,21 +51,19 @@ export type PrepareMergeResult =
   | { readonly kind: 'settled'; readonly outcome: StageOutcome };
 
 type PrepareDeps = ApplyDeps & { readonly workbench: Workbench };
-type Current = Extract<Begun, { kind: 'current' }>;
 
 export async function prepareMerge(
   deps: PrepareDeps,
   input: PrepareMergeInput,
 ): Promise<PrepareMergeResult> {
-  // The update usually hands on to CI without settling: the timeline is read only if it settles.
-  const begun = await beginApply(
-    deps.github,
-    'merge',
-    { ...input, artifact: undefined, artifactFound: true },
-    { readTimeline: false },
-  );
-  if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
-  const { pr } = begun;
+  // The update usually hands on to CI without settling: the PR alone is read up front, and the
+  // status comment and timeline only by a path that settles.
+  const read = await readCurrentPullRequest(deps.github, 'merge', {
+    ...input,
+    artifact: undefined,
+  });
+  if (read.kind === 'stood-down') return { kind: 'settled', outcome: read.outcome };
+  const { pr } = read;
   const git = await deps.workbench.checkoutHead(pr);
   const baseSha = await git.fetch(deps.github.repository.defaultBranch);
   const update = await bringUpToDate(git, pr, baseSha);
@@ -68,13 +71,13 @@ export async function prepareMerge(
     case 'up-to-date':
       return { kind: 'ready', candidate: { pr: pr.number, headSha: pr.headSha, baseSha } };
     case 'conflict':
-      return returnConflict(deps, git, begun, { ...update, baseSha }, input.runUrl);
+      return returnConflict(deps, git, pr, { ...update, baseSha }, input.runUrl);
     case 'rebased':
     case 'merged': {
       const method = update.kind === 'rebased' ? 'rebase' : 'merge';
       const published = await publishUpdate(deps, git, pr, update.headSha, method);
       if (published.kind === 'event')
-        return settleMerge(deps, begun, published.event, published.result, input.runUrl);
+        return settleMerge(deps, { pr }, published.event, published.result, input.runUrl);
       if (published.kind === 'stood-down') return standDown(pr, published.reason);
       const patchUnchanged =
         (await git.patchId(await git.mergeBase(pr.headSha, baseSha), pr.headSha)) ===
@@ -128,17 +131,20 @@ interface Conflict {
 async function returnConflict(
   deps: PrepareDeps,
   git: Git,
-  begun: Current,
+  pr: PullRequestSnapshot,
   conflict: Conflict,
   runUrl: string | undefined,
 ): Promise<PrepareMergeResult> {
   const { github, config } = deps;
-  const { pr } = begun;
-  const timeline = await github.readTimeline(pr.number);
-  const facts = attemptFacts(timeline, (login) => github.isFactoryActor(login), config);
+  const conversation = await github.readConversation(pr.number);
+  const facts = attemptFacts(
+    conversation.timeline,
+    (login) => github.isFactoryActor(login),
+    config,
+  );
   const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
   const settleConflict = (reading: Reading, feedback?: string) =>
-    settleMerge(deps, begun, { type: 'conflict' }, result, runUrl, { reading, timeline, feedback });
+    settleMerge(deps, reading, { type: 'conflict' }, result, runUrl, { conversation, feedback });
   const goesBack = transition('merge', { type: 'conflict' }, facts).next === 'implementation';
   if (!goesBack || conflict.headSha === undefined) return settleConflict({ pr });
 
@@ -151,33 +157,33 @@ async function returnConflict(
     const detail = `main (${short(conflict.baseSha)}) conflicts with this branch in ${conflict.files.join(', ')}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`;
     return settleMerge(
       deps,
-      begun,
+      { pr },
       { type: 'blocked', reason: 'conflict', detail },
       result,
       runUrl,
+      { conversation },
     );
   }
   const reading = await readPushedHead(github, pr, pushed.sha);
   return settleConflict(reading, describeConflict(conflict, markedSha));
 }
 
-function settleMerge(
+/** Records the merge's attempt and carries out where `event` leads, from the PR as `reading`. */
+async function settleMerge(
   deps: ApplyDeps,
-  begun: Current,
+  reading: Reading,
   event: LineEvent,
   result: string,
   runUrl: string | undefined,
-  extra: {
-    reading?: Reading;
-    timeline?: Current['timeline'];
-    feedback?: string | undefined;
-  } = {},
+  extra: { conversation?: Conversation; feedback?: string | undefined } = {},
 ): Promise<PrepareMergeResult> {
-  const { ledger } = begun;
-  return settle(deps, {
-    ...(extra.reading ?? { pr: begun.pr }),
+  const { timeline, statusComment: comment } =
+    extra.conversation ?? (await deps.github.readConversation(reading.pr.number));
+  const ledger = parseLedger(comment?.body);
+  const outcome = await settle(deps, {
+    ...reading,
     stage: 'merge',
-    status: begun.status,
+    status: { comment },
     event,
     ledger:
       extra.feedback === undefined
@@ -185,9 +191,10 @@ function settleMerge(
         : recordFeedback(ledger, { kind: 'conflict', from: 'merge', text: extra.feedback }),
     result,
     artifact: undefined,
-    ...(extra.timeline === undefined ? {} : { timeline: extra.timeline }),
+    timeline,
     ...(runUrl === undefined ? {} : { runUrl }),
-  }).then((outcome) => ({ kind: 'settled', outcome }));
+  });
+  return { kind: 'settled', outcome };
 }
 
 function standDown(pr: PullRequestSnapshot, reason: string): PrepareMergeResult {
