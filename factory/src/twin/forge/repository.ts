@@ -274,8 +274,15 @@ async function mergeTree(gitDir: string, base: string, head: string): Promise<st
   const merged = await runGit(['merge-tree', '--write-tree', '--no-messages', base, head], {
     gitDir,
   });
-  if (merged.code !== 0) return undefined;
-  return merged.stdout.toString('utf8').split('\n')[0];
+  // A conflict still writes its tree: exit 1 with the tree's id first. Any other failure (a missing
+  // object, a broken repository) is a fault of the twin, never a fact about the pull request to
+  // remember as "not mergeable".
+  const tree = merged.stdout.toString('utf8').split('\n')[0] ?? '';
+  const wroteTree = /^[0-9a-f]{40}$/.test(tree);
+  if (merged.code === 1 && wroteTree) return undefined;
+  if (merged.code !== 0 || !wroteTree)
+    throw new Error(`git merge-tree failed (${String(merged.code)}): ${merged.stderr.trim()}`);
+  return tree;
 }
 
 async function readCommit(gitDir: string, sha: string): Promise<CommitInfo | undefined> {

@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openRepository } from '../../../src/twin/forge/repository.ts';
 import { startForge } from './support/fixture.ts';
 
 describe('forge pull requests', { timeout: 30_000 }, () => {
@@ -149,5 +154,18 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
     expect((await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha).toBe(
       pushed.sha,
     );
+  });
+});
+
+describe('forge merge facts', { timeout: 30_000 }, () => {
+  it('takes a failing merge-tree for a fault, not for a conflict to remember as unmergeable', async () => {
+    const gitDir = await mkdtemp(join(tmpdir(), 'forge-bare-'));
+    execFileSync('git', ['init', '--quiet', '--bare', gitDir]);
+    const repo = openRepository(gitDir);
+
+    await expect(repo.mergeTree('1'.repeat(40), '2'.repeat(40))).rejects.toThrow(
+      /git merge-tree failed \(1\): merge-tree: 1{40} - not something we can merge/,
+    );
+    await rm(gitDir, { recursive: true, force: true });
   });
 });
