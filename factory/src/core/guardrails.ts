@@ -171,7 +171,7 @@ function secretsIn(changes: readonly ChangedFile[]): Verdict {
 }
 
 /** A conflict marker at the start of an added line: the conflict handed back was not resolved. */
-const CONFLICT_MARKER = /^(<{7}|>{7})( |$)/;
+const CONFLICT_MARKER = /^(<{7,}|>{7,})( |$)/;
 
 export const checkNoConflictMarkers: Guardrail = (facts) => {
   const marked = factoryChanges(facts)

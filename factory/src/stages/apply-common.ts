@@ -3,10 +3,11 @@
  * (R-02, R-19), refuse an artifact made on another head, and at the end record the attempt in the
  * status comment and carry out the transition.
  *
- * The PR, its status comment and its label timeline are read once, at the start (the timeline and
- * the status comment in one request, since GitHub's timeline holds the comments): every later
- * decision of the job works from that reading, and only a job that did slow work since (a clone,
- * a rebase) reads the PR again before it writes.
+ * An apply job reads the PR, its status comment and its label timeline once, at the start (the
+ * timeline and the status comment in one request, since GitHub's timeline holds the comments):
+ * every later decision of the job works from that reading, and only a job that did slow work since
+ * (a clone, a rebase) reads the PR again before it writes. The merge's update job reads only the
+ * PR up front, and the rest only when it settles.
  */
 import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';

@@ -40,9 +40,12 @@ export interface MergeCandidate {
   readonly pr: number;
   /** The head to test and merge. */
   readonly headSha: string;
-  /** Main as the head was rebased onto; the merge refuses if main has moved since. */
+  /** Main as the head was brought up to date with; the merge refuses if main has moved since. */
   readonly baseSha: string;
-  /** The head before the rebase, when there was one, and whether the change is unaltered by it. */
+  /**
+   * The head before the update (a rebase or a merge of main), when there was one, and whether the
+   * change is unaltered by it.
+   */
   readonly updatedFrom?: { readonly sha: string; readonly patchUnchanged: boolean } | undefined;
 }
 
@@ -66,12 +69,29 @@ export async function prepareMerge(
   const { pr } = read;
   const git = await deps.workbench.checkoutHead(pr);
   const baseSha = await git.fetch(deps.github.repository.defaultBranch);
-  const update = await bringUpToDate(git, pr, baseSha);
+  // A head that still carries conflict markers (handed back and not resolved, or left by a job
+  // that crashed after pushing them) is a conflict: it is never updated, tested or merged.
+  const leftover = await git.filesWithLeftoverMarkers(await git.mergeBase(pr.headSha, baseSha));
+  if (leftover.length > 0)
+    return returnConflict(
+      deps,
+      git,
+      pr,
+      { kind: 'on-head', files: leftover, baseSha },
+      input.runUrl,
+    );
+  const update = await bringUpToDate(git, pr, baseSha, deps.github.repository.defaultBranch);
   switch (update.kind) {
     case 'up-to-date':
       return { kind: 'ready', candidate: { pr: pr.number, headSha: pr.headSha, baseSha } };
-    case 'conflict':
-      return returnConflict(deps, git, pr, { ...update, baseSha }, input.runUrl);
+    case 'conflict': {
+      const { files, message } = update;
+      const conflict: Conflict =
+        update.headSha === undefined
+          ? { kind: 'unmarkable', files, unmarked: update.unmarked, baseSha }
+          : { kind: 'marked', headSha: update.headSha, files, message, baseSha };
+      return returnConflict(deps, git, pr, conflict, input.runUrl);
+    }
     case 'rebased':
     case 'merged': {
       const method = update.kind === 'rebased' ? 'rebase' : 'merge';
@@ -104,11 +124,12 @@ async function bringUpToDate(
   git: Git,
   pr: PullRequestSnapshot,
   baseSha: string,
+  defaultBranch: string,
 ): Promise<Exclude<RebaseResult, { kind: 'conflict' }> | MergeInResult> {
   const merge = () =>
     git.mergeIn({
       upstream: baseSha,
-      message: `Merge main (${short(baseSha)}) into #${String(pr.number)}`,
+      message: `Merge ${defaultBranch} (${short(baseSha)}) into #${String(pr.number)}`,
       keepConflicts: true,
     });
   if (await git.hasMergesSince(baseSha)) return merge();
@@ -116,13 +137,15 @@ async function bringUpToDate(
   return rebased.kind === 'conflict' ? merge() : rebased;
 }
 
-interface Conflict {
-  /** The merge commit that keeps the conflict markers. */
-  readonly headSha: string | undefined;
-  readonly files: readonly string[];
-  readonly message: string;
-  readonly baseSha: string;
-}
+/** A conflict with main (at `baseSha`) in `files`, as the merge found it. */
+type Conflict = { readonly files: readonly string[]; readonly baseSha: string } & (
+  | /** A merge of main that keeps the conflict markers, made here and not yet pushed. */
+    { readonly kind: 'marked'; readonly headSha: string; readonly message: string }
+    /** The PR head already carries conflict markers. */
+  | { readonly kind: 'on-head' }
+  /** Git could not mark some files (binary, or deleted on one side): nothing can be handed over. */
+  | { readonly kind: 'unmarkable'; readonly unmarked: readonly string[] }
+);
 
 /**
  * Sends a conflict back to the implementer with the merge that marks it, if the line would send
@@ -145,27 +168,40 @@ async function returnConflict(
   const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
   const settleConflict = (reading: Reading, feedback?: string) =>
     settleMerge(deps, reading, { type: 'conflict' }, result, runUrl, { conversation, feedback });
+  const park = (detail: string) =>
+    settleMerge(deps, { pr }, { type: 'blocked', reason: 'conflict', detail }, result, runUrl, {
+      conversation,
+    });
+  if (conflict.kind === 'unmarkable')
+    return park(
+      `${result}, and git cannot mark ${conflict.unmarked.join(', ')} (a binary file, or a file deleted on one side): the conflict cannot be handed to the implementer.`,
+    );
   const goesBack = transition('merge', { type: 'conflict' }, facts).next === 'implementation';
-  if (!goesBack || conflict.headSha === undefined) return settleConflict({ pr });
+  if (!goesBack && conflict.kind === 'on-head')
+    return park(
+      `Conflict markers are still in ${conflict.files.join(', ')} after the implementer had its turn to resolve them.`,
+    );
+  if (!goesBack) return settleConflict({ pr });
+  if (conflict.kind === 'on-head')
+    return settleConflict({ pr }, describeConflict(conflict, pr.headSha));
 
-  const markedSha = conflict.headSha;
-  const carriesWorkflows = await wouldCarryWorkflows(deps, git, pr, markedSha);
+  // The markers go on the branch only while the PR is still the merge's (R-19).
+  const still = await readCurrentPullRequest(github, 'merge', {
+    pr: pr.number,
+    expectedHeadSha: pr.headSha,
+    artifact: undefined,
+  });
+  if (still.kind === 'stood-down') return { kind: 'settled', outcome: still.outcome };
+  const carriesWorkflows = await wouldCarryWorkflows(deps, git, pr, conflict.headSha);
   const pushed = carriesWorkflows ? undefined : await pushToPullRequest(git, pr);
   if (pushed?.kind === 'rejected' && pushed.reason !== 'workflow-permission')
     return standDown(pr, `the branch moved while main was merged in (${pushed.reason})`);
-  if (pushed?.kind !== 'pushed') {
-    const detail = `main (${short(conflict.baseSha)}) conflicts with this branch in ${conflict.files.join(', ')}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`;
-    return settleMerge(
-      deps,
-      { pr },
-      { type: 'blocked', reason: 'conflict', detail },
-      result,
-      runUrl,
-      { conversation },
+  if (pushed?.kind !== 'pushed')
+    return park(
+      `${result}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`,
     );
-  }
   const reading = await readPushedHead(github, pr, pushed.sha);
-  return settleConflict(reading, describeConflict(conflict, markedSha));
+  return settleConflict(reading, describeConflict(conflict, conflict.headSha));
 }
 
 /** Records the merge's attempt and carries out where `event` leads, from the PR as `reading`. */
@@ -293,10 +329,9 @@ async function updateOnServer(
 function describeConflict(conflict: Conflict, markedSha: string): string {
   return [
     `main (${conflict.baseSha}) conflicts with this branch in: ${conflict.files.join(', ')}.`,
-    `The branch now carries a merge of main (${markedSha}) that leaves each conflicting hunk between conflict markers: this branch's side after \`<<<<<<<\`, main's after \`=======\`, closed by \`>>>>>>>\`.`,
-    'Resolve every marker so the code keeps main’s changes and does what this PR set out to do, then run the checks. A marker left in any file stops the merge.',
-    '',
-    conflict.message.slice(0, 3_000),
+    `The branch carries a merge of main (${markedSha}) that leaves each conflicting hunk between conflict markers: this branch's side after \`<<<<<<<\`, main's after \`=======\`, closed by \`>>>>>>>\`.`,
+    'Resolve every marker so the code keeps main’s changes and does what this PR set out to do, then run the checks. The merge refuses a head that still carries a marker.',
+    ...(conflict.kind === 'marked' ? ['', conflict.message.slice(0, 3_000)] : []),
   ].join('\n');
 }
 

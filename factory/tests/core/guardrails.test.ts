@@ -204,8 +204,8 @@ describe('merge guardrails (design §7)', () => {
     });
   });
 
-  it('reads only a marker that opens a line as a conflict: not a setext underline, not text that mentions one', () => {
-    const lines = ['=======', 'const arrow = "<<<<<<< HEAD";', '<<<<<<<< eight', '>>>>>>> main'];
+  it('reads a marker of seven or more that opens a line as a conflict: not a setext underline, not text that mentions one', () => {
+    const lines = ['=======', 'const arrow = "<<<<<<< HEAD";', '<<<<<<x six', '>>>>>>>> main'];
     const verdict = (added: string[]) =>
       checkNoConflictMarkers(eligible({ changes: [file('docs/a.md', added)] }), config);
 

@@ -315,7 +315,11 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     prs.marked = await atMerge(line, 'marked', words(wordsWith(4, 'export const w4 = -4;')));
     prs.again = await atMerge(line, 'again', words(wordsWith(7, 'export const w7 = -7;')));
     prs.replayed = await atMerge(line, 'replayed', words(wordsWith(10, 'export const w10 = -10;')));
-    await onMain(line, words(THEIRS));
+    prs.crashed = await atMerge(line, 'crashed', {
+      'docs/crashed.md': '<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> main\n',
+    });
+    prs.binary = await atMerge(line, 'binary', { 'docs/logo.bin': '\0mine\n' });
+    await onMain(line, { ...words(THEIRS), 'docs/logo.bin': '\0theirs\n' });
   }, 60_000);
 
   function pr(name: string): OnLine {
@@ -376,42 +380,56 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     expect((await line.github.readFile('src/words.ts', 'main'))?.text).toBe(resolvedText);
   });
 
-  it('parks conflict, merging nothing, when the implementer left a conflict marker in place', async () => {
+  it('parks conflict, pushing and merging nothing, when the implementer left a conflict marker in place', async () => {
     const on = pr('marked');
     await handedBack(on);
 
     const unresolved = await implementerPushes(on, { 'src/other.ts': 'export {};\n' });
+    const pushes = line.pushes();
     const merges = line.mergeCalls();
-    const outcome = await finish(line, candidateOf(await prepare(line, unresolved)));
+    const outcome = await prepare(line, unresolved);
 
-    expect(outcome).toMatchObject({ kind: 'parked', reason: 'conflict' });
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'conflict' },
+    });
     expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
-      'Conflict markers left in: src/words.ts.',
+      'Conflict markers are still in src/words.ts after the implementer had its turn to resolve them.',
     );
+    expect(line.pushes()).toBe(pushes);
     expect(line.mergeCalls()).toBe(merges);
-    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
   });
 
-  it('parks conflict and pushes nothing when main conflicts again after the implementer resolved it once', async () => {
+  it('updates a resolved branch by merging main again, then parks conflict, pushing nothing, when main conflicts again', async () => {
     const on = pr('again');
     const marked = await handedBack(on);
     const resolved = await implementerPushes(
       { ...on, headSha: marked },
       words(wordsWith(7, 'export const w7 = -77;', THEIRS)),
     );
+    // Main moves elsewhere: a rebase would replay the resolved conflict, a merge of main does not.
+    const elsewhere = await onMain(line, { 'docs/elsewhere.md': 'elsewhere\n' });
+    const updated = candidateOf(await prepare(line, resolved));
+    const { data: merge } = await line.bot.rest.repos.getCommit({
+      ...line.repo,
+      ref: updated.headSha,
+    });
+    expect(merge.parents.map((parent) => parent.sha)).toEqual([resolved.headSha, elsewhere.sha]);
+    expect(updated.updatedFrom).toEqual({ sha: resolved.headSha, patchUnchanged: true });
+
     const mainNow = (await line.github.readFile('src/words.ts', 'main'))?.text ?? '';
     await onMain(line, words(wordsWith(7, 'export const w7 = 777;', mainNow)));
     const pushes = line.pushes();
     const merges = line.mergeCalls();
 
-    const outcome = await prepare(line, resolved);
+    const outcome = await prepare(line, { ...resolved, headSha: updated.headSha });
 
     expect(outcome).toMatchObject({
       kind: 'settled',
       outcome: { kind: 'parked', reason: 'conflict' },
     });
     expect(line.pushes()).toBe(pushes);
-    expect(await line.branchSha(on.headRef)).toBe(resolved.headSha);
+    expect(await line.branchSha(on.headRef)).toBe(updated.headSha);
     expect(line.mergeCalls()).toBe(merges);
     expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
   });
@@ -438,5 +456,36 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
       pr: on.pr,
       to: 'merged',
     });
+  });
+
+  it('sends a head that already carries markers back to the implementer, pushing nothing (a job that crashed after pushing them)', async () => {
+    const on = pr('crashed');
+    const pushes = line.pushes();
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toEqual({
+      kind: 'settled',
+      outcome: { kind: 'moved', pr: on.pr, to: 'implementation' },
+    });
+    expect(line.pushes()).toBe(pushes);
+    expect((await line.ledgerOf(on.pr)).feedback?.text).toContain('docs/crashed.md');
+  });
+
+  it('parks conflict with zero pushes when git cannot mark the conflict (a binary file)', async () => {
+    const on = pr('binary');
+    const pushes = line.pushes();
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'conflict' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      'git cannot mark docs/logo.bin (a binary file, or a file deleted on one side)',
+    );
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
   });
 });

@@ -4,6 +4,7 @@
  * the same SHAs on every run.
  */
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GitError } from './errors.ts';
 import type { GitRunner } from './exec.ts';
@@ -31,12 +32,18 @@ export type MergeInResult =
   /**
    * The merge conflicted. With `keepConflicts`, the merge was committed anyway with each
    * conflicting hunk left between conflict markers, and that commit is checked out (`headSha`);
-   * without, it was aborted and the checkout is as it was (`headSha` undefined).
+   * without, or when a conflict could not be marked, it was aborted and the checkout is as it was
+   * (`headSha` undefined).
    */
   | {
       readonly kind: 'conflict';
       readonly headSha: string | undefined;
       readonly files: readonly string[];
+      /**
+       * Conflicted files git left without markers: binary files, or a file deleted on one side.
+       * Committing them would silently keep one side, so such a merge is never committed.
+       */
+      readonly unmarked: readonly string[];
       readonly message: string;
     };
 
@@ -111,9 +118,10 @@ export async function mergeIn(
   if (merged.code !== 0 && files.length === 0)
     throw new GitError('merge', merged.code, merged.stderr);
   const message = git.scrub([merged.stdout.toString('utf8'), merged.stderr].join('\n').trim());
-  if (files.length > 0 && !input.keepConflicts) {
+  const unmarked = await filesWithoutMarkers(git, files);
+  if (files.length > 0 && (!input.keepConflicts || unmarked.length > 0)) {
     await git.output(['merge', '--abort']);
-    return { kind: 'conflict', headSha: undefined, files, message };
+    return { kind: 'conflict', headSha: undefined, files, unmarked, message };
   }
   // The conflicted files are committed as they stand in the work tree: markers and all.
   await git.output(['add', '--all']);
@@ -123,8 +131,34 @@ export async function mergeIn(
   });
   const sha = await git.output(['rev-parse', 'HEAD']);
   return files.length > 0
-    ? { kind: 'conflict', headSha: sha, files, message }
+    ? { kind: 'conflict', headSha: sha, files, unmarked, message }
     : { kind: 'merged', headSha: sha };
+}
+
+/** The conflicted files whose work-tree copy is missing or carries no conflict marker. */
+async function filesWithoutMarkers(git: GitRunner, files: readonly string[]): Promise<string[]> {
+  const unmarked: string[] = [];
+  for (const path of files) {
+    const text = await readFile(resolve(git.dir, path), 'utf8').catch(() => '');
+    if (!CONFLICT_MARKER.test(text)) unmarked.push(path);
+  }
+  return unmarked;
+}
+
+const CONFLICT_MARKER = /^<{7,}( |$)/m;
+
+/**
+ * The files in which `base..HEAD` adds a conflict marker (`git diff --check`, which also honours a
+ * `conflict-marker-size` attribute): a conflict someone left unresolved.
+ */
+export async function filesWithLeftoverMarkers(git: GitRunner, base: string): Promise<string[]> {
+  const checked = await git.run(['diff', '--check', '--no-color', base, 'HEAD', '--']);
+  const report = checked.stdout.toString('utf8');
+  if (checked.code !== 0 && report === '') throw new GitError('diff', checked.code, checked.stderr);
+  const marked = report
+    .split('\n')
+    .flatMap((line) => /^(.+):\d+: leftover conflict marker$/.exec(line)?.[1] ?? []);
+  return [...new Set(marked)];
 }
 
 /** True when the branch holds a merge commit `base` does not: someone merged into it. */

@@ -17,6 +17,7 @@ import { createGitRunner, type RunnerOptions } from './exec.ts';
 import {
   changesUnder,
   commitAll,
+  filesWithLeftoverMarkers,
   hasMergesSince,
   mergeBase,
   mergeIn,
@@ -87,6 +88,8 @@ export interface Git {
   }): Promise<MergeInResult>;
   /** True when `base..HEAD` holds a merge commit. */
   hasMergesSince(base: string): Promise<boolean>;
+  /** The files in which `base..HEAD` adds a conflict marker. */
+  filesWithLeftoverMarkers(base: string): Promise<string[]>;
   changesUnder(prefix: string, fromSha: string, toSha: string): Promise<string[]>;
   mergeBase(a: string, b: string): Promise<string>;
   /** The stable patch id of the change `base..head` ('' for no change). */
@@ -118,6 +121,7 @@ export function createGit(options: GitOptions): Git {
     rebaseOnto: (input) => rebaseOnto(git, context, input),
     mergeIn: (input) => mergeIn(git, context, input),
     hasMergesSince: (base) => hasMergesSince(git, base),
+    filesWithLeftoverMarkers: (base) => filesWithLeftoverMarkers(git, base),
     changesUnder: (prefix, fromSha, toSha) => changesUnder(git, prefix, fromSha, toSha),
     mergeBase: (a, b) => mergeBase(git, a, b),
     patchId: (base, head) => patchIdOf(git, base, head),

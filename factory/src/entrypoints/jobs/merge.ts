@@ -36,7 +36,7 @@ export async function runRebase(context: StageContext): Promise<JobResult> {
     summary:
       candidate.updatedFrom === undefined
         ? `PR #${String(candidate.pr)} is up to date with main; merging ${candidate.headSha.slice(0, 7)}`
-        : `Rebased PR #${String(candidate.pr)} onto ${candidate.baseSha.slice(0, 7)}: CI runs on ${candidate.headSha.slice(0, 7)}`,
+        : `Brought PR #${String(candidate.pr)} up to date with main at ${candidate.baseSha.slice(0, 7)}: CI runs on ${candidate.headSha.slice(0, 7)}`,
   };
 }
 
@@ -47,7 +47,7 @@ export async function run(context: StageContext): Promise<JobResult> {
     { github, config },
     {
       candidate,
-      // Without a rebase the gate's CI result on this head stands; after one, CI ran again.
+      // Without an update the gate's CI result on this head stands; after one, CI ran again.
       ...(candidate.updatedFrom === undefined
         ? {}
         : { ciConclusion: inputs.ciResult ?? 'skipped' }),

@@ -225,10 +225,42 @@ describe('git adapter merge of main into the branch (R-18)', { timeout: 20_000 }
       kind: 'conflict',
       headSha: undefined,
       files: ['src/count.ts'],
+      unmarked: [],
       message: expect.stringContaining('CONFLICT (content): Merge conflict in src/count.ts'),
     });
     expect(await checkout.headSha()).toBe(featureSha);
     expect(await checkout.dirtyPaths()).toEqual([]);
+  });
+
+  it('never commits a conflict git cannot mark (a file deleted on one side), even when asked to keep it', async () => {
+    const { remote, featureSha, checkout } = await featureBranch(CONFLICTING);
+    await commitToRemote(remote.dir, 'main', { 'src/count.ts': null });
+
+    const result = await checkout.mergeIn({
+      upstream: await checkout.fetch('main'),
+      message,
+      keepConflicts: true,
+    });
+
+    expect(result).toMatchObject({
+      kind: 'conflict',
+      headSha: undefined,
+      files: ['src/count.ts'],
+      unmarked: ['src/count.ts'],
+    });
+    expect(await checkout.headSha()).toBe(featureSha);
+    expect(await checkout.dirtyPaths()).toEqual([]);
+  });
+
+  it('finds the markers a branch adds, and none in a clean one', async () => {
+    const { remote, checkout } = await featureBranch(CONFLICTING);
+    await commitToRemote(remote.dir, 'main', { 'src/count.ts': 'export const count = 3;\n' });
+    const upstream = await checkout.fetch('main');
+    expect(await checkout.filesWithLeftoverMarkers(remote.mainSha)).toEqual([]);
+
+    await checkout.mergeIn({ upstream, message, keepConflicts: true });
+
+    expect(await checkout.filesWithLeftoverMarkers(upstream)).toEqual(['src/count.ts']);
   });
 
   it('commits a conflicting merge with its markers when asked to keep the conflict', async () => {
