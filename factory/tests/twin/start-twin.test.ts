@@ -61,10 +61,19 @@ describe('startTwin()', () => {
   });
 
   it('removes every temporary file when closed', async () => {
-    const before = await readdir(tmpdir());
-    const started = await startTwin({ seedDir });
-    await started.close();
-    const leftovers = (await readdir(tmpdir())).filter((entry) => !before.includes(entry));
-    expect(leftovers).toEqual([]);
+    // A temporary directory of its own: other test files make temporary files at the same time.
+    const own = await mkdtemp(join(tmpdir(), 'twin-temp-'));
+    const shared = process.env.TMPDIR;
+    process.env.TMPDIR = own;
+    try {
+      const started = await startTwin({ seedDir });
+      expect(await readdir(own)).not.toEqual([]);
+      await started.close();
+      expect(await readdir(own)).toEqual([]);
+    } finally {
+      if (shared === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = shared;
+      await rm(own, { recursive: true, force: true });
+    }
   });
 });

@@ -159,7 +159,7 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
 
 describe('forge merge facts', { timeout: 30_000 }, () => {
   it('takes a failing merge-tree for a fault, not for a conflict to remember as unmergeable', async () => {
-    const gitDir = await mkdtemp(join(tmpdir(), 'forge-bare-'));
+    const gitDir = await mkdtemp(join(tmpdir(), 'merge-tree-fault-'));
     execFileSync('git', ['init', '--quiet', '--bare', gitDir]);
     const repo = openRepository(gitDir);
 
