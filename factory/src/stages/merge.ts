@@ -137,19 +137,36 @@ async function bringUpToDate(
   return rebased.kind === 'conflict' ? merge() : rebased;
 }
 
-/** A conflict with main (at `baseSha`) in `files`, as the merge found it. */
-type Conflict = { readonly files: readonly string[]; readonly baseSha: string } & (
-  | /** A merge of main that keeps the conflict markers, made here and not yet pushed. */
-    { readonly kind: 'marked'; readonly headSha: string; readonly message: string }
-    /** The PR head already carries conflict markers. */
-  | { readonly kind: 'on-head' }
-  /** Git could not mark some files (binary, or deleted on one side): nothing can be handed over. */
-  | { readonly kind: 'unmarkable'; readonly unmarked: readonly string[] }
-);
+interface ConflictWithMain {
+  /** Main as the merge fetched it. */
+  readonly baseSha: string;
+  readonly files: readonly string[];
+}
+
+/** A merge of main that keeps the conflict markers, made here and not yet pushed. */
+interface MarkedMerge extends ConflictWithMain {
+  readonly kind: 'marked';
+  readonly headSha: string;
+  readonly message: string;
+}
+
+/** The PR head already carries conflict markers. */
+interface MarkersOnHead extends ConflictWithMain {
+  readonly kind: 'on-head';
+}
+
+/** Git could not mark some files (binary, or deleted on one side): nothing can be handed over. */
+interface Unmarkable extends ConflictWithMain {
+  readonly kind: 'unmarkable';
+  readonly unmarked: readonly string[];
+}
+
+type Conflict = MarkedMerge | MarkersOnHead | Unmarkable;
 
 /**
- * Sends a conflict back to the implementer with the merge that marks it, if the line would send
- * it back at all (R-18: once); otherwise it parks, and nothing is pushed.
+ * Sends a conflict back to the implementer with the markers on the branch (pushing the merge that
+ * marks it, unless the head carries them already), if the line would send it back at all (R-18:
+ * once). Otherwise, or when the conflict cannot be marked, it parks, and nothing is pushed.
  */
 async function returnConflict(
   deps: PrepareDeps,
