@@ -255,7 +255,11 @@ describe('merging after main changed a workflow, as the default token', { timeou
     line = await startLineForge({ lifetime: 'file' });
     prs.server = await atMerge(line, 'server');
     prs.refused = await atMerge(line, 'refused');
-    await onMain(line, { '.github/workflows/ci.yml': 'name: ci\non: [push]\n' });
+    prs.conflicted = await atMerge(line, 'conflicted', { 'README.md': '# Widgets, mine\n' });
+    await onMain(line, {
+      '.github/workflows/ci.yml': 'name: ci\non: [push]\n',
+      'README.md': '# Widgets, theirs\n',
+    });
   }, 60_000);
 
   it('rebases on GitHub’s side instead of pushing, and tests the head GitHub made', async () => {
@@ -298,6 +302,25 @@ describe('merging after main changed a workflow, as the default token', { timeou
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
     await expectNotMerged(line, on);
   });
+
+  it('R-18: parks conflict with zero pushes when the merge that marks a conflict would carry the workflow change', async () => {
+    const on = prs.conflicted;
+    if (on === undefined) throw new Error('no PR');
+    const pushes = line.pushes();
+
+    const prepared = await prepare(line, on);
+
+    expect(prepared).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'conflict' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      'main changed workflow files, which the default token may not push',
+    );
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    await expectNotMerged(line, on);
+  });
 });
 
 describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
@@ -319,7 +342,12 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
       'docs/crashed.md': '<<<<<<< HEAD\nmine\n=======\ntheirs\n>>>>>>> main\n',
     });
     prs.binary = await atMerge(line, 'binary', { 'docs/logo.bin': '\0mine\n' });
-    await onMain(line, { ...words(THEIRS), 'docs/logo.bin': '\0theirs\n' });
+    prs.relabelled = await atMerge(line, 'relabelled', { 'README.md': '# Widgets, mine\n' });
+    await onMain(line, {
+      ...words(THEIRS),
+      'docs/logo.bin': '\0theirs\n',
+      'README.md': '# Widgets, theirs\n',
+    });
   }, 60_000);
 
   function pr(name: string): OnLine {
@@ -487,5 +515,26 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     );
     expect(line.pushes()).toBe(pushes);
     expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+  });
+
+  it('R-19: pushes no markers when a person moved the PR while main was merged in', async () => {
+    const on = pr('relabelled');
+    const github: GitHubPort = {
+      ...line.github,
+      // The person parks the PR just after the merge read where the conflict would lead.
+      readConversation: async (number) => {
+        const conversation = await line.github.readConversation(number);
+        await line.move(number, 'needs-attention');
+        return conversation;
+      },
+    };
+    const pushes = line.pushes();
+
+    const outcome = await prepare(line, on, { github, workbench: line.workbench });
+
+    expect(outcome).toMatchObject({ kind: 'settled', outcome: { kind: 'stood-down' } });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
   });
 });
