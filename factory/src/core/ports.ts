@@ -88,8 +88,13 @@ export interface StatusComment {
   readonly body: string;
 }
 
-/** A PR's timeline and the factory's status comment in it, for the jobs that need both. */
+/**
+ * A PR with what was said and done on it (GitHub's Conversation tab): for a job that re-reads the
+ * PR before acting and also needs its attempts or its status comment.
+ */
 export interface Conversation {
+  /** `undefined` when GitHub knows no such PR. */
+  readonly pullRequest: PullRequestSnapshot | undefined;
   readonly timeline: readonly TimelineEntry[];
   readonly statusComment: StatusComment | undefined;
 }
@@ -104,7 +109,7 @@ export interface GitHubPort {
   listOpenPullRequests(): Promise<readonly PullRequestSnapshot[]>;
   /** State-label moves and the factory's re-run notes, oldest first. */
   readTimeline(pr: number): Promise<readonly TimelineEntry[]>;
-  /** The timeline and the status comment in one reading (GitHub's timeline holds both). */
+  /** The PR, its timeline and its status comment in one reading (one GraphQL query). */
   readConversation(pr: number): Promise<Conversation>;
   listReviews(pr: number): Promise<readonly ReviewRecord[]>;
   listChangedFiles(pr: number): Promise<readonly ChangedFile[]>;

@@ -74,9 +74,8 @@ export async function runAgentJob(
 ): Promise<AgentJobResult> {
   const { github, config } = deps;
   // Both at once: the session's start waits on them, and the model's first token on that.
-  const [pr, comment, diff] = await Promise.all([
-    github.readPullRequest(input.pr),
-    github.readStatusComment(input.pr),
+  const [{ pullRequest: pr, statusComment: comment }, diff] = await Promise.all([
+    github.readConversation(input.pr),
     input.diff,
   ]);
   const currency = checkStillCurrent(pr, input.stage, input.expectedHeadSha);

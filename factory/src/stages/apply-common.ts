@@ -3,9 +3,8 @@
  * (R-02, R-19), refuse an artifact made on another head, and at the end record the attempt in the
  * status comment and carry out the transition.
  *
- * An apply job reads the PR, its status comment and its label timeline once, at the start (the
- * timeline and the status comment in one request, since GitHub's timeline holds the comments):
- * every later decision of the job works from that reading, and only a job that did slow work since
+ * An apply job reads the PR, its status comment and its label timeline once, at the start, in one
+ * request: every later decision of the job works from that reading, and only a job that did slow work since
  * (a clone, a rebase) reads the PR again before it writes. The merge's update job reads only the
  * PR up front, and the rest only when it settles.
  */
@@ -47,35 +46,43 @@ export type Begun =
   | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
 /**
- * Re-reads the timeline with the status comment, then the PR; only a PR still in `stage` at the
- * artifact's head goes on.
+ * Re-reads the PR with its timeline and status comment (one request); only a PR still in `stage`
+ * at the artifact's head goes on.
  */
 export async function beginApply(
   github: GitHubPort,
   stage: WorkingState,
   input: ApplyInput,
 ): Promise<Begun> {
-  const { statusComment: comment, timeline } = await github.readConversation(input.pr);
-  // The PR last: the writes that follow act on the newer of the two readings.
-  const read = await readCurrentPullRequest(github, stage, input);
+  const { pullRequest, statusComment: comment, timeline } = await github.readConversation(input.pr);
+  const read = currentOrStandDown(pullRequest, stage, input);
   if (read.kind === 'stood-down') return read;
   const { pr } = read;
   return { kind: 'current', pr, ledger: parseLedger(comment?.body), status: { comment }, timeline };
 }
 
-/**
- * Reads the PR; only one still in `stage` at the expected head, and at the artifact's head when
- * there is an artifact, goes on (R-02, R-19).
- */
+type CurrentRead =
+  | { readonly kind: 'current'; readonly pr: PullRequestSnapshot }
+  | Extract<Begun, { kind: 'stood-down' }>;
+
+/** Reads the PR again; see `currentOrStandDown`. */
 export async function readCurrentPullRequest(
   github: GitHubPort,
   stage: WorkingState,
   input: Pick<ApplyInput, 'pr' | 'expectedHeadSha' | 'artifact'>,
-): Promise<
-  | { readonly kind: 'current'; readonly pr: PullRequestSnapshot }
-  | Extract<Begun, { kind: 'stood-down' }>
-> {
-  const pr = await github.readPullRequest(input.pr);
+): Promise<CurrentRead> {
+  return currentOrStandDown(await github.readPullRequest(input.pr), stage, input);
+}
+
+/**
+ * Only a PR still in `stage` at the expected head, and at the artifact's head when there is an
+ * artifact, goes on (R-02, R-19).
+ */
+function currentOrStandDown(
+  pr: PullRequestSnapshot | undefined,
+  stage: WorkingState,
+  input: Pick<ApplyInput, 'pr' | 'expectedHeadSha' | 'artifact'>,
+): CurrentRead {
   const currency = checkStillCurrent(pr, stage, input.expectedHeadSha);
   const standDown = (reason: string) => ({
     kind: 'stood-down' as const,

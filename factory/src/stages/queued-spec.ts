@@ -25,6 +25,8 @@ export type QueuedSpec =
       readonly queuedAt: number;
       /** The status comment, read with the timeline; putting the PR on the line updates it. */
       readonly statusComment: StatusComment | undefined;
+      /** The PR as read with its timeline, just before it is put on the line. */
+      readonly current: PullRequestSnapshot | undefined;
     }
   | {
       readonly ok: false;
@@ -94,7 +96,11 @@ async function readSpec(
   if (hasErrors(findings) || !parsed.ok) {
     return { ok: false, pr, reason: 'spec-invalid', problem: describe(path, findings) };
   }
-  const { timeline, statusComment } = await github.readConversation(pr.number);
+  const {
+    pullRequest: current,
+    timeline,
+    statusComment,
+  } = await github.readConversation(pr.number);
   const queued = lastQueuedBy(timeline);
   // The label event was refused if a non-writer set it; never let a missed refusal start agents.
   if (queued === undefined || !isWriter(await github.permissionOf(queued.actor))) {
@@ -109,6 +115,7 @@ async function readSpec(
     file: { path, blobSha: file.blobSha },
     queuedAt: Date.parse(queued.at),
     statusComment,
+    current,
   };
 }
 

@@ -73,7 +73,7 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
 }
 
 async function putOnLine(github: GitHubPort, queued: EligibleSpec): Promise<StageOutcome> {
-  const { pr, file: spec, statusComment: comment } = queued;
+  const { pr, file: spec, statusComment: comment, current } = queued;
   // A fresh run of the line: the spec as queued now, no feedback from an earlier run.
   const ledger = { ...recordFeedback(parseLedger(comment?.body), undefined), spec };
   const result = await carryOut({
@@ -84,6 +84,8 @@ async function putOnLine(github: GitHubPort, queued: EligibleSpec): Promise<Stag
     ledger,
     headSha: pr.headSha,
     status: { comment },
+    // Read with the timeline a moment ago, with nothing but reads since: no need to read it again.
+    ...(current === undefined ? {} : { fresh: current }),
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

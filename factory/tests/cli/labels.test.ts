@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { planLabelSync, runLabelsSync } from '../../src/cli/commands/labels.ts';
 import { STATE_LABELS } from '../../src/core/states.ts';
 import { REPO, startCliForge, clientFor } from './support.ts';
+import { isWrite } from '../../src/twin/forge/index.ts';
 
 describe('factory labels sync', { timeout: 30_000 }, () => {
   it('creates every state label on a bare repository, then finds nothing to do on a second run', async () => {
@@ -69,9 +70,9 @@ describe('factory labels sync', { timeout: 30_000 }, () => {
       'error: GitHub createLabel failed (403): Must have push access to repository',
     ]);
     expect(JSON.stringify(deps.captured)).not.toContain(fixture.forge.as('reader'));
-    expect(
-      fixture.forge.requestLog.entries().filter((e) => e.method !== 'GET' && e.status < 300),
-    ).toEqual([]);
+    expect(fixture.forge.requestLog.entries().filter((e) => isWrite(e) && e.status < 300)).toEqual(
+      [],
+    );
   });
 
   it('plans from names without case, and leaves unrelated labels alone', () => {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { afterEach } from 'vitest';
 import { createOctokit, type FactoryOctokit } from '../../src/adapters/github/index.ts';
 import type { CliDeps } from '../../src/cli/connection.ts';
-import { createForge, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
+import { createForge, isWrite, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
 
 export const REPO = 'octo-owner/software-factory';
 
@@ -84,7 +84,7 @@ export async function startCliForge(options: Partial<ForgeOptions> = {}): Promis
     writes: () =>
       forge.requestLog
         .entries()
-        .filter((entry) => entry.method !== 'GET')
+        .filter(isWrite)
         .map((entry) => entry.route),
   };
 }

@@ -107,10 +107,11 @@ export function createFakeGitHub(
         [...(timelines.get(pr) ?? []), ...notes].sort((a, b) => a.at.localeCompare(b.at)),
       );
     },
-    readConversation: async (pr) => ({
-      timeline: await port.readTimeline(pr),
-      statusComment: await port.readStatusComment(pr),
-    }),
+    readConversation: async (pr) => {
+      const timeline = await port.readTimeline(pr);
+      const statusComment = await port.readStatusComment(pr);
+      return { pullRequest: await port.readPullRequest(pr), timeline, statusComment };
+    },
     listReviews: (pr) => Promise.resolve(reviews.get(pr) ?? []),
     readBranchHead: (branch) => Promise.resolve(branches.get(branch)),
     listChangedFiles: (pr) => Promise.resolve(changedFiles.get(pr) ?? []),

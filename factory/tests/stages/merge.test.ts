@@ -270,7 +270,7 @@ describe('merging after main changed a workflow, as the default token', { timeou
     const candidate = candidateOf(await prepare(line, on));
 
     expect(line.pushes()).toBe(pushes);
-    expect(line.forge.requestLog.countsByRoute()['POST /graphql']).toBe(1);
+    expect(line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch']).toBe(1);
     expect(candidate.headSha).not.toBe(on.headSha);
     expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
     const { data: commit } = await line.bot.rest.repos.getCommit({

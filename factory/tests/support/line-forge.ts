@@ -21,7 +21,7 @@ import { STATUS_MARKER } from '../../src/core/notes.ts';
 import { parseLedger, renderStatus, EMPTY_LEDGER, type Ledger } from '../../src/core/status.ts';
 import { labelOf, WORKING_STATES, type State } from '../../src/core/states.ts';
 import type { TokenScopes } from '../../src/twin/contract.ts';
-import { createForge, type Forge } from '../../src/twin/forge/index.ts';
+import { createForge, isWrite, type Forge } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from './stage-seed.ts';
 
@@ -305,8 +305,7 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     writeRequests: () =>
       forge.requestLog
         .entries()
-        // git fetches POST to upload-pack too, but read only.
-        .filter((entry) => entry.method !== 'GET' && entry.route !== 'git upload-pack')
+        .filter(isWrite)
         .map((entry) => `${entry.method} ${entry.route}`),
   };
 }

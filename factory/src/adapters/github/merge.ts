@@ -5,6 +5,7 @@
  */
 import type { MergeResult, ServerUpdateMethod, ServerUpdateResult } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
+import { graphqlErrorsOf } from './graphql-errors.ts';
 import { callGitHub, githubMessageOf, statusOf } from './errors.ts';
 
 /** Squash-merges `pr` only if its head is still exactly `sha`; `title` is the commit's title. */
@@ -29,7 +30,7 @@ export function mergeExactly(
 }
 
 const UPDATE_BRANCH = `
-  mutation (
+  mutation updateBranch(
     $pullRequestId: ID!
     $expectedHeadOid: GitObjectID!
     $updateMethod: PullRequestBranchUpdateMethod!
@@ -72,9 +73,9 @@ export function updateOnServer(
       });
       return { updated: true, headSha: data.updatePullRequestBranch.pullRequest.headRefOid };
     } catch (error) {
-      const messages = graphqlErrorsOf(error);
-      if (messages === undefined) throw error;
-      return refusal(messages.join('; '));
+      const errors = graphqlErrorsOf(error);
+      if (errors === undefined) throw error;
+      return refusal(errors.map((entry) => entry.message).join('; '));
     }
   });
 }
@@ -89,15 +90,4 @@ function refusal(message: string): ServerUpdateResult {
   }
   if (/conflict/i.test(message)) return { updated: false, reason: 'conflict', message };
   return { updated: false, reason: 'refused', message };
-}
-
-/**
- * The messages of a GraphQL refusal (HTTP 200 with an `errors` list), recognised by shape: the
- * error class lives in `@octokit/graphql`, which is Octokit's dependency, not ours.
- */
-function graphqlErrorsOf(error: unknown): string[] | undefined {
-  if (!(error instanceof Error) || error.name !== 'GraphqlResponseError') return undefined;
-  const { errors } = error as Error & { errors?: unknown };
-  if (!Array.isArray(errors)) return [error.message];
-  return errors.map((entry) => String((entry as { message?: unknown }).message ?? entry));
 }

@@ -1,92 +1,214 @@
 /**
- * The PR's timeline as the attempt counter reads it (design §1, principle 2): state-label moves by
- * anyone, and re-run notes written by the factory itself. A note in anyone else's comment is
- * ignored, so a comment can neither forge nor erase an attempt.
+ * A pull request with its conversation, in one GraphQL query: the PR as a stage re-reads it
+ * before acting (R-02, R-19), its timeline as the attempt counter reads it (design §1,
+ * principle 2), and the factory's status comment. REST needs three requests for the same.
  *
- * The timeline also holds every comment, so a job that needs the status comment as well finds it
- * there instead of listing the comments in a second request.
+ * The timeline keeps state-label moves by anyone, and re-run notes only from the factory's own
+ * comments: a note in anyone else's comment is ignored, so a comment can neither forge nor erase
+ * an attempt. A person's copy of the status marker is ignored the same way.
  */
+import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { z } from 'zod';
 import type { TimelineEntry } from '../../core/attempts.ts';
 import { isStatusComment, parseRerunNote } from '../../core/notes.ts';
-import type { Conversation, StatusComment } from '../../core/ports.ts';
+import type { Conversation, PullRequestSnapshot, StatusComment } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
+import { graphqlErrorsOf } from './graphql-errors.ts';
 
-const Login = z.object({ login: z.string() });
+const CONVERSATION = /* GraphQL */ `
+  query conversation($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+    repository(owner: $owner, name: $repo) {
+      pullRequest(number: $number) {
+        number
+        title
+        body
+        state
+        isDraft
+        headRefOid
+        headRefName
+        baseRefName
+        isCrossRepository
+        author {
+          __typename
+          login
+        }
+        labels(first: 100) {
+          nodes {
+            name
+          }
+        }
+        timelineItems(
+          first: 100
+          after: $cursor
+          itemTypes: [LABELED_EVENT, UNLABELED_EVENT, ISSUE_COMMENT]
+        ) {
+          pageInfo {
+            hasNextPage
+            endCursor
+          }
+          nodes {
+            __typename
+            ... on LabeledEvent {
+              createdAt
+              actor {
+                __typename
+                login
+              }
+              label {
+                name
+              }
+            }
+            ... on UnlabeledEvent {
+              createdAt
+              actor {
+                __typename
+                login
+              }
+              label {
+                name
+              }
+            }
+            ... on IssueComment {
+              databaseId
+              body
+              createdAt
+              author {
+                __typename
+                login
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+`;
 
-const LabelEvent = z.object({
-  event: z.enum(['labeled', 'unlabeled']),
+/** An actor as GraphQL names it; a deleted account (`ghost`) comes back as `null`. */
+const Actor = z.object({ __typename: z.string(), login: z.string() }).nullable();
+
+const LabelMove = z.object({
+  __typename: z.enum(['LabeledEvent', 'UnlabeledEvent']),
+  createdAt: z.string(),
+  actor: Actor,
   label: z.object({ name: z.string() }),
-  actor: Login,
-  created_at: z.string(),
 });
 
-const CommentEvent = z.object({
-  event: z.literal('commented'),
-  id: z.number(),
-  body: z.string().optional(),
-  user: Login,
-  created_at: z.string(),
+const Comment = z.object({
+  __typename: z.literal('IssueComment'),
+  databaseId: z.number(),
+  body: z.string(),
+  createdAt: z.string(),
+  author: Actor,
 });
 
-/** Label moves and the factory's re-run notes on `pr`, oldest first, all pages. */
-export function readTimeline(ctx: GitHubContext, pr: number): Promise<TimelineEntry[]> {
-  return callGitHub('readTimeline', async () => {
-    const items = await listItems(ctx, pr);
-    return items.flatMap((item) => toEntries(item, ctx.isFactoryActor));
-  });
-}
+const Item = z.discriminatedUnion('__typename', [LabelMove, Comment]);
 
-/** The timeline entries and the factory's status comment, from one paginated read. */
+const PullRequest = z.object({
+  number: z.number(),
+  title: z.string(),
+  body: z.string(),
+  state: z.enum(['OPEN', 'CLOSED', 'MERGED']),
+  isDraft: z.boolean(),
+  headRefOid: z.string(),
+  headRefName: z.string(),
+  baseRefName: z.string(),
+  isCrossRepository: z.boolean(),
+  author: Actor,
+  labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
+  timelineItems: z.object({ nodes: z.array(Item) }),
+});
+
+const Answer = z.object({ repository: z.object({ pullRequest: PullRequest }) });
+
+type Item = z.infer<typeof Item>;
+
+/** The PR, its timeline and its status comment; a PR GitHub does not know reads as `undefined`. */
 export function readConversation(ctx: GitHubContext, pr: number): Promise<Conversation> {
   return callGitHub('readConversation', async () => {
-    const items = await listItems(ctx, pr);
+    const pull = await queryPullRequest(ctx, pr);
+    if (pull === undefined)
+      return { pullRequest: undefined, timeline: [], statusComment: undefined };
+    const items = pull.timelineItems.nodes;
     return {
+      pullRequest: toSnapshot(pull),
       timeline: items.flatMap((item) => toEntries(item, ctx.isFactoryActor)),
       statusComment: statusCommentIn(items, ctx.isFactoryActor),
     };
   });
 }
 
-function listItems(ctx: GitHubContext, pr: number): Promise<unknown[]> {
-  return ctx.octokit.paginate(ctx.octokit.rest.issues.listEventsForTimeline, {
-    ...ctx.repo,
-    issue_number: pr,
-    per_page: 100,
-  });
+/** Label moves and the factory's re-run notes on `pr`, oldest first. */
+export async function readTimeline(ctx: GitHubContext, pr: number): Promise<TimelineEntry[]> {
+  return [...(await readConversation(ctx, pr)).timeline];
+}
+
+/** Every page of the timeline: the plugin re-runs the query with `$cursor` and joins the nodes. */
+async function queryPullRequest(
+  ctx: GitHubContext,
+  pr: number,
+): Promise<z.infer<typeof PullRequest> | undefined> {
+  try {
+    const answer: unknown = await paginateGraphQL(ctx.octokit).graphql.paginate(CONVERSATION, {
+      owner: ctx.repo.owner,
+      repo: ctx.repo.repo,
+      number: pr,
+    });
+    return Answer.parse(answer).repository.pullRequest;
+  } catch (error) {
+    if (graphqlErrorsOf(error)?.every((entry) => entry.type === 'NOT_FOUND') === true)
+      return undefined;
+    throw error;
+  }
+}
+
+function toSnapshot(pull: z.infer<typeof PullRequest>): PullRequestSnapshot {
+  return {
+    number: pull.number,
+    title: pull.title,
+    body: pull.body,
+    open: pull.state === 'OPEN',
+    merged: pull.state === 'MERGED',
+    draft: pull.isDraft,
+    headSha: pull.headRefOid,
+    headRef: pull.headRefName,
+    baseRef: pull.baseRefName,
+    author: loginOf(pull.author),
+    isFork: pull.isCrossRepository,
+    labels: pull.labels.nodes.map((label) => label.name),
+  };
 }
 
 /**
- * The first comment the factory wrote with the status marker, as `readStatusComment` finds it: a
- * person pasting the marker cannot take the status comment over.
+ * A login as REST spells it, which is how the factory's identities are configured: GraphQL names
+ * a bot without the `[bot]` that REST appends (`github-actions`, not `github-actions[bot]`).
  */
+function loginOf(actor: z.infer<typeof Actor>): string {
+  if (actor === null) return 'ghost';
+  return actor.__typename === 'Bot' ? `${actor.login}[bot]` : actor.login;
+}
+
+/** The first comment the factory wrote with the status marker. */
 function statusCommentIn(
-  items: readonly unknown[],
+  items: readonly Item[],
   isFactoryActor: (login: string) => boolean,
 ): StatusComment | undefined {
   for (const item of items) {
-    const comment = CommentEvent.safeParse(item);
-    if (!comment.success || !isFactoryActor(comment.data.user.login)) continue;
-    const body = comment.data.body ?? '';
-    if (isStatusComment(body)) return { id: comment.data.id, body };
+    if (item.__typename !== 'IssueComment' || !isFactoryActor(loginOf(item.author))) continue;
+    if (isStatusComment(item.body)) return { id: item.databaseId, body: item.body };
   }
   return undefined;
 }
 
-/** One timeline item as zero or one entries; other event kinds are not the line's business. */
-export function toEntries(
-  item: unknown,
-  isFactoryActor: (login: string) => boolean,
-): TimelineEntry[] {
-  const label = LabelEvent.safeParse(item);
-  if (label.success) {
-    const { event, actor, created_at: at } = label.data;
-    return [{ kind: event, label: label.data.label.name, actor: actor.login, at }];
+/** One timeline item as zero or one entries. */
+function toEntries(item: Item, isFactoryActor: (login: string) => boolean): TimelineEntry[] {
+  const actor = loginOf(item.__typename === 'IssueComment' ? item.author : item.actor);
+  if (item.__typename !== 'IssueComment') {
+    const kind = item.__typename === 'LabeledEvent' ? 'labeled' : 'unlabeled';
+    return [{ kind, label: item.label.name, actor, at: item.createdAt }];
   }
-  const comment = CommentEvent.safeParse(item);
-  if (!comment.success || !isFactoryActor(comment.data.user.login)) return [];
-  const note = parseRerunNote(comment.data.body ?? '');
-  if (note === undefined) return [];
-  return [{ kind: 'rerun', ...note, actor: comment.data.user.login, at: comment.data.created_at }];
+  if (!isFactoryActor(actor)) return [];
+  const note = parseRerunNote(item.body);
+  return note === undefined ? [] : [{ kind: 'rerun', ...note, actor, at: item.createdAt }];
 }

@@ -29,6 +29,8 @@ export interface RouteRequest {
 
 export interface RouteResponse {
   readonly status: number;
+  /** How the request log names the request, when the route template alone says too little. */
+  readonly logAs?: string;
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }

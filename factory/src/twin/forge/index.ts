@@ -31,6 +31,7 @@ import { createStore } from './store.ts';
 export type { AppSpec, UserSpec } from './auth.ts';
 export type { FaultKind, FaultRule, Faults } from './faults.ts';
 export type { PushFilesInput, PushResult } from './persona.ts';
+export { isWrite } from './request-log.ts';
 export type { RequestLog, RequestLogEntry } from './request-log.ts';
 export type { Seed } from './seed.ts';
 export { gitAuthHeader };

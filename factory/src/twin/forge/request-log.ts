@@ -13,6 +13,15 @@ export interface RequestLogEntry {
   readonly durationMs: number;
 }
 
+/**
+ * Whether a request could have changed anything: every method but GET, except a git fetch and a
+ * GraphQL query (both POSTs that only read).
+ */
+export function isWrite(entry: Pick<RequestLogEntry, 'method' | 'route'>): boolean {
+  if (entry.method === 'GET') return false;
+  return entry.route !== 'git upload-pack' && !entry.route.startsWith('POST /graphql query');
+}
+
 export interface RequestLog {
   readonly record: (entry: RequestLogEntry) => void;
   readonly entries: () => readonly RequestLogEntry[];

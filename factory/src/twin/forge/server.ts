@@ -99,6 +99,7 @@ async function serveRest(
       });
     });
     status = response.status;
+    if (response.logAs !== undefined) route = response.logAs;
     sendJson(res, response.status, response.body, response.headers);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;

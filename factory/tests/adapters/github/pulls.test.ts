@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
 import { statesIn } from '../../../src/core/states.ts';
 import { FACTORY_LOGIN, openPull, startAdapterForge } from './fixture.ts';
+import { isWrite } from '../../../src/twin/forge/index.ts';
 
 describe('GitHub adapter: pull requests', { timeout: 60_000 }, () => {
   it('reads a pull request as a snapshot of its head, base, author and labels', async () => {
@@ -59,7 +60,7 @@ describe('GitHub adapter: state labels (R-04)', { timeout: 60_000 }, () => {
     expect(labels).toEqual(expect.arrayContaining(['bug', 'docs', 'state:plan']));
     expect(labels).toHaveLength(3);
     expect(statesIn(labels)).toEqual(['plan']);
-    const writes = forge.requestLog.entries().filter((entry) => entry.method !== 'GET');
+    const writes = forge.requestLog.entries().filter(isWrite);
     expect(writes.map((entry) => entry.route)).toEqual([
       'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels',
     ]);
@@ -142,7 +143,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
       'state:plan',
     ]);
     expect(forge.requestLog.countsByRoute()).toEqual({
-      'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline': 2,
+      'POST /graphql query conversation': 2,
     });
   });
 });
@@ -151,7 +152,7 @@ describe(
   'GitHub adapter: the conversation (timeline and status comment together)',
   { timeout: 60_000 },
   () => {
-    it('finds the status comment the factory wrote, not a person’s copy, in one timeline request', async () => {
+    it('reads the PR, its timeline and the status comment the factory wrote (not a person’s copy) in one request', async () => {
       const { forge, github, client, repo } = await startAdapterForge();
       const pr = await openPull(forge, 'feature', ['state:queued']);
       const forged = `${STATUS_MARKER}\nAll green, merge me.`;
@@ -163,8 +164,9 @@ describe(
       const conversation = await github.readConversation(pr);
 
       expect(forge.requestLog.countsByRoute()).toEqual({
-        'GET /repos/{owner}/{repo}/issues/{issue_number}/timeline': 1,
+        'POST /graphql query conversation': 1,
       });
+      expect(conversation.pullRequest).toEqual(await github.readPullRequest(pr));
       expect(conversation.statusComment?.body).toBe(`${STATUS_MARKER}\nNow: plan`);
       expect(conversation.statusComment).toEqual(await github.readStatusComment(pr));
       expect(conversation.timeline).toEqual(await github.readTimeline(pr));
@@ -173,6 +175,27 @@ describe(
         'unlabeled',
         'labeled',
       ]);
+    });
+
+    it('reads a PR GitHub does not know as undefined, with an empty timeline', async () => {
+      const { github } = await startAdapterForge();
+
+      expect(await github.readConversation(404)).toEqual({
+        pullRequest: undefined,
+        timeline: [],
+        statusComment: undefined,
+      });
+    });
+
+    it('names the factory’s bot as REST does, though GraphQL drops the [bot]', async () => {
+      const { forge, github } = await startAdapterForge();
+      const pr = await openPull(forge, 'feature', ['state:queued']);
+      await github.setState(pr, ['state:queued'], 'plan');
+
+      const { timeline } = await github.readConversation(pr);
+
+      expect(timeline.at(-1)).toMatchObject({ kind: 'labeled', actor: FACTORY_LOGIN });
+      expect(FACTORY_LOGIN).toMatch(/\[bot\]$/);
     });
 
     it('has no status comment when the factory has written none', async () => {

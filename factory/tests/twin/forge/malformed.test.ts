@@ -76,7 +76,7 @@ describe(
       expect(anonymous.status).toBe(401);
     });
 
-    it('answers a GraphQL query it does not implement with a GraphQL error, not a crash', async () => {
+    it('answers a GraphQL field it does not model with a GraphQL error naming it, not a crash', async () => {
       const { forge } = await startForge();
       const reply = await call(
         `${forge.apiUrl}/graphql`,
@@ -87,8 +87,28 @@ describe(
       expect(reply.status).toBe(200);
       expect(reply.body).toMatchObject({
         data: null,
-        errors: [{ message: expect.stringMatching(/updatePullRequestBranch/) as unknown }],
+        errors: [{ message: 'The twin forge does not resolve Query.viewer.', path: ['viewer'] }],
       });
+    });
+
+    it("refuses a GraphQL query that GitHub's own schema refuses", async () => {
+      const { forge } = await startForge();
+      const reply = await call(
+        `${forge.apiUrl}/graphql`,
+        forge.as('writer'),
+        'POST',
+        JSON.stringify({
+          query: '{ repository(owner: "o", name: "r") { pullRequest { nmber } } }',
+        }),
+      );
+      expect(reply.status).toBe(200);
+      const errors = (reply.body as { errors: { message: string }[] }).errors.map((e) => e.message);
+      expect(errors).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/Cannot query field "nmber" on type "PullRequest"/),
+          expect.stringMatching(/argument "number" of type "Int!" is required/),
+        ]),
+      );
     });
   },
 );
