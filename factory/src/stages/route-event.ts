@@ -2,7 +2,8 @@
  * The first job of every stage workflow: decide from the event whether this stage runs, and for
  * which PR and head. A person's label move is checked (R-12): a fork PR or a label set without
  * write permission is turned away — the label removed, the reason explained — before any agent
- * runs. A dispatch or label for a PR that has moved on since is skipped quietly (R-02).
+ * runs. A dispatch or label for a PR that has moved on since is skipped quietly (R-02): here, or
+ * by the next job's own reading of the PR.
  */
 import { checkStillCurrent } from '../core/current.ts';
 import type { StageName } from '../core/line.ts';
@@ -33,6 +34,21 @@ export async function routeEvent(
   }
 }
 
+/**
+ * Stages whose next job re-reads the PR before it does anything else (the agent job before its
+ * first model request, the merge's update job before its checkout). For a dispatch, which names
+ * the head it is for, the route's own reading would only repeat theirs. The gate is not one: its
+ * next job runs the project's CI, minutes of work that never look at the PR, so a stale dispatch
+ * must be caught here.
+ */
+const REREAD_FIRST_BY_NEXT_JOB: ReadonlySet<StageName> = new Set([
+  'plan',
+  'plan-review',
+  'implementation',
+  'code-review',
+  'merge',
+]);
+
 /** A PR stage runs only for a PR still in that stage, at the head it was dispatched for. */
 async function confirm(
   github: GitHubPort,
@@ -41,6 +57,9 @@ async function confirm(
 ): Promise<RouteDecision> {
   if (stage === 'scheduler' || stage === 'watchdog') return { kind: 'proceed' };
   if (decision.pr === undefined) return { kind: 'skip', reason: `${stage} needs a PR number` };
+  const { pr: number, expectedHeadSha } = decision;
+  if (expectedHeadSha !== undefined && REREAD_FIRST_BY_NEXT_JOB.has(stage))
+    return { kind: 'proceed', pr: number, expectedHeadSha };
   const pr = await github.readPullRequest(decision.pr);
   const currency = checkStillCurrent(pr, stage, decision.expectedHeadSha);
   if (pr === undefined || !currency.current)

@@ -105,9 +105,11 @@ describe('routing an event to a stage', () => {
   });
 
   it('proceeds for a dispatch of this stage at the head the PR still has', async () => {
-    const decision = await routeEvent(github.port, 'plan', {
+    github.factorySets(7, 'implementation-ci');
+
+    const decision = await routeEvent(github.port, 'implementation-ci', {
       kind: 'dispatch',
-      stage: 'plan',
+      stage: 'implementation-ci',
       pr: 7,
       expectedHeadSha: 'head-a',
     });
@@ -115,34 +117,62 @@ describe('routing an event to a stage', () => {
     expect(decision).toEqual({ kind: 'proceed', pr: 7, expectedHeadSha: 'head-a' });
   });
 
-  it('R-02: skips a dispatch for a PR no longer in the stage, with zero writes', async () => {
-    github.factorySets(7, 'plan-review');
+  it('R-02: skips a CI dispatch for a PR no longer in the stage, with zero writes', async () => {
+    github.factorySets(7, 'code-review');
 
-    const decision = await routeEvent(github.port, 'plan', {
+    const decision = await routeEvent(github.port, 'implementation-ci', {
       kind: 'dispatch',
-      stage: 'plan',
+      stage: 'implementation-ci',
       pr: 7,
       expectedHeadSha: 'head-a',
     });
 
     expect(decision).toEqual({
       kind: 'skip',
-      reason: 'PR #7 is no longer in state:plan (now state:plan-review)',
+      reason: 'PR #7 is no longer in state:implementation-ci (now state:code-review)',
     });
     expect(github.writes).toEqual([]);
   });
 
-  it('R-02: skips a dispatch made for another head, with zero writes', async () => {
+  it('R-02: skips a CI dispatch made for another head, with zero writes', async () => {
+    github.factorySets(7, 'implementation-ci');
     github.pushTo(7, 'head-b');
 
-    const decision = await routeEvent(github.port, 'plan', {
+    const decision = await routeEvent(github.port, 'implementation-ci', {
+      kind: 'dispatch',
+      stage: 'implementation-ci',
+      pr: 7,
+      expectedHeadSha: 'head-a',
+    });
+
+    expect(decision).toEqual({ kind: 'skip', reason: 'PR #7 head moved from head-a to head-b' });
+    expect(github.writes).toEqual([]);
+  });
+
+  it('leaves an agent stage’s dispatch to the agent job’s own reading of the PR (R-02 there), reading nothing itself', async () => {
+    github.factorySets(7, 'plan-review');
+    const reads: string[] = [];
+    const counting = {
+      ...github.port,
+      readPullRequest: (pr: number) => {
+        reads.push(`pull request #${String(pr)}`);
+        return github.port.readPullRequest(pr);
+      },
+      readConversation: (pr: number) => {
+        reads.push(`conversation #${String(pr)}`);
+        return github.port.readConversation(pr);
+      },
+    };
+
+    const decision = await routeEvent(counting, 'plan', {
       kind: 'dispatch',
       stage: 'plan',
       pr: 7,
       expectedHeadSha: 'head-a',
     });
 
-    expect(decision).toEqual({ kind: 'skip', reason: 'PR #7 head moved from head-a to head-b' });
+    expect(decision).toEqual({ kind: 'proceed', pr: 7, expectedHeadSha: 'head-a' });
+    expect(reads).toEqual([]);
     expect(github.writes).toEqual([]);
   });
 
