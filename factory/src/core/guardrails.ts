@@ -31,6 +31,8 @@ export interface ChangedFile {
   readonly deletions: number;
   /** Text of the lines this PR adds, for the secret scan. */
   readonly addedLines: readonly string[];
+  /** The file's git blob at the head; absent for a file the PR removes. */
+  readonly blobSha?: string;
 }
 
 /** Everything the guardrails judge, read from GitHub for one exact head SHA. */

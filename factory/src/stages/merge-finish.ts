@@ -4,7 +4,7 @@
  * the SHA, so a head that moved in between is refused by GitHub (409) and goes back (R-06).
  */
 import { isGreen } from '../core/checks.ts';
-import { checkMergeEligibility, type MergeFacts } from '../core/guardrails.ts';
+import { checkMergeEligibility, type ChangedFile, type MergeFacts } from '../core/guardrails.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot, ReviewRecord } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
@@ -165,22 +165,40 @@ export async function gatherMergeFacts(
     github.listChangedFiles(pr.number),
   ]);
   const spec = ledger.spec ?? { path: '', blobSha: '' };
-  const specAtHead = spec.path === '' ? undefined : await github.readFile(spec.path, pr.headSha);
   const queued = timeline.findLast(
     (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
   );
   const queuedBy = queued?.actor ?? pr.author;
+  const [blobAtHead, permission] = await Promise.all([
+    specBlobAtHead(github, spec.path, pr.headSha, changes),
+    github.permissionOf(queuedBy),
+  ]);
   return {
     headSha: pr.headSha,
     // CI's own status on this exact head: the gate's, or the one published after the rebase.
     testedSha: isGreen(checks, [CI_STATUS_CONTEXT], pr.headSha) ? pr.headSha : undefined,
     checks,
     latestReview: latestVerdict(reviews, candidate),
-    spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead: specAtHead?.blobSha },
+    spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead },
     changes,
     isFork: pr.isFork,
-    queuedBy: { login: queuedBy, permission: await github.permissionOf(queuedBy) },
+    queuedBy: { login: queuedBy, permission },
   };
+}
+
+/**
+ * The spec's blob at the head. The PR adds the spec, so its list of changed files names the blob;
+ * only a spec missing from that list (removed since) is looked up on its own.
+ */
+async function specBlobAtHead(
+  github: GitHubPort,
+  path: string,
+  headSha: string,
+  changes: readonly ChangedFile[],
+): Promise<string | undefined> {
+  if (path === '') return undefined;
+  const listed = changes.find((file) => file.path === path)?.blobSha;
+  return listed ?? (await github.readFile(path, headSha))?.blobSha;
 }
 
 /**

@@ -95,11 +95,20 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
     });
     const on = { ...opened, headSha: pushed.sha };
     await line.greenAndApproved(on.pr, on.headSha);
+    const candidate = candidateOf(await prepare(line, on));
+    const before = line.forge.requestLog.entries().length;
 
-    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+    const outcome = await finish(line, candidate);
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'spec-changed' });
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    // The spec's blob at the head comes with the PR's changed files, not from a read of its own.
+    const routes = line.forge.requestLog
+      .entries()
+      .slice(before)
+      .map((entry) => entry.route);
+    expect(routes).toContain('GET /repos/{owner}/{repo}/pulls/{pull_number}/files');
+    expect(routes).not.toContain('GET /repos/{owner}/{repo}/contents/{+path}');
     await expectNotMerged(line, on);
   });
 

@@ -17,6 +17,7 @@ export function listChangedFiles(ctx: GitHubContext, pr: number): Promise<Change
       additions: file.additions,
       deletions: file.deletions,
       addedLines: addedLinesOf(file.patch ?? ''),
+      ...(file.status === 'removed' || file.sha === null ? {} : { blobSha: file.sha }),
     }));
   });
 }
