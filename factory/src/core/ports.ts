@@ -85,7 +85,20 @@ export interface FileAtRef {
 /** The one status comment per PR, updated in place. */
 export interface StatusComment {
   readonly id: number;
+  /** GraphQL's id for it, when the reading that found it gave one. */
+  readonly nodeId?: string;
   readonly body: string;
+}
+
+/**
+ * What carrying out a transition writes on the PR, in this order: the status comment, the notes
+ * (re-run notes the attempt counter reads), then the state label, last because the next stage
+ * re-reads it (R-04: replaced in one write, keeping every other label).
+ */
+export interface TransitionRecord {
+  readonly statusComment: { readonly body: string; readonly existing: StatusComment | undefined };
+  readonly notes: readonly string[];
+  readonly state?: { readonly currentLabels: readonly string[]; readonly to: State };
 }
 
 /**
@@ -133,6 +146,8 @@ export interface GitHubPort {
   /** Dispatches a stage's workflow on the default branch (R-01: label writes trigger nothing). */
   dispatch(stage: StageName, inputs: StageInputs): Promise<void>;
   writeStatusComment(pr: number, body: string, existing: StatusComment | undefined): Promise<void>;
+  /** The status comment, notes and state label of a transition, in one request where it can. */
+  recordTransition(pr: number, record: TransitionRecord): Promise<void>;
   comment(pr: number, body: string): Promise<void>;
   postReview(pr: number, sha: string, verdict: ReviewVerdict, body: string): Promise<void>;
   setCommitStatus(sha: string, status: CommitStatus): Promise<void>;

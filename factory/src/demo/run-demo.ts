@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseLedger, totalSpend } from '../core/status.ts';
-import { statesIn, WORKING_STATES } from '../core/states.ts';
+import { STATE_LABELS, statesIn, WORKING_STATES } from '../core/states.ts';
 import type { StageName } from '../core/line.ts';
 import { STATUS_MARKER } from '../core/notes.ts';
 import { startTwin, type Twin } from '../twin/index.ts';
@@ -78,6 +78,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
 
   const twin = await startTwin({
     seed: { files },
+    // The repository as `factory labels sync` leaves it.
+    forge: { labels: STATE_LABELS },
     script: options.script ?? wordCountScript(),
     runner: {
       ...(options.keepDir === undefined ? {} : { workDir: join(options.keepDir, 'runner') }),

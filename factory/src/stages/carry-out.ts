@@ -1,11 +1,12 @@
 /**
- * The interpreter of the line's effects: one exhaustive switch that turns the data `transition()`
- * returns into writes through the GitHub port, in a fixed order. Before the first write it re-reads
+ * The interpreter of the line's effects: one exhaustive switch sorts the data `transition()`
+ * returns into writes through the GitHub port, made in a fixed order: the merge, then the status
+ * comment, notes and state label as one record, then the dispatch. Before the first write it re-reads
  * the PR (unless the stage has just read it), so a stage whose PR was relabelled or pushed to
  * meanwhile writes nothing (R-19).
  */
 import { checkStillCurrent } from '../core/current.ts';
-import type { Effect, Transition } from '../core/line.ts';
+import type { Effect, StageName, Transition } from '../core/line.ts';
 import { renderRerunNote } from '../core/notes.ts';
 import type { GitHubPort, MergeResult, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
 import { recordPark, renderStatus, type Ledger } from '../core/status.ts';
@@ -51,46 +52,62 @@ export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   }
   await input.announce?.();
 
-  for (const effect of transition.effects) {
-    if (effect.type !== 'merge') continue;
-    const result = await github.mergeExactly(pr.number, effect.sha, pr.title);
+  const writes = inOrder(transition.effects);
+  for (const sha of writes.merges) {
+    const result = await github.mergeExactly(pr.number, sha, pr.title);
     if (!result.merged) return { kind: 'merge-refused', result };
   }
   const existing = input.status ? input.status.comment : await github.readStatusComment(pr.number);
-  await github.writeStatusComment(
-    pr.number,
-    renderStatus(transition.next, withPark(input.ledger, transition, from)),
-    existing,
-  );
-  // Labels as they are now, so a label a person added meanwhile is kept by the one-write swap.
-  for (const effect of transition.effects)
-    await perform(effect, { ...input, labels: fresh.labels });
+  await github.recordTransition(pr.number, {
+    statusComment: {
+      body: renderStatus(transition.next, withPark(input.ledger, transition, from)),
+      existing,
+    },
+    notes: writes.notes,
+    // Labels as they are now, so a label a person added meanwhile is kept by the one-write swap.
+    ...(writes.state === undefined
+      ? {}
+      : { state: { currentLabels: fresh.labels, to: writes.state } }),
+  });
+  for (const stage of writes.dispatches) {
+    await github.dispatch(
+      stage,
+      stage === 'scheduler' ? {} : { pr: pr.number, expectedHeadSha: input.headSha },
+    );
+  }
   return { kind: 'done', next: transition.next };
 }
 
-interface PerformInput extends CarryOutInput {
-  readonly labels: readonly string[];
+interface Writes {
+  readonly merges: string[];
+  /** Re-run notes, written after the status comment. */
+  readonly notes: string[];
+  state: State | undefined;
+  readonly dispatches: StageName[];
 }
 
-async function perform(effect: Effect, input: PerformInput): Promise<void> {
-  const { github, pr, headSha } = input;
-  switch (effect.type) {
-    case 'comment':
-      await github.comment(pr.number, renderRerunNote(effect.stage, effect.reason));
-      return;
-    case 'park': // recorded in the status comment
-    case 'merge': // done before anything announced it
-      return;
-    case 'set-state':
-      await github.setState(pr.number, input.labels, effect.state);
-      return;
-    case 'dispatch':
-      await github.dispatch(
-        effect.stage,
-        effect.stage === 'scheduler' ? {} : { pr: pr.number, expectedHeadSha: headSha },
-      );
-      return;
+/** The effects sorted into the order they are carried out in. */
+function inOrder(effects: readonly Effect[]): Writes {
+  const writes: Writes = { merges: [], notes: [], state: undefined, dispatches: [] };
+  for (const effect of effects) {
+    switch (effect.type) {
+      case 'merge':
+        writes.merges.push(effect.sha);
+        break;
+      case 'comment':
+        writes.notes.push(renderRerunNote(effect.stage, effect.reason));
+        break;
+      case 'park': // recorded in the status comment
+        break;
+      case 'set-state':
+        writes.state = effect.state;
+        break;
+      case 'dispatch':
+        writes.dispatches.push(effect.stage);
+        break;
+    }
   }
+  return writes;
 }
 
 function withPark(ledger: Ledger, transition: Transition, from: State): Ledger {

@@ -15,6 +15,12 @@ export function withRedaction(github: GitHubPort, knownSecrets: readonly string[
     postReview: (pr, sha, verdict, body) => github.postReview(pr, sha, verdict, scrub(body)),
     writeStatusComment: (pr, body, existing) =>
       github.writeStatusComment(pr, scrub(body), existing),
+    recordTransition: (pr, record) =>
+      github.recordTransition(pr, {
+        ...record,
+        statusComment: { ...record.statusComment, body: scrub(record.statusComment.body) },
+        notes: record.notes.map(scrub),
+      }),
     setCommitStatus: (sha, status) =>
       github.setCommitStatus(sha, { ...status, description: scrub(status.description) }),
   };

@@ -34,6 +34,7 @@ type WriteVerb = Extract<
   | 'removeLabel'
   | 'dispatch'
   | 'writeStatusComment'
+  | 'recordTransition'
   | 'comment'
   | 'postReview'
   | 'setCommitStatus'
@@ -103,6 +104,8 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
       }),
     writeStatusComment: (pr, body, existing) =>
       write('writeStatusComment', () => inner.writeStatusComment(pr, body, existing)),
+    recordTransition: (pr, record) =>
+      write('recordTransition', () => inner.recordTransition(pr, record)),
     comment: (pr, body) => write('comment', () => inner.comment(pr, body)),
     postReview: (pr, sha, verdict, body) =>
       write('postReview', () => inner.postReview(pr, sha, verdict, body)),

@@ -14,7 +14,7 @@ import { isStatusComment } from '../../src/core/notes.ts';
 import type { GitHubPort } from '../../src/core/ports.ts';
 import { withState, type State } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
-import { WORKING_STATES } from '../../src/core/states.ts';
+import { STATE_LABELS, WORKING_STATES } from '../../src/core/states.ts';
 import { createForge, type FaultKind } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from '../support/stage-seed.ts';
@@ -132,6 +132,7 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
   const clock = createClock();
   const forge = await createForge({
     seed: { files: SEED_FILES },
+    labels: STATE_LABELS,
     faultSeed,
     now: () => clock.now(),
   });

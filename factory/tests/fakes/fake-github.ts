@@ -155,6 +155,13 @@ export function createFakeGitHub(
       comments.set(pr, list);
       return Promise.resolve();
     },
+    // The writes a transition records, one after another as GitHub runs a mutation's fields.
+    recordTransition: async (pr, record) => {
+      await port.writeStatusComment(pr, record.statusComment.body, record.statusComment.existing);
+      for (const note of record.notes) await port.comment(pr, note);
+      if (record.state !== undefined)
+        await port.setState(pr, record.state.currentLabels, record.state.to);
+    },
     comment: (pr, body) => {
       writes.push({ verb: 'comment', pr, body });
       comments.set(pr, [

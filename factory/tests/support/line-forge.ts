@@ -19,7 +19,7 @@ import { defaultConfig, type FactoryConfig } from '../../src/core/config.ts';
 import type { GitHubPort } from '../../src/core/ports.ts';
 import { STATUS_MARKER } from '../../src/core/notes.ts';
 import { parseLedger, renderStatus, EMPTY_LEDGER, type Ledger } from '../../src/core/status.ts';
-import { labelOf, WORKING_STATES, type State } from '../../src/core/states.ts';
+import { labelOf, STATE_LABELS, WORKING_STATES, type State } from '../../src/core/states.ts';
 import type { TokenScopes } from '../../src/twin/contract.ts';
 import { createForge, isWrite, type Forge } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
@@ -164,7 +164,7 @@ export interface LineForgeOptions {
 }
 
 export async function startLineForge(options: LineForgeOptions = {}): Promise<LineForge> {
-  const forge = await createForge({ seed: { files: SEED_FILES } });
+  const forge = await createForge({ seed: { files: SEED_FILES }, labels: STATE_LABELS });
   (options.lifetime === 'file' ? perFile : perTest).push(forge);
   const repo = { owner: forge.repository.owner, repo: forge.repository.name };
   const { token } = forge.issueJobToken(options.scopes ?? JOB_SCOPES);

@@ -15,6 +15,7 @@ import {
   type WorkflowPermissions,
 } from './admin-reads.ts';
 import type { GitHubContext } from './context.ts';
+import { createNodeIds } from './node-ids.ts';
 import {
   addFile,
   addLabels,
@@ -67,6 +68,7 @@ export function createRepositoryAdmin(options: {
     repository: options.repository,
     repo: { owner: options.repository.owner, repo: options.repository.name },
     isFactoryActor: () => false,
+    nodeIds: createNodeIds(),
   };
   return {
     repository: options.repository,

@@ -13,6 +13,7 @@ import { listOpenPullRequests, readPullRequest } from './pulls.ts';
 import { listReviews, postReview } from './reviews.ts';
 import { listActiveRuns } from './runs.ts';
 import { readConversation, readTimeline } from './timeline.ts';
+import { recordTransition } from './transition.ts';
 
 export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): GitHubPort {
   return {
@@ -34,6 +35,7 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     removeLabel: (pr, label) => removeLabel(ctx, pr, label),
     dispatch: (stage, inputs) => dispatch(ctx, workflowFileOf, stage, inputs),
     writeStatusComment: (pr, body, existing) => writeStatusComment(ctx, pr, body, existing),
+    recordTransition: (pr, record) => recordTransition(ctx, pr, record),
     comment: (pr, body) => comment(ctx, pr, body),
     postReview: (pr, sha, verdict, body) => postReview(ctx, pr, sha, verdict, body),
     setCommitStatus: (sha, status) => setCommitStatus(ctx, sha, status),

@@ -29,7 +29,9 @@ export function readStatusComment(
       (candidate) =>
         ctx.isFactoryActor(candidate.user?.login ?? '') && isStatusComment(candidate.body ?? ''),
     );
-    return found === undefined ? undefined : { id: found.id, body: found.body ?? '' };
+    return found === undefined
+      ? undefined
+      : { id: found.id, nodeId: found.node_id, body: found.body ?? '' };
   });
 }
 

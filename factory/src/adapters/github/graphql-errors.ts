@@ -6,18 +6,25 @@
 export interface GraphqlErrorEntry {
   readonly type: string | undefined;
   readonly message: string;
+  /** The aliased field the error belongs to, first. */
+  readonly path: readonly (string | number)[] | undefined;
 }
 
 /** The errors of a GraphQL refusal, or `undefined` when `error` is something else. */
 export function graphqlErrorsOf(error: unknown): GraphqlErrorEntry[] | undefined {
   if (!(error instanceof Error) || error.name !== 'GraphqlResponseError') return undefined;
   const { errors } = error as Error & { errors?: unknown };
-  if (!Array.isArray(errors)) return [{ type: undefined, message: error.message }];
+  if (!Array.isArray(errors)) return [{ type: undefined, message: error.message, path: undefined }];
   return errors.map((entry: unknown) => {
-    const { type, message } = (entry ?? {}) as { type?: unknown; message?: unknown };
+    const { type, message, path } = (entry ?? {}) as {
+      type?: unknown;
+      message?: unknown;
+      path?: unknown;
+    };
     return {
       type: typeof type === 'string' ? type : undefined,
       message: typeof message === 'string' ? message : String(entry),
+      path: Array.isArray(path) ? (path as (string | number)[]) : undefined,
     };
   });
 }

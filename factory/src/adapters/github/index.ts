@@ -7,6 +7,7 @@ import type { GitHubPort, RepositoryRef } from '../../core/ports.ts';
 import { bindPort } from './bind.ts';
 import type { GitHubContext } from './context.ts';
 import { defaultWorkflowFile, type WorkflowFileOf } from './dispatch.ts';
+import { createNodeIds } from './node-ids.ts';
 
 export { createOctokit, DEFAULT_RETRY_POLICY, DO_NOT_RETRY } from './octokit.ts';
 export type { CreateOctokitOptions, FactoryOctokit, GitHubLog, RetryPolicy } from './octokit.ts';
@@ -31,6 +32,7 @@ export function createGitHub(options: CreateGitHubOptions): GitHubPort {
     repository: options.repository,
     repo: { owner: options.repository.owner, repo: options.repository.name },
     isFactoryActor: (login) => factory.has(login),
+    nodeIds: createNodeIds(),
   };
   return bindPort(ctx, options.workflowFileOf ?? defaultWorkflowFile);
 }

@@ -3,6 +3,7 @@ import type { RestEndpointMethodTypes } from '@octokit/rest';
 import type { PullRequestSnapshot } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub, whenStatus } from './errors.ts';
+import { noteLabels } from './node-ids.ts';
 
 type FullPull = RestEndpointMethodTypes['pulls']['get']['response']['data'];
 type ListedPull = RestEndpointMethodTypes['pulls']['list']['response']['data'][number];
@@ -15,7 +16,7 @@ export function readPullRequest(
   return callGitHub('readPullRequest', () =>
     ctx.octokit.rest.pulls
       .get({ ...ctx.repo, pull_number: pr })
-      .then(({ data }) => toSnapshot(data))
+      .then(({ data }) => noted(ctx, data))
       .catch(whenStatus(404, undefined)),
   );
 }
@@ -30,8 +31,18 @@ export function listOpenPullRequests(ctx: GitHubContext): Promise<PullRequestSna
       direction: 'asc',
       per_page: 100,
     });
-    return pulls.map(toSnapshot);
+    return pulls.map((pull) => noted(ctx, pull));
   });
+}
+
+/** The snapshot of `pull`, its node ids and its labels' noted for this job's GraphQL writes. */
+function noted(ctx: GitHubContext, pull: FullPull | ListedPull): PullRequestSnapshot {
+  ctx.nodeIds.pullRequests.set(pull.number, pull.node_id);
+  noteLabels(
+    ctx.nodeIds,
+    pull.labels.map((label) => ({ name: label.name, id: label.node_id })),
+  );
+  return toSnapshot(pull);
 }
 
 /** A pull request as the port's plain snapshot; lists omit `merged`, so it comes from `merged_at`. */

@@ -15,11 +15,19 @@ import type { Conversation, PullRequestSnapshot, StatusComment } from '../../cor
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
+import { noteLabels } from './node-ids.ts';
 
 const CONVERSATION = /* GraphQL */ `
   query conversation($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
     repository(owner: $owner, name: $repo) {
+      labels(first: 100, query: "state:") {
+        nodes {
+          id
+          name
+        }
+      }
       pullRequest(number: $number) {
+        id
         number
         title
         body
@@ -35,6 +43,7 @@ const CONVERSATION = /* GraphQL */ `
         }
         labels(first: 100) {
           nodes {
+            id
             name
           }
         }
@@ -70,6 +79,7 @@ const CONVERSATION = /* GraphQL */ `
               }
             }
             ... on IssueComment {
+              id
               databaseId
               body
               createdAt
@@ -97,6 +107,7 @@ const LabelMove = z.object({
 
 const Comment = z.object({
   __typename: z.literal('IssueComment'),
+  id: z.string(),
   databaseId: z.number(),
   body: z.string(),
   createdAt: z.string(),
@@ -105,7 +116,10 @@ const Comment = z.object({
 
 const Item = z.discriminatedUnion('__typename', [LabelMove, Comment]);
 
+const Label = z.object({ id: z.string(), name: z.string() });
+
 const PullRequest = z.object({
+  id: z.string(),
   number: z.number(),
   title: z.string(),
   body: z.string(),
@@ -116,11 +130,17 @@ const PullRequest = z.object({
   baseRefName: z.string(),
   isCrossRepository: z.boolean(),
   author: Actor,
-  labels: z.object({ nodes: z.array(z.object({ name: z.string() })) }),
+  labels: z.object({ nodes: z.array(Label) }),
   timelineItems: z.object({ nodes: z.array(Item) }),
 });
 
-const Answer = z.object({ repository: z.object({ pullRequest: PullRequest }) });
+const Answer = z.object({
+  repository: z.object({
+    /** The state labels, for this job's GraphQL label writes (`node-ids.ts`). */
+    labels: z.object({ nodes: z.array(Label) }),
+    pullRequest: PullRequest,
+  }),
+});
 
 type Item = z.infer<typeof Item>;
 
@@ -155,7 +175,10 @@ async function queryPullRequest(
       repo: ctx.repo.repo,
       number: pr,
     });
-    return Answer.parse(answer).repository.pullRequest;
+    const { labels, pullRequest } = Answer.parse(answer).repository;
+    ctx.nodeIds.pullRequests.set(pullRequest.number, pullRequest.id);
+    noteLabels(ctx.nodeIds, [...labels.nodes, ...pullRequest.labels.nodes]);
+    return pullRequest;
   } catch (error) {
     if (graphqlErrorsOf(error)?.every((entry) => entry.type === 'NOT_FOUND') === true)
       return undefined;
@@ -196,7 +219,8 @@ function statusCommentIn(
 ): StatusComment | undefined {
   for (const item of items) {
     if (item.__typename !== 'IssueComment' || !isFactoryActor(loginOf(item.author))) continue;
-    if (isStatusComment(item.body)) return { id: item.databaseId, body: item.body };
+    if (isStatusComment(item.body))
+      return { id: item.databaseId, nodeId: item.id, body: item.body };
   }
   return undefined;
 }

@@ -23,6 +23,7 @@ import { actorId } from './render/base.ts';
 import { openRepository } from './repository.ts';
 import { createRequestLog, type RequestLog } from './request-log.ts';
 import { buildRoutes } from './routes/index.ts';
+import { createLabelRecord } from './routes/labels.ts';
 import { createBareRepository, DEFAULT_BRANCH, type Seed } from './seed.ts';
 import { commitAs } from './direct-commit.ts';
 import { createForgeServer, createLock } from './server.ts';
@@ -51,6 +52,14 @@ export interface ForgeOptions {
   /** Seed of the fault generator, so a chaos run replays (default 1). */
   readonly faultSeed?: number;
   readonly now?: () => Date;
+  /** Labels the repository starts with, e.g. the state labels `factory labels sync` creates. */
+  readonly labels?: readonly SeedLabel[];
+}
+
+export interface SeedLabel {
+  readonly name: string;
+  readonly color: string;
+  readonly description?: string;
 }
 
 export interface OpenPullInput extends Omit<PushFilesInput, 'force'> {
@@ -132,6 +141,8 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
           : 'COLLABORATOR',
   };
   const ctx: ForgeContext = { render, store, repo, auth, events, now: () => formatTime(clock()) };
+  for (const label of options.labels ?? [])
+    createLabelRecord(ctx, label.name, label.color, label.description);
   const routes: Route[] = buildRoutes(ctx, {
     actionsMayCreateAndApprove: options.actionsMayCreateAndApprove ?? true,
   });

@@ -21,6 +21,7 @@ describe('GitHub adapter: the status comment', { timeout: 60_000 }, () => {
     ]);
     expect(await github.readStatusComment(pr)).toEqual({
       id: comments[0]?.id,
+      nodeId: comments[0]?.node_id,
       body: `${STATUS_MARKER}\nNow: implementation`,
     });
   });

@@ -1,8 +1,16 @@
-/** Issue comments: create, list, update. */
+/** Issue comments: create, list, update, delete. */
 import { z } from 'zod';
-import { findIssue, numberParam, type ForgeContext, type Route } from '../context.ts';
+import {
+  findIssue,
+  numberParam,
+  type ForgeContext,
+  type Route,
+  type RouteRequest,
+} from '../context.ts';
 import { notFound, paginate, parseBody } from '../http.ts';
+import type { Actor } from '../../contract.ts';
 import { renderComment } from '../render/issues.ts';
+import type { CommentRecord, IssueRecord } from '../store.ts';
 
 const READ = { access: 'read', scopes: ['issues', 'pull-requests'] } as const;
 const WRITE = { access: 'write', scopes: ['issues', 'pull-requests'] } as const;
@@ -39,17 +47,7 @@ export function commentRoutes(ctx: ForgeContext): Route[] {
         const doc = docs('create-an-issue-comment');
         const issue = findIssue(ctx, numberParam(request, 'issue_number', doc), doc);
         const { body } = parseBody(CommentBody, request.body, doc);
-        const now = ctx.now();
-        const comment = {
-          id: ctx.store.nextId(),
-          issueNumber: issue.number,
-          body,
-          user: request.grant.actor,
-          createdAt: now,
-          updatedAt: now,
-        };
-        ctx.store.comments.push(comment);
-        issue.updatedAt = now;
+        const comment = addComment(ctx, issue, body, request.grant.actor);
         return { status: 201, body: renderComment(ctx.render, comment) };
       },
     },
@@ -60,14 +58,55 @@ export function commentRoutes(ctx: ForgeContext): Route[] {
       need: WRITE,
       handle: (request) => {
         const doc = docs('update-an-issue-comment');
-        const id = numberParam(request, 'comment_id', doc);
-        const comment = ctx.store.comments.find((candidate) => candidate.id === id);
-        if (comment === undefined) throw notFound(doc);
+        const comment = findComment(ctx, request, doc);
         const { body } = parseBody(CommentBody, request.body, doc);
-        comment.body = body;
-        comment.updatedAt = ctx.now();
+        editComment(ctx, comment, body);
         return { status: 200, body: renderComment(ctx.render, comment) };
       },
     },
+    {
+      method: 'DELETE',
+      path: '/repos/{owner}/{repo}/issues/comments/{comment_id}',
+      docs: docs('delete-an-issue-comment'),
+      need: WRITE,
+      handle: (request) => {
+        const comment = findComment(ctx, request, docs('delete-an-issue-comment'));
+        ctx.store.comments.splice(ctx.store.comments.indexOf(comment), 1);
+        return { status: 204 };
+      },
+    },
   ];
+}
+
+function findComment(ctx: ForgeContext, request: RouteRequest, doc: string): CommentRecord {
+  const id = numberParam(request, 'comment_id', doc);
+  const comment = ctx.store.comments.find((candidate) => candidate.id === id);
+  if (comment === undefined) throw notFound(doc);
+  return comment;
+}
+
+/** Adds a comment to an issue or pull request, as REST's POST and GraphQL's `addComment` do. */
+export function addComment(
+  ctx: ForgeContext,
+  issue: IssueRecord,
+  body: string,
+  author: Actor,
+): CommentRecord {
+  const now = ctx.now();
+  const comment = {
+    id: ctx.store.nextId(),
+    issueNumber: issue.number,
+    body,
+    user: author,
+    createdAt: now,
+    updatedAt: now,
+  };
+  ctx.store.comments.push(comment);
+  issue.updatedAt = now;
+  return comment;
+}
+
+export function editComment(ctx: ForgeContext, comment: CommentRecord, body: string): void {
+  comment.body = body;
+  comment.updatedAt = ctx.now();
 }

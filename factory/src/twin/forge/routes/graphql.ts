@@ -1,7 +1,7 @@
 /**
  * `POST /graphql`, executed against GitHub's own schema (see `graphql/schema.ts`). The twin
  * resolves what the factory uses: a repository's pull requests with their labels and timeline,
- * its labels, and the `updatePullRequestBranch` mutation. GraphQL answers HTTP 200 with an
+ * its labels, and the mutations that comment, set labels and update a branch. GraphQL answers HTTP 200 with an
  * `errors` list, never an HTTP error, for anything it refuses: a query the schema rejects, a
  * missing object, a token without the permission.
  */
@@ -16,6 +16,11 @@ import { z } from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { parseBody } from '../http.ts';
 import { GraphqlRefusal } from '../graphql/errors.ts';
+import {
+  addCommentMutation,
+  updateIssueCommentMutation,
+  updatePullRequestMutation,
+} from '../graphql/issue-writes.ts';
 import { repositoryNode, type GraphqlContext } from '../graphql/nodes.ts';
 import { githubSchema } from '../graphql/schema.ts';
 import { updatePullRequestBranch, type UpdateBranchInput } from '../graphql/update-branch.ts';
@@ -81,6 +86,12 @@ function rootOf(context: GraphqlContext) {
       repositoryNode(context, owner, name),
     updatePullRequestBranch: ({ input }: { input: UpdateBranchInput }) =>
       updatePullRequestBranch(context, input),
+    addComment: ({ input }: { input: Parameters<typeof addCommentMutation>[1] }) =>
+      addCommentMutation(context, input),
+    updateIssueComment: ({ input }: { input: Parameters<typeof updateIssueCommentMutation>[1] }) =>
+      updateIssueCommentMutation(context, input),
+    updatePullRequest: ({ input }: { input: Parameters<typeof updatePullRequestMutation>[1] }) =>
+      updatePullRequestMutation(context, input),
   };
 }
 

@@ -106,7 +106,7 @@ export function issueLabelRoutes(ctx: ForgeContext): Route[] {
 }
 
 /** Sets the issue's labels to `wanted` (names, any case), recording one event per change. */
-async function changeLabels(
+export async function changeLabels(
   ctx: ForgeContext,
   issue: IssueRecord,
   wanted: readonly string[],

@@ -1,0 +1,87 @@
+/**
+ * The mutations that write on a pull request's conversation: `addComment`, `updateIssueComment`
+ * and `updatePullRequest` (its `labelIds` replace the whole label set, like REST's
+ * `PUT …/labels`). They leave the same records and events as the REST routes, through the same
+ * functions. Objects are named by node id, as GraphQL does.
+ */
+import { isPull, type ForgeContext } from '../context.ts';
+import { nodeId } from '../render/base.ts';
+import { pullNodeId, type PullIssue } from '../render/pulls.ts';
+import { addComment, editComment } from '../routes/comments.ts';
+import { changeLabels } from '../routes/issue-labels.ts';
+import type { CommentRecord } from '../store.ts';
+import { GraphqlRefusal } from './errors.ts';
+import { require, type GraphqlContext } from './nodes.ts';
+
+const WRITE_ISSUES = { access: 'write', scopes: ['issues', 'pull-requests'] } as const;
+
+export function addCommentMutation(
+  ctx: GraphqlContext,
+  input: { readonly subjectId: string; readonly body: string },
+) {
+  require(ctx, WRITE_ISSUES);
+  const issue = pullByNodeId(ctx.forge, input.subjectId);
+  const comment = addComment(ctx.forge, issue, bodyOf(input.body), ctx.grant.actor);
+  return {
+    clientMutationId: null,
+    commentEdge: {
+      cursor: comment.id,
+      node: { id: nodeId('IC', comment.id), databaseId: comment.id },
+    },
+    subject: { __typename: 'PullRequest', id: input.subjectId },
+  };
+}
+
+export function updateIssueCommentMutation(
+  ctx: GraphqlContext,
+  input: { readonly id: string; readonly body: string },
+) {
+  require(ctx, WRITE_ISSUES);
+  const comment = ctx.forge.store.comments.find(
+    (candidate: CommentRecord) => nodeId('IC', candidate.id) === input.id,
+  );
+  if (comment === undefined) throw unresolved(input.id);
+  editComment(ctx.forge, comment, bodyOf(input.body));
+  return { clientMutationId: null, issueComment: { id: input.id, databaseId: comment.id } };
+}
+
+export async function updatePullRequestMutation(
+  ctx: GraphqlContext,
+  input: { readonly pullRequestId: string; readonly labelIds?: readonly string[] | null },
+) {
+  require(ctx, WRITE_ISSUES);
+  const issue = pullByNodeId(ctx.forge, input.pullRequestId);
+  if (input.labelIds != null) {
+    const names = input.labelIds.map((id) => {
+      const label = ctx.forge.store.labels.find((candidate) => nodeId('LA', candidate.id) === id);
+      if (label === undefined) throw unresolved(id);
+      return label.name;
+    });
+    await changeLabels(ctx.forge, issue, names, ctx.grant);
+  }
+  return { clientMutationId: null, pullRequest: { id: input.pullRequestId, number: issue.number } };
+}
+
+function pullByNodeId(forge: ForgeContext, id: string): PullIssue {
+  for (const issue of forge.store.issues.values())
+    if (isPull(issue) && pullNodeId(issue.number) === id) return issue;
+  throw unresolved(id);
+}
+
+function unresolved(id: string): GraphqlRefusal {
+  return new GraphqlRefusal({
+    type: 'NOT_FOUND',
+    message: `Could not resolve to a node with the global id of '${id}'.`,
+  });
+}
+
+/** GitHub refuses an empty body, and one over 65,536 characters, as REST does. */
+function bodyOf(body: string): string {
+  if (body.length === 0 || body.length > 65_536) {
+    throw new GraphqlRefusal({
+      type: 'UNPROCESSABLE',
+      message: 'Body cannot be blank and must be at most 65536 characters.',
+    });
+  }
+  return body;
+}

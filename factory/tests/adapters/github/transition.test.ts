@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
+import { createGitHub } from '../../../src/adapters/github/index.ts';
+import { isWrite } from '../../../src/twin/forge/index.ts';
+import { FACTORY_LOGIN, JOB_SCOPES, openPull, startAdapterForge } from './fixture.ts';
+
+const NOTE = renderRerunNote('plan', 'stage-crashed');
+
+/** A PR in `state:queued` with a person's label beside it, every state label known to the repo. */
+async function queuedPull(fixture: Awaited<ReturnType<typeof startAdapterForge>>) {
+  const { forge, client, repo } = fixture;
+  for (const name of ['state:plan', 'state:needs-attention'])
+    await client('octo-owner').rest.issues.createLabel({ ...repo, name, color: 'ededed' });
+  return openPull(forge, 'feature', ['state:queued', 'keep-me']);
+}
+
+describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
+  it('writes the status comment, the note and the state label in one mutation after the job read the PR', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github, client, repo } = fixture;
+    const pr = await queuedPull(fixture);
+    await github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: queued`, undefined);
+    const { statusComment, pullRequest } = await github.readConversation(pr);
+    forge.requestLog.reset();
+
+    await github.recordTransition(pr, {
+      statusComment: { body: `${STATUS_MARKER}\nNow: plan`, existing: statusComment },
+      notes: [NOTE],
+      state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+    });
+
+    expect(forge.requestLog.entries().map((entry) => entry.route)).toEqual([
+      'POST /graphql mutation recordTransition',
+    ]);
+    const { data: comments } = await client('writer').rest.issues.listComments({
+      ...repo,
+      issue_number: pr,
+    });
+    expect(comments.map((comment) => [comment.user?.login, comment.body])).toEqual([
+      [FACTORY_LOGIN, `${STATUS_MARKER}\nNow: plan`],
+      [FACTORY_LOGIN, NOTE],
+    ]);
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+    const { timeline } = await github.readConversation(pr);
+    // In the order written: the note, then the label swap the next stage re-reads.
+    expect(timeline.slice(-3)).toMatchObject([
+      { kind: 'rerun', stage: 'plan', reason: 'stage-crashed', actor: FACTORY_LOGIN },
+      { kind: 'unlabeled', label: 'state:queued', actor: FACTORY_LOGIN },
+      { kind: 'labeled', label: 'state:plan', actor: FACTORY_LOGIN },
+    ]);
+  });
+
+  it('writes the same over REST, one request each, when the job has not read the ids', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await queuedPull(fixture);
+    const fresh = createGitHub({
+      octokit: fixture.client(fixture.token),
+      repository: { owner: repo(fixture).owner, name: repo(fixture).repo, defaultBranch: 'main' },
+      factoryLogins: [FACTORY_LOGIN],
+    });
+    forge.requestLog.reset();
+
+    await fresh.recordTransition(pr, {
+      statusComment: { body: 'Now: plan', existing: undefined },
+      notes: [],
+      state: { currentLabels: ['state:queued', 'keep-me'], to: 'plan' },
+    });
+
+    expect(
+      forge.requestLog
+        .entries()
+        .filter(isWrite)
+        .map((entry) => entry.route),
+    ).toEqual([
+      'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      'PUT /repos/{owner}/{repo}/issues/{issue_number}/labels',
+    ]);
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+    expect((await github.readStatusComment(pr))?.body).toBe(`${STATUS_MARKER}\nNow: plan`);
+  });
+
+  it('writes the status comment anew when a person deleted it, and still moves the label', async () => {
+    const fixture = await startAdapterForge();
+    const { github, client, repo: names } = fixture;
+    const pr = await queuedPull(fixture);
+    await github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: queued`, undefined);
+    const { statusComment, pullRequest } = await github.readConversation(pr);
+    await client('writer').rest.issues.deleteComment({
+      ...names,
+      comment_id: statusComment?.id ?? 0,
+    });
+
+    await github.recordTransition(pr, {
+      statusComment: { body: `${STATUS_MARKER}\nNow: plan`, existing: statusComment },
+      notes: [],
+      state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+    });
+
+    expect((await github.readStatusComment(pr))?.body).toBe(`${STATUS_MARKER}\nNow: plan`);
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('is refused with zero writes for a token that may only read', async () => {
+    const fixture = await startAdapterForge();
+    const { forge } = fixture;
+    const pr = await queuedPull(fixture);
+    const readOnly = forge.issueJobToken({
+      ...JOB_SCOPES,
+      issues: 'read',
+      'pull-requests': 'read',
+    });
+    const reader = createGitHub({
+      octokit: fixture.client(readOnly.token),
+      repository: { owner: repo(fixture).owner, name: repo(fixture).repo, defaultBranch: 'main' },
+      factoryLogins: [FACTORY_LOGIN],
+    });
+    const { statusComment, pullRequest } = await reader.readConversation(pr);
+    forge.requestLog.reset();
+
+    const refused = await reader
+      .recordTransition(pr, {
+        statusComment: { body: 'Now: plan', existing: statusComment },
+        notes: [NOTE],
+        state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+      })
+      .catch((error: unknown) => error);
+
+    expect(String(refused)).toMatch(/recordTransition.*Resource not accessible by integration/s);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['state:queued', 'keep-me']);
+    expect(await fixture.github.readStatusComment(pr)).toBeUndefined();
+  });
+});
+
+function repo(fixture: Awaited<ReturnType<typeof startAdapterForge>>) {
+  return fixture.repo;
+}
