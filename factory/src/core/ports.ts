@@ -90,12 +90,25 @@ export interface StatusComment {
   readonly body: string;
 }
 
+/** A stage's own word on the PR, published with its transition: a verdict, a CI result. */
+export type Announcement =
+  | { readonly kind: 'comment'; readonly body: string }
+  /** On exactly `sha`, so it cannot be read as judging a later head. */
+  | {
+      readonly kind: 'review';
+      readonly sha: string;
+      readonly verdict: ReviewVerdict;
+      readonly body: string;
+    }
+  | { readonly kind: 'commit-status'; readonly sha: string; readonly status: CommitStatus };
+
 /**
- * What carrying out a transition writes on the PR, in this order: the status comment, the notes
- * (re-run notes the attempt counter reads), then the state label, last because the next stage
- * re-reads it (R-04: replaced in one write, keeping every other label).
+ * What carrying out a transition writes on the PR, in this order: the stage's announcement, the
+ * status comment, the notes (re-run notes the attempt counter reads), then the state label, last
+ * because the next stage re-reads it (R-04: replaced in one write, keeping every other label).
  */
 export interface TransitionRecord {
+  readonly announcement?: Announcement;
   readonly statusComment: { readonly body: string; readonly existing: StatusComment | undefined };
   readonly notes: readonly string[];
   readonly state?: { readonly currentLabels: readonly string[]; readonly to: State };

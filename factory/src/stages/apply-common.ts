@@ -12,7 +12,12 @@ import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import { transition, type LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
+import type {
+  Announcement,
+  GitHubPort,
+  PullRequestSnapshot,
+  StatusComment,
+} from '../core/ports.ts';
 import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
@@ -121,7 +126,7 @@ export interface SettleInput extends Reading {
   readonly result: string;
   readonly artifact: AgentArtifact | undefined;
   readonly runUrl?: string;
-  readonly announce?: () => Promise<void>;
+  readonly announcement?: Announcement;
   /** The status comment as `beginApply` read it. */
   readonly status?: { readonly comment: StatusComment | undefined };
   /** The label timeline as `beginApply` read it. */
@@ -151,7 +156,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
     transition: next,
     ledger,
     headSha: pr.headSha,
-    ...(input.announce === undefined ? {} : { announce: input.announce }),
+    ...(input.announcement === undefined ? {} : { announcement: input.announcement }),
     ...(input.status === undefined ? {} : { status: input.status }),
     ...(input.readJustNow === true ? { fresh: pr } : {}),
   });

@@ -8,7 +8,13 @@
 import { checkStillCurrent } from '../core/current.ts';
 import type { Effect, StageName, Transition } from '../core/line.ts';
 import { renderRerunNote } from '../core/notes.ts';
-import type { GitHubPort, MergeResult, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
+import type {
+  Announcement,
+  GitHubPort,
+  MergeResult,
+  PullRequestSnapshot,
+  StatusComment,
+} from '../core/ports.ts';
 import { recordPark, renderStatus, type Ledger } from '../core/status.ts';
 import { isWorkingState, type State } from '../core/states.ts';
 
@@ -22,8 +28,8 @@ export interface CarryOutInput {
   readonly ledger: Ledger;
   /** Head to dispatch the next stage with (after a push, the new head). */
   readonly headSha: string;
-  /** The stage's own first write (a review, a verdict comment), made only if the PR is current. */
-  readonly announce?: () => Promise<void>;
+  /** The stage's own word (a verdict, a CI result), published only if the PR is still current. */
+  readonly announcement?: Announcement;
   /** The status comment as the stage read it (its id does not change), to save reading it again. */
   readonly status?: { readonly comment: StatusComment | undefined };
   /** The PR as the stage read it a moment ago, having done nothing since but read: not re-read. */
@@ -36,7 +42,7 @@ export type CarryOutResult =
   | { readonly kind: 'merge-refused'; readonly result: Exclude<MergeResult, { merged: true }> };
 
 /**
- * Carries out a transition. Order: the stage's announcement, the merge, the status comment, notes,
+ * Carries out a transition. Order: the merge, the stage's announcement, the status comment, notes,
  * label, dispatch. A merge comes first so that nothing announces it if GitHub refuses it; the label
  * comes after everything it announces and before the dispatch, because the next stage re-reads it.
  */
@@ -50,7 +56,6 @@ export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
       reason: currency.current ? 'the pull request is gone' : currency.reason,
     };
   }
-  await input.announce?.();
 
   const writes = inOrder(transition.effects);
   for (const sha of writes.merges) {
@@ -59,6 +64,7 @@ export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   }
   const existing = input.status ? input.status.comment : await github.readStatusComment(pr.number);
   await github.recordTransition(pr.number, {
+    ...(input.announcement === undefined ? {} : { announcement: input.announcement }),
     statusComment: {
       body: renderStatus(transition.next, withPark(input.ledger, transition, from)),
       existing,

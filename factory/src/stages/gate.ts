@@ -65,13 +65,16 @@ export async function runGate(deps: ApplyDeps, input: GateInput): Promise<StageO
         : begun.ledger,
     result: `${green ? '🟢' : '🔴'} ${description} (${pr.headSha.slice(0, 7)})`,
     artifact: undefined,
-    announce: () =>
-      deps.github.setCommitStatus(pr.headSha, {
+    announcement: {
+      kind: 'commit-status',
+      sha: pr.headSha,
+      status: {
         context: CI_STATUS_CONTEXT,
         state: green ? 'success' : 'failure',
         description,
         ...(input.runUrl === undefined ? {} : { targetUrl: input.runUrl }),
-      }),
+      },
+    },
     ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
   });
 }

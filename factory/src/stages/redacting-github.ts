@@ -3,7 +3,7 @@
  * comment and commit-status descriptions are scrubbed of the run's known secrets and of anything
  * that looks like a credential, whatever a stage or an agent put in them.
  */
-import type { GitHubPort } from '../core/ports.ts';
+import type { Announcement, GitHubPort } from '../core/ports.ts';
 import { redactSecrets } from '../core/secrets.ts';
 
 export function withRedaction(github: GitHubPort, knownSecrets: readonly string[]): GitHubPort {
@@ -18,10 +18,20 @@ export function withRedaction(github: GitHubPort, knownSecrets: readonly string[
     recordTransition: (pr, record) =>
       github.recordTransition(pr, {
         ...record,
+        ...(record.announcement === undefined
+          ? {}
+          : { announcement: scrubbed(record.announcement, scrub) }),
         statusComment: { ...record.statusComment, body: scrub(record.statusComment.body) },
         notes: record.notes.map(scrub),
       }),
     setCommitStatus: (sha, status) =>
       github.setCommitStatus(sha, { ...status, description: scrub(status.description) }),
   };
+}
+
+function scrubbed(announcement: Announcement, scrub: (text: string) => string): Announcement {
+  if (announcement.kind !== 'commit-status')
+    return { ...announcement, body: scrub(announcement.body) };
+  const { status } = announcement;
+  return { ...announcement, status: { ...status, description: scrub(status.description) } };
 }

@@ -4,7 +4,7 @@
  * the spend, and moves the PR on or back. An invalid or missing verdict is a failed attempt.
  */
 import type { LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
+import type { Announcement, PullRequestSnapshot } from '../core/ports.ts';
 import { escapeAgentText } from '../core/notes.ts';
 import { recordFeedback } from '../core/status.ts';
 import type { VerdictSubmission } from '../agent/submissions.ts';
@@ -59,9 +59,7 @@ export async function applyVerdict(deps: ApplyDeps, input: VerdictInput): Promis
         : `${verdict.verdict}: ${verdict.summary}`,
     artifact: input.artifact,
     // Published only once the transition is carried out on a PR still current (R-19).
-    ...(verdict === undefined
-      ? {}
-      : { announce: () => publish(deps.github, pr, input.stage, verdict) }),
+    ...(verdict === undefined ? {} : { announcement: announcementOf(pr, input.stage, verdict) }),
     ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
   });
 }
@@ -74,16 +72,15 @@ function eventOf(stage: ReviewStage, verdict: VerdictSubmission): LineEvent {
 }
 
 /** Code verdicts become PR reviews on the exact head (the merge guardrail reads them back). */
-async function publish(
-  github: GitHubPort,
+function announcementOf(
   pr: PullRequestSnapshot,
   stage: ReviewStage,
   verdict: VerdictSubmission,
-): Promise<void> {
+): Announcement {
   const body = renderVerdict(stage, verdict);
-  if (stage === 'code-review')
-    await github.postReview(pr.number, pr.headSha, verdict.verdict, body);
-  else await github.comment(pr.number, body);
+  return stage === 'code-review'
+    ? { kind: 'review', sha: pr.headSha, verdict: verdict.verdict, body }
+    : { kind: 'comment', body };
 }
 
 export function renderVerdict(stage: ReviewStage, verdict: VerdictSubmission): string {

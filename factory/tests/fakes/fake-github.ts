@@ -157,6 +157,12 @@ export function createFakeGitHub(
     },
     // The writes a transition records, one after another as GitHub runs a mutation's fields.
     recordTransition: async (pr, record) => {
+      const { announcement } = record;
+      if (announcement?.kind === 'commit-status')
+        await port.setCommitStatus(announcement.sha, announcement.status);
+      if (announcement?.kind === 'comment') await port.comment(pr, announcement.body);
+      if (announcement?.kind === 'review')
+        await port.postReview(pr, announcement.sha, announcement.verdict, announcement.body);
       await port.writeStatusComment(pr, record.statusComment.body, record.statusComment.existing);
       for (const note of record.notes) await port.comment(pr, note);
       if (record.state !== undefined)

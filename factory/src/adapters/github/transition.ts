@@ -1,6 +1,8 @@
 /**
- * A transition's writes on the PR — the status comment, re-run notes, the state label — as one
- * GraphQL mutation, whose fields GitHub runs one after another in the order written. The label
+ * A transition's writes on the PR — the stage's announcement (a verdict comment or review), the
+ * status comment, re-run notes, the state label — as one GraphQL mutation, whose fields GitHub
+ * runs one after another in the order written. A commit status has no mutation: it goes first,
+ * over REST. The label
  * set is replaced by `updatePullRequest(labelIds:)`, one write like REST's `PUT …/labels` (R-04).
  *
  * A mutation names everything by node id. When this job's readings did not give every id needed
@@ -8,14 +10,16 @@
  * each, in the same order.
  */
 import { STATUS_MARKER, isStatusComment } from '../../core/notes.ts';
-import type { TransitionRecord } from '../../core/ports.ts';
+import type { Announcement, TransitionRecord } from '../../core/ports.ts';
 import { withState } from '../../core/states.ts';
+import { setCommitStatus } from './checks.ts';
 import { comment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
 import { setState } from './labels.ts';
 import { labelIdsOf } from './node-ids.ts';
+import { postReview } from './reviews.ts';
 
 interface Ids {
   readonly pullRequest: string;
@@ -28,6 +32,10 @@ export async function recordTransition(
   pr: number,
   record: TransitionRecord,
 ): Promise<void> {
+  // GraphQL has no mutation for a commit status: it goes first, over REST.
+  const { announcement } = record;
+  if (announcement?.kind === 'commit-status')
+    await setCommitStatus(ctx, announcement.sha, announcement.status);
   const ids = idsFor(ctx, pr, record);
   if (ids === undefined) {
     await overRest(ctx, pr, record);
@@ -50,6 +58,10 @@ function idsFor(ctx: GitHubContext, pr: number, record: TransitionRecord): Ids |
 }
 
 async function overRest(ctx: GitHubContext, pr: number, record: TransitionRecord): Promise<void> {
+  const { announcement } = record;
+  if (announcement?.kind === 'comment') await comment(ctx, pr, announcement.body);
+  if (announcement?.kind === 'review')
+    await postReview(ctx, pr, announcement.sha, announcement.verdict, announcement.body);
   await writeStatusComment(ctx, pr, record.statusComment.body, record.statusComment.existing);
   for (const note of record.notes) await comment(ctx, pr, note);
   if (record.state !== undefined)
@@ -78,7 +90,7 @@ async function mutate(ctx: GitHubContext, ids: Ids, record: TransitionRecord): P
 export function mutationFor(ids: Ids, record: TransitionRecord) {
   const declarations = new Map<string, string>();
   const variables: Record<string, unknown> = {};
-  const use = (name: string, type: string, value: unknown) => {
+  const use: Use = (name, type, value) => {
     declarations.set(name, type);
     variables[name] = value;
     return `$${name}`;
@@ -86,6 +98,7 @@ export function mutationFor(ids: Ids, record: TransitionRecord) {
   const pullRequest = () => use('pullRequestId', 'ID!', ids.pullRequest);
   const status = use('status', 'String!', marked(record.statusComment.body));
   const fields = [
+    ...announcementField(record.announcement, pullRequest, use),
     ids.statusComment === undefined
       ? `status: addComment(input: {subjectId: ${pullRequest()}, body: ${status}})`
       : `status: updateIssueComment(input: {id: ${use('statusId', 'ID!', ids.statusComment)}, body: ${status}})`,
@@ -102,6 +115,32 @@ export function mutationFor(ids: Ids, record: TransitionRecord) {
   const declared = [...declarations].map(([name, type]) => `$${name}: ${type}`).join(', ');
   const selections = fields.map((field) => `  ${field} { clientMutationId }`).join('\n');
   return { document: `mutation recordTransition(${declared}) {\n${selections}\n}`, variables };
+}
+
+type Use = (name: string, type: string, value: unknown) => string;
+
+function announcementField(
+  announcement: Announcement | undefined,
+  pullRequest: () => string,
+  use: Use,
+): string[] {
+  switch (announcement?.kind) {
+    case 'comment':
+      return [
+        `announcement: addComment(input: {subjectId: ${pullRequest()}, body: ${use('announcement', 'String!', announcement.body)}})`,
+      ];
+    case 'review': {
+      const commit = use('reviewCommit', 'GitObjectID!', announcement.sha);
+      const event = use('reviewEvent', 'PullRequestReviewEvent!', announcement.verdict);
+      const body = use('reviewBody', 'String!', announcement.body);
+      return [
+        `announcement: addPullRequestReview(input: {pullRequestId: ${pullRequest()}, commitOID: ${commit}, event: ${event}, body: ${body}})`,
+      ];
+    }
+    case 'commit-status': // written first, over REST
+    case undefined:
+      return [];
+  }
 }
 
 /** The status comment always carries its marker, so it is found again (as `writeStatusComment`). */

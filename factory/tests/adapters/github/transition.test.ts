@@ -50,6 +50,29 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('publishes a code review on the exact head first, in the same mutation', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await queuedPull(fixture);
+    const { statusComment, pullRequest } = await github.readConversation(pr);
+    const head = pullRequest?.headSha ?? '';
+    forge.requestLog.reset();
+
+    await github.recordTransition(pr, {
+      announcement: { kind: 'review', sha: head, verdict: 'APPROVE', body: 'Looks right.' },
+      statusComment: { body: `${STATUS_MARKER}\nNow: plan`, existing: statusComment },
+      notes: [],
+      state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+    });
+
+    expect(forge.requestLog.entries().map((entry) => entry.route)).toEqual([
+      'POST /graphql mutation recordTransition',
+    ]);
+    expect(await github.listReviews(pr)).toMatchObject([
+      { verdict: 'APPROVE', sha: head, author: FACTORY_LOGIN, body: 'Looks right.' },
+    ]);
+  });
+
   it('writes the same over REST, one request each, when the job has not read the ids', async () => {
     const fixture = await startAdapterForge();
     const { forge, github } = fixture;

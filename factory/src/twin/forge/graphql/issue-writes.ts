@@ -9,6 +9,10 @@ import { nodeId } from '../render/base.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
 import { addComment, editComment } from '../routes/comments.ts';
 import { changeLabels } from '../routes/issue-labels.ts';
+import { PULLS_WRITE } from '../routes/pulls.ts';
+import { submitReview } from '../routes/reviews.ts';
+import { causeOf, emitReview } from '../emit.ts';
+import { renderReview } from '../render/pulls.ts';
 import type { CommentRecord } from '../store.ts';
 import { GraphqlRefusal } from './errors.ts';
 import { require, type GraphqlContext } from './nodes.ts';
@@ -60,6 +64,43 @@ export async function updatePullRequestMutation(
     await changeLabels(ctx.forge, issue, names, ctx.grant);
   }
   return { clientMutationId: null, pullRequest: { id: input.pullRequestId, number: issue.number } };
+}
+
+/** A review on exactly `commitOID`, refused for the same reasons as REST's (see `submitReview`). */
+export async function addPullRequestReviewMutation(
+  ctx: GraphqlContext,
+  input: {
+    readonly pullRequestId: string;
+    readonly commitOID?: string | null;
+    readonly event?: 'APPROVE' | 'REQUEST_CHANGES' | 'COMMENT' | 'DISMISS' | null;
+    readonly body?: string | null;
+  },
+) {
+  require(ctx, PULLS_WRITE);
+  const pull = pullByNodeId(ctx.forge, input.pullRequestId);
+  if (input.event == null || input.event === 'DISMISS') {
+    throw new GraphqlRefusal({
+      type: 'UNPROCESSABLE',
+      message: 'The twin forge submits reviews at once: give an event other than DISMISS.',
+    });
+  }
+  const submitted = submitReview(ctx.forge, ctx.settings, pull, ctx.grant, {
+    event: input.event,
+    body: input.body ?? '',
+    commitId: input.commitOID ?? pull.pull.headSha,
+  });
+  if (submitted.refused !== undefined)
+    throw new GraphqlRefusal({ type: 'UNPROCESSABLE', message: submitted.message });
+  await emitReview(
+    ctx.forge,
+    pull,
+    renderReview(ctx.forge.render, submitted.review),
+    causeOf(ctx.grant),
+  );
+  return {
+    clientMutationId: null,
+    pullRequestReview: { id: nodeId('PRR', submitted.review.id), databaseId: submitted.review.id },
+  };
 }
 
 function pullByNodeId(forge: ForgeContext, id: string): PullIssue {

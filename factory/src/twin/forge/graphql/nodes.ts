@@ -10,6 +10,7 @@ import { findLabel, isPull, labelsOf, type ForgeContext } from '../context.ts';
 import { HttpError } from '../http.ts';
 import { nodeId } from '../render/base.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
+import type { PullOptions } from '../routes/pulls.ts';
 import type { CommentRecord, IssueEventRecord, LabelRecord } from '../store.ts';
 import { connection, type ConnectionArgs } from './connection.ts';
 import { GraphqlRefusal } from './errors.ts';
@@ -21,6 +22,8 @@ const READ_ISSUES: Need = { access: 'read', scopes: ['issues', 'pull-requests'] 
 export interface GraphqlContext {
   readonly forge: ForgeContext;
   readonly grant: TokenGrant;
+  /** The repository settings the review mutation obeys, as the REST route does. */
+  readonly settings: PullOptions;
 }
 
 /** Checks `need` as the REST routes do, answered as GraphQL's `FORBIDDEN` / `NOT_FOUND`. */

@@ -1,7 +1,7 @@
 /**
  * `POST /graphql`, executed against GitHub's own schema (see `graphql/schema.ts`). The twin
  * resolves what the factory uses: a repository's pull requests with their labels and timeline,
- * its labels, and the mutations that comment, set labels and update a branch. GraphQL answers HTTP 200 with an
+ * its labels, and the mutations that comment, review, set labels and update a branch. GraphQL answers HTTP 200 with an
  * `errors` list, never an HTTP error, for anything it refuses: a query the schema rejects, a
  * missing object, a token without the permission.
  */
@@ -15,9 +15,11 @@ import {
 import { z } from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { parseBody } from '../http.ts';
+import type { PullOptions } from './pulls.ts';
 import { GraphqlRefusal } from '../graphql/errors.ts';
 import {
   addCommentMutation,
+  addPullRequestReviewMutation,
   updateIssueCommentMutation,
   updatePullRequestMutation,
 } from '../graphql/issue-writes.ts';
@@ -32,7 +34,7 @@ const Request = z.object({
   operationName: z.string().nullable().optional(),
 });
 
-export function graphqlRoutes(ctx: ForgeContext): Route[] {
+export function graphqlRoutes(ctx: ForgeContext, settings: PullOptions): Route[] {
   return [
     {
       method: 'POST',
@@ -41,7 +43,7 @@ export function graphqlRoutes(ctx: ForgeContext): Route[] {
       need: READ_ANY,
       handle: async ({ body, grant }) => {
         const request = parseBody(Request, body, DOCS);
-        const context: GraphqlContext = { forge: ctx, grant };
+        const context: GraphqlContext = { forge: ctx, grant, settings };
         const result = await graphql({
           schema: await githubSchema(),
           source: request.query,
@@ -92,6 +94,11 @@ function rootOf(context: GraphqlContext) {
       updateIssueCommentMutation(context, input),
     updatePullRequest: ({ input }: { input: Parameters<typeof updatePullRequestMutation>[1] }) =>
       updatePullRequestMutation(context, input),
+    addPullRequestReview: ({
+      input,
+    }: {
+      input: Parameters<typeof addPullRequestReviewMutation>[1];
+    }) => addPullRequestReviewMutation(context, input),
   };
 }
 

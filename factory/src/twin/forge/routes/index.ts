@@ -39,7 +39,7 @@ export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
     ...dispatchRoutes(ctx),
     ...runRoutes(ctx),
     ...contentRoutes(ctx),
-    ...graphqlRoutes(ctx),
+    ...graphqlRoutes(ctx, settings),
     ...actionsSettingsRoutes(ctx, settings),
     ...branchProtectionRoutes(ctx, settings),
     ...contentWriteRoutes(ctx),

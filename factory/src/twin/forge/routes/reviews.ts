@@ -7,7 +7,9 @@ import { findPull, numberParam, type ForgeContext, type Route } from '../context
 import { causeOf, emitReview } from '../emit.ts';
 import { HttpError, paginate, parseBody, validationFailed } from '../http.ts';
 import { renderReview } from '../render/pulls.ts';
-import type { ReviewState } from '../store.ts';
+import type { TokenGrant } from '../../contract.ts';
+import type { PullIssue } from '../render/pulls.ts';
+import type { ReviewRecord, ReviewState } from '../store.ts';
 import { ACTIONS_NOT_PERMITTED, PULLS_READ, PULLS_WRITE, type PullOptions } from './pulls.ts';
 
 const CreateReview = z.object({
@@ -56,44 +58,68 @@ export function reviewRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
         const doc = docs('create-a-review-for-a-pull-request');
         const pull = findPull(ctx, numberParam(request, 'pull_number', doc), doc);
         const input = parseBody(CreateReview, request.body, doc);
-        const state = STATE_OF[input.event];
-        const { actor, kind } = request.grant;
-        const selfRefusal = SELF_REVIEW[state];
-        if (selfRefusal !== undefined && actor.login === pull.user.login) {
-          throw new HttpError(422, 'Unprocessable Entity', {
-            docs: doc,
-            extra: { errors: [selfRefusal] },
-          });
-        }
-        if (
-          state === 'APPROVED' &&
-          kind === 'default-token' &&
-          !options.actionsMayCreateAndApprove
-        ) {
-          throw new HttpError(422, 'Unprocessable Entity', {
-            docs: doc,
-            extra: { errors: [ACTIONS_NOT_PERMITTED] },
-          });
-        }
-        if (state !== 'APPROVED' && (input.body ?? '') === '') {
+        const submitted = submitReview(ctx, options, pull, request.grant, {
+          event: input.event,
+          body: input.body ?? '',
+          commitId: input.commit_id ?? pull.pull.headSha,
+        });
+        if (submitted.refused === 'body')
           throw validationFailed(doc, [
             { resource: 'PullRequestReview', field: 'body', code: 'missing_field' },
           ]);
-        }
-        const review = {
-          id: ctx.store.nextId(),
-          pullNumber: pull.number,
-          user: actor,
-          body: input.body ?? '',
-          state,
-          commitId: input.commit_id ?? pull.pull.headSha,
-          submittedAt: ctx.now(),
-        };
-        ctx.store.reviews.push(review);
+        if (submitted.refused !== undefined)
+          throw new HttpError(422, 'Unprocessable Entity', {
+            docs: doc,
+            extra: { errors: [submitted.message] },
+          });
+        const { review } = submitted;
         const rendered = renderReview(ctx.render, review);
         await emitReview(ctx, pull, rendered, causeOf(request.grant));
         return { status: 200, body: rendered };
       },
     },
   ];
+}
+
+export interface ReviewInput {
+  readonly event: keyof typeof STATE_OF;
+  readonly body: string;
+  readonly commitId: string;
+}
+
+export type Submitted =
+  | { readonly refused?: undefined; readonly review: ReviewRecord }
+  | { readonly refused: 'self' | 'actions' | 'body'; readonly message: string };
+
+/**
+ * Records a review as REST's POST and GraphQL's `addPullRequestReview` both do, or says why
+ * GitHub refuses it: reviewing one's own PR, Actions approving when the setting forbids it, or a
+ * rejection without a body. The caller emits the event once it has rendered the review.
+ */
+export function submitReview(
+  ctx: ForgeContext,
+  options: PullOptions,
+  pull: PullIssue,
+  grant: TokenGrant,
+  input: ReviewInput,
+): Submitted {
+  const state = STATE_OF[input.event];
+  const selfRefusal = SELF_REVIEW[state];
+  if (selfRefusal !== undefined && grant.actor.login === pull.user.login)
+    return { refused: 'self', message: selfRefusal };
+  if (state === 'APPROVED' && grant.kind === 'default-token' && !options.actionsMayCreateAndApprove)
+    return { refused: 'actions', message: ACTIONS_NOT_PERMITTED };
+  if (state !== 'APPROVED' && input.body === '')
+    return { refused: 'body', message: 'Review body is required.' };
+  const review: ReviewRecord = {
+    id: ctx.store.nextId(),
+    pullNumber: pull.number,
+    user: grant.actor,
+    body: input.body,
+    state,
+    commitId: input.commitId,
+    submittedAt: ctx.now(),
+  };
+  ctx.store.reviews.push(review);
+  return { review };
 }
