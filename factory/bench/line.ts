@@ -4,6 +4,8 @@
  * requests per spec split into REST API calls (goal ≤ 40) and git transport, and each agent
  * stage's cold start: from its agent step starting to the model receiving the first request
  * (goal ≤ 0.3 s of the action's own start-up, with no dependency install). Numbers only.
+ *
+ * API requests are REST calls and GraphQL queries and mutations alike, one each.
  */
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '../src/demo/run-demo.ts';
@@ -42,11 +44,11 @@ export async function bench(): Promise<void> {
   for (const stage of result.stages)
     console.log(`  ${stage.stage.padEnd(18)} ${(stage.ms / 1000).toFixed(1).padStart(5)} s`);
   console.log(
-    `GitHub requests per spec: ${String(restTotal)} REST (goal ≤ 40) + ${String(measured.git)} git transport`,
+    `GitHub requests per spec: ${String(restTotal)} API, REST and GraphQL (goal ≤ 40) + ${String(measured.git)} git transport`,
   );
   for (const [route, count] of Object.entries(measured.rest).sort((a, b) => b[1] - a[1]))
     console.log(`  ${String(count).padStart(3)} ${route}`);
-  console.log('REST requests per job:');
+  console.log('API requests per job:');
   for (const { job, requests } of measured.perJob)
     console.log(`  ${String(requests).padStart(3)} ${job}`);
   console.log(`model requests: ${String(result.modelRequests)}, tokens: ${String(result.tokens)}`);

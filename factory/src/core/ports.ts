@@ -125,6 +125,16 @@ export interface Conversation {
   readonly statusComment: StatusComment | undefined;
 }
 
+/** What the merge judges besides the diff, read together (see `readMergeReadiness`). */
+export interface MergeReadiness {
+  /** Where the branch the PR merges into points now; `undefined` when it does not exist. */
+  readonly branchHead: string | undefined;
+  /** Every check run and commit status on the head. */
+  readonly checks: readonly CheckFact[];
+  /** Submitted reviews, oldest first. */
+  readonly reviews: readonly ReviewRecord[];
+}
+
 /** GitHub, as the line uses it. Every write is one domain verb. */
 export interface GitHubPort {
   readonly repository: RepositoryRef;
@@ -140,6 +150,8 @@ export interface GitHubPort {
   listReviews(pr: number): Promise<readonly ReviewRecord[]>;
   listChangedFiles(pr: number): Promise<readonly ChangedFile[]>;
   readChecks(sha: string): Promise<readonly CheckFact[]>;
+  /** The tip of `branch`, the checks on `sha` and the PR's reviews, in one reading. */
+  readMergeReadiness(pr: number, sha: string, branch: string): Promise<MergeReadiness>;
   readFile(path: string, ref: string): Promise<FileAtRef | undefined>;
   permissionOf(login: string): Promise<Permission>;
   readStatusComment(pr: number): Promise<StatusComment | undefined>;

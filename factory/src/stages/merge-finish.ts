@@ -6,7 +6,12 @@
 import { isGreen } from '../core/checks.ts';
 import { checkMergeEligibility, type ChangedFile, type MergeFacts } from '../core/guardrails.ts';
 import { transition, type LineEvent } from '../core/line.ts';
-import type { GitHubPort, PullRequestSnapshot, ReviewRecord } from '../core/ports.ts';
+import type {
+  GitHubPort,
+  MergeReadiness,
+  PullRequestSnapshot,
+  ReviewRecord,
+} from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
 import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
@@ -52,12 +57,16 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
     if (published !== undefined)
       return settleWith(published.event, published.result, withCiFeedback(ledger, published));
   }
+  const [readiness, changes] = await Promise.all([
+    github.readMergeReadiness(pr.number, pr.headSha, github.repository.defaultBranch),
+    github.listChangedFiles(pr.number),
+  ]);
   // Main moved after the rebase: what would land is not what CI tested. Rebase again (bounded).
-  const main = await github.readBranchHead(github.repository.defaultBranch);
+  const main = readiness.branchHead;
   if (main !== candidate.baseSha)
     return settleWith({ type: 'main-moved' }, `main moved to ${short(main)} after the rebase`);
 
-  const facts = await gatherMergeFacts(github, begun, candidate);
+  const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
   if (refusal !== undefined)
     return settleWith(
@@ -154,16 +163,19 @@ function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
 }
 
 /** Every fact of design §7, read for exactly the candidate head. */
+/** What the guardrails judge, from the readings above and the two reads only some merges need. */
 export async function gatherMergeFacts(
   github: GitHubPort,
   { pr, ledger, timeline }: Extract<Begun, { kind: 'current' }>,
   candidate: MergeCandidate,
+  {
+    checks,
+    reviews,
+    changes,
+  }: Omit<MergeReadiness, 'branchHead'> & {
+    readonly changes: readonly ChangedFile[];
+  },
 ): Promise<MergeFacts> {
-  const [checks, reviews, changes] = await Promise.all([
-    github.readChecks(pr.headSha),
-    github.listReviews(pr.number),
-    github.listChangedFiles(pr.number),
-  ]);
   const spec = ledger.spec ?? { path: '', blobSha: '' };
   const queued = timeline.findLast(
     (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),

@@ -90,6 +90,8 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
     listReviews: (pr) => read('listReviews', () => inner.listReviews(pr)),
     listChangedFiles: (pr) => read('listChangedFiles', () => inner.listChangedFiles(pr)),
     readChecks: (sha) => read('readChecks', () => inner.readChecks(sha)),
+    readMergeReadiness: (pr, sha, branch) =>
+      read('readMergeReadiness', () => inner.readMergeReadiness(pr, sha, branch)),
     readFile: (path, ref) => read('readFile', () => inner.readFile(path, ref)),
     permissionOf: (login) => read('permissionOf', () => inner.permissionOf(login)),
     readStatusComment: (pr) => read('readStatusComment', () => inner.readStatusComment(pr)),

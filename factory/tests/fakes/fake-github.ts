@@ -116,6 +116,11 @@ export function createFakeGitHub(
     readBranchHead: (branch) => Promise.resolve(branches.get(branch)),
     listChangedFiles: (pr) => Promise.resolve(changedFiles.get(pr) ?? []),
     readChecks: (sha) => Promise.resolve(checks.filter((c) => c.sha === sha)),
+    readMergeReadiness: async (pr, sha, branch) => ({
+      branchHead: await port.readBranchHead(branch),
+      checks: await port.readChecks(sha),
+      reviews: await port.listReviews(pr),
+    }),
     readFile: (path, ref) => Promise.resolve(files.get(`${ref}:${path}`)),
     permissionOf: (login) => Promise.resolve(options.permissions?.[login] ?? 'none'),
     readStatusComment: (pr) => {

@@ -8,6 +8,7 @@ import { dispatch, type WorkflowFileOf } from './dispatch.ts';
 import { listChangedFiles, readFile } from './files.ts';
 import { removeLabel, setState } from './labels.ts';
 import { mergeExactly, updateOnServer } from './merge.ts';
+import { readMergeReadiness } from './merge-readiness.ts';
 import { permissionOf } from './permission.ts';
 import { listOpenPullRequests, readPullRequest } from './pulls.ts';
 import { listReviews, postReview } from './reviews.ts';
@@ -26,6 +27,7 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     listReviews: (pr) => listReviews(ctx, pr),
     listChangedFiles: (pr) => listChangedFiles(ctx, pr),
     readChecks: (sha) => readChecks(ctx, sha),
+    readMergeReadiness: (pr, sha, branch) => readMergeReadiness(ctx, pr, sha, branch),
     readFile: (path, ref) => readFile(ctx, path, ref),
     permissionOf: (login) => permissionOf(ctx, login),
     readStatusComment: (pr) => readStatusComment(ctx, pr),

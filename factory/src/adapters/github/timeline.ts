@@ -15,6 +15,7 @@ import type { Conversation, PullRequestSnapshot, StatusComment } from '../../cor
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
+import { Actor, loginOf } from './graphql-actor.ts';
 import { noteLabels } from './node-ids.ts';
 
 const CONVERSATION = /* GraphQL */ `
@@ -94,9 +95,6 @@ const CONVERSATION = /* GraphQL */ `
     }
   }
 `;
-
-/** An actor as GraphQL names it; a deleted account (`ghost`) comes back as `null`. */
-const Actor = z.object({ __typename: z.string(), login: z.string() }).nullable();
 
 const LabelMove = z.object({
   __typename: z.enum(['LabeledEvent', 'UnlabeledEvent']),
@@ -201,15 +199,6 @@ function toSnapshot(pull: z.infer<typeof PullRequest>): PullRequestSnapshot {
     isFork: pull.isCrossRepository,
     labels: pull.labels.nodes.map((label) => label.name),
   };
-}
-
-/**
- * A login as REST spells it, which is how the factory's identities are configured: GraphQL names
- * a bot without the `[bot]` that REST appends (`github-actions`, not `github-actions[bot]`).
- */
-function loginOf(actor: z.infer<typeof Actor>): string {
-  if (actor === null) return 'ghost';
-  return actor.__typename === 'Bot' ? `${actor.login}[bot]` : actor.login;
 }
 
 /** The first comment the factory wrote with the status marker. */

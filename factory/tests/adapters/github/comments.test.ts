@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS_MARKER } from '../../../src/core/notes.ts';
-import { FACTORY_LOGIN, JOB_SCOPES, openPull, startAdapterForge } from './fixture.ts';
+import { FACTORY_LOGIN, openPull, pullWithTwoHeads, startAdapterForge } from './fixture.ts';
 
 describe('GitHub adapter: the status comment', { timeout: 60_000 }, () => {
   it('is created once and then updated in place: one comment after three writes', async () => {
@@ -73,14 +73,9 @@ describe('GitHub adapter: reviews', { timeout: 60_000 }, () => {
 
 describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, () => {
   it('reads check runs and commit statuses of that SHA only, with their conclusions', async () => {
-    const { forge, github, client, repo } = await startAdapterForge();
-    const pr = await openPull(forge, 'feature');
-    const old = (await github.readPullRequest(pr))?.headSha ?? '';
-    const head = (await forge.commit('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } }))
-      .sha;
-    const app = client(forge.issueJobToken(JOB_SCOPES).token);
-    const run = (name: string, sha: string, extra: Record<string, string>) =>
-      app.rest.checks.create({ ...repo, name, head_sha: sha, ...extra });
+    const fixture = await startAdapterForge();
+    const { github } = fixture;
+    const { old, head, run } = await pullWithTwoHeads(fixture);
     await run('lint', head, { conclusion: 'success' });
     await run('build', head, { status: 'in_progress' });
     await run('lint', old, { conclusion: 'failure' });

@@ -106,3 +106,18 @@ export function openPull(
 ): Promise<number> {
   return forge.openPullRequest('writer', { branch, files, title: `Add ${branch}`, labels });
 }
+
+/**
+ * A PR pushed to once: its first head `old`, its current head `head`, and a way to report a check
+ * run on either as an App would.
+ */
+export async function pullWithTwoHeads(fixture: AdapterFixture) {
+  const { forge, github, client, repo } = fixture;
+  const pr = await openPull(forge, 'feature');
+  const old = (await github.readPullRequest(pr))?.headSha ?? '';
+  const head = (await forge.commit('writer', { branch: 'feature', files: { 'b.txt': 'b\n' } })).sha;
+  const app = client(forge.issueJobToken(JOB_SCOPES).token);
+  const run = (name: string, sha: string, extra: Record<string, string>) =>
+    app.rest.checks.create({ ...repo, name, head_sha: sha, ...extra });
+  return { pr, old, head, run };
+}

@@ -15,7 +15,7 @@ import { causeOf, emitReview } from '../emit.ts';
 import { renderReview } from '../render/pulls.ts';
 import type { CommentRecord } from '../store.ts';
 import { GraphqlRefusal } from './errors.ts';
-import { require, type GraphqlContext } from './nodes.ts';
+import { require, type GraphqlContext } from './context.ts';
 
 const WRITE_ISSUES = { access: 'write', scopes: ['issues', 'pull-requests'] } as const;
 

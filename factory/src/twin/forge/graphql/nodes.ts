@@ -4,38 +4,19 @@
  * arguments, which graphql-js's default resolver calls; interface and union members carry
  * `__typename`. Node ids are the ones the REST shapes carry as `node_id`.
  */
-import type { Actor, TokenGrant } from '../../contract.ts';
-import { assertAllowed, type Need } from '../auth.ts';
+import type { Actor } from '../../contract.ts';
+import type { Need } from '../auth.ts';
 import { findLabel, isPull, labelsOf, type ForgeContext } from '../context.ts';
-import { HttpError } from '../http.ts';
 import { nodeId } from '../render/base.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
-import type { PullOptions } from '../routes/pulls.ts';
-import type { CommentRecord, IssueEventRecord, LabelRecord } from '../store.ts';
+import type { CommentRecord, IssueEventRecord, LabelRecord, ReviewRecord } from '../store.ts';
+import { objectNode, refNode } from './commits.ts';
 import { connection, type ConnectionArgs } from './connection.ts';
+import { require, type GraphqlContext } from './context.ts';
 import { GraphqlRefusal } from './errors.ts';
 
 const READ_PULLS: Need = { access: 'read', scopes: ['pull-requests'] };
 const READ_ISSUES: Need = { access: 'read', scopes: ['issues', 'pull-requests'] };
-
-/** What every resolver works with: the forge, and the token the request came with. */
-export interface GraphqlContext {
-  readonly forge: ForgeContext;
-  readonly grant: TokenGrant;
-  /** The repository settings the review mutation obeys, as the REST route does. */
-  readonly settings: PullOptions;
-}
-
-/** Checks `need` as the REST routes do, answered as GraphQL's `FORBIDDEN` / `NOT_FOUND`. */
-export function require(ctx: GraphqlContext, need: Need): void {
-  try {
-    assertAllowed(ctx.grant, need, ctx.forge.auth.permissionOf, 'graphql');
-  } catch (error) {
-    if (!(error instanceof HttpError)) throw error;
-    const type = error.status === 404 ? 'NOT_FOUND' : 'FORBIDDEN';
-    throw new GraphqlRefusal({ type, message: error.message });
-  }
-}
 
 export function repositoryNode(ctx: GraphqlContext, owner: string, name: string) {
   const render = ctx.forge.render;
@@ -60,6 +41,8 @@ export function repositoryNode(ctx: GraphqlContext, owner: string, name: string)
       }
       return pullRequestNode(ctx, issue);
     },
+    ref: ({ qualifiedName }: { qualifiedName: string }) => refNode(ctx, qualifiedName),
+    object: ({ oid }: { oid?: string | null }) => (oid == null ? null : objectNode(ctx, oid)),
     labels: (args: ConnectionArgs & { query?: string | null }) => {
       require(ctx, READ_ISSUES);
       const query = args.query?.toLowerCase();
@@ -96,10 +79,29 @@ export function pullRequestNode(ctx: GraphqlContext, issue: PullIssue) {
       require(ctx, READ_ISSUES);
       return connection(labelsOf(ctx.forge, issue).map(labelNode), args);
     },
+    reviews: (args: ConnectionArgs) => {
+      require(ctx, READ_PULLS);
+      const reviews = ctx.forge.store.reviews.filter(
+        (review) => review.pullNumber === issue.number,
+      );
+      return connection(reviews.map(reviewNode), args);
+    },
     timelineItems: (args: ConnectionArgs & { itemTypes?: readonly string[] | null }) => {
       require(ctx, READ_ISSUES);
       return connection(timelineOf(ctx.forge, issue.number, args.itemTypes ?? undefined), args);
     },
+  };
+}
+
+function reviewNode(review: ReviewRecord) {
+  return {
+    id: nodeId('PRR', review.id),
+    databaseId: review.id,
+    state: review.state,
+    body: review.body,
+    submittedAt: review.submittedAt,
+    author: actorNode(review.user),
+    commit: { oid: review.commitId },
   };
 }
 

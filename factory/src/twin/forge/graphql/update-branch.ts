@@ -9,7 +9,7 @@ import { causeOf } from '../emit.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
 import { applyUpdates, describeUpdate } from '../sync.ts';
 import { GraphqlRefusal } from './errors.ts';
-import { require, type GraphqlContext } from './nodes.ts';
+import { require, type GraphqlContext } from './context.ts';
 
 export interface UpdateBranchInput {
   readonly pullRequestId: string;

@@ -23,7 +23,8 @@ import {
   updateIssueCommentMutation,
   updatePullRequestMutation,
 } from '../graphql/issue-writes.ts';
-import { repositoryNode, type GraphqlContext } from '../graphql/nodes.ts';
+import type { GraphqlContext } from '../graphql/context.ts';
+import { repositoryNode } from '../graphql/nodes.ts';
 import { githubSchema } from '../graphql/schema.ts';
 import { updatePullRequestBranch, type UpdateBranchInput } from '../graphql/update-branch.ts';
 

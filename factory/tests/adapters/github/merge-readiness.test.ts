@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { openPull, pullWithTwoHeads, startAdapterForge } from './fixture.ts';
+
+describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout: 60_000 }, () => {
+  it('reads main’s tip, the checks on the exact head and the reviews, as the REST verbs do', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const { pr, old, head, run } = await pullWithTwoHeads(fixture);
+    await run('lint', head, { conclusion: 'success' });
+    await run('build', head, { status: 'in_progress' });
+    await run('types', head, { conclusion: 'timed_out' });
+    await run('lint', old, { conclusion: 'failure' });
+    const status = (sha: string, state: 'success' | 'failure') =>
+      github.setCommitStatus(sha, { context: 'factory/ci', state, description: state });
+    await status(head, 'failure');
+    await status(head, 'success');
+    await status(old, 'failure');
+    await github.postReview(pr, old, 'REQUEST_CHANGES', 'Not yet.');
+    await github.postReview(pr, head, 'APPROVE', 'Good now.');
+    forge.requestLog.reset();
+
+    const readiness = await github.readMergeReadiness(pr, head, 'main');
+
+    expect(forge.requestLog.entries().map((entry) => entry.route)).toEqual([
+      'POST /graphql query mergeReadiness',
+    ]);
+    expect(readiness.branchHead).toBe(await github.readBranchHead('main'));
+    // The same facts in any order: the newest result for a name wins by its time, not its place.
+    const sorted = (checks: readonly object[]) => checks.map((c) => JSON.stringify(c)).sort();
+    expect(sorted(readiness.checks)).toEqual(sorted(await github.readChecks(head)));
+    expect(readiness.checks.map((check) => [check.name, check.conclusion]).sort()).toEqual([
+      ['build', 'pending'],
+      ['factory/ci', 'success'],
+      ['lint', 'success'],
+      ['types', 'timed_out'],
+    ]);
+    expect(readiness.reviews).toEqual(await github.listReviews(pr));
+    expect(readiness.reviews.map((review) => [review.verdict, review.sha])).toEqual([
+      ['REQUEST_CHANGES', old],
+      ['APPROVE', head],
+    ]);
+  });
+
+  it('has no branch head for a branch that does not exist, and no checks on a bare commit', async () => {
+    const { forge, github } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+
+    expect(await github.readMergeReadiness(pr, head, 'no-such-branch')).toEqual({
+      branchHead: undefined,
+      checks: [],
+      reviews: [],
+    });
+  });
+});
