@@ -10,6 +10,7 @@ import { parseFactoryConfig } from '../core/config-file.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { clone, tokenAuthHeader } from '../adapters/git/index.ts';
 import { createGitHub, createOctokit } from '../adapters/github/index.ts';
+import { withRedaction } from '../stages/redacting-github.ts';
 import type { Workbench } from '../stages/workbench.ts';
 import type { ActionInputs, ActionsEnvironment } from './inputs.ts';
 
@@ -40,12 +41,17 @@ export async function wireStage(
     ...(twin ? { retry: { msPerSecond: 2, spaceWrites: false } } : {}),
   });
   const config = await readConfig(env.GITHUB_WORKSPACE);
-  const github = askingPermissionsOnce(
-    createGitHub({
-      octokit,
-      repository: { owner, name, defaultBranch: config.defaultBranch },
-      factoryLogins: [ACTIONS_BOT_LOGIN],
-    }),
+  // Every text the line publishes is scrubbed of this job's credentials and anything that looks
+  // like one, whatever a stage or an agent put in it (R-10).
+  const github = withRedaction(
+    askingPermissionsOnce(
+      createGitHub({
+        octokit,
+        repository: { owner, name, defaultBranch: config.defaultBranch },
+        factoryLogins: [ACTIONS_BOT_LOGIN],
+      }),
+    ),
+    [inputs.githubToken, ...(inputs.modelKey === undefined ? [] : [inputs.modelKey])],
   );
   const gitUrl = `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}.git`;
   const workbench: Workbench = {

@@ -95,7 +95,16 @@ export async function createFakeWorld(): Promise<World> {
       await syncHeads();
       return fake.port.listOpenPullRequests();
     },
+    readConversation: async (pr) => {
+      await syncHeads();
+      return fake.port.readConversation(pr);
+    },
     readBranchHead: (branch) => refOf(branch),
+    readMergeReadiness: async (pr, sha, branch) => ({
+      branchHead: await refOf(branch),
+      checks: await fake.port.readChecks(sha),
+      reviews: await fake.port.listReviews(pr),
+    }),
     readFile: (path, ref) => {
       // A file at a commit never changes: read it once (heads are full SHAs here).
       const key = `${ref}:${path}`;

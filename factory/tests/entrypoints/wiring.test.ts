@@ -1,0 +1,56 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { wireStage } from '../../src/entrypoints/wiring.ts';
+import { JOB_SCOPES, openPull, startAdapterForge } from '../adapters/github/fixture.ts';
+
+describe('a stage wired from the Actions environment', { timeout: 60_000 }, () => {
+  it('R-10: publishes nothing that holds its own token, the model key or a credential-looking string', async () => {
+    const { forge, client, repo } = await startAdapterForge();
+    const pr = await openPull(forge, 'feature');
+    const { token } = forge.issueJobToken(JOB_SCOPES);
+    const modelKey = 'sk-ant-model-key-for-this-job-0123456789';
+    const stray = `ghp_${'Zx9'.repeat(12)}`;
+    const workspace = await mkdtemp(join(tmpdir(), 'wiring-'));
+    const stage = await wireStage(
+      {
+        GITHUB_REPOSITORY: `${repo.owner}/${repo.repo}`,
+        GITHUB_API_URL: forge.apiUrl,
+        GITHUB_SERVER_URL: forge.apiUrl,
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_EVENT_NAME: 'workflow_dispatch',
+        GITHUB_EVENT_PATH: join(workspace, 'event.json'),
+        GITHUB_RUN_ID: '1',
+        RUNNER_TEMP: workspace,
+      },
+      {
+        stage: 'plan',
+        job: 'apply',
+        githubToken: token,
+        modelKey,
+        workspace: 'work',
+        outcome: 'outcome',
+      },
+    );
+    const leak = `token ${token}, key ${modelKey}, stray ${stray}`;
+
+    await stage.github.comment(pr, leak);
+    const { pullRequest } = await stage.github.readConversation(pr);
+    await stage.github.recordTransition(pr, {
+      announcement: { kind: 'comment', body: leak },
+      statusComment: { body: leak, existing: undefined },
+      notes: [],
+      state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+    });
+
+    const { data: comments } = await client('writer').rest.issues.listComments({
+      ...repo,
+      issue_number: pr,
+    });
+    const published = JSON.stringify(comments.map((comment) => comment.body));
+    expect(comments).toHaveLength(3);
+    for (const secret of [token, modelKey, stray]) expect(published).not.toContain(secret);
+    expect(published).toContain('***');
+  });
+});
