@@ -61,7 +61,8 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     }
     const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
     if (picked === undefined) return outcomes;
-    outcomes.push(await putOnLine(github, picked));
+    // Only the first write of the run may trust a reading made before it.
+    outcomes.push(await putOnLine(github, picked, outcomes.length === 0));
     inFlight.push({ number: picked.pr.number });
     candidates.splice(candidates.indexOf(decision.pick), 1);
   }
@@ -72,7 +73,11 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
   return !pr.isFork && states.length === 1 && states[0] === 'queued';
 }
 
-async function putOnLine(github: GitHubPort, queued: EligibleSpec): Promise<StageOutcome> {
+async function putOnLine(
+  github: GitHubPort,
+  queued: EligibleSpec,
+  nothingWrittenSinceReading: boolean,
+): Promise<StageOutcome> {
   const { pr, file: spec, statusComment: comment, current } = queued;
   // A fresh run of the line: the spec as queued now, no feedback from an earlier run.
   const ledger = { ...recordFeedback(parseLedger(comment?.body), undefined), spec };
@@ -84,8 +89,8 @@ async function putOnLine(github: GitHubPort, queued: EligibleSpec): Promise<Stag
     ledger,
     headSha: pr.headSha,
     status: { comment },
-    // Read with the timeline a moment ago, with nothing but reads since: no need to read it again.
-    ...(current === undefined ? {} : { fresh: current }),
+    // Read with the timeline a moment ago: no need to read it again if nothing was written since.
+    ...(current === undefined || !nothingWrittenSinceReading ? {} : { fresh: current }),
   });
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }

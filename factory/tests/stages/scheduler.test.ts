@@ -181,4 +181,29 @@ describe('the scheduler stage', () => {
     });
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['moved', 'moved']);
   });
+
+  it('R-19: re-reads a PR before its own writes once others were written, so a person’s park stands', async () => {
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    queue(12, 'specs/0003-second.md', spec('Second thing'));
+    // While the scheduler hands PR 11 to the planner, a person parks PR 12.
+    const port = {
+      ...github.port,
+      dispatch: async (...args: Parameters<typeof github.port.dispatch>) => {
+        await github.port.dispatch(...args);
+        if (args[1].pr === 11) github.personSets(12, 'needs-attention');
+      },
+    };
+
+    const outcomes = await runScheduler({
+      github: port,
+      config: { ...config, maxInFlight: 2 },
+      specPathsOnMain: [],
+    });
+
+    expect(outcomes).toEqual([
+      { kind: 'moved', pr: 11, to: 'plan' },
+      { kind: 'stood-down', pr: 12, reason: expect.stringMatching(/no longer in state:queued/) },
+    ]);
+    expect(github.stateOf(12)).toEqual(['needs-attention']);
+  });
 });

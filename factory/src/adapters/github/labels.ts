@@ -13,12 +13,17 @@ export async function setState(
   currentLabels: readonly string[],
   to: State,
 ): Promise<void> {
+  await putLabels(ctx, pr, withState(currentLabels, to));
+}
+
+/** Replaces the PR's whole label set with `labels`, in one write. */
+export async function putLabels(
+  ctx: GitHubContext,
+  pr: number,
+  labels: readonly string[],
+): Promise<void> {
   await callGitHub('setState', () =>
-    ctx.octokit.rest.issues.setLabels({
-      ...ctx.repo,
-      issue_number: pr,
-      labels: withState(currentLabels, to),
-    }),
+    ctx.octokit.rest.issues.setLabels({ ...ctx.repo, issue_number: pr, labels: [...labels] }),
   );
 }
 

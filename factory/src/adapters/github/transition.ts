@@ -15,9 +15,9 @@ import { withState } from '../../core/states.ts';
 import { setCommitStatus } from './checks.ts';
 import { comment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
-import { callGitHub } from './errors.ts';
+import { callGitHub, GitHubError } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
-import { setState } from './labels.ts';
+import { putLabels, setState } from './labels.ts';
 import { labelIdsOf } from './node-ids.ts';
 import { postReview } from './reviews.ts';
 
@@ -41,9 +41,27 @@ export async function recordTransition(
     await overRest(ctx, pr, record);
     return;
   }
-  const statusGone = await callGitHub('recordTransition', () => mutate(ctx, ids, record));
+  const failed = await callGitHub('recordTransition', () => mutate(ctx, ids, record));
   // A person deleted the status comment: the rest went through; write it anew, as REST would.
-  if (statusGone) await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
+  if (failed === 'status-gone')
+    await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
+  else if (failed !== undefined) await standStill(ctx, pr, record, failed);
+}
+
+/**
+ * GitHub runs every field of a mutation even after one fails, so a refused review or a failed
+ * status comment does not stop the label swap. A label never moves past a write it comes after:
+ * it is put back (one write, as ever), and the job fails like a failed REST call would.
+ */
+async function standStill(
+  ctx: GitHubContext,
+  pr: number,
+  record: TransitionRecord,
+  failed: Refused,
+): Promise<never> {
+  if (record.state !== undefined && failed.labelMoved)
+    await putLabels(ctx, pr, record.state.currentLabels);
+  throw new GitHubError('recordTransition', undefined, failed.message);
 }
 
 function idsFor(ctx: GitHubContext, pr: number, record: TransitionRecord): Ids | undefined {
@@ -68,21 +86,39 @@ async function overRest(ctx: GitHubContext, pr: number, record: TransitionRecord
     await setState(ctx, pr, record.state.currentLabels, record.state.to);
 }
 
-/** Sends the mutation; true when only the status comment failed, because it no longer exists. */
-async function mutate(ctx: GitHubContext, ids: Ids, record: TransitionRecord): Promise<boolean> {
+interface Refused {
+  readonly message: string;
+  /** The label swap went through although a write before it failed. */
+  readonly labelMoved: boolean;
+}
+
+/**
+ * Sends the mutation. Nothing when every field went through; `status-gone` when only the status
+ * comment failed because it no longer exists; otherwise what was refused.
+ */
+async function mutate(
+  ctx: GitHubContext,
+  ids: Ids,
+  record: TransitionRecord,
+): Promise<'status-gone' | Refused | undefined> {
   const { document, variables } = mutationFor(ids, record);
   try {
     await ctx.octokit.graphql(document, variables);
-    return false;
+    return undefined;
   } catch (error) {
     const errors = graphqlErrorsOf(error);
+    if (errors === undefined) throw error;
     const onlyStatusGone =
       ids.statusComment !== undefined &&
-      errors?.length === 1 &&
+      errors.length === 1 &&
       errors[0]?.type === 'NOT_FOUND' &&
       errors[0].path?.[0] === 'status';
-    if (onlyStatusGone) return true;
-    throw error;
+    if (onlyStatusGone) return 'status-gone';
+    const { data } = error as { data?: { state?: unknown } | null };
+    return {
+      message: errors.map((entry) => entry.message).join('; '),
+      labelMoved: data?.state != null,
+    };
   }
 }
 

@@ -73,6 +73,35 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
     ]);
   });
 
+  it('puts the label back and fails when GitHub refuses a write before it (the review)', async () => {
+    const fixture = await startAdapterForge({ actionsMayCreateAndApprove: false });
+    const { github } = fixture;
+    const pr = await queuedPull(fixture);
+    const { statusComment, pullRequest } = await github.readConversation(pr);
+
+    const refused = await github
+      .recordTransition(pr, {
+        announcement: {
+          kind: 'review',
+          sha: pullRequest?.headSha ?? '',
+          verdict: 'APPROVE',
+          body: 'Looks right.',
+        },
+        statusComment: { body: `${STATUS_MARKER}\nNow: plan`, existing: statusComment },
+        notes: [],
+        state: { currentLabels: pullRequest?.labels ?? [], to: 'plan' },
+      })
+      .catch((error: unknown) => error);
+
+    expect(String(refused)).toMatch(/GitHub recordTransition failed: .*approve/i);
+    expect(await github.listReviews(pr)).toEqual([]);
+    // GitHub ran the label swap after the refused review; the adapter put the labels back.
+    expect((await github.readPullRequest(pr))?.labels.toSorted()).toEqual([
+      'keep-me',
+      'state:queued',
+    ]);
+  });
+
   it('writes the same over REST, one request each, when the job has not read the ids', async () => {
     const fixture = await startAdapterForge();
     const { forge, github } = fixture;
