@@ -6,6 +6,7 @@ describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout
     const fixture = await startAdapterForge();
     const { forge, github } = fixture;
     const { pr, old, head, run } = await pullWithTwoHeads(fixture);
+    await run('lint', head, { conclusion: 'failure' });
     await run('lint', head, { conclusion: 'success' });
     await run('build', head, { status: 'in_progress' });
     await run('types', head, { conclusion: 'timed_out' });

@@ -1,7 +1,7 @@
 /**
  * Branches and commits as GraphQL reads them: `Repository.ref` (a branch's tip), and a commit's
- * `statusCheckRollup`, whose contexts are the commit's check runs and the latest status of each
- * context (what REST's check-run list and combined status give between them).
+ * `statusCheckRollup`, whose contexts are the latest check run of each name and the latest status
+ * of each context (what REST's check-run list and combined status give between them).
  */
 import type { ForgeContext } from '../context.ts';
 import type { CheckRunRecord, StatusRecord } from '../store.ts';
@@ -50,7 +50,11 @@ function commitNode(ctx: GraphqlContext, oid: string) {
 type Context = ReturnType<typeof checkRunNode> | ReturnType<typeof statusNode>;
 
 function rollupOf(forge: ForgeContext, oid: string): Context[] {
-  const runs = forge.store.checkRuns.filter((run) => run.headSha === oid).map(checkRunNode);
+  // The latest run of each check name, as REST lists them by default (`filter=latest`).
+  const runs = forge.store.checkRuns
+    .filter((run) => run.headSha === oid)
+    .filter((run, _, list) => list.findLast((other) => other.name === run.name) === run)
+    .map(checkRunNode);
   const latest = new Map<string, StatusRecord>();
   for (const status of forge.store.statuses)
     if (status.sha === oid) latest.set(status.context, status);
