@@ -18,6 +18,9 @@ import { graphqlErrorsOf } from './graphql-errors.ts';
 import { Actor, loginOf } from './graphql-actor.ts';
 import { noteLabels } from './node-ids.ts';
 
+/** What the timeline needs of a label move, added or removed (two types with no shared interface). */
+const LABEL_MOVE = 'createdAt actor { __typename login } label { name }';
+
 const CONVERSATION = /* GraphQL */ `
   query conversation($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
     repository(owner: $owner, name: $repo) {
@@ -60,24 +63,10 @@ const CONVERSATION = /* GraphQL */ `
           nodes {
             __typename
             ... on LabeledEvent {
-              createdAt
-              actor {
-                __typename
-                login
-              }
-              label {
-                name
-              }
+              ${LABEL_MOVE}
             }
             ... on UnlabeledEvent {
-              createdAt
-              actor {
-                __typename
-                login
-              }
-              label {
-                name
-              }
+              ${LABEL_MOVE}
             }
             ... on IssueComment {
               id

@@ -106,11 +106,7 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
     const fixture = await startAdapterForge();
     const { forge, github } = fixture;
     const pr = await queuedPull(fixture);
-    const fresh = createGitHub({
-      octokit: fixture.client(fixture.token),
-      repository: { owner: repo(fixture).owner, name: repo(fixture).repo, defaultBranch: 'main' },
-      factoryLogins: [FACTORY_LOGIN],
-    });
+    const fresh = adapterFor(fixture, fixture.token);
     forge.requestLog.reset();
 
     await fresh.recordTransition(pr, {
@@ -162,11 +158,7 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
       issues: 'read',
       'pull-requests': 'read',
     });
-    const reader = createGitHub({
-      octokit: fixture.client(readOnly.token),
-      repository: { owner: repo(fixture).owner, name: repo(fixture).repo, defaultBranch: 'main' },
-      factoryLogins: [FACTORY_LOGIN],
-    });
+    const reader = adapterFor(fixture, readOnly.token);
     const { statusComment, pullRequest } = await reader.readConversation(pr);
     forge.requestLog.reset();
 
@@ -184,6 +176,11 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
   });
 });
 
-function repo(fixture: Awaited<ReturnType<typeof startAdapterForge>>) {
-  return fixture.repo;
+/** A new adapter on the same forge for `token`: a job of its own, that has read nothing yet. */
+function adapterFor(fixture: Awaited<ReturnType<typeof startAdapterForge>>, token: string) {
+  return createGitHub({
+    octokit: fixture.client(token),
+    repository: { owner: fixture.repo.owner, name: fixture.repo.repo, defaultBranch: 'main' },
+    factoryLogins: [FACTORY_LOGIN],
+  });
 }

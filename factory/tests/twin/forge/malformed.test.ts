@@ -110,5 +110,41 @@ describe(
         ]),
       );
     });
+    it('refuses mutations on node ids it does not know, writing nothing', async () => {
+      const { forge } = await startForge();
+      const pr = await forge.openPullRequest('writer', {
+        branch: 'feature',
+        files: { 'f.txt': 'f\n' },
+        title: 'Add f',
+        labels: ['state:queued'],
+      });
+      const reply = await call(
+        `${forge.apiUrl}/graphql`,
+        forge.as('writer'),
+        'POST',
+        JSON.stringify({
+          query: `mutation {
+            a: addComment(input: {subjectId: "PR_nope", body: "hi"}) { clientMutationId }
+            b: updateIssueComment(input: {id: "IC_nope", body: "hi"}) { clientMutationId }
+            c: updatePullRequest(input: {pullRequestId: "PR_nope", labelIds: []}) { clientMutationId }
+          }`,
+        }),
+      );
+
+      expect(reply.status).toBe(200);
+      const errors = (reply.body as { errors: { type: string; path: string[] }[] }).errors;
+      expect(errors.map((error) => [error.path[0], error.type])).toEqual([
+        ['a', 'NOT_FOUND'],
+        ['b', 'NOT_FOUND'],
+        ['c', 'NOT_FOUND'],
+      ]);
+      const read = (path: string) =>
+        call(`${forge.apiUrl}/repos/octo-owner/software-factory${path}`, forge.as('writer'), 'GET');
+      expect((await read(`/issues/${String(pr)}/comments`)).body).toEqual([]);
+      const labels = (await read(`/issues/${String(pr)}/labels`)).body as unknown as {
+        name: string;
+      }[];
+      expect(labels.map((label) => label.name)).toEqual(['state:queued']);
+    });
   },
 );
