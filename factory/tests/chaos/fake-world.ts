@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { addedLinesPerFile, parseNumstat } from '../../src/adapters/git/patch.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
+import type { ChangedFile } from '../../src/core/guardrails.ts';
 import type { FileAtRef, GitHubPort, MergeResult } from '../../src/core/ports.ts';
 import { createBareRepository } from '../../src/twin/forge/seed.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
@@ -53,6 +54,18 @@ export async function createFakeWorld(): Promise<World> {
     const blobSha = await git(['rev-parse', `${ref}:${path}`]).catch(() => undefined);
     if (blobSha === undefined) return undefined;
     return { blobSha, text: await git(['cat-file', 'blob', blobSha]) };
+  };
+
+  const changeCache = new Map<string, Promise<ChangedFile[]>>();
+  const changedFiles = async (range: string): Promise<ChangedFile[]> => {
+    const [mainSha = '', headSha = ''] = range.split(' ');
+    const base = await git(['merge-base', mainSha, headSha]);
+    const numstat = await git(['diff', '--numstat', '-z', '--no-renames', base, headSha]);
+    const added = addedLinesPerFile(await git(['diff', '--no-renames', base, headSha]));
+    return parseNumstat(numstat).map((count, index) => ({
+      ...count,
+      addedLines: added[index] ?? [],
+    }));
   };
 
   /** Heads live in git: bring the fake's snapshots up to date before it answers. */
@@ -113,14 +126,11 @@ export async function createFakeWorld(): Promise<World> {
       return cached;
     },
     listChangedFiles: async (pr) => {
-      const { headSha } = fake.pull(pr);
-      const base = await git(['merge-base', 'refs/heads/main', headSha]);
-      const numstat = await git(['diff', '--numstat', '-z', '--no-renames', base, headSha]);
-      const added = addedLinesPerFile(await git(['diff', '--no-renames', base, headSha]));
-      return parseNumstat(numstat).map((count, index) => ({
-        ...count,
-        addedLines: added[index] ?? [],
-      }));
+      // Main's tip and the head name the answer: work it out once (git processes are slow here).
+      const range = `${(await refOf('main')) ?? ''} ${fake.pull(pr).headSha}`;
+      const cached = changeCache.get(range) ?? changedFiles(range);
+      changeCache.set(range, cached);
+      return cached;
     },
     mergeExactly: async (pr, sha, title): Promise<MergeResult> => {
       await syncHeads();

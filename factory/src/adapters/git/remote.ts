@@ -64,8 +64,18 @@ export async function cloneRepository(git: GitRunner, input: CloneInput): Promis
     ...auth(input.authHeader),
   });
   if (input.ref === undefined) return;
+  // A PR head is a branch tip the clone already holds: check it out without asking the remote.
+  if (FULL_SHA.test(input.ref) && (await checksOut(git, input.ref))) return;
   const options: FetchOptions = { ...depth(input.depth), ...auth(input.authHeader) };
-  await checkoutDetached(git, await fetchRef(git, input.ref, options));
+  const fetched = await fetchRef(git, input.ref, options);
+  await git.output(['checkout', '--quiet', '--detach', fetched]);
+}
+
+const FULL_SHA = /^[0-9a-f]{40}$/;
+
+/** Checks out a commit the clone holds; false when it does not hold it (or it is no commit). */
+async function checksOut(git: GitRunner, sha: string): Promise<boolean> {
+  return (await git.run(['checkout', '--quiet', '--detach', sha])).code === 0;
 }
 
 /** Fetches one branch, tag or SHA from `origin`; returns the commit it names. */

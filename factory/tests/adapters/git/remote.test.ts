@@ -62,6 +62,22 @@ describe('git adapter clone and fetch', { timeout: 20_000 }, () => {
     expect(await sh(bySha.dir, 'rev-parse', '--is-shallow-repository')).toBe('true');
   });
 
+  it('checks out a branch tip it cloned without a fetch, and fetches a commit no branch holds', async () => {
+    const remote = await createRemote(SEED);
+    const tipSha = await commitToRemote(remote.dir, 'feature', { 'a.txt': 'a\n' });
+    const hiddenSha = await commitToRemote(remote.dir, 'hidden', { 'b.txt': 'b\n' });
+    await sh(remote.dir, 'update-ref', 'refs/pull/1/head', hiddenSha);
+    await sh(remote.dir, 'branch', '--delete', '--force', 'hidden');
+
+    const atTip = await cloneOf(remote, tipSha);
+    const atHidden = await cloneOf(remote, hiddenSha);
+
+    expect(await atTip.headSha()).toBe(tipSha);
+    await expect(readFile(join(atTip.dir, '.git', 'FETCH_HEAD'))).rejects.toThrow(/ENOENT/);
+    expect(await atHidden.headSha()).toBe(hiddenSha);
+    expect(await readFile(join(atHidden.dir, '.git', 'FETCH_HEAD'), 'utf8')).toContain(hiddenSha);
+  });
+
   it('refuses a URL that carries credentials and clones nothing', async () => {
     const dir = join(await scratch(), 'checkout');
     const url = `https://x-access-token:${TOKEN}@github.com/owner/repo.git`;
