@@ -37,6 +37,8 @@ export type {
 export type { TokenUsage } from './budget.ts';
 export { costOf } from './budget.ts';
 export { probeSandbox } from './sandbox.ts';
+export { readFloor } from './context/index.ts';
+export type { FloorContent } from './context/index.ts';
 export type { SandboxStatus } from './sandbox.ts';
 export { createRedactor } from './redact.ts';
 export { formatRoleMarker, parseRoleMarker } from './role-marker.ts';

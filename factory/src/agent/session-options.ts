@@ -1,7 +1,12 @@
 /** The options of `runAgent`. */
 import type { FactoryConfig, Role, StageBudget } from '../core/config.ts';
 import type { SharedCeilings } from './budget.ts';
-import type { BuildSessionPromptInput, SessionPrompt, SessionTask } from './context/index.ts';
+import type {
+  BuildSessionPromptInput,
+  FloorContent,
+  SessionPrompt,
+  SessionTask,
+} from './context/index.ts';
 import type { SandboxStatus } from './sandbox.ts';
 
 /** Builds the first prompt; the context module's `buildSessionPrompt` unless a test swaps it. */
@@ -28,6 +33,8 @@ export interface RunAgentOptions {
   readonly secrets?: readonly string[];
   /** Where role files and the constitution are read from (default: the workspace). */
   readonly floor?: string;
+  /** The floor already being read (`readFloor`), so its reading overlaps the caller's own. */
+  readonly floorContent?: Promise<FloorContent>;
   readonly buildPrompt?: PromptBuilder;
   /** Rejected submissions tolerated before the session stops with `invalid-output` (default 3). */
   readonly maxRejectedSubmissions?: number;

@@ -81,7 +81,10 @@ export async function prepareSession(options: RunAgentOptions): Promise<Prepared
   const sandboxReady = sandboxFor(options);
   const budget = options.budget ?? budgetFor(config, role);
   const root = await realpath(options.workspace);
-  const floor = options.floor === undefined ? {} : { floor: options.floor };
+  const floor = {
+    ...(options.floor === undefined ? {} : { floor: options.floor }),
+    ...(options.floorContent === undefined ? {} : { floorContent: options.floorContent }),
+  };
   const prompt = await (options.buildPrompt ?? buildSessionPrompt)({
     workspace: root,
     role,

@@ -10,7 +10,12 @@ import type { FactoryConfig, Role } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { parseLedger, totalSpend, type Feedback, type Ledger } from '../core/status.ts';
-import type { AgentOutcome, RunAgentOptions, Submission } from '../agent/index.ts';
+import type {
+  AgentOutcome,
+  FloorContent,
+  RunAgentOptions,
+  Submission,
+} from '../agent/index.ts';
 import type { SessionTask } from '../agent/context/index.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
 import { planPathOf } from './plan-path.ts';
@@ -61,6 +66,8 @@ export interface AgentJobDeps {
   readonly github: GitHubPort;
   readonly config: FactoryConfig;
   readonly runAgent: (options: RunAgentOptions) => Promise<AgentOutcome>;
+  /** Reads a role's floor (`readFloor` of the agent runtime); the session reads it itself if absent. */
+  readonly readFloor?: (floor: string, role: Role) => Promise<FloorContent>;
 }
 
 export type AgentJobResult =
@@ -73,6 +80,10 @@ export async function runAgentJob(
   input: AgentJobInput,
 ): Promise<AgentJobResult> {
   const { github, config } = deps;
+  const role = ROLE_OF_STAGE[input.stage];
+  // The floor does not depend on the PR: it is read while the PR is.
+  const floorContent = deps.readFloor?.(input.floor, role);
+  floorContent?.catch(() => undefined); // a broken role file surfaces where the session reads it
   // Both at once: the session's start waits on them, and the model's first token on that.
   const [{ pullRequest: pr, statusComment: comment }, diff] = await Promise.all([
     github.readConversation(input.pr),
@@ -85,9 +96,10 @@ export async function runAgentJob(
   const ledger = parseLedger(comment?.body);
   const task = await taskFor(input, ledger, { title: pr.title, body: pr.body }, diff);
   const outcome = await deps.runAgent({
-    role: ROLE_OF_STAGE[input.stage],
+    role,
     workspace: input.workspace,
     floor: input.floor,
+    ...(floorContent === undefined ? {} : { floorContent }),
     task,
     config,
     // What earlier stages of this PR spent counts against its ceiling (R-16).

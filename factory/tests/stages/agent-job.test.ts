@@ -2,7 +2,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AgentOutcome, RunAgentOptions } from '../../src/agent/index.ts';
+import type { AgentOutcome, FloorContent, RunAgentOptions } from '../../src/agent/index.ts';
+import { createContextLibrary } from '../../src/agent/context/index.ts';
 import { FactoryConfigSchema } from '../../src/core/config.ts';
 import { recordAttempt, renderStatus, type Feedback, type Ledger } from '../../src/core/status.ts';
 import type { WorkingState } from '../../src/core/states.ts';
@@ -79,20 +80,19 @@ async function at(stage: WorkingState, ledger: Partial<Ledger> = {}) {
   github.writes.length = 0;
 }
 
+const inputFor = (stage: AgentStage, expectedHeadSha = HEAD) => ({
+  stage,
+  pr: 7,
+  expectedHeadSha,
+  workspace,
+  floor: '/floor',
+  transcriptPath: '/out/transcript.jsonl',
+  apiKey: 'sk-ant-test-key',
+  diff: 'diff --git a/x b/x',
+});
+
 const run = (stage: AgentStage, expectedHeadSha = HEAD) =>
-  runAgentJob(
-    { github: github.port, config, runAgent },
-    {
-      stage,
-      pr: 7,
-      expectedHeadSha,
-      workspace,
-      floor: '/floor',
-      transcriptPath: '/out/transcript.jsonl',
-      apiKey: 'sk-ant-test-key',
-      diff: 'diff --git a/x b/x',
-    },
-  );
+  runAgentJob({ github: github.port, config, runAgent }, inputFor(stage, expectedHeadSha));
 
 const feedback = (kind: Feedback['kind'], from: Feedback['from']): Feedback => ({
   kind,
@@ -239,4 +239,57 @@ describe('the agent job', () => {
     await expect(run('plan')).rejects.toThrow(/no queued spec/);
     expect(calls).toEqual([]);
   });
+
+  it('reads the floor while it reads the PR, and gives the session what it read', async () => {
+    await at('plan');
+    const floor = floorOf('planner');
+    let floorAsked: (() => void) | undefined;
+    const floorStarted = new Promise<void>((resolve) => (floorAsked = resolve));
+    // The PR's reading answers only once the floor is being read: reading them one after the
+    // other would never finish.
+    const port = {
+      ...github.port,
+      readConversation: async (pr: number) => {
+        await floorStarted;
+        return github.port.readConversation(pr);
+      },
+    };
+    const readFloor = (at: string, role: string) => {
+      floorAsked?.();
+      return at === '/floor' && role === 'planner' ? floor : Promise.reject(new Error(at));
+    };
+
+    await runAgentJob({ github: port, config, runAgent, readFloor }, inputFor('plan'));
+
+    expect(calls[0]?.floorContent).toBe(floor);
+  });
+
+  it('stands down quietly when the PR moved, even if the floor could not be read', async () => {
+    await at('plan');
+    github.personSets(7, 'needs-attention');
+    const readFloor = () => Promise.reject(new Error('role file missing'));
+
+    const result = await runAgentJob(
+      { github: github.port, config, runAgent, readFloor },
+      inputFor('plan'),
+    );
+
+    expect(result.kind).toBe('stood-down');
+    expect(calls).toEqual([]);
+  });
 });
+
+function floorOf(role: 'planner'): Promise<FloorContent> {
+  return Promise.resolve({
+    definition: {
+      role,
+      file: '.claude/agents/planner.md',
+      description: 'Plans.',
+      model: undefined,
+      tools: ['read_file'],
+      prompt: 'Plan.',
+    },
+    constitution: [],
+    library: createContextLibrary([], []),
+  });
+}

@@ -22,11 +22,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ConstitutionFile } from './assemble.ts';
-import { assembleSessionPrompt } from './assemble.ts';
-import { readContextLibrary } from './library.ts';
+import type { Role } from '../../core/config.ts';
+import { assembleSessionPrompt, type ConstitutionFile } from './assemble.ts';
+import { readContextLibrary, type ContextLibrary } from './library.ts';
 import { loadRoleDefinition } from './role-definition.ts';
-import type { BuildSessionPromptInput, SessionPrompt } from './types.ts';
+import type { BuildSessionPromptInput, FloorContent, SessionPrompt } from './types.ts';
 import { DEFAULT_TOKEN_BUDGET } from './types.ts';
 
 export type * from './types.ts';
@@ -61,17 +61,30 @@ async function readConstitution(floor: string): Promise<ConstitutionFile[]> {
 }
 
 /**
+ * Reads the role file, the constitution and the decision library from `floor` (a checkout of the
+ * default branch). Throws `RoleDefinitionError` when the role file is missing or invalid.
+ */
+export async function readFloor(
+  floor: string,
+  role: Role,
+  library?: ContextLibrary,
+): Promise<FloorContent> {
+  const [definition, constitution, read] = await Promise.all([
+    loadRoleDefinition(floor, role),
+    readConstitution(floor),
+    library ?? readContextLibrary(floor),
+  ]);
+  return { definition, constitution, library: read };
+}
+
+/**
  * Assembles the prompt for one session of `role` on `task`. Throws `RoleDefinitionError` when the
  * role file is missing or invalid. When the fixed parts alone exceed `tokenBudget` the prompt is
  * still returned (the task cannot be dropped) without full-text ADRs; `stats.tokens` shows it.
  */
 export async function buildSessionPrompt(input: BuildSessionPromptInput): Promise<SessionPrompt> {
-  const floor = input.floor ?? input.workspace;
-  const [definition, constitution, library] = await Promise.all([
-    loadRoleDefinition(floor, input.role),
-    readConstitution(floor),
-    input.library ?? readContextLibrary(floor),
-  ]);
+  const { definition, constitution, library } = await (input.floorContent ??
+    readFloor(input.floor ?? input.workspace, input.role, input.library));
   return assembleSessionPrompt({
     definition,
     constitution,

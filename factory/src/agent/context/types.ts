@@ -3,7 +3,9 @@
  * own file so the loop can import them without pulling in file reading or ranking.
  */
 import type { Role } from '../../core/config.ts';
+import type { ConstitutionFile } from './assemble.ts';
 import type { ContextLibrary } from './library.ts';
+import type { RoleDefinition } from './role-definition.ts';
 
 /** Tools the runtime offers; a role file may name only these (and only its role's subset). */
 export const TOOL_NAMES = [
@@ -78,6 +80,13 @@ export interface SessionPrompt {
   readonly stats: PromptStats;
 }
 
+/** What the floor gives every session of a role, before its task is known. */
+export interface FloorContent {
+  readonly definition: RoleDefinition;
+  readonly constitution: readonly ConstitutionFile[];
+  readonly library: ContextLibrary;
+}
+
 export interface BuildSessionPromptInput {
   /** The repository checkout the session works in. */
   readonly workspace: string;
@@ -89,6 +98,11 @@ export interface BuildSessionPromptInput {
   readonly floor?: string;
   /** A library built earlier by `readContextLibrary(floor)`, to skip re-reading and re-indexing. */
   readonly library?: ContextLibrary;
+  /**
+   * The floor already read, or being read, by `readFloor` (an agent job starts reading it before
+   * it reads the PR, so the two overlap); `floor` and `library` are then not read again.
+   */
+  readonly floorContent?: Promise<FloorContent>;
   readonly role: Role;
   readonly task: SessionTask;
   /** Ceiling for the whole first prompt, in estimated tokens (default `DEFAULT_TOKEN_BUDGET`). */

@@ -42,6 +42,7 @@ export async function run(context: StageContext): Promise<JobResult> {
         if (inputs.modelKey === undefined) throw new MissingKeyError();
         return (await runtime).runAgent(options);
       },
+      readFloor: async (floor, role) => (await runtime).readFloor(floor, role),
     },
     {
       stage,
