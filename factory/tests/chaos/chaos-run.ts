@@ -80,6 +80,11 @@ export function summarise(results: readonly ChaosResult[], ms: number): string {
     add(injected, 'crashes at a write point', result.crashes.length);
     add(
       injected,
+      'transitions crashed after all but their label landed',
+      result.crashes.filter((crash) => crash.includes('all but the label')).length,
+    );
+    add(
+      injected,
       'jobs dead of GitHub errors after retries',
       result.jobErrors.length - result.jobErrors.filter(isUnexpected).length,
     );
