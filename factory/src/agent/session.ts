@@ -166,7 +166,6 @@ async function converse(
 /** Runs one fresh session of `role` on `task` and returns what happened, as data. */
 export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> {
   const session = await prepareSession(options);
-
   const state = createSessionState();
   const controller = new AbortController();
   const timer = setTimeout(() => {

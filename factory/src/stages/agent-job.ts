@@ -10,12 +10,7 @@ import type { FactoryConfig, Role } from '../core/config.ts';
 import { checkStillCurrent } from '../core/current.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { parseLedger, totalSpend, type Feedback, type Ledger } from '../core/status.ts';
-import type {
-  AgentOutcome,
-  FloorContent,
-  RunAgentOptions,
-  Submission,
-} from '../agent/index.ts';
+import type { AgentOutcome, FloorContent, RunAgentOptions, Submission } from '../agent/index.ts';
 import type { SessionTask } from '../agent/context/index.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
 import { planPathOf } from './plan-path.ts';

@@ -130,6 +130,7 @@ export async function createFakeWorld(): Promise<World> {
       const range = `${(await refOf('main')) ?? ''} ${fake.pull(pr).headSha}`;
       const cached = changeCache.get(range) ?? changedFiles(range);
       changeCache.set(range, cached);
+      cached.catch(() => changeCache.delete(range)); // a failed reading is no answer
       return cached;
     },
     mergeExactly: async (pr, sha, title): Promise<MergeResult> => {

@@ -242,26 +242,28 @@ describe('the agent job', () => {
 
   it('reads the floor while it reads the PR, and gives the session what it read', async () => {
     await at('plan');
-    const floor = floorOf('planner');
-    let floorAsked: (() => void) | undefined;
-    const floorStarted = new Promise<void>((resolve) => (floorAsked = resolve));
-    // The PR's reading answers only once the floor is being read: reading them one after the
-    // other would never finish.
+    const floor = await floorOf('planner');
+    // Each reading finishes only once the other has begun: one after the other never finishes.
+    const floorBegun = signal();
+    const prBegun = signal();
     const port = {
       ...github.port,
       readConversation: async (pr: number) => {
-        await floorStarted;
+        prBegun.resolve();
+        await floorBegun.promise;
         return github.port.readConversation(pr);
       },
     };
-    const readFloor = (at: string, role: string) => {
-      floorAsked?.();
-      return at === '/floor' && role === 'planner' ? floor : Promise.reject(new Error(at));
+    const readFloor = async (at: string, role: string) => {
+      floorBegun.resolve();
+      await prBegun.promise;
+      if (at !== '/floor' || role !== 'planner') throw new Error(`${at} ${role}`);
+      return floor;
     };
 
     await runAgentJob({ github: port, config, runAgent, readFloor }, inputFor('plan'));
 
-    expect(calls[0]?.floorContent).toBe(floor);
+    expect(await calls[0]?.floorContent).toBe(floor);
   });
 
   it('stands down quietly when the PR moved, even if the floor could not be read', async () => {
@@ -292,4 +294,11 @@ function floorOf(role: 'planner'): Promise<FloorContent> {
     constitution: [],
     library: createContextLibrary([], []),
   });
+}
+
+/** A promise and the function that settles it. */
+function signal(): { readonly promise: Promise<void>; readonly resolve: () => void } {
+  let settle: (() => void) | undefined;
+  const promise = new Promise<void>((resolve) => (settle = resolve));
+  return { promise, resolve: () => settle?.() };
 }

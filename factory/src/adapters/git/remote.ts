@@ -75,7 +75,11 @@ const FULL_SHA = /^[0-9a-f]{40}$/;
 
 /** Checks out a commit the clone holds; false when it does not hold it (or it is no commit). */
 async function checksOut(git: GitRunner, sha: string): Promise<boolean> {
-  return (await git.run(['checkout', '--quiet', '--detach', sha])).code === 0;
+  // `^{commit}` names the object itself, never a local branch that happens to be called `sha`.
+  const commit = `${sha}^{commit}`;
+  if ((await git.run(['cat-file', '-e', commit])).code !== 0) return false;
+  await git.output(['checkout', '--quiet', '--detach', commit]);
+  return true;
 }
 
 /** Fetches one branch, tag or SHA from `origin`; returns the commit it names. */

@@ -85,6 +85,8 @@ export async function readFloor(
 export async function buildSessionPrompt(input: BuildSessionPromptInput): Promise<SessionPrompt> {
   const { definition, constitution, library } = await (input.floorContent ??
     readFloor(input.floor ?? input.workspace, input.role, input.library));
+  if (definition.role !== input.role)
+    throw new Error(`the floor read for ${definition.role} cannot prompt the ${input.role}`);
   return assembleSessionPrompt({
     definition,
     constitution,

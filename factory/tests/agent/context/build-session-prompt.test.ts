@@ -10,6 +10,8 @@ import {
   buildSessionPrompt,
   estimateTokens,
   readContextLibrary,
+  readFloor,
+  RoleDefinitionError,
 } from '../../../src/agent/context/index.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -170,6 +172,45 @@ describe('buildSessionPrompt', () => {
       expect(prompt.system[1]?.text).not.toContain(INJECTION);
     } finally {
       await rm(pr, { recursive: true, force: true });
+    }
+  });
+
+  it('builds from a floor read beforehand exactly what it builds from the floor itself', async () => {
+    const empty = await mkdtemp(path.join(tmpdir(), 'session-prompt-empty-'));
+    try {
+      const read = readFloor(root, 'planner');
+      const fromRead = await buildSessionPrompt({
+        workspace: empty,
+        floor: empty,
+        role: 'planner',
+        task,
+        floorContent: read,
+      });
+      expect(fromRead).toEqual(
+        await buildSessionPrompt({ workspace: empty, floor: root, role: 'planner', task }),
+      );
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('fails as the floor’s reading failed, and refuses a floor read for another role', async () => {
+    const broken = await mkdtemp(path.join(tmpdir(), 'session-prompt-broken-'));
+    try {
+      const unread = readFloor(broken, 'planner');
+      await expect(
+        buildSessionPrompt({ workspace: root, role: 'planner', task, floorContent: unread }),
+      ).rejects.toThrow(RoleDefinitionError);
+      await expect(
+        buildSessionPrompt({
+          workspace: root,
+          role: 'code-reviewer',
+          task,
+          floorContent: readFloor(root, 'planner'),
+        }),
+      ).rejects.toThrow('the floor read for planner cannot prompt the code-reviewer');
+    } finally {
+      await rm(broken, { recursive: true, force: true });
     }
   });
 

@@ -37,6 +37,39 @@ describe('forge identities, tokens and reviews', { timeout: 30_000 }, () => {
     expect(forge.events).toHaveLength(before);
   });
 
+  it('lets a job token with issues: write alone comment over GraphQL, but not replace a pull request’s labels', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'f',
+      files: { 'a.txt': 'a' },
+      title: 'A',
+      labels: ['state:plan'],
+    });
+    const issuesOnly = client(forge.issueJobToken({ issues: 'write' }).token);
+    const writer = client('writer');
+    const { data: pull } = await writer.rest.pulls.get({ owner, repo, pull_number: number });
+    const { data: label } = await writer.rest.issues.getLabel({ owner, repo, name: 'state:plan' });
+
+    await issuesOnly.graphql(
+      'mutation($id: ID!) { addComment(input: {subjectId: $id, body: "hi"}) { clientMutationId } }',
+      { id: pull.node_id },
+    );
+    const relabel = await issuesOnly
+      .graphql(
+        'mutation($id: ID!, $labels: [ID!]) { updatePullRequest(input: {pullRequestId: $id, labelIds: $labels}) { clientMutationId } }',
+        { id: pull.node_id, labels: [] },
+      )
+      .catch((e: unknown) => e);
+
+    expect(String(relabel)).toMatch(/Resource not accessible by integration/);
+    const { data: labels } = await writer.rest.issues.listLabelsOnIssue({
+      owner,
+      repo,
+      issue_number: number,
+    });
+    expect(labels.map((each) => each.name)).toEqual([label.name]);
+  });
+
   it('refuses a person with read permission writing, and lets them read', async () => {
     const { forge, client, owner, repo } = await startForge();
     const number = await forge.openPullRequest('writer', {

@@ -1,7 +1,7 @@
 /**
  * The mutations that write on a pull request's conversation: `addComment`, `updateIssueComment`
  * and `updatePullRequest` (its `labelIds` replace the whole label set, like REST's
- * `PUT …/labels`). They leave the same records and events as the REST routes, through the same
+ * `PUT …/labels`, but it needs `pull-requests: write` where REST takes `issues: write` too). They leave the same records and events as the REST routes, through the same
  * functions. Objects are named by node id, as GraphQL does.
  */
 import { isPull, type ForgeContext } from '../context.ts';
@@ -53,7 +53,8 @@ export async function updatePullRequestMutation(
   ctx: GraphqlContext,
   input: { readonly pullRequestId: string; readonly labelIds?: readonly string[] | null },
 ) {
-  require(ctx, WRITE_ISSUES);
+  // A pull request's own mutation: unlike REST's issue label routes, `issues: write` is not enough.
+  require(ctx, PULLS_WRITE);
   const issue = pullByNodeId(ctx.forge, input.pullRequestId);
   if (input.labelIds != null) {
     const names = input.labelIds.map((id) => {
