@@ -19,6 +19,8 @@ export type TimelineEntry =
       readonly kind: 'rerun';
       readonly stage: WorkingState;
       readonly reason: RerunReason;
+      /** The note's write name: the same note posted twice (a retried request) counts once. */
+      readonly write?: string;
       readonly actor: string;
       readonly at: string;
     };
@@ -53,10 +55,13 @@ export function countAttempts(
   const attempts: Partial<Record<WorkingState, number>> = {};
   let conflictReturns = 0;
   const bump = (stage: WorkingState) => (attempts[stage] = (attempts[stage] ?? 0) + 1);
+  const writes = new Set<string>();
 
   for (const [index, entry] of timeline.entries()) {
     if (index < humanMove || (index > humanMove && !isFactory(entry.actor))) continue;
     if (entry.kind === 'rerun') {
+      if (entry.write !== undefined && writes.has(entry.write)) continue;
+      if (entry.write !== undefined) writes.add(entry.write);
       if (entry.reason === 'conflict') conflictReturns += 1;
       else bump(entry.stage);
       continue;

@@ -18,7 +18,8 @@ const RERUN_REASONS: readonly RerunReason[] = [
 ];
 
 /** Anchored: only a note that starts with the marker counts, never a quote of one further down. */
-const RERUN_MARKER = /^<!-- factory:rerun stage=([a-z-]+) reason=([a-z-]+) -->/;
+const RERUN_MARKER =
+  /^<!-- factory:rerun stage=([a-z-]+) reason=([a-z-]+)(?: write=([0-9a-f]{6,32}))? -->/;
 
 const RERUN_EXPLANATIONS: Record<RerunReason, string> = {
   'invalid-output': 'the agent submitted a result that failed validation',
@@ -28,10 +29,15 @@ const RERUN_EXPLANATIONS: Record<RerunReason, string> = {
   conflict: 'the branch conflicts with main; the implementer resolves it once',
 };
 
-/** The comment that records a re-run of a stage without a label move (ADR 0002). */
-export function renderRerunNote(stage: WorkingState, reason: RerunReason): string {
+/**
+ * The comment that records a re-run of a stage without a label move (ADR 0002). `write` names this
+ * one write: a request retried after GitHub already applied it posts the note again with the same
+ * name, and the attempt is counted once.
+ */
+export function renderRerunNote(stage: WorkingState, reason: RerunReason, write?: string): string {
+  const named = write === undefined ? '' : ` write=${write}`;
   return [
-    `<!-- factory:rerun stage=${stage} reason=${reason} -->`,
+    `<!-- factory:rerun stage=${stage} reason=${reason}${named} -->`,
     `🔁 Running **${stage}** again: ${RERUN_EXPLANATIONS[reason]}.`,
   ].join('\n');
 }
@@ -39,12 +45,13 @@ export function renderRerunNote(stage: WorkingState, reason: RerunReason): strin
 /** The stage and reason of a re-run note, or `undefined` when the body carries no valid marker. */
 export function parseRerunNote(
   body: string,
-): { stage: WorkingState; reason: RerunReason } | undefined {
+): { stage: WorkingState; reason: RerunReason; write?: string } | undefined {
   const match = RERUN_MARKER.exec(body);
   const stage = match?.[1] ?? '';
   const reason = RERUN_REASONS.find((known) => known === match?.[2]);
   if (!isState(stage) || !isWorkingState(stage) || reason === undefined) return undefined;
-  return { stage, reason };
+  const write = match?.[3];
+  return { stage, reason, ...(write === undefined ? {} : { write }) };
 }
 
 export function isStatusComment(body: string): boolean {

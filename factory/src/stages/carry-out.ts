@@ -5,6 +5,7 @@
  * the PR (unless the stage has just read it), so a stage whose PR was relabelled or pushed to
  * meanwhile writes nothing (R-19).
  */
+import { randomBytes } from 'node:crypto';
 import { checkStillCurrent } from '../core/current.ts';
 import type { Effect, StageName, Transition } from '../core/line.ts';
 import { renderRerunNote } from '../core/notes.ts';
@@ -101,7 +102,7 @@ function inOrder(effects: readonly Effect[]): Writes {
         writes.merges.push(effect.sha);
         break;
       case 'comment':
-        writes.notes.push(renderRerunNote(effect.stage, effect.reason));
+        writes.notes.push(renderRerunNote(effect.stage, effect.reason, newWriteName()));
         break;
       case 'park': // recorded in the status comment
         break;
@@ -125,4 +126,9 @@ function withPark(ledger: Ledger, transition: Transition, from: State): Ledger {
     detail: park.detail,
     ...(stage === undefined ? {} : { stage }),
   });
+}
+
+/** A name for one write, unique enough among one PR's notes (48 random bits). */
+function newWriteName(): string {
+  return randomBytes(6).toString('hex');
 }

@@ -76,6 +76,25 @@ describe('countAttempts()', () => {
     expect(countAttempts(timeline, isFactory).attempts).toEqual({ plan: 3 });
   });
 
+  it('counts a note posted twice by one retried write once, and two writes of one note twice', () => {
+    const rerun = (write: string): TimelineEntry => ({
+      kind: 'rerun',
+      stage: 'plan',
+      reason: 'invalid-output',
+      write,
+      actor: BOT,
+      at: at(),
+    });
+    const timeline = [
+      labeled('queued', 'alice'),
+      labeled('plan'),
+      rerun('a1b2c3'),
+      rerun('a1b2c3'),
+    ];
+    expect(countAttempts(timeline, isFactory).attempts).toEqual({ plan: 2 });
+    expect(countAttempts([...timeline, rerun('d4e5f6')], isFactory).attempts).toEqual({ plan: 3 });
+  });
+
   it('ignores notes written by anyone but the factory, so a comment cannot forge attempts', () => {
     const timeline: TimelineEntry[] = [
       labeled('queued', 'alice'),

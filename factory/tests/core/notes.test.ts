@@ -23,6 +23,17 @@ describe('re-run notes (ADR 0002)', () => {
     expect(parseRerunNote(body)).toBeUndefined();
   });
 
+  it('reads back the name of the write that posted it, when it has one', () => {
+    expect(parseRerunNote(renderRerunNote('merge', 'main-moved', '0a1b2c3d4e5f'))).toEqual({
+      stage: 'merge',
+      reason: 'main-moved',
+      write: '0a1b2c3d4e5f',
+    });
+    expect(
+      parseRerunNote('<!-- factory:rerun stage=merge reason=main-moved write=NOT-HEX -->'),
+    ).toBeUndefined();
+  });
+
   it('recognises the status comment by its leading marker', () => {
     expect(isStatusComment(`${STATUS_MARKER}\n## Factory`)).toBe(true);
     expect(isStatusComment(`quote: ${STATUS_MARKER}`)).toBe(false);

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
+import { countAttempts } from '../../src/core/attempts.ts';
 import { transition } from '../../src/core/line.ts';
 import { EMPTY_LEDGER, parseLedger, recordAttempt } from '../../src/core/status.ts';
 import { carryOut } from '../../src/stages/carry-out.ts';
@@ -122,6 +123,44 @@ describe('carryOut()', () => {
       reason: 'invalid-output',
     });
     expect(github.writes.at(-1)).toMatchObject({ verb: 'dispatch', stage: 'plan' });
+  });
+
+  it('names each re-run note it writes, so a transition GitHub applied twice counts one attempt', async () => {
+    const facts = { attempts: { plan: 1 }, maxAttempts: { plan: 3 }, conflictReturns: 0 };
+    const failed = transition('plan', { type: 'attempt-failed', reason: 'invalid-output' }, facts);
+    const recorded: Parameters<typeof github.port.recordTransition>[1][] = [];
+    const replaying = {
+      ...github.port,
+      // A 5xx after GitHub applied the mutation: the retry plugin sends the same request again.
+      recordTransition: async (pr: number, record: (typeof recorded)[number]) => {
+        recorded.push(record);
+        await github.port.recordTransition(pr, record);
+        await github.port.recordTransition(pr, record);
+      },
+    };
+    const carry = () =>
+      carryOut({
+        github: replaying,
+        pr: github.pull(7),
+        from: 'plan',
+        transition: failed,
+        ledger,
+        headSha: 'head-7-1',
+      });
+
+    await carry();
+    await carry();
+
+    const [first, second] = recorded.map((record) => record.notes[0] ?? '');
+    expect(first).toMatch(
+      /^<!-- factory:rerun stage=plan reason=invalid-output write=[0-9a-f]{12} -->/,
+    );
+    expect(second).not.toBe(first);
+    const timeline = await github.port.readTimeline(7);
+    expect(timeline.filter((entry) => entry.kind === 'rerun')).toHaveLength(4);
+    expect(
+      countAttempts(timeline, (login) => github.port.isFactoryActor(login)).attempts.plan,
+    ).toBe(3);
   });
 
   it('reports a refused merge and writes nothing announcing it: no status, label or dispatch (R-06)', async () => {

@@ -43,7 +43,7 @@ describe('the watchdog: crashed stages (R-03)', () => {
       'dispatch',
     ]);
     const note = github.commentsOn(7).find((c) => parseRerunNote(c.body) !== undefined);
-    expect(note === undefined ? undefined : parseRerunNote(note.body)).toEqual({
+    expect(note === undefined ? undefined : parseRerunNote(note.body)).toMatchObject({
       stage: 'plan-review',
       reason: 'stage-crashed',
     });

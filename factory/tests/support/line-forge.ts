@@ -93,7 +93,10 @@ export interface LineForge {
   /** Workflow dispatches so far: the stage's workflow file name and its inputs. */
   dispatches(): { stage: string; inputs: Record<string, string> }[];
   labelsOf(pr: number): Promise<string[]>;
-  /** Comments other than the status comment, oldest first. */
+  /**
+   * Comments other than the status comment, oldest first, each write name of a re-run note left
+   * out (it is random per write; `tests/stages/carry-out.test.ts` covers it).
+   */
   notesOf(pr: number): Promise<string[]>;
   ledgerOf(pr: number): Promise<Ledger>;
   statusBodyOf(pr: number): Promise<string | undefined>;
@@ -264,7 +267,9 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     },
     async notesOf(pr) {
       return (await comments(pr))
-        .map((c) => c.body ?? '')
+        .map((c) =>
+          (c.body ?? '').replace(/^(<!-- factory:rerun .*?) write=[0-9a-f]+ -->/, '$1 -->'),
+        )
         .filter((body) => !body.startsWith(STATUS_MARKER));
     },
     ledgerOf: async (pr) => parseLedger(await statusBodyOf(pr)),
