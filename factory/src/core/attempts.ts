@@ -58,10 +58,13 @@ export function countAttempts(
   const writes = new Set<string>();
 
   for (const [index, entry] of timeline.entries()) {
+    // A write's repeat counts nothing, even when a person's move fell between the two copies.
+    if (entry.kind === 'rerun' && entry.write !== undefined && isFactory(entry.actor)) {
+      if (writes.has(entry.write)) continue;
+      writes.add(entry.write);
+    }
     if (index < humanMove || (index > humanMove && !isFactory(entry.actor))) continue;
     if (entry.kind === 'rerun') {
-      if (entry.write !== undefined && writes.has(entry.write)) continue;
-      if (entry.write !== undefined) writes.add(entry.write);
       if (entry.reason === 'conflict') conflictReturns += 1;
       else bump(entry.stage);
       continue;

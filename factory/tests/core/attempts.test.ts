@@ -93,6 +93,8 @@ describe('countAttempts()', () => {
     ];
     expect(countAttempts(timeline, isFactory).attempts).toEqual({ plan: 2 });
     expect(countAttempts([...timeline, rerun('d4e5f6')], isFactory).attempts).toEqual({ plan: 3 });
+    const acrossAMove = [...timeline.slice(0, 3), labeled('plan', 'alice'), rerun('a1b2c3')];
+    expect(countAttempts(acrossAMove, isFactory).attempts).toEqual({ plan: 1 });
   });
 
   it('ignores notes written by anyone but the factory, so a comment cannot forge attempts', () => {

@@ -93,7 +93,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', ['state:queued']);
     await github.setState(pr, ['state:queued'], 'plan');
-    await github.comment(pr, renderRerunNote('plan', 'invalid-output'));
+    await github.comment(pr, renderRerunNote('plan', 'invalid-output', 'a1b2c3d4e5f6'));
 
     const timeline = await github.readTimeline(pr);
 
@@ -105,6 +105,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
         kind: 'rerun',
         stage: 'plan',
         reason: 'invalid-output',
+        write: 'a1b2c3d4e5f6',
         actor: FACTORY_LOGIN,
         at: 'any',
       },
