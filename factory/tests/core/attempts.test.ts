@@ -76,7 +76,7 @@ describe('countAttempts()', () => {
     expect(countAttempts(timeline, isFactory).attempts).toEqual({ plan: 3 });
   });
 
-  it('counts a note posted twice by one retried write once, and two writes of one note twice', () => {
+  it('R-05: counts a note posted twice by one retried write once, and two writes of one note twice', () => {
     const rerun = (write: string): TimelineEntry => ({
       kind: 'rerun',
       stage: 'plan',

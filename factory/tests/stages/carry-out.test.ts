@@ -125,7 +125,7 @@ describe('carryOut()', () => {
     expect(github.writes.at(-1)).toMatchObject({ verb: 'dispatch', stage: 'plan' });
   });
 
-  it('names each re-run note it writes, so a transition GitHub applied twice counts one attempt', async () => {
+  it('R-05: names each re-run note it writes, so a transition GitHub applied twice counts one attempt', async () => {
     const facts = { attempts: { plan: 1 }, maxAttempts: { plan: 3 }, conflictReturns: 0 };
     const failed = transition('plan', { type: 'attempt-failed', reason: 'invalid-output' }, facts);
     const recorded: Parameters<typeof github.port.recordTransition>[1][] = [];
