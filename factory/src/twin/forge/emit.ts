@@ -47,7 +47,7 @@ export async function emitPullRequest(
     ...extra,
     ...envelope(ctx, cause),
   };
-  const ref = `refs/heads/${issue.pull.headRef}`;
+  const ref = headRefOf(issue);
   deliver(ctx, { name: 'pull_request', action, payload, ref, sha: issue.pull.headSha }, cause);
 }
 
@@ -63,7 +63,7 @@ export async function emitReview(
     pull_request: await readFullPull(ctx, issue),
     ...envelope(ctx, cause),
   };
-  const ref = `refs/heads/${issue.pull.headRef}`;
+  const ref = headRefOf(issue);
   deliver(
     ctx,
     { name: 'pull_request_review', action: 'submitted', payload, ref, sha: issue.pull.headSha },
@@ -134,4 +134,11 @@ export function emitSchedule(ctx: ForgeContext, cron: string, sha: string): void
   const cause: Cause = { actor: ctx.render.owner, kind: 'user' };
   const payload = { schedule: cron, ...envelope(ctx, cause) };
   deliver(ctx, { name: 'schedule', payload, ref: `refs/heads/${DEFAULT_BRANCH}`, sha }, cause);
+}
+
+/** The ref an event about the PR names: a fork's branch is not a ref of this repository. */
+function headRefOf(issue: PullIssue): string {
+  return issue.pull.headOwner === undefined
+    ? `refs/heads/${issue.pull.headRef}`
+    : `refs/pull/${String(issue.number)}/head`;
 }

@@ -19,6 +19,7 @@ import {
   type PushFilesInput,
   type PushResult,
 } from './persona.ts';
+import { openForkPull, type ForkPullInput } from './open-pull.ts';
 import { actorId } from './render/base.ts';
 import { openRepository } from './repository.ts';
 import { createRequestLog, type RequestLog } from './request-log.ts';
@@ -31,6 +32,7 @@ import { createStore } from './store.ts';
 
 export type { AppSpec, UserSpec } from './auth.ts';
 export type { FaultKind, FaultRule, Faults } from './faults.ts';
+export type { ForkPullInput } from './open-pull.ts';
 export type { PushFilesInput, PushResult } from './persona.ts';
 export { isWrite } from './request-log.ts';
 export type { RequestLog, RequestLogEntry } from './request-log.ts';
@@ -94,6 +96,11 @@ export interface Forge extends RunnerHost {
   commit(who: string | TokenGrant, input: PushFilesInput): Promise<PushResult>;
   /** Commits a branch and opens a pull request from it as `login`; returns its number. */
   openPullRequest(login: string, input: OpenPullInput): Promise<number>;
+  /**
+   * `login` (anyone, no permission needed) opens a pull request from a branch of their fork;
+   * returns its number. Its head is reachable here only through `refs/pull/N/head`.
+   */
+  openForkPullRequest(login: string, input: ForkPullInput): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -214,6 +221,9 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
         });
       }
       return pull.number;
+    },
+    async openForkPullRequest(login, input) {
+      return (await lock(() => openForkPull(ctx, login, input))).number;
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -14,6 +14,12 @@ export interface LabelRecord {
 
 export interface PullPart {
   readonly headRef: string;
+  /**
+   * The login whose fork holds the head branch; absent when the branch is this repository's. A
+   * fork's branches are not this repository's refs: its commits are reachable only through
+   * `refs/pull/N/head`, as on GitHub.
+   */
+  readonly headOwner?: string;
   headSha: string;
   baseRef: string;
   draft: boolean;

@@ -61,7 +61,9 @@ export async function applyUpdates(
     if (update.after === ZERO_SHA || !update.ref.startsWith('refs/heads/')) continue;
     const branch = update.ref.slice('refs/heads/'.length);
     for (const issue of ctx.store.issues.values()) {
-      if (!isPull(issue) || issue.state !== 'open' || issue.pull.headRef !== branch) continue;
+      // A fork's branch of the same name is another branch: a push here never moves its PR.
+      if (!isPull(issue) || issue.state !== 'open' || issue.pull.headOwner !== undefined) continue;
+      if (issue.pull.headRef !== branch) continue;
       const before = issue.pull.headSha;
       if (before === update.after) continue;
       issue.pull.headSha = update.after;

@@ -27,6 +27,11 @@ export interface RunContext {
   readonly inputs: Readonly<Record<string, string | boolean | number>>;
   readonly runDir: string;
   readonly artifacts: ArtifactStore;
+  /**
+   * A `pull_request` run for a PR from a fork: GitHub passes it no secrets but `GITHUB_TOKEN`,
+   * and that token reads only, whatever `permissions:` asks.
+   */
+  readonly forkPullRequest: boolean;
   /** Reads another workflow file at the run's commit (for `workflow_call`). */
   readonly readWorkflow: (path: string) => Promise<Parsed<WorkflowSpec>>;
 }

@@ -55,3 +55,10 @@ export function limitScopes(scopes: TokenScopes, ceiling: TokenScopes): TokenSco
   }
   return limited;
 }
+
+/** `scopes` with every write lowered to read: what GitHub gives a fork's `pull_request` run. */
+export function readOnlyScopes(scopes: TokenScopes): TokenScopes {
+  const lowered: TokenScopes = {};
+  for (const scope of GRANTABLE) if (scopes[scope] !== undefined) lowered[scope] = 'read';
+  return lowered;
+}

@@ -13,6 +13,7 @@ import { githubContext } from './job-context.ts';
 import type { RunContext, RunnerSettings } from './job-context.ts';
 import { createJobRecords } from './job-records.ts';
 import type { DefaultPermissions } from './permissions.ts';
+import { isForkPullRequest } from './triggers.ts';
 import type { JobRecord, RunRecord } from './records.ts';
 import { runCalledWorkflow } from './reusable.ts';
 import { concurrencyRequest, createRunScheduler } from './run-scheduler.ts';
@@ -114,9 +115,11 @@ export function createRunContext(setup: RunSetup): RunContext {
   });
   Object.assign(record, { id: filed.id, headBranch: filed.headBranch, createdAt: filed.createdAt });
   const runDir = join(setup.workDir, 'runs', String(record.id));
+  const forkPullRequest = isForkPullRequest(event);
   const context: RunContext = {
     host,
-    settings: setup.settings,
+    settings: forkPullRequest ? { ...setup.settings, secrets: {} } : setup.settings,
+    forkPullRequest,
     record,
     workflow,
     event,

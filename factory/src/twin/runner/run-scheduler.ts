@@ -12,7 +12,7 @@ import { githubContext } from './job-context.ts';
 import type { NeedResult, RunContext } from './job-context.ts';
 import { executeJob } from './job-runner.ts';
 import type { JobOutcome } from './job-runner.ts';
-import { limitScopes, resolveJobScopes } from './permissions.ts';
+import { limitScopes, readOnlyScopes, resolveJobScopes } from './permissions.ts';
 import type { DefaultPermissions } from './permissions.ts';
 import type { JobConclusion, JobRecord } from './records.ts';
 import type { Slots } from './slots.ts';
@@ -62,6 +62,11 @@ function toNeedResult(conclusion: JobConclusion): NeedResult['result'] {
 }
 
 function jobScopes(run: RunContext, spec: JobSpec, deps: SchedulerDeps): TokenScopes {
+  const scopes = declaredScopes(run, spec, deps);
+  return run.forkPullRequest ? readOnlyScopes(scopes) : scopes;
+}
+
+function declaredScopes(run: RunContext, spec: JobSpec, deps: SchedulerDeps): TokenScopes {
   const declared = spec.permissions ?? run.workflow.permissions;
   if (deps.ceiling === undefined)
     return resolveJobScopes(run.workflow.permissions, spec.permissions, deps.defaultPermissions);

@@ -153,6 +153,14 @@ function matchesOn(
   }
 }
 
+/** A `pull_request` event whose head lives in another repository (a fork, or a deleted one). */
+export function isForkPullRequest(event: ForgeEvent): boolean {
+  if (event.name !== 'pull_request') return false;
+  const fullName = (side: string) =>
+    nestedString(event.payload, 'pull_request', side, 'repo', 'full_name');
+  return fullName('head') !== fullName('base');
+}
+
 /**
  * GitHub delivers every pull_request event to `pull_request_target` workflows too, but runs them
  * from the base branch: its workflow files, `GITHUB_REF` and `GITHUB_SHA` (its tip), never the PR's.

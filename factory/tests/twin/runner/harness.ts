@@ -169,9 +169,12 @@ export function pullRequestEvent(options: {
   head?: string;
   number?: number;
   actor?: Actor;
+  /** The owner of the fork the head branch lives in; by default the branch is the repository's. */
+  fork?: string;
 }): ForgeEvent {
   const base = options.base ?? 'main';
   const head = options.head ?? 'feature';
+  const repo = (owner: string) => ({ full_name: `${owner}/software-factory` });
   return {
     name: 'pull_request',
     action: options.action,
@@ -180,8 +183,8 @@ export function pullRequestEvent(options: {
       number: options.number ?? 7,
       pull_request: {
         number: options.number ?? 7,
-        head: { ref: head, sha: options.sha },
-        base: { ref: base },
+        head: { ref: head, sha: options.sha, repo: repo(options.fork ?? 'octo-owner') },
+        base: { ref: base, repo: repo('octo-owner') },
       },
       label: { name: 'state:plan' },
     },

@@ -70,8 +70,7 @@ export function pullRequestNode(ctx: GraphqlContext, issue: PullIssue) {
     headRefName: pull.headRef,
     headRefOid: pull.headSha,
     baseRefName: pull.baseRef,
-    // The twin holds one repository: every head branch lives in it.
-    isCrossRepository: false,
+    isCrossRepository: pull.headOwner !== undefined,
     author: actorNode(issue.user),
     createdAt: issue.createdAt,
     updatedAt: issue.updatedAt,

@@ -32,6 +32,13 @@ export async function updatePullRequestBranch(ctx: GraphqlContext, input: Update
   }
   if (pull.state !== 'open')
     throw new GraphqlRefusal({ type: 'UNPROCESSABLE', message: 'Pull request is closed.' });
+  // The branch is in someone's fork; the twin's forks never allow edits from maintainers.
+  if (pull.pull.headOwner !== undefined) {
+    throw new GraphqlRefusal({
+      type: 'FORBIDDEN',
+      message: `${pull.pull.headOwner}:${pull.pull.headRef} is a fork's branch that maintainers may not edit.`,
+    });
+  }
   const head = pull.pull.headSha;
   if (input.expectedHeadOid != null && input.expectedHeadOid !== head) {
     throw new GraphqlRefusal({

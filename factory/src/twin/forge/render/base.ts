@@ -92,6 +92,16 @@ export function renderApp(
   };
 }
 
+/** `login`'s fork of the repository: the `head.repo` of a pull request opened from it. */
+export function renderForkRepo(ctx: RenderContext, login: string): Record<string, unknown> {
+  const fork = {
+    ...ctx,
+    owner: { login, type: 'User' as const },
+    repoId: actorId(`${login}/${ctx.name}`),
+  };
+  return { ...renderRepo(fork, 0), fork: true };
+}
+
 /** A `repository` (also valid as `minimal-repository` and `full-repository`). */
 export function renderRepo(ctx: RenderContext, openIssues: number): Record<string, unknown> {
   const url = repoApiUrl(ctx);

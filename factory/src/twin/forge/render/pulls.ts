@@ -2,6 +2,7 @@
 import type { IssueRecord, LabelRecord, PullPart, ReviewRecord } from '../store.ts';
 import {
   nodeId,
+  renderForkRepo,
   renderRepo,
   renderUser,
   repoApiUrl,
@@ -40,12 +41,12 @@ export function renderPullSimple(
   const html = `${repoHtmlUrl(ctx)}/pull/${issue.number}`;
   const issueUrl = `${repoApiUrl(ctx)}/issues/${issue.number}`;
   const statuses = `${repoApiUrl(ctx)}/statuses/${issue.pull.headSha}`;
-  const branch = (ref: string, sha: string) => ({
-    label: `${ctx.owner.login}:${ref}`,
+  const branch = (ref: string, sha: string, forkOwner?: string) => ({
+    label: `${forkOwner ?? ctx.owner.login}:${ref}`,
     ref,
     sha,
-    user: renderUser(ctx, ctx.owner),
-    repo: renderRepo(ctx, 0),
+    user: renderUser(ctx, forkOwner === undefined ? ctx.owner : { login: forkOwner, type: 'User' }),
+    repo: forkOwner === undefined ? renderRepo(ctx, 0) : renderForkRepo(ctx, forkOwner),
   });
   return {
     url,
@@ -78,7 +79,7 @@ export function renderPullSimple(
     assignees: [],
     requested_reviewers: [],
     requested_teams: [],
-    head: branch(issue.pull.headRef, issue.pull.headSha),
+    head: branch(issue.pull.headRef, issue.pull.headSha, issue.pull.headOwner),
     base: branch(issue.pull.baseRef, baseSha),
     _links: {
       self: { href: url },

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { TokenGrant } from '../../contract.ts';
 import { findPull, isPull, numberParam, type ForgeContext, type Route } from '../context.ts';
 import { causeOf, emitPullRequest } from '../emit.ts';
+import { openPullRecord } from '../open-pull.ts';
 import { HttpError, paginate, parseBody, validationFailed } from '../http.ts';
 import { readFullPull, readSimplePull } from '../pull-model.ts';
 import type { PullIssue } from '../render/pulls.ts';
@@ -43,12 +44,12 @@ export function pullRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
       need: PULLS_READ,
       handle: async ({ url }) => {
         const wanted = url.searchParams.get('state') ?? 'open';
-        const head = url.searchParams.get('head')?.replace(/^[^:]*:/, '');
+        const head = headFilter(ctx, url.searchParams.get('head'));
         const base = url.searchParams.get('base');
         const pulls = [...ctx.store.issues.values()]
           .filter(isPull)
           .filter((p) => wanted === 'all' || p.state === wanted)
-          .filter((p) => head === undefined || p.pull.headRef === head)
+          .filter((p) => head === undefined || isHead(ctx, p, head))
           .filter((p) => base === null || p.pull.baseRef === base)
           .sort((a, b) =>
             url.searchParams.get('direction') === 'asc' ? a.number - b.number : b.number - a.number,
@@ -111,6 +112,26 @@ export function pullRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
   ];
 }
 
+interface HeadBranch {
+  readonly owner: string;
+  readonly branch: string;
+}
+
+/** The list's `head` filter, `owner:branch` (GitHub also takes a bare branch of this repository). */
+function headFilter(ctx: ForgeContext, head: string | null): HeadBranch | undefined {
+  if (head === null) return undefined;
+  const colon = head.indexOf(':');
+  return colon < 0
+    ? { owner: ctx.render.owner.login, branch: head }
+    : { owner: head.slice(0, colon), branch: head.slice(colon + 1) };
+}
+
+/** Whether the PR's head is `wanted`: the same branch name in a fork is another branch. */
+function isHead(ctx: ForgeContext, issue: PullIssue, wanted: HeadBranch): boolean {
+  const owner = issue.pull.headOwner ?? ctx.render.owner.login;
+  return owner === wanted.owner && issue.pull.headRef === wanted.branch;
+}
+
 async function openPull(
   ctx: ForgeContext,
   input: z.infer<typeof CreatePull>,
@@ -127,7 +148,7 @@ async function openPull(
     (issue) =>
       isPull(issue) &&
       issue.state === 'open' &&
-      issue.pull.headRef === input.head &&
+      isHead(ctx, issue, { owner: ctx.render.owner.login, branch: input.head }) &&
       issue.pull.baseRef === input.base,
   );
   if (duplicate !== undefined) {
@@ -138,34 +159,19 @@ async function openPull(
     const message = `No commits between ${input.base} and ${input.head}`;
     throw validationFailed(doc, [{ resource: 'PullRequest', code: 'custom', message }]);
   }
-  const now = ctx.now();
-  const number = ctx.store.nextIssueNumber();
-  const pull: PullIssue = {
-    id: ctx.store.nextId(),
-    number,
-    title: input.title,
-    body: input.body ?? null,
-    user: grant.actor,
-    state: 'open',
-    labels: [],
-    createdAt: now,
-    updatedAt: now,
-    closedAt: null,
-    pull: {
+  return openPullRecord(
+    ctx,
+    {
+      title: input.title,
+      body: input.body ?? null,
       headRef: input.head,
       headSha,
       baseRef: input.base,
       draft: input.draft ?? false,
-      merged: false,
-      mergedAt: null,
-      mergedBy: null,
-      mergeCommitSha: null,
     },
-  };
-  ctx.store.issues.set(number, pull);
-  await ctx.repo.updateRef(`refs/pull/${number}/head`, headSha);
-  await emitPullRequest(ctx, pull, 'opened', causeOf(grant));
-  return pull;
+    grant.actor,
+    causeOf(grant),
+  );
 }
 
 async function updatePull(
