@@ -4,6 +4,7 @@
  * a time, so together they keep the machine's cores busy and the suite's wall clock short.
  */
 import { beforeAll } from 'vitest';
+import { describeForkPr } from './fork-pr.ts';
 import { describeHappyPath, runHappyPath, type HappyPath } from './happy-path.ts';
 import {
   describeExhaustion,
@@ -22,5 +23,6 @@ beforeAll(async () => {
 }, 900_000);
 
 describeHappyPath(() => happyPath);
+describeForkPr(() => happyPath.forkPr);
 describeLoops(() => loops);
 describeExhaustion(() => exhaustion);

@@ -27,6 +27,35 @@ describe('GitHub adapter: pull requests', { timeout: 60_000 }, () => {
     });
   });
 
+  it('R-12: reads a PR from a person’s fork as a fork, in the snapshot, the list and the conversation alike', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    const ours = await openPull(forge, 'feature');
+    const fromFork = await forge.openForkPullRequest('mallory', {
+      branch: 'feature',
+      files: { 'specs/0009-mine.md': '# Mine\n' },
+      title: 'A spec from a fork',
+    });
+    await client('writer').rest.issues.addLabels({
+      ...repo,
+      issue_number: fromFork,
+      labels: ['state:queued'],
+    });
+
+    expect(await github.readPullRequest(fromFork)).toMatchObject({
+      author: 'mallory',
+      headRef: 'feature',
+      isFork: true,
+      labels: ['state:queued'],
+    });
+    const listed = await github.listOpenPullRequests();
+    expect(listed.map((pull) => [pull.number, pull.isFork])).toEqual([
+      [ours, false],
+      [fromFork, true],
+    ]);
+    expect((await github.readConversation(fromFork)).pullRequest?.isFork).toBe(true);
+    expect((await github.readConversation(ours)).pullRequest?.isFork).toBe(false);
+  });
+
   it('answers undefined for a pull request that does not exist', async () => {
     const { github } = await startAdapterForge();
     expect(await github.readPullRequest(404)).toBeUndefined();

@@ -1,0 +1,110 @@
+/**
+ * A spec from a stranger's fork, on the line at rest, through the real workflows (R-12). The line's
+ * label triggers are `pull_request_target`, which GitHub runs with the secrets and a write token
+ * even for a fork: the line itself must turn the PR away before any agent job gets the model key.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Twin } from '../../src/twin/index.ts';
+import type { RunRecord } from '../../src/twin/runner/index.ts';
+
+const FORK_SPEC = `# Run my code
+
+## Goal
+
+Whatever the line does with this, it must not run it.
+
+## Acceptance criteria
+
+- [ ] The planner reads this.
+`;
+
+export interface ForkPr {
+  readonly pr: number;
+  readonly labels: readonly string[];
+  readonly comments: readonly { readonly login: string; readonly body: string }[];
+  /** The runs the fork PR started, oldest first. */
+  readonly runs: readonly RunRecord[];
+  readonly modelRequests: number;
+  readonly dispatchesForIt: number;
+}
+
+/** `mallory` opens a spec PR from a fork; a writer labels it `state:queued`, then `state:plan`. */
+export async function sendForkPr(twin: Twin): Promise<ForkPr> {
+  const runner = twin.runner;
+  if (runner === undefined) throw new Error('the fork scenario needs the twin runner');
+  const runsBefore = runner.runs().length;
+  const modelBefore = twin.model.requests.length;
+  const eventsBefore = twin.forge.events.length;
+  const pr = await twin.forge.openForkPullRequest('mallory', {
+    branch: 'word-count-faster',
+    files: { 'specs/0003-from-a-fork.md': FORK_SPEC },
+    title: 'A spec from a fork',
+  });
+  const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}/issues/${String(pr)}`;
+  const asWriter = { authorization: `token ${twin.forge.as('writer')}` };
+  for (const label of ['state:queued', 'state:plan']) {
+    await fetch(`${api}/labels`, {
+      method: 'POST',
+      headers: { ...asWriter, 'content-type': 'application/json' },
+      body: JSON.stringify({ labels: [label] }),
+    });
+    await twin.settle();
+  }
+  const pull = `${twin.forge.apiUrl}/repos/${twin.info.repo}/pulls/${String(pr)}`;
+  const issue = (await (await fetch(pull, { headers: asWriter })).json()) as {
+    labels: { name: string }[];
+  };
+  const comments = (await (await fetch(`${api}/comments`, { headers: asWriter })).json()) as {
+    user: { login: string };
+    body: string;
+  }[];
+  const dispatches = twin.forge.events
+    .slice(eventsBefore)
+    .filter((event) => event.name === 'workflow_dispatch')
+    .filter((event) => JSON.stringify(event.payload.inputs ?? {}).includes(`"pr":"${String(pr)}"`));
+  return {
+    pr,
+    labels: issue.labels.map((label) => label.name),
+    comments: comments.map((comment) => ({ login: comment.user.login, body: comment.body })),
+    runs: runner.runs().slice(runsBefore),
+    modelRequests: twin.model.requests.length - modelBefore,
+    dispatchesForIt: dispatches.length,
+  };
+}
+
+const ranJobs = (run: RunRecord) =>
+  run.jobs.filter((job) => job.conclusion !== 'skipped').map((job) => job.key);
+
+export function describeForkPr(forkPr: () => ForkPr): void {
+  describe('a spec PR from a fork (R-12)', () => {
+    it('is turned away at each state label a maintainer sets: the label removed, the reason explained', () => {
+      expect(forkPr().labels.filter((label) => label.startsWith('state:'))).toEqual([]);
+      expect(forkPr().comments).toHaveLength(2);
+      for (const comment of forkPr().comments) {
+        expect(comment.login).toBe('github-actions[bot]');
+        expect(comment.body).toContain('(`fork-pr`)');
+      }
+    });
+
+    it('starts no agent: no model request, no dispatch, and each stage run stops at its route job', () => {
+      expect(forkPr().modelRequests).toBe(0);
+      expect(forkPr().dispatchesForIt).toBe(0);
+      const stages = forkPr().runs.filter((run) => run.event === 'pull_request_target');
+      expect(stages.map((run) => [run.name, ranJobs(run)])).toEqual(
+        expect.arrayContaining([
+          ['scheduler', ['schedule']],
+          ['plan', ['plan', 'plan/route']],
+        ]),
+      );
+      for (const run of stages)
+        expect(ranJobs(run).every((key) => !key.endsWith('/agent'))).toBe(true);
+    });
+
+    it('lints the fork’s spec on its own pull_request event, as GitHub runs it for a fork', () => {
+      const lint = forkPr().runs.filter((run) => run.name === 'spec lint');
+      expect(lint.map((run) => [run.event, run.action, run.actor.login])).toEqual([
+        ['pull_request', 'opened', 'mallory'],
+      ]);
+    });
+  });
+}
