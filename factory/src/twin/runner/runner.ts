@@ -13,6 +13,7 @@ import type { RunContext, RunnerSettings } from './job-context.ts';
 import type { DefaultPermissions } from './permissions.ts';
 import type { RunRecord, RunnerProblem } from './records.ts';
 import { createRunContext, startRun, updateRun } from './run-lifecycle.ts';
+import { changedFilesQuery, passesPathFilter, pathFilterOf } from './path-filters.ts';
 import { createSlots } from './slots.ts';
 import { asPullRequestTarget, decideTrigger } from './triggers.ts';
 import { createIdleTracker } from './idle.ts';
@@ -116,7 +117,18 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     return undefined;
   };
 
-  const handleWorkflow = (entry: CatalogEntry, event: ForgeEvent): RunContext | undefined => {
+  /** Whether the event's changed files pass the trigger's `paths:` filter, if it has one. */
+  const passesPaths = async (workflow: WorkflowSpec, event: ForgeEvent): Promise<boolean> => {
+    const filter = pathFilterOf(workflow.events, event);
+    if (filter === undefined) return true;
+    const query = changedFilesQuery(event);
+    return query !== undefined && passesPathFilter(await catalog.changedFiles(query), filter);
+  };
+
+  const handleWorkflow = async (
+    entry: CatalogEntry,
+    event: ForgeEvent,
+  ): Promise<RunContext | undefined> => {
     const { path, parsed } = entry;
     if (!parsed.ok) {
       problems.push({
@@ -127,7 +139,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
       return undefined;
     }
     const decision = decideTrigger(parsed.value.events, event, path, defaultBranch);
-    if (decision.start === 'none') return undefined;
+    if (decision.start === 'none' || !(await passesPaths(parsed.value, event))) return undefined;
     const inputs = dispatchInputs(parsed.value, event);
     if (inputs === undefined) return undefined;
     const approval = decision.start === 'approval' ? decision.reason : undefined;
@@ -154,7 +166,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     try {
       for (const delivery of deliveries) {
         for (const entry of await catalog.at(delivery.sha)) {
-          const context = handleWorkflow(entry, delivery);
+          const context = await handleWorkflow(entry, delivery);
           if (context !== undefined) created.push(structuredClone(context.record));
         }
       }

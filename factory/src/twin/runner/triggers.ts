@@ -56,7 +56,8 @@ function stripRef(ref: string): string {
   return ref.replace(/^refs\/(heads|tags)\//, '');
 }
 
-function nestedString(
+/** The string at `path` in an event's payload, if there is one. */
+export function nestedString(
   payload: Readonly<Record<string, unknown>>,
   ...path: string[]
 ): string | undefined {

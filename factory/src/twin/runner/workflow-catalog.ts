@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { RunnerHost } from '../contract.ts';
+import type { ChangedFilesQuery } from './path-filters.ts';
 import { basicAuthHeader } from './builtin-actions.ts';
 import { parseWorkflowFile } from './workflow-model.ts';
 import type { Parsed, WorkflowSpec } from './workflow-model.ts';
@@ -21,6 +22,8 @@ export interface WorkflowCatalog {
   readonly at: (sha: string) => Promise<readonly CatalogEntry[]>;
   /** One workflow at `sha` (for `workflow_call`). */
   readonly read: (sha: string, path: string) => Promise<Parsed<WorkflowSpec>>;
+  /** The files an event changed, asked of git once per diff. */
+  readonly changedFiles: (query: ChangedFilesQuery) => Promise<readonly string[]>;
 }
 
 const parses = new Map<string, Promise<Parsed<WorkflowSpec>>>();
@@ -69,5 +72,17 @@ export function createWorkflowCatalog(
       ? { ok: false, errors: [`${path} does not exist at ${sha}`] }
       : parse(file);
   };
-  return { at, read };
+  const diffs = new Map<string, Promise<readonly string[]>>();
+  const changedFiles = (query: ChangedFilesQuery): Promise<readonly string[]> => {
+    const key = JSON.stringify(query);
+    let files = diffs.get(key);
+    if (files === undefined) {
+      files = source.changedFiles(query);
+      // A failed diff is not an answer: the next event asks again.
+      files.catch(() => diffs.delete(key));
+      diffs.set(key, files);
+    }
+    return files;
+  };
+  return { at, read, changedFiles };
 }

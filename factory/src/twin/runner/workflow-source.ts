@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { git, gitWithInput } from './git.ts';
 import type { GitOptions } from './git.ts';
+import type { ChangedFilesQuery } from './path-filters.ts';
 
 export interface WorkflowFile {
   /** `.github/workflows/<file>.yml` */
@@ -19,7 +20,12 @@ export interface WorkflowFile {
 export interface WorkflowSource {
   /** Every `.github/workflows/*.yml|yaml` at `sha`, sorted by path. */
   readonly readWorkflows: (sha: string) => Promise<readonly WorkflowFile[]>;
+  /** The files `query`'s diff changes, in git's order (for `paths:` filters). */
+  readonly changedFiles: (query: ChangedFilesQuery) => Promise<readonly string[]>;
 }
+
+/** Git's id of the empty tree: what a root commit's "parent" holds. */
+const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
 const WORKFLOW_DIR = '.github/workflows/';
 
@@ -100,5 +106,34 @@ export function createWorkflowSource(
     }
     return entries.map((entry) => ({ ...entry, content: contents.get(entry.blob) ?? '' }));
   };
-  return { readWorkflows };
+  const hasCommit = (sha: string): Promise<boolean> =>
+    git(['cat-file', '-e', `${sha}^{commit}`], options).then(
+      () => true,
+      () => false,
+    );
+  const diffRange = async (query: ChangedFilesQuery): Promise<readonly string[]> => {
+    switch (query.kind) {
+      case 'three-dot':
+        return [`${query.base}...${query.head}`];
+      case 'two-dot':
+        return [query.base, query.head];
+      case 'from-parent':
+        return [
+          (await hasCommit(`${query.oldest}^`)) ? `${query.oldest}^` : EMPTY_TREE,
+          query.head,
+        ];
+    }
+  };
+  const changedFiles = async (query: ChangedFilesQuery): Promise<readonly string[]> => {
+    const wanted =
+      query.kind === 'from-parent' ? [query.oldest, query.head] : [query.base, query.head];
+    const held = existsSync(mirrorDir) && (await Promise.all(wanted.map(hasCommit))).every(Boolean);
+    if (!held) await fetch();
+    const listing = await git(
+      ['diff', '--name-only', '--no-renames', ...(await diffRange(query)), '--'],
+      options,
+    );
+    return listing.split('\n').filter((line) => line !== '');
+  };
+  return { readWorkflows, changedFiles };
 }

@@ -171,6 +171,8 @@ export function pullRequestEvent(options: {
   actor?: Actor;
   /** The owner of the fork the head branch lives in; by default the branch is the repository's. */
   fork?: string;
+  /** The base branch's tip, which `paths:` filters diff the head against. */
+  baseSha?: string;
 }): ForgeEvent {
   const base = options.base ?? 'main';
   const head = options.head ?? 'feature';
@@ -184,7 +186,11 @@ export function pullRequestEvent(options: {
       pull_request: {
         number: options.number ?? 7,
         head: { ref: head, sha: options.sha, repo: repo(options.fork ?? 'octo-owner') },
-        base: { ref: base, repo: repo('octo-owner') },
+        base: {
+          ref: base,
+          repo: repo('octo-owner'),
+          ...(options.baseSha === undefined ? {} : { sha: options.baseSha }),
+        },
       },
       label: { name: 'state:plan' },
     },
