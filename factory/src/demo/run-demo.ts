@@ -60,7 +60,10 @@ export interface DemoOptions {
   readonly onStage?: (stage: DemoStage) => void;
   /** More specs, each queued in its own PR after the first (they wait for the line). */
   readonly alsoQueue?: readonly SpecFile[];
-  /** Called with the twin after the line came to rest, before it closes (tests and benches). */
+  /**
+   * Called with the twin after the line came to rest and its result was measured, before the twin
+   * closes (tests and benches).
+   */
   readonly inspect?: (twin: Twin) => Promise<void>;
 }
 
@@ -92,15 +95,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     const [pr = 0] = await queueSpecs(twin, queue);
     const stages = await followRuns(twin, options.onStage);
-    await options.inspect?.(twin);
-    if (options.keepDir !== undefined) keepForge(twin, options.keepDir);
-    return {
+    // The line's result is measured before `inspect` may read or act on the twin.
+    const result = {
       ...(await settleOutcome(twin, pr)),
       pr,
       stages,
       ...counts(twin),
       ms: performance.now() - started,
     };
+    await options.inspect?.(twin);
+    if (options.keepDir !== undefined) keepForge(twin, options.keepDir);
+    return result;
   } finally {
     await twin.close();
   }

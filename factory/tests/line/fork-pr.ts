@@ -28,7 +28,10 @@ export interface ForkPr {
   readonly dispatchesForIt: number;
 }
 
-/** `mallory` opens a spec PR from a fork; a writer labels it `state:queued`, then `state:plan`. */
+/**
+ * `mallory` opens a spec PR from a fork; a writer labels it `state:queued`, then `state:plan`; then
+ * `mallory` pushes to it.
+ */
 export async function sendForkPr(twin: Twin): Promise<ForkPr> {
   const runner = twin.runner;
   if (runner === undefined) throw new Error('the fork scenario needs the twin runner');
@@ -43,13 +46,19 @@ export async function sendForkPr(twin: Twin): Promise<ForkPr> {
   const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}/issues/${String(pr)}`;
   const asWriter = { authorization: `token ${twin.forge.as('writer')}` };
   for (const label of ['state:queued', 'state:plan']) {
-    await fetch(`${api}/labels`, {
+    const labelled = await fetch(`${api}/labels`, {
       method: 'POST',
       headers: { ...asWriter, 'content-type': 'application/json' },
       body: JSON.stringify({ labels: [label] }),
     });
+    if (!labelled.ok) throw new Error(`labelling ${label} failed: ${String(labelled.status)}`);
     await twin.settle();
   }
+  // The stranger pushes once more after the maintainer's labels: nothing may wake up for it.
+  await twin.forge.pushToForkPullRequest(pr, {
+    'specs/0003-from-a-fork.md': `${FORK_SPEC}\nMore.\n`,
+  });
+  await twin.settle();
   const pull = `${twin.forge.apiUrl}/repos/${twin.info.repo}/pulls/${String(pr)}`;
   const issue = (await (await fetch(pull, { headers: asWriter })).json()) as {
     labels: { name: string }[];
@@ -86,7 +95,7 @@ export function describeForkPr(forkPr: () => ForkPr): void {
       }
     });
 
-    it('starts no agent: no model request, no dispatch, and each stage run stops at its route job', () => {
+    it('starts no agent, even after the fork pushes: no model request, no dispatch, each stage run stops at its route job', () => {
       expect(forkPr().modelRequests).toBe(0);
       expect(forkPr().dispatchesForIt).toBe(0);
       const stages = forkPr().runs.filter((run) => run.event === 'pull_request_target');
@@ -100,11 +109,14 @@ export function describeForkPr(forkPr: () => ForkPr): void {
         expect(ranJobs(run).every((key) => !key.endsWith('/agent'))).toBe(true);
     });
 
-    it('lints the fork’s spec on its own pull_request event, as GitHub runs it for a fork', () => {
+    it('lints the fork’s spec on its own pull_request events, with a token that only reads', () => {
       const lint = forkPr().runs.filter((run) => run.name === 'spec lint');
       expect(lint.map((run) => [run.event, run.action, run.actor.login])).toEqual([
         ['pull_request', 'opened', 'mallory'],
+        ['pull_request', 'synchronize', 'mallory'],
       ]);
+      const scopes = lint.flatMap((run) => run.jobs.map((job) => job.token?.scopes));
+      expect(scopes).toEqual([{ contents: 'read' }, { contents: 'read' }]);
     });
   });
 }

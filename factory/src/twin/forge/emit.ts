@@ -136,7 +136,10 @@ export function emitSchedule(ctx: ForgeContext, cron: string, sha: string): void
   deliver(ctx, { name: 'schedule', payload, ref: `refs/heads/${DEFAULT_BRANCH}`, sha }, cause);
 }
 
-/** The ref an event about the PR names: a fork's branch is not a ref of this repository. */
+/**
+ * The ref an event about the PR names: its branch, or `refs/pull/N/head` for a fork's (not a ref of
+ * this repository). GitHub names `refs/pull/N/merge` for both; the twin keeps no merge refs.
+ */
 function headRefOf(issue: PullIssue): string {
   return issue.pull.headOwner === undefined
     ? `refs/heads/${issue.pull.headRef}`

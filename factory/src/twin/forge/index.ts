@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ForgeEvent, RunnerHost, TokenGrant, WorkflowRunRecord } from '../contract.ts';
 import { createAuth, DEFAULT_USERS, type AppSpec, type UserSpec } from './auth.ts';
-import { formatTime, type ForgeContext, type Route } from './context.ts';
+import { formatTime, isPull, type ForgeContext, type Route } from './context.ts';
 import { emitSchedule } from './emit.ts';
 import { createEventBus } from './events.ts';
 import { createFaults, type Faults } from './faults.ts';
@@ -19,7 +19,7 @@ import {
   type PushFilesInput,
   type PushResult,
 } from './persona.ts';
-import { openForkPull, type ForkPullInput } from './open-pull.ts';
+import { openForkPull, pushToForkPull, type ForkPullInput } from './open-pull.ts';
 import { actorId } from './render/base.ts';
 import { openRepository } from './repository.ts';
 import { createRequestLog, type RequestLog } from './request-log.ts';
@@ -101,6 +101,8 @@ export interface Forge extends RunnerHost {
    * returns its number. Its head is reachable here only through `refs/pull/N/head`.
    */
   openForkPullRequest(login: string, input: ForkPullInput): Promise<number>;
+  /** The fork's owner pushes `files` onto the head of fork PR `number`; returns the new head. */
+  pushToForkPullRequest(number: number, files: Readonly<Record<string, string>>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -224,6 +226,12 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
     },
     async openForkPullRequest(login, input) {
       return (await lock(() => openForkPull(ctx, login, input))).number;
+    },
+    async pushToForkPullRequest(number, files) {
+      const issue = ctx.store.issues.get(number);
+      if (issue === undefined || !isPull(issue))
+        throw new Error(`no pull request ${String(number)}`);
+      return lock(() => pushToForkPull(ctx, issue, files));
     },
     async close() {
       await new Promise<void>((resolve) => {

@@ -94,3 +94,32 @@ export async function openForkPull(
     { actor: author, kind: 'user' },
   );
 }
+
+/**
+ * The fork's owner pushes `files` onto the PR's branch in their fork: GitHub moves
+ * `refs/pull/N/head` and emits `synchronize`, with nothing pushed to this repository's branches.
+ */
+export async function pushToForkPull(
+  ctx: ForgeContext,
+  issue: PullIssue,
+  files: Readonly<Record<string, string>>,
+): Promise<string> {
+  const owner = issue.pull.headOwner;
+  if (owner === undefined) throw new Error(`pull request ${String(issue.number)} is not a fork's`);
+  if (issue.state !== 'open') throw new Error(`pull request ${String(issue.number)} is closed`);
+  const identity = { name: owner, email: `${owner}@users.noreply.github.com` };
+  const before = issue.pull.headSha;
+  const after = await ctx.repo.commitFiles(before, files, `Update ${issue.pull.headRef}`, identity);
+  issue.pull.headSha = after;
+  issue.updatedAt = ctx.now();
+  await ctx.repo.updateRef(`refs/pull/${String(issue.number)}/head`, after);
+  const author: Actor = { login: owner, type: 'User' };
+  await emitPullRequest(
+    ctx,
+    issue,
+    'synchronize',
+    { actor: author, kind: 'user' },
+    { before, after },
+  );
+  return after;
+}

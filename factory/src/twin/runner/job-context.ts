@@ -28,8 +28,8 @@ export interface RunContext {
   readonly runDir: string;
   readonly artifacts: ArtifactStore;
   /**
-   * A `pull_request` run for a PR from a fork: GitHub passes it no secrets but `GITHUB_TOKEN`,
-   * and that token reads only, whatever `permissions:` asks.
+   * A run of a PR event (`pull_request`, a review) for a PR from a fork: GitHub passes it no
+   * secrets but `GITHUB_TOKEN`, and that token reads only, whatever `permissions:` asks.
    */
   readonly forkPullRequest: boolean;
   /** Reads another workflow file at the run's commit (for `workflow_call`). */

@@ -2,7 +2,8 @@
  * `paths:` and `paths-ignore:`: a push or pull request event starts the workflow only when the files
  * it changed pass the filter. GitHub lists those files with a three-dot diff for a pull request
  * (what the PR changed since it left its base) and a two-dot diff for a push (before → after; for a
- * new branch, from the parent of the oldest commit pushed), and looks at the first 300 only.
+ * new branch, from the parent of the oldest commit no other branch holds), and looks at the first
+ * 300 only. A tag push is not filtered by paths.
  * Pure: the runner asks git for the files.
  */
 import type { EventsConfig } from '@actions/workflow-parser/model/workflow-template';
@@ -18,15 +19,20 @@ export interface PathFilter {
 export type ChangedFilesQuery =
   | { readonly kind: 'three-dot'; readonly base: string; readonly head: string }
   | { readonly kind: 'two-dot'; readonly base: string; readonly head: string }
-  | { readonly kind: 'from-parent'; readonly oldest: string; readonly head: string };
+  /** A new branch (its name): from the parent of its oldest commit no other branch holds. */
+  | { readonly kind: 'new-branch'; readonly branch: string; readonly head: string };
 
 /** GitHub decides on the first 300 files of the diff. */
 export const MAX_DIFF_FILES = 300;
 
 const ZERO_SHA = /^0{40}$/;
 
-/** The paths filter of the trigger `event` matched, when it has one. */
+/**
+ * The paths filter of the trigger `event` matched, when it has one. A push of a tag is never
+ * judged by paths.
+ */
 export function pathFilterOf(events: EventsConfig, event: ForgeEvent): PathFilter | undefined {
+  if (event.name === 'push' && event.ref.startsWith('refs/tags/')) return undefined;
   const config =
     event.name === 'push'
       ? events.push
@@ -47,12 +53,18 @@ export function changedFilesQuery(event: ForgeEvent): ChangedFilesQuery | undefi
     const after = text('after');
     if (before === undefined || after === undefined || ZERO_SHA.test(after)) return undefined;
     if (!ZERO_SHA.test(before)) return { kind: 'two-dot', base: before, head: after };
-    const oldest = text('commits', '0', 'id');
-    return oldest === undefined ? undefined : { kind: 'from-parent', oldest, head: after };
+    return { kind: 'new-branch', branch: event.ref.replace(/^refs\/heads\//, ''), head: after };
   }
   const base = text('pull_request', 'base', 'sha');
   const head = text('pull_request', 'head', 'sha');
   return base === undefined || head === undefined ? undefined : { kind: 'three-dot', base, head };
+}
+
+/** GitHub refuses a workflow whose event has both lists; undefined when the filter is valid. */
+export function invalidPathFilter(filter: PathFilter): string | undefined {
+  return filter.paths !== undefined && filter.ignore !== undefined
+    ? 'you may only define one of `paths` and `paths-ignore` for a single event'
+    : undefined;
 }
 
 /** `paths`: some listed file matches. `paths-ignore`: some listed file is not ignored. */

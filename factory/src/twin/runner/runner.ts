@@ -13,7 +13,12 @@ import type { RunContext, RunnerSettings } from './job-context.ts';
 import type { DefaultPermissions } from './permissions.ts';
 import type { RunRecord, RunnerProblem } from './records.ts';
 import { createRunContext, startRun, updateRun } from './run-lifecycle.ts';
-import { changedFilesQuery, passesPathFilter, pathFilterOf } from './path-filters.ts';
+import {
+  changedFilesQuery,
+  invalidPathFilter,
+  passesPathFilter,
+  pathFilterOf,
+} from './path-filters.ts';
 import { createSlots } from './slots.ts';
 import { asPullRequestTarget, decideTrigger } from './triggers.ts';
 import { createIdleTracker } from './idle.ts';
@@ -117,12 +122,27 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     return undefined;
   };
 
-  /** Whether the event's changed files pass the trigger's `paths:` filter, if it has one. */
+  /**
+   * Whether the event's changed files pass the trigger's `paths:` filter, if it has one. An invalid
+   * filter or a failed diff starts nothing and is recorded, and the event's other workflows go on.
+   */
   const passesPaths = async (workflow: WorkflowSpec, event: ForgeEvent): Promise<boolean> => {
     const filter = pathFilterOf(workflow.events, event);
     if (filter === undefined) return true;
+    const invalid = invalidPathFilter(filter);
+    if (invalid !== undefined) {
+      problems.push({ event: event.name, path: workflow.path, message: invalid });
+      return false;
+    }
     const query = changedFilesQuery(event);
-    return query !== undefined && passesPathFilter(await catalog.changedFiles(query), filter);
+    if (query === undefined) return false;
+    try {
+      return passesPathFilter(await catalog.changedFiles(query), filter);
+    } catch (error) {
+      const message = `paths filter: ${(error as Error).message}`;
+      problems.push({ event: event.name, path: workflow.path, message });
+      return false;
+    }
   };
 
   const handleWorkflow = async (

@@ -136,17 +136,17 @@ function matchesOn(
     case 'push': {
       const config = events.push;
       if (config === undefined) return 'no push trigger';
+      // Filters on one kind of ref only leave the other kind out; with neither, both run.
+      const branchFilters =
+        config.branches !== undefined || config['branches-ignore'] !== undefined;
+      const tagFilters = config.tags !== undefined || config['tags-ignore'] !== undefined;
       if (event.ref.startsWith('refs/tags/')) {
-        return matchesFilters(stripRef(event.ref), config.tags ?? [], config['tags-ignore'])
+        if (!tagFilters) return branchFilters ? 'only branches' : undefined;
+        return matchesFilters(stripRef(event.ref), config.tags, config['tags-ignore'])
           ? undefined
           : 'tag filtered out';
       }
-      if (
-        config.branches === undefined &&
-        config['branches-ignore'] === undefined &&
-        config.tags !== undefined
-      )
-        return 'only tags';
+      if (!branchFilters && tagFilters) return 'only tags';
       return matchesFilters(stripRef(event.ref), config.branches, config['branches-ignore'])
         ? undefined
         : 'branch filtered out';
@@ -154,9 +154,16 @@ function matchesOn(
   }
 }
 
-/** A `pull_request` event whose head lives in another repository (a fork, or a deleted one). */
+/** Events GitHub runs in the fork's context, without secrets, when the PR's head is a fork's. */
+const FORK_RESTRICTED: ReadonlySet<string> = new Set([
+  'pull_request',
+  'pull_request_review',
+  'pull_request_review_comment',
+]);
+
+/** A pull request event whose head lives in another repository (a fork, or a deleted one). */
 export function isForkPullRequest(event: ForgeEvent): boolean {
-  if (event.name !== 'pull_request') return false;
+  if (!FORK_RESTRICTED.has(event.name)) return false;
   const fullName = (side: string) =>
     nestedString(event.payload, 'pull_request', side, 'repo', 'full_name');
   return fullName('head') !== fullName('base');

@@ -117,17 +117,21 @@ export function createWorkflowSource(
         return [`${query.base}...${query.head}`];
       case 'two-dot':
         return [query.base, query.head];
-      case 'from-parent':
-        return [
-          (await hasCommit(`${query.oldest}^`)) ? `${query.oldest}^` : EMPTY_TREE,
-          query.head,
-        ];
+      case 'new-branch': {
+        const others = ['--not', `--exclude=${query.branch}`, '--branches'];
+        const listing = await git(['rev-list', '--reverse', query.head, ...others], options);
+        const oldest = listing.split('\n')[0] ?? '';
+        if (oldest === '') return [query.head, query.head];
+        return [(await hasCommit(`${oldest}^`)) ? `${oldest}^` : EMPTY_TREE, query.head];
+      }
     }
   };
   const changedFiles = async (query: ChangedFilesQuery): Promise<readonly string[]> => {
-    const wanted =
-      query.kind === 'from-parent' ? [query.oldest, query.head] : [query.base, query.head];
-    const held = existsSync(mirrorDir) && (await Promise.all(wanted.map(hasCommit))).every(Boolean);
+    // A new branch is judged against every other branch, so the mirror must know them all.
+    const held =
+      query.kind !== 'new-branch' &&
+      existsSync(mirrorDir) &&
+      (await Promise.all([query.base, query.head].map(hasCommit))).every(Boolean);
     if (!held) await fetch();
     const listing = await git(
       ['diff', '--name-only', '--no-renames', ...(await diffRange(query)), '--'],

@@ -79,6 +79,31 @@ describe('forge pull requests from a fork', { timeout: 30_000 }, () => {
     expect(synchronized.map((event) => event.payload.number)).toEqual([ours]);
   });
 
+  it('moves the PR’s head when the fork’s owner pushes, and only refs/pull/N/head here', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openForkPullRequest('mallory', FORK_PR);
+    const refsBefore = await forge.readRefs();
+
+    const pushed = await forge.pushToForkPullRequest(number, { 'b.txt': 'b\n' });
+
+    const { data: pull } = await client('writer').rest.pulls.get({
+      owner,
+      repo,
+      pull_number: number,
+    });
+    expect(pull.head.sha).toBe(pushed);
+    const refs = await forge.readRefs();
+    expect(refs.get(`refs/pull/${String(number)}/head`)).toBe(pushed);
+    expect([...refs.keys()].sort()).toEqual([...refsBefore.keys()].sort());
+    const synchronize = forge.events.at(-1);
+    expect(synchronize).toMatchObject({ name: 'pull_request', action: 'synchronize' });
+    expect(synchronize?.payload).toMatchObject({
+      sender: { login: 'mallory' },
+      pull_request: { head: { sha: pushed, repo: { full_name: 'mallory/software-factory' } } },
+    });
+    await expect(forge.pushToForkPullRequest(999, {})).rejects.toThrow(/no pull request 999/);
+  });
+
   it('refuses to update a fork’s branch from main (maintainers may not edit it), writing nothing', async () => {
     const { forge, client, owner, repo } = await startForge();
     const number = await forge.openForkPullRequest('mallory', FORK_PR);

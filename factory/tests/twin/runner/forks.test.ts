@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ForgeEvent } from '../../../src/twin/contract.ts';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { Runner } from '../../../src/twin/runner/index.ts';
 import {
@@ -29,16 +30,11 @@ afterEach(async () => {
   await runner.close();
 });
 
-/** Opens a PR (from `fork`'s fork, when given) and returns each run's event, log and token. */
-async function open(fork?: string) {
+/** Delivers `event` and returns each run's event, log and token. */
+async function deliver(event: ForgeEvent) {
   host = createFakeHost(repo.gitUrl);
   runner = createRunner(host, { secrets: { API_KEY } });
-  const event = pullRequestEvent({ action: 'opened', sha, tokenKind: 'user' });
-  await runner.handle(
-    fork === undefined
-      ? event
-      : pullRequestEvent({ action: 'opened', sha, tokenKind: 'user', fork }),
-  );
+  await runner.handle(event);
   await runner.idle();
   return runner.runs().map((run) => ({
     event: run.event,
@@ -47,9 +43,18 @@ async function open(fork?: string) {
   }));
 }
 
+/** A PR opened from `fork`'s fork, or from a branch of the repository itself. */
+const opened = (fork?: string) =>
+  pullRequestEvent({
+    action: 'opened',
+    sha,
+    tokenKind: 'user',
+    ...(fork === undefined ? {} : { fork }),
+  });
+
 describe('a pull request from a fork', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('runs its pull_request workflows without secrets and with a token that only reads', async () => {
-    const [pullRequest] = await open('mallory');
+    const [pullRequest] = await deliver(opened('mallory'));
 
     expect(pullRequest?.event).toBe('pull_request');
     expect(pullRequest?.log).toContain('pull_request sees a key of 0 characters');
@@ -57,7 +62,9 @@ describe('a pull request from a fork', { timeout: INTEGRATION_TIMEOUT }, () => {
   });
 
   it('runs pull_request_target in the base repository’s context: secrets and write access, which is why the line refuses forks itself (R-12)', async () => {
-    const target = (await open('mallory')).find((run) => run.event === 'pull_request_target');
+    const target = (await deliver(opened('mallory'))).find(
+      (run) => run.event === 'pull_request_target',
+    );
 
     expect(target?.log).toContain(
       `pull_request_target sees a key of ${String(API_KEY.length)} characters`,
@@ -65,9 +72,24 @@ describe('a pull request from a fork', { timeout: INTEGRATION_TIMEOUT }, () => {
     expect(target?.scopes).toEqual({ contents: 'write', 'pull-requests': 'write' });
   });
 
-  it('gives a branch of the repository itself its secrets and the access it asks for', async () => {
-    const [pullRequest] = await open();
+  it('runs a review of it without secrets and with a token that only reads, like its pull_request', async () => {
+    const review: ForgeEvent = {
+      ...opened('mallory'),
+      name: 'pull_request_review',
+      action: 'submitted',
+    };
 
+    const [run] = await deliver(review);
+
+    expect(run?.event).toBe('pull_request_review');
+    expect(run?.log).toContain('pull_request_review sees a key of 0 characters');
+    expect(run?.scopes).toEqual({ contents: 'read', 'pull-requests': 'read' });
+  });
+
+  it('gives a branch of the repository itself its secrets and the access it asks for', async () => {
+    const [pullRequest] = await deliver(opened());
+
+    expect(pullRequest?.event).toBe('pull_request');
     expect(pullRequest?.log).toContain(
       `pull_request sees a key of ${String(API_KEY.length)} characters`,
     );

@@ -19,6 +19,8 @@ let first: string;
 let docsHead: string;
 let mainTip: string;
 let codeHead: string;
+let twoStepHead: string;
+let invalidHead: string;
 let runner: Runner;
 
 beforeAll(() => {
@@ -28,6 +30,9 @@ beforeAll(() => {
   // main moves on after docs-only left it: a PR's own change is what it added since.
   mainTip = repo.commit({ 'src/app.ts': 'export {};\n' });
   codeHead = repo.commit({ 'src/other.ts': 'export {};\n' }, 'code');
+  repo.commit({ 'docs/step-one.md': 'one\n' }, 'two-step');
+  twoStepHead = repo.commit({ 'src/step-two.ts': 'export {};\n' }, 'two-step');
+  invalidHead = repo.commit(workflows('paths-both.yml', 'any-pr.yml'), 'invalid');
 });
 afterAll(() => {
   repo.cleanup();
@@ -48,13 +53,14 @@ function opened(head: string, sha: string): ForgeEvent {
   return pullRequestEvent({ action: 'opened', sha, head, baseSha: mainTip, tokenKind: 'user' });
 }
 
-function pushed(branch: string, before: string, after: string): ForgeEvent {
+function pushed(branch: string, before: string, after: string, kind = 'heads'): ForgeEvent {
+  const ref = `refs/${kind}/${branch}`;
   return {
     name: 'push',
-    payload: { ref: `refs/heads/${branch}`, before, after, commits: [{ id: after }] },
+    payload: { ref, before, after, commits: [{ id: after }] },
     actor: PERSON,
     tokenKind: 'user',
-    ref: `refs/heads/${branch}`,
+    ref,
     sha: after,
   };
 }
@@ -75,6 +81,40 @@ describe('on: paths filters', { timeout: INTEGRATION_TIMEOUT }, () => {
   it('judges a new branch by its commits, from the parent of the oldest one pushed', async () => {
     expect(await started(pushed('docs-only', ZERO, docsHead))).toEqual(['push docs-only']);
     expect(await started(pushed('code', ZERO, codeHead))).toEqual([]);
+  });
+
+  it('judges a new branch of several commits by all of them, not its tip alone', async () => {
+    // The tip changes src/ only; the commit below it, docs/.
+    expect(await started(pushed('two-step', ZERO, twoStepHead))).toEqual(['push two-step']);
+  });
+
+  it('never judges a tag push by paths', async () => {
+    expect(await started(pushed('v1', ZERO, codeHead, 'tags'))).toEqual(['push v1']);
+  });
+
+  it('starts nothing for a workflow that lists both paths and paths-ignore, and says why', async () => {
+    await started(opened('invalid', invalidHead));
+    expect(runner.runs().map((run) => run.name)).toEqual(['Any PR', 'Paths']);
+    expect(runner.problems()).toEqual([
+      expect.objectContaining({
+        path: '.github/workflows/paths-both.yml',
+        message: expect.stringMatching(/only define one of `paths` and `paths-ignore`/),
+      }),
+    ]);
+  });
+
+  it('records a diff git cannot make and goes on with the event’s other workflows', async () => {
+    const unknownBase = pullRequestEvent({
+      action: 'opened',
+      sha: invalidHead,
+      head: 'invalid',
+      baseSha: 'f'.repeat(40),
+      tokenKind: 'user',
+    });
+    expect(await started(unknownBase)).toEqual(['pull_request invalid']);
+    expect(runner.problems().map((problem) => problem.path)).toEqual(
+      expect.arrayContaining(['.github/workflows/paths.yml']),
+    );
   });
 
   it('starts nothing for a deleted branch', async () => {

@@ -87,12 +87,14 @@ export function pullRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
         if (grant.kind === 'default-token' && !options.actionsMayCreateAndApprove) {
           throw new HttpError(403, ACTIONS_NOT_PERMITTED, { docs: doc });
         }
-        const pull = await openPull(
-          ctx,
-          { ...input, head: input.head.replace(/^[^:]*:/, '') },
-          grant,
-          doc,
-        );
+        // `owner:branch` names a fork's branch unless the owner is this repository's, and the
+        // twin's forks are opened with `openForkPullRequest`, never through this route.
+        const head = headFilter(ctx, input.head);
+        if (head?.owner !== ctx.render.owner.login)
+          throw validationFailed(doc, [
+            { resource: 'PullRequest', field: 'head', code: 'invalid' },
+          ]);
+        const pull = await openPull(ctx, { ...input, head: head.branch }, grant, doc);
         return { status: 201, body: await readFullPull(ctx, pull) };
       },
     },
@@ -117,7 +119,7 @@ interface HeadBranch {
   readonly branch: string;
 }
 
-/** The list's `head` filter, `owner:branch` (GitHub also takes a bare branch of this repository). */
+/** A `head` as GitHub takes it, `owner:branch`; the twin reads a bare branch as this repository's. */
 function headFilter(ctx: ForgeContext, head: string | null): HeadBranch | undefined {
   if (head === null) return undefined;
   const colon = head.indexOf(':');
