@@ -79,6 +79,20 @@ describe('forge pull requests from a fork', { timeout: 30_000 }, () => {
     expect(synchronized.map((event) => event.payload.number)).toEqual([ours]);
   });
 
+  it('refuses to open, through the API, a PR from another owner’s branch, writing nothing', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    await forge.commit('writer', { branch: 'feature', files: { 'a.txt': 'a\n' } });
+    const eventsBefore = forge.events.length;
+
+    const refused = await client('writer')
+      .rest.pulls.create({ owner, repo, head: 'mallory:feature', base: 'main', title: 'Not ours' })
+      .catch((error: unknown) => error);
+
+    expect(refused).toMatchObject({ status: 422 });
+    expect((await client('writer').rest.pulls.list({ owner, repo })).data).toEqual([]);
+    expect(forge.events.length).toBe(eventsBefore);
+  });
+
   it('moves the PR’s head when the fork’s owner pushes, and only refs/pull/N/head here', async () => {
     const { forge, client, owner, repo } = await startForge();
     const number = await forge.openForkPullRequest('mallory', FORK_PR);

@@ -90,3 +90,22 @@ describe('filter patterns', () => {
     expect(matchesFilters('dev', undefined, undefined)).toBe(true);
   });
 });
+
+describe('decideTrigger: push filters on one kind of ref leave the other kind out', () => {
+  const push = (ref: string): ForgeEvent => ({ ...event('push', undefined, 'user'), ref });
+  const starts = (config: Record<string, unknown>, ref: string) =>
+    decideTrigger({ push: config } as unknown as EventsConfig, push(ref), PATH, 'main').start;
+
+  it.each([
+    [{}, 'refs/tags/v1', 'run'],
+    [{ paths: ['docs/**'] }, 'refs/tags/v1', 'run'],
+    [{ branches: ['main'] }, 'refs/tags/v1', 'none'],
+    [{ 'branches-ignore': ['dev'] }, 'refs/tags/v1', 'none'],
+    [{ tags: ['v*'] }, 'refs/tags/v1', 'run'],
+    [{ 'tags-ignore': ['v*'] }, 'refs/tags/v1', 'none'],
+    [{ 'tags-ignore': ['v*'] }, 'refs/heads/main', 'none'],
+    [{ tags: ['v*'], branches: ['main'] }, 'refs/heads/main', 'run'],
+  ])('%j with %s → %s', (config, ref, start) => {
+    expect(starts(config, ref)).toBe(start);
+  });
+});
