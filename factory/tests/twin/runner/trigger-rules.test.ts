@@ -94,7 +94,7 @@ describe('filter patterns', () => {
 describe('decideTrigger: push filters on one kind of ref leave the other kind out', () => {
   const push = (ref: string): ForgeEvent => ({ ...event('push', undefined, 'user'), ref });
   const starts = (config: Record<string, unknown>, ref: string) =>
-    decideTrigger({ push: config } as unknown as EventsConfig, push(ref), PATH, 'main').start;
+    decideTrigger({ push: config }, push(ref), PATH, 'main').start;
 
   it.each([
     [{}, 'refs/tags/v1', 'run'],
