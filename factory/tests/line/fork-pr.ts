@@ -109,14 +109,12 @@ export function describeForkPr(forkPr: () => ForkPr): void {
         expect(ranJobs(run).every((key) => !key.endsWith('/agent'))).toBe(true);
     });
 
-    it('lints the fork’s spec on its own pull_request events, with a token that only reads', () => {
+    it('holds the fork’s own pull_request runs (the spec lint) for a maintainer’s approval', () => {
       const lint = forkPr().runs.filter((run) => run.name === 'spec lint');
-      expect(lint.map((run) => [run.event, run.action, run.actor.login])).toEqual([
-        ['pull_request', 'opened', 'mallory'],
-        ['pull_request', 'synchronize', 'mallory'],
+      expect(lint.map((run) => [run.event, run.action, run.actor.login, run.status])).toEqual([
+        ['pull_request', 'opened', 'mallory', 'action_required'],
+        ['pull_request', 'synchronize', 'mallory', 'action_required'],
       ]);
-      const scopes = lint.flatMap((run) => run.jobs.map((job) => job.token?.scopes));
-      expect(scopes).toEqual([{ contents: 'read' }, { contents: 'read' }]);
     });
   });
 }

@@ -193,6 +193,10 @@ export function decideTrigger(
 ): TriggerDecision {
   const mismatch = matchesOn(events, event, workflowPath, defaultBranch);
   if (mismatch !== undefined) return { start: 'none', reason: mismatch };
+  // The twin's repository requires approval for every outside contributor's fork runs, the
+  // strictest of GitHub's settings (its default holds only first-time contributors).
+  if (isForkPullRequest(event))
+    return { start: 'approval', reason: "a run for a fork's pull request waits for approval" };
   if (event.tokenKind !== 'default-token') return { start: 'run' };
   if (event.name === 'workflow_dispatch' || event.name === 'repository_dispatch')
     return { start: 'run' };

@@ -30,11 +30,12 @@ afterEach(async () => {
   await runner.close();
 });
 
-/** Delivers `event` and returns each run's event, log and token. */
+/** Delivers `event`, approves what waits for approval, and returns each run's event, log and token. */
 async function deliver(event: ForgeEvent) {
   host = createFakeHost(repo.gitUrl);
   runner = createRunner(host, { secrets: { API_KEY } });
-  await runner.handle(event);
+  for (const run of await runner.handle(event))
+    if (run.status === 'action_required') runner.approve(run.id);
   await runner.idle();
   return runner.runs().map((run) => ({
     event: run.event,
@@ -53,6 +54,23 @@ const opened = (fork?: string) =>
   });
 
 describe('a pull request from a fork', { timeout: INTEGRATION_TIMEOUT }, () => {
+  it('holds its pull_request runs for a maintainer’s approval; pull_request_target runs at once', async () => {
+    host = createFakeHost(repo.gitUrl);
+    runner = createRunner(host, { secrets: { API_KEY } });
+
+    const created = await runner.handle(opened('mallory'));
+    await runner.idle();
+
+    expect(created.map((run) => [run.event, run.status === 'action_required'])).toEqual([
+      ['pull_request', true],
+      ['pull_request_target', false],
+    ]);
+    expect(runner.runs().map((run) => [run.event, run.status])).toEqual([
+      ['pull_request', 'action_required'],
+      ['pull_request_target', 'completed'],
+    ]);
+  });
+
   it('runs its pull_request workflows without secrets and with a token that only reads', async () => {
     const [pullRequest] = await deliver(opened('mallory'));
 
