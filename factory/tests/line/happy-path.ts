@@ -14,7 +14,6 @@ import { runDemo, type DemoResult } from '../../src/demo/run-demo.ts';
 import { wordCountScript } from '../../src/demo/word-count-script.ts';
 import { TWIN_MODEL_KEY, type Twin } from '../../src/twin/index.ts';
 import type { RunRecord } from '../../src/twin/runner/index.ts';
-import { sendForkPr, type ForkPr } from './fork-pr.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const execFileAsync = promisify(execFile);
@@ -36,8 +35,6 @@ Add \`wordFrequencies(text: string): Map<string, number>\` beside \`countWords\`
 export interface HappyPath {
   readonly result: DemoResult;
   readonly seen: Observed;
-  /** What a spec PR from a fork met, sent once the line came to rest. */
-  readonly forkPr: ForkPr;
 }
 
 interface Observed {
@@ -108,7 +105,6 @@ async function runProductTests(gitDir: string): Promise<string> {
 export async function runHappyPath(): Promise<HappyPath> {
   const script = wordCountScript();
   let seen: Observed | undefined;
-  let forkPr: ForkPr | undefined;
   const result = await runDemo({
     repoRoot: REPO_ROOT,
     alsoQueue: [WORD_FREQUENCY_SPEC],
@@ -119,12 +115,10 @@ export async function runHappyPath(): Promise<HappyPath> {
     },
     inspect: async (twin) => {
       seen = await observe(twin);
-      forkPr = await sendForkPr(twin);
     },
   });
-  if (seen === undefined || forkPr === undefined)
-    throw new Error('the demo ended before the twin was observed');
-  return { result, seen, forkPr };
+  if (seen === undefined) throw new Error('the demo ended before the twin was observed');
+  return { result, seen };
 }
 
 export function describeHappyPath(happyPath: () => HappyPath): void {

@@ -1,7 +1,8 @@
 /**
  * The line end to end through the real workflow files in the twin: the happy path, the loops, and
- * a stage that keeps failing. Each runs in its own twin, all three at once: a line runs one job at
- * a time, so together they keep the machine's cores busy and the suite's wall clock short.
+ * a stage that keeps failing, after which a stranger's fork sends a spec. Each runs in its own
+ * twin, all three at once: a line runs one job at a time, so together they keep the machine's
+ * cores busy and the suite's wall clock short.
  */
 import { beforeAll } from 'vitest';
 import { describeForkPr } from './fork-pr.ts';
@@ -11,18 +12,19 @@ import {
   describeLoops,
   runExhaustion,
   runLoops,
+  type ExhaustionRun,
   type LineRun,
 } from './loops.ts';
 
 let happyPath: HappyPath;
 let loops: LineRun;
-let exhaustion: LineRun;
+let exhaustion: ExhaustionRun;
 
 beforeAll(async () => {
   [happyPath, loops, exhaustion] = await Promise.all([runHappyPath(), runLoops(), runExhaustion()]);
 }, 900_000);
 
 describeHappyPath(() => happyPath);
-describeForkPr(() => happyPath.forkPr);
+describeForkPr(() => exhaustion.forkPr);
 describeLoops(() => loops);
 describeExhaustion(() => exhaustion);

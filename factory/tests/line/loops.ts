@@ -11,6 +11,7 @@ import { statesIn } from '../../src/core/states.ts';
 import { parseLedger } from '../../src/core/status.ts';
 import type { ModelScript } from '../../src/twin/model/index.ts';
 import type { Twin } from '../../src/twin/index.ts';
+import { sendForkPr, type ForkPr } from './fork-pr.ts';
 import {
   CODE_OBJECTION,
   exhaustionScript,
@@ -38,14 +39,21 @@ interface Observed {
   readonly mismatches: readonly string[];
 }
 
-/** The example spec through the line with `script` playing the model. */
-async function runWith(script: ModelScript): Promise<LineRun> {
+/**
+ * The example spec through the line with `script` playing the model; `then` acts on the twin once
+ * the line is at rest and observed.
+ */
+async function runWith(
+  script: ModelScript,
+  then?: (twin: Twin) => Promise<void>,
+): Promise<LineRun> {
   let seen: Observed | undefined;
   const result = await runDemo({
     repoRoot: REPO_ROOT,
     script,
     inspect: async (twin) => {
       seen = await observe(twin);
+      await then?.(twin);
     },
   });
   if (seen === undefined) throw new Error('the line ended before the twin was observed');
@@ -53,7 +61,20 @@ async function runWith(script: ModelScript): Promise<LineRun> {
 }
 
 export const runLoops = (): Promise<LineRun> => runWith(loopScript());
-export const runExhaustion = (): Promise<LineRun> => runWith(exhaustionScript());
+
+export interface ExhaustionRun extends LineRun {
+  /** A spec PR from a fork, sent once the parked line is at rest (the shortest of the scenarios). */
+  readonly forkPr: ForkPr;
+}
+
+export async function runExhaustion(): Promise<ExhaustionRun> {
+  let forkPr: ForkPr | undefined;
+  const run = await runWith(exhaustionScript(), async (twin) => {
+    forkPr = await sendForkPr(twin);
+  });
+  if (forkPr === undefined) throw new Error('the fork PR was never sent');
+  return { ...run, forkPr };
+}
 
 async function observe(twin: Twin): Promise<Observed> {
   const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}`;
