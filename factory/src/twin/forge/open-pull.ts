@@ -76,8 +76,7 @@ export async function openForkPull(
 ): Promise<PullIssue> {
   const base = await ctx.repo.resolve(`refs/heads/${DEFAULT_BRANCH}`);
   if (base === undefined) throw new Error(`the forge has no ${DEFAULT_BRANCH} to fork from`);
-  const identity = { name: login, email: `${login}@users.noreply.github.com` };
-  const headSha = await ctx.repo.commitFiles(base, input.files, input.title, identity);
+  const headSha = await ctx.repo.commitFiles(base, input.files, input.title, identityOf(login));
   const author: Actor = { login, type: 'User' };
   return openPullRecord(
     ctx,
@@ -107,9 +106,9 @@ export async function pushToForkPull(
   const owner = issue.pull.headOwner;
   if (owner === undefined) throw new Error(`pull request ${String(issue.number)} is not a fork's`);
   if (issue.state !== 'open') throw new Error(`pull request ${String(issue.number)} is closed`);
-  const identity = { name: owner, email: `${owner}@users.noreply.github.com` };
   const before = issue.pull.headSha;
-  const after = await ctx.repo.commitFiles(before, files, `Update ${issue.pull.headRef}`, identity);
+  const message = `Update ${issue.pull.headRef}`;
+  const after = await ctx.repo.commitFiles(before, files, message, identityOf(owner));
   issue.pull.headSha = after;
   issue.updatedAt = ctx.now();
   await ctx.repo.updateRef(`refs/pull/${String(issue.number)}/head`, after);
@@ -122,4 +121,9 @@ export async function pushToForkPull(
     { before, after },
   );
   return after;
+}
+
+/** The git identity GitHub gives a person's web commits. */
+function identityOf(login: string): { readonly name: string; readonly email: string } {
+  return { name: login, email: `${login}@users.noreply.github.com` };
 }
