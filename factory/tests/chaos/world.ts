@@ -120,12 +120,14 @@ const FAULT_KINDS: readonly FaultKind[] = [
   'bad-gateway',
   'rate-limit',
   'secondary-rate-limit',
+  'answer-lost',
 ];
-const FAULT_STATUS: Readonly<Record<number, string>> = {
-  500: 'forge 500',
-  502: 'forge 502',
-  429: 'forge 429',
-  403: 'forge 403 (secondary limit)',
+const FAULT_NAMES: Readonly<Record<FaultKind, string>> = {
+  'server-error': 'forge 500',
+  'bad-gateway': 'forge 502',
+  'rate-limit': 'forge 429',
+  'secondary-rate-limit': 'forge 403 (secondary limit)',
+  'answer-lost': 'forge 502 after serving the call (answer lost)',
 };
 
 export async function createForgeWorld(faultSeed: number): Promise<World> {
@@ -158,6 +160,20 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
   const repo = { owner: forge.repository.owner, repo: forge.repository.name };
   const git = async (args: readonly string[]) =>
     (await run('git', ['--git-dir', forge.gitDir, ...args])).stdout.trim();
+  let faultRate = 0;
+  const injectFaults = (rate: number) => {
+    faultRate = rate;
+    for (const kind of FAULT_KINDS) forge.faults.inject({ kind, rate, retryAfterSeconds: 1 });
+  };
+  const whileQuiet = async <T>(action: () => Promise<T>): Promise<T> => {
+    const rate = faultRate;
+    forge.faults.clear();
+    try {
+      return await action();
+    } finally {
+      if (rate > 0) injectFaults(rate);
+    }
+  };
   return {
     kind: 'forge',
     github,
@@ -165,8 +181,12 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
     clock,
     seedSha: await git(['rev-parse', 'refs/heads/main']),
     git,
+    // A person opens a PR through a quiet forge: the faults are for the line to survive, and the
+    // persona's calls have no retries of their own.
     openQueuedPullRequest: (branch, title, files) =>
-      forge.openPullRequest(PERSON, { branch, files, title, labels: ['state:queued'] }),
+      whileQuiet(() =>
+        forge.openPullRequest(PERSON, { branch, files, title, labels: ['state:queued'] }),
+      ),
     async personSets(pr, to) {
       const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
       if (data.state !== 'open') return false;
@@ -181,10 +201,9 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
       const pushed = await forge.commit(PERSON, { branch: 'main', files, message: 'main moves' });
       if (!pushed.ok) throw new Error(`moving main failed: ${pushed.output}`);
     },
-    injectFaults: (rate) => {
-      for (const kind of FAULT_KINDS) forge.faults.inject({ kind, rate, retryAfterSeconds: 1 });
-    },
+    injectFaults,
     quiet: () => {
+      faultRate = 0;
       forge.faults.clear();
     },
     async readPullAtRest(pr) {
@@ -224,12 +243,13 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
       });
     },
     faultCounts() {
-      const counts: Record<string, number> = {};
-      for (const entry of forge.requestLog.entries()) {
-        const kind = FAULT_STATUS[entry.status];
-        if (kind !== undefined) counts[kind] = (counts[kind] ?? 0) + 1;
-      }
-      return counts;
+      const injected = forge.faults.injectedByKind();
+      return Object.fromEntries(
+        FAULT_KINDS.flatMap((kind) => {
+          const count = injected[kind];
+          return count === undefined ? [] : [[FAULT_NAMES[kind], count]];
+        }),
+      );
     },
     internalErrors: () => forge.internalErrors,
     async close() {

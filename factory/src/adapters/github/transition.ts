@@ -11,21 +11,25 @@
  */
 import { STATUS_MARKER, isStatusComment } from '../../core/notes.ts';
 import type { Announcement, TransitionRecord } from '../../core/ports.ts';
-import { withState } from '../../core/states.ts';
+import { statesIn, withState, type State } from '../../core/states.ts';
 import { setCommitStatus } from './checks.ts';
 import { comment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
-import { callGitHub, GitHubError } from './errors.ts';
+import { callGitHub, GitHubError, statusOf } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
 import { putLabels, setState } from './labels.ts';
 import { labelIdsOf } from './node-ids.ts';
 import { postReview } from './reviews.ts';
+import { readConversation } from './timeline.ts';
 
 interface Ids {
   readonly pullRequest: string;
   readonly statusComment: string | undefined;
   readonly labels: readonly string[] | undefined;
 }
+
+/** How many times a transition whose answer was lost is read back and its rest sent again. */
+const LOST_ANSWER_ROUNDS = 3;
 
 export async function recordTransition(
   ctx: GitHubContext,
@@ -36,16 +40,96 @@ export async function recordTransition(
   const { announcement } = record;
   if (announcement?.kind === 'commit-status')
     await setCommitStatus(ctx, announcement.sha, announcement.status);
+  await callGitHub('recordTransition', () => sendTransition(ctx, pr, record, LOST_ANSWER_ROUNDS));
+}
+
+async function sendTransition(
+  ctx: GitHubContext,
+  pr: number,
+  record: TransitionRecord,
+  roundsLeft: number,
+): Promise<void> {
   const ids = idsFor(ctx, pr, record);
   if (ids === undefined) {
     await overRest(ctx, pr, record);
     return;
   }
-  const failed = await callGitHub('recordTransition', () => mutate(ctx, ids, record));
+  let failed: Awaited<ReturnType<typeof mutate>>;
+  try {
+    failed = await mutate(ctx, ids, record);
+  } catch (error) {
+    if (!isLostAnswer(error) || roundsLeft === 0) throw error;
+    const rest = await readBack(ctx, pr, record, error);
+    if (rest !== undefined) await sendTransition(ctx, pr, rest, roundsLeft - 1);
+    return;
+  }
   // A person deleted the status comment: the rest went through; write it anew, as REST would.
   if (failed === 'status-gone')
     await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
   else if (failed !== undefined) await standStill(ctx, pr, record, failed);
+}
+
+/**
+ * A 5xx (or a dropped connection, which Octokit reports as a 500) says nothing of whether GitHub
+ * ran the mutation: its front end may time out on a request its back end finished. Sending it
+ * again blindly would post the verdict twice.
+ */
+function isLostAnswer(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 500;
+}
+
+/** `notLandedOf`, failing with the transition's own lost answer when the PR cannot be read. */
+async function readBack(
+  ctx: GitHubContext,
+  pr: number,
+  record: TransitionRecord,
+  lostAnswer: unknown,
+): Promise<TransitionRecord | undefined> {
+  try {
+    return await notLandedOf(ctx, pr, record);
+  } catch {
+    throw lostAnswer;
+  }
+}
+
+/**
+ * What of `record` is not on the PR, read back after a lost answer; `undefined` when all of it
+ * is. GitHub runs a mutation's fields in the order written (announcement, status comment, notes,
+ * label), so the label says the whole mutation ran, and the status comment that the announcement
+ * before it did. The rest is sent against what the PR holds now: the status comment as it exists,
+ * and a state label someone else moved meanwhile stays where they put it.
+ */
+async function notLandedOf(
+  ctx: GitHubContext,
+  pr: number,
+  record: TransitionRecord,
+): Promise<TransitionRecord | undefined> {
+  const { pullRequest, statusComment } = await readConversation(ctx, pr);
+  const labels = pullRequest?.labels ?? [];
+  const { state } = record;
+  const before = statesIn(state?.currentLabels ?? labels);
+  const now = statesIn(labels);
+  const labelMoves = state !== undefined && !sameStates(before, [state.to]);
+  if (labelMoves && sameStates(now, [state.to])) return undefined;
+  const body = marked(record.statusComment.body);
+  const statusLanded = record.statusComment.existing?.body !== body && statusComment?.body === body;
+  // Without a label to move, a status comment that landed is the best witness there is.
+  if (statusLanded && !labelMoves) return undefined;
+  const announcement = statusLanded ? undefined : record.announcement;
+  const labelMovedMeanwhile = !sameStates(now, before);
+  return {
+    ...(announcement === undefined ? {} : { announcement }),
+    statusComment: { body: record.statusComment.body, existing: statusComment },
+    notes: record.notes,
+    ...(state === undefined || labelMovedMeanwhile
+      ? {}
+      : { state: { currentLabels: labels, to: state.to } }),
+  };
+}
+
+function sameStates(a: readonly State[], b: readonly State[]): boolean {
+  return a.length === b.length && a.every((state) => b.includes(state));
 }
 
 /**
@@ -103,7 +187,8 @@ async function mutate(
 ): Promise<'status-gone' | Refused | undefined> {
   const { document, variables } = mutationFor(ids, record);
   try {
-    await ctx.octokit.graphql(document, variables);
+    // Not retried by the client: after a lost answer, `sendTransition` reads what landed.
+    await ctx.octokit.graphql(document, { ...variables, request: { retries: 0 } });
     return undefined;
   } catch (error) {
     const errors = graphqlErrorsOf(error);

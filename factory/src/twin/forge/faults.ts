@@ -1,11 +1,14 @@
 /**
- * Fault injection for chaos tests. A fault is decided before the route runs, so a failed call
- * never changed anything, exactly like a request GitHub dropped at its front door.
+ * Fault injection for chaos tests. A fault is decided before the route runs. Most answer in its
+ * place, so the failed call changed nothing, like a request GitHub dropped at its front door; an
+ * `answer-lost` fault lets the call run and then answers 502, like GitHub's front end timing out
+ * on a request its back end finished: whatever the call wrote stays written.
  * Random faults draw from a seeded generator so a failing run replays.
  */
 import { HttpError } from './http.ts';
 
-export type FaultKind = 'server-error' | 'bad-gateway' | 'rate-limit' | 'secondary-rate-limit';
+export type FaultKind =
+  'server-error' | 'bad-gateway' | 'rate-limit' | 'secondary-rate-limit' | 'answer-lost';
 
 export interface FaultRule {
   /** `METHOD /path/{template}` or just the template; omitted: every REST route. */
@@ -21,15 +24,20 @@ export interface FaultRule {
 }
 
 export interface FaultDecision {
+  /** The answer instead of running the call: nothing it would write is written. */
   readonly error?: HttpError;
+  /** The answer after running the call: everything it wrote stays written. */
+  readonly errorAfterServing?: HttpError;
   readonly latencyMs: number;
 }
 
 export interface Faults {
   inject(rule: FaultRule): void;
   clear(): void;
-  /** How many calls each rule has failed, for reports. */
+  /** How many calls the rules have failed, for reports. */
   readonly injected: () => number;
+  /** The same, by kind of fault. */
+  readonly injectedByKind: () => Readonly<Partial<Record<FaultKind, number>>>;
   decide(method: string, template: string): FaultDecision;
 }
 
@@ -49,6 +57,7 @@ export function createFaults(seed: number): Faults {
   const random = seededRandom(seed);
   let rules: { rule: FaultRule; remaining: number }[] = [];
   let injected = 0;
+  const byKind: Partial<Record<FaultKind, number>> = {};
   const matches = (rule: FaultRule, method: string, template: string) =>
     rule.route === undefined || rule.route === template || rule.route === `${method} ${template}`;
   return {
@@ -59,6 +68,7 @@ export function createFaults(seed: number): Faults {
       rules = [];
     },
     injected: () => injected,
+    injectedByKind: () => ({ ...byKind }),
     decide(method, template) {
       let latencyMs = 0;
       for (const entry of rules) {
@@ -68,7 +78,11 @@ export function createFaults(seed: number): Faults {
         if (entry.rule.rate !== undefined && random() >= entry.rule.rate) continue;
         entry.remaining -= 1;
         injected += 1;
-        return { error: faultError(entry.rule.kind, entry.rule.retryAfterSeconds ?? 1), latencyMs };
+        byKind[entry.rule.kind] = (byKind[entry.rule.kind] ?? 0) + 1;
+        const error = faultError(entry.rule.kind, entry.rule.retryAfterSeconds ?? 1);
+        return entry.rule.kind === 'answer-lost'
+          ? { errorAfterServing: error, latencyMs }
+          : { error, latencyMs };
       }
       return { latencyMs };
     },
@@ -81,6 +95,7 @@ function faultError(kind: FaultKind, retryAfter: number): HttpError {
     case 'server-error':
       return new HttpError(500, 'Server Error');
     case 'bad-gateway':
+    case 'answer-lost':
       return new HttpError(502, 'Server Error');
     case 'rate-limit': {
       const reset = String(Math.ceil(Date.now() / 1000) + retryAfter);

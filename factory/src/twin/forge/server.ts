@@ -100,6 +100,7 @@ async function serveRest(
     });
     status = response.status;
     if (response.logAs !== undefined) route = response.logAs;
+    if (fault.errorAfterServing !== undefined) throw fault.errorAfterServing;
     sendJson(res, response.status, response.body, response.headers);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
 import { createGitHub } from '../../../src/adapters/github/index.ts';
-import { isWrite } from '../../../src/twin/forge/index.ts';
+import type { Conversation, TransitionRecord } from '../../../src/core/ports.ts';
+import { isWrite, type FaultKind } from '../../../src/twin/forge/index.ts';
 import { FACTORY_LOGIN, JOB_SCOPES, openPull, startAdapterForge } from './fixture.ts';
 
 const NOTE = renderRerunNote('plan', 'stage-crashed');
@@ -175,6 +176,134 @@ describe('GitHub adapter: recording a transition', { timeout: 60_000 }, () => {
     expect(await fixture.github.readStatusComment(pr)).toBeUndefined();
   });
 });
+
+describe('GitHub adapter: a transition whose answer was lost (R-14)', { timeout: 60_000 }, () => {
+  it('reads back a transition GitHub ran before the answer was lost, and sends nothing again', async () => {
+    const { fixture, pr, reading } = await readThenFail('answer-lost');
+
+    await fixture.github.recordTransition(pr, toPlan(reading, [NOTE]));
+
+    expect(routesAndStatuses(fixture)).toEqual([
+      ['POST /graphql mutation recordTransition', 502],
+      ['POST /graphql query conversation', 200],
+    ]);
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT, NOTE]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('sends a transition again, once, when GitHub failed it before running it', async () => {
+    const { fixture, pr, reading } = await readThenFail('bad-gateway');
+
+    await fixture.github.recordTransition(pr, toPlan(reading));
+
+    expect(routesAndStatuses(fixture)).toEqual([
+      ['POST /graphql', 502],
+      ['POST /graphql query conversation', 200],
+      ['POST /graphql mutation recordTransition', 200],
+    ]);
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('sends only what did not land: the label, not the verdict again', async () => {
+    const { fixture, pr, reading } = await readThenFail('bad-gateway', { withStatusComment: true });
+    const { github, forge } = fixture;
+    // What GitHub left of a mutation it ran part of before its answer was lost: the verdict and
+    // the status comment, not the label.
+    await github.comment(pr, VERDICT);
+    await github.writeStatusComment(pr, NEXT, reading.statusComment);
+    forge.requestLog.reset();
+
+    await github.recordTransition(pr, toPlan(reading));
+
+    expect(routesAndStatuses(fixture)).toEqual([
+      ['POST /graphql', 502],
+      ['POST /graphql query conversation', 200],
+      ['POST /graphql mutation recordTransition', 200],
+    ]);
+    expect(await factoryComments(fixture, pr)).toEqual([NEXT, VERDICT]);
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('leaves a state label someone else moved meanwhile where they put it', async () => {
+    const { fixture, pr, reading } = await readThenFail('bad-gateway');
+    // A person parks the PR between the job's reading and its transition, which then fails.
+    await fixture.client('writer').rest.issues.setLabels({
+      ...fixture.repo,
+      issue_number: pr,
+      labels: ['keep-me', 'state:needs-attention'],
+    });
+
+    await fixture.github.recordTransition(pr, toPlan(reading));
+
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual([
+      'keep-me',
+      'state:needs-attention',
+    ]);
+  });
+
+  it('gives up with a named error when GitHub keeps failing, having written nothing', async () => {
+    const { fixture, pr, reading } = await readThenFail('server-error', { times: 1000 });
+
+    const failed = await fixture.github
+      .recordTransition(pr, toPlan(reading))
+      .catch((error: unknown) => error);
+    fixture.forge.faults.clear();
+
+    expect(String(failed)).toMatch(/GitHub recordTransition failed \(500\)/);
+    const writes = fixture.forge.requestLog.entries().filter(isWrite);
+    expect(writes.every((entry) => entry.status === 500)).toBe(true);
+    expect(await factoryComments(fixture, pr)).toEqual([]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['state:queued', 'keep-me']);
+  });
+});
+
+const VERDICT = 'Plan review: request changes.';
+const NEXT = `${STATUS_MARKER}\nNow: plan`;
+
+/**
+ * A queued PR as a job read it, with the forge set to fail the job's next GraphQL call(s) with
+ * `kind`, and its request log started afresh.
+ */
+async function readThenFail(
+  kind: FaultKind,
+  options: { readonly times?: number; readonly withStatusComment?: boolean } = {},
+) {
+  const fixture = await startAdapterForge();
+  const pr = await queuedPull(fixture);
+  if (options.withStatusComment === true)
+    await fixture.github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: queued`, undefined);
+  const reading = await fixture.github.readConversation(pr);
+  fixture.forge.requestLog.reset();
+  fixture.forge.faults.inject({ route: 'POST /graphql', times: options.times ?? 1, kind });
+  return { fixture, pr, reading };
+}
+
+/** The plan review's transition back to `plan`, announced by its verdict comment. */
+function toPlan(reading: Conversation, notes: readonly string[] = []): TransitionRecord {
+  return {
+    announcement: { kind: 'comment', body: VERDICT },
+    statusComment: { body: NEXT, existing: reading.statusComment },
+    notes,
+    state: { currentLabels: reading.pullRequest?.labels ?? [], to: 'plan' },
+  };
+}
+
+function routesAndStatuses(fixture: Awaited<ReturnType<typeof startAdapterForge>>) {
+  return fixture.forge.requestLog.entries().map((entry) => [entry.route, entry.status]);
+}
+
+/** The bodies of the PR's comments by the factory, oldest first. */
+async function factoryComments(
+  fixture: Awaited<ReturnType<typeof startAdapterForge>>,
+  pr: number,
+): Promise<(string | undefined)[]> {
+  const { data } = await fixture
+    .client('writer')
+    .rest.issues.listComments({ ...fixture.repo, issue_number: pr });
+  return data.filter((comment) => comment.user?.login === FACTORY_LOGIN).map((c) => c.body);
+}
 
 /** A new adapter on the same forge for `token`: a job of its own, that has read nothing yet. */
 function adapterFor(fixture: Awaited<ReturnType<typeof startAdapterForge>>, token: string) {

@@ -79,6 +79,40 @@ describe('forge fault injection', { timeout: 60_000 }, () => {
     );
   });
 
+  it('loses the answer of a call it ran: the write stays, the caller gets a 502', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'f',
+      files: { 'a.txt': 'a' },
+      title: 'A',
+    });
+    forge.faults.inject({
+      route: 'POST /repos/{owner}/{repo}/issues/{issue_number}/comments',
+      times: 1,
+      kind: 'answer-lost',
+    });
+    const response = await fetch(
+      `${forge.apiUrl}/repos/${owner}/${repo}/issues/${String(number)}/comments`,
+      {
+        method: 'POST',
+        headers: {
+          authorization: `token ${forge.as('writer')}`,
+          'content-type': 'application/json',
+        },
+        body: JSON.stringify({ body: 'said once' }),
+      },
+    );
+
+    expect(response.status).toBe(502);
+    const { data: comments } = await client('writer').rest.issues.listComments({
+      owner,
+      repo,
+      issue_number: number,
+    });
+    expect(comments.map((comment) => comment.body)).toEqual(['said once']);
+    expect(forge.faults.injectedByKind()).toEqual({ 'answer-lost': 1 });
+  });
+
   it('adds latency without failing', async () => {
     const { forge, client, owner, repo } = await startForge();
     forge.faults.inject({ latencyMs: 50 });
