@@ -19,14 +19,31 @@ export function mergeExactly(
     ctx.octokit.rest.pulls
       .merge({ ...ctx.repo, pull_number: pr, sha, merge_method: 'squash', commit_title: title })
       .then(({ data }): MergeResult => ({ merged: true, sha: data.sha }))
-      .catch((error: unknown): MergeResult => {
+      .catch(async (error: unknown): Promise<MergeResult> => {
         const message = githubMessageOf(error);
         const status = statusOf(error);
         if (status === 409) return { merged: false, reason: 'head-moved', message };
-        if (status === 405) return { merged: false, reason: 'not-mergeable', message };
-        throw error;
+        if (status !== 405) throw error;
+        return (
+          (await mergedAt(ctx, pr, sha)) ?? { merged: false, reason: 'not-mergeable', message }
+        );
       }),
   );
+}
+
+/**
+ * GitHub answers 405 for a PR that is already merged, and so for the client's retry of a merge
+ * whose first answer was lost (a 5xx after the merge went through). A PR merged at exactly `sha`
+ * is that merge, done.
+ */
+async function mergedAt(
+  ctx: GitHubContext,
+  pr: number,
+  sha: string,
+): Promise<MergeResult | undefined> {
+  const { data } = await ctx.octokit.rest.pulls.get({ ...ctx.repo, pull_number: pr });
+  if (!data.merged || data.head.sha !== sha || data.merge_commit_sha === null) return undefined;
+  return { merged: true, sha: data.merge_commit_sha };
 }
 
 const UPDATE_BRANCH = `

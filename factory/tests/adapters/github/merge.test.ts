@@ -50,6 +50,42 @@ describe('GitHub adapter: merging exactly the tested head (R-06)', { timeout: 60
   });
 });
 
+describe('GitHub adapter: a merge whose answer was lost (R-14)', { timeout: 60_000 }, () => {
+  it('reads as merged when GitHub merged exactly that head before the answer was lost', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    const route = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
+    forge.faults.inject({ route, times: 1, kind: 'answer-lost' });
+
+    const result = await github.mergeExactly(pr, head, 'Add feature (#1)');
+
+    // The client tried again and GitHub said 405, as for any merged PR; the read-back tells.
+    expect(forge.requestLog.entries().filter((entry) => entry.route === route)).toMatchObject([
+      { status: 502 },
+      { status: 405 },
+    ]);
+    expect(result).toEqual({ merged: true, sha: await mainTip(fixture) });
+  });
+
+  it('stays not-mergeable when the PR was merged at another head', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const first = (await github.readPullRequest(pr))?.headSha ?? '';
+    const moved = await forge.commit('writer', { branch: 'feature', files: { 'late.txt': 'x\n' } });
+    expect(await github.mergeExactly(pr, moved.sha, 'Add feature (#1)')).toMatchObject({
+      merged: true,
+    });
+
+    expect(await github.mergeExactly(pr, first, 'Add feature (#1)')).toMatchObject({
+      merged: false,
+      reason: 'not-mergeable',
+    });
+  });
+});
+
 describe('GitHub adapter: server-side branch update', { timeout: 60_000 }, () => {
   it.each([
     ['rebase', 'replays the branch onto the new main', (_head: string, base: string) => [base]],
