@@ -9,10 +9,12 @@ export interface NodeIds {
   readonly pullRequests: Map<number, string>;
   /** By lower-cased name: GitHub's label names are case-insensitive. */
   readonly labels: Map<string, string>;
+  /** Every comment the job's readings showed it: a transition's read-back tells new ones apart. */
+  readonly comments: Set<string>;
 }
 
 export function createNodeIds(): NodeIds {
-  return { pullRequests: new Map(), labels: new Map() };
+  return { pullRequests: new Map(), labels: new Map(), comments: new Set() };
 }
 
 export function noteLabels(ids: NodeIds, labels: readonly { name: string; id: string }[]): void {

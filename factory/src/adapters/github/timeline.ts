@@ -132,16 +132,41 @@ const Answer = z.object({
 type Item = z.infer<typeof Item>;
 
 /** The PR, its timeline and its status comment; a PR GitHub does not know reads as `undefined`. */
-export function readConversation(ctx: GitHubContext, pr: number): Promise<Conversation> {
+export async function readConversation(ctx: GitHubContext, pr: number): Promise<Conversation> {
+  return (await readConversationBack(ctx, pr)).conversation;
+}
+
+/** What a transition reads back after a lost answer (`transition.ts`). */
+export interface ConversationReadBack {
+  readonly conversation: Conversation;
+  /** The factory's own comments, oldest first. */
+  readonly factoryComments: readonly { readonly nodeId: string; readonly body: string }[];
+}
+
+/** The conversation and the factory's own comments, in the one query. */
+export function readConversationBack(
+  ctx: GitHubContext,
+  pr: number,
+): Promise<ConversationReadBack> {
   return callGitHub('readConversation', async () => {
     const pull = await queryPullRequest(ctx, pr);
     if (pull === undefined)
-      return { pullRequest: undefined, timeline: [], statusComment: undefined };
+      return {
+        conversation: { pullRequest: undefined, timeline: [], statusComment: undefined },
+        factoryComments: [],
+      };
     const items = pull.timelineItems.nodes;
     return {
-      pullRequest: toSnapshot(pull),
-      timeline: items.flatMap((item) => toEntries(item, ctx.isFactoryActor)),
-      statusComment: statusCommentIn(items, ctx.isFactoryActor),
+      conversation: {
+        pullRequest: toSnapshot(pull),
+        timeline: items.flatMap((item) => toEntries(item, ctx.isFactoryActor)),
+        statusComment: statusCommentIn(items, ctx.isFactoryActor),
+      },
+      factoryComments: items.flatMap((item) =>
+        item.__typename === 'IssueComment' && ctx.isFactoryActor(loginOf(item.author))
+          ? [{ nodeId: item.id, body: item.body }]
+          : [],
+      ),
     };
   });
 }
@@ -165,6 +190,8 @@ async function queryPullRequest(
     const { labels, pullRequest } = Answer.parse(answer).repository;
     ctx.nodeIds.pullRequests.set(pullRequest.number, pullRequest.id);
     noteLabels(ctx.nodeIds, [...labels.nodes, ...pullRequest.labels.nodes]);
+    for (const item of pullRequest.timelineItems.nodes)
+      if (item.__typename === 'IssueComment') ctx.nodeIds.comments.add(item.id);
     return pullRequest;
   } catch (error) {
     if (graphqlErrorsOf(error)?.every((entry) => entry.type === 'NOT_FOUND') === true)

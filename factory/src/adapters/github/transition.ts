@@ -19,8 +19,8 @@ import { callGitHub, GitHubError, statusOf } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
 import { putLabels, setState } from './labels.ts';
 import { labelIdsOf } from './node-ids.ts';
-import { postReview } from './reviews.ts';
-import { readConversation } from './timeline.ts';
+import { listReviews, postReview } from './reviews.ts';
+import { readConversationBack } from './timeline.ts';
 
 interface Ids {
   readonly pullRequest: string;
@@ -28,8 +28,8 @@ interface Ids {
   readonly labels: readonly string[] | undefined;
 }
 
-/** How many times a transition whose answer was lost is read back and its rest sent again. */
-const LOST_ANSWER_ROUNDS = 3;
+/** How many times a transition whose outcome is unknown is read back and its rest sent again. */
+const READ_BACKS = 3;
 
 export async function recordTransition(
   ctx: GitHubContext,
@@ -40,29 +40,35 @@ export async function recordTransition(
   const { announcement } = record;
   if (announcement?.kind === 'commit-status')
     await setCommitStatus(ctx, announcement.sha, announcement.status);
-  await callGitHub('recordTransition', () => sendTransition(ctx, pr, record, LOST_ANSWER_ROUNDS));
+  // The comments on the PR before this transition, so that a read-back tells its own apart.
+  const seen = new Set(ctx.nodeIds.comments);
+  await callGitHub('recordTransition', async () => {
+    let sending: TransitionRecord | undefined = record;
+    for (let readBacks = 0; sending !== undefined; readBacks++) {
+      try {
+        await sendTransition(ctx, pr, sending);
+        return;
+      } catch (error) {
+        if (!outcomeUnknown(error) || readBacks === READ_BACKS) throw error;
+        sending = await notLandedOf(ctx, pr, record, seen).catch(() => {
+          throw error; // unreadable as well: the transition's own failure is the one to report
+        });
+      }
+    }
+  });
 }
 
 async function sendTransition(
   ctx: GitHubContext,
   pr: number,
   record: TransitionRecord,
-  roundsLeft: number,
 ): Promise<void> {
   const ids = idsFor(ctx, pr, record);
   if (ids === undefined) {
     await overRest(ctx, pr, record);
     return;
   }
-  let failed: Awaited<ReturnType<typeof mutate>>;
-  try {
-    failed = await mutate(ctx, ids, record);
-  } catch (error) {
-    if (!isLostAnswer(error) || roundsLeft === 0) throw error;
-    const rest = await readBack(ctx, pr, record, error);
-    if (rest !== undefined) await sendTransition(ctx, pr, rest, roundsLeft - 1);
-    return;
-  }
+  const failed = await mutate(ctx, ids, record);
   // A person deleted the status comment: the rest went through; write it anew, as REST would.
   if (failed === 'status-gone')
     await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
@@ -74,58 +80,74 @@ async function sendTransition(
  * ran the mutation: its front end may time out on a request its back end finished. Sending it
  * again blindly would post the verdict twice.
  */
-function isLostAnswer(error: unknown): boolean {
+function outcomeUnknown(error: unknown): boolean {
   const status = statusOf(error);
   return status !== undefined && status >= 500;
 }
 
-/** `notLandedOf`, failing with the transition's own lost answer when the PR cannot be read. */
-async function readBack(
-  ctx: GitHubContext,
-  pr: number,
-  record: TransitionRecord,
-  lostAnswer: unknown,
-): Promise<TransitionRecord | undefined> {
-  try {
-    return await notLandedOf(ctx, pr, record);
-  } catch {
-    throw lostAnswer;
-  }
-}
-
 /**
- * What of `record` is not on the PR, read back after a lost answer; `undefined` when all of it
- * is. GitHub runs a mutation's fields in the order written (announcement, status comment, notes,
- * label), so the label says the whole mutation ran, and the status comment that the announcement
- * before it did. The rest is sent against what the PR holds now: the status comment as it exists,
- * and a state label someone else moved meanwhile stays where they put it.
+ * What of `record` is not on the PR, read back after an unknown outcome; `undefined` when all of
+ * it is. Each write is looked for on its own, since GitHub runs every field of a mutation even
+ * after one is refused: the announcement and the notes among the factory's comments that were
+ * not there before (a review among the reviews), the label by the PR's state. The status comment
+ * and the label are sent again whenever anything is (both writes are idempotent), so the label
+ * still comes after what it announces, and is put back if that is refused (`standStill`). A state
+ * label someone else moved meanwhile stays where they put it.
  */
 async function notLandedOf(
   ctx: GitHubContext,
   pr: number,
   record: TransitionRecord,
+  seen: ReadonlySet<string>,
 ): Promise<TransitionRecord | undefined> {
-  const { pullRequest, statusComment } = await readConversation(ctx, pr);
-  const labels = pullRequest?.labels ?? [];
+  const { conversation, factoryComments } = await readConversationBack(ctx, pr);
+  const posted = new Set(
+    factoryComments.filter((comment) => !seen.has(comment.nodeId)).map((comment) => comment.body),
+  );
+  const announced = await announcementLanded(ctx, pr, record.announcement, posted);
+  const notes = record.notes.filter((note) => !posted.has(note));
+  const status = conversation.statusComment;
+  const statusLanded = status?.body === marked(record.statusComment.body);
   const { state } = record;
-  const before = statesIn(state?.currentLabels ?? labels);
-  const now = statesIn(labels);
-  const labelMoves = state !== undefined && !sameStates(before, [state.to]);
-  if (labelMoves && sameStates(now, [state.to])) return undefined;
-  const body = marked(record.statusComment.body);
-  const statusLanded = record.statusComment.existing?.body !== body && statusComment?.body === body;
-  // Without a label to move, a status comment that landed is the best witness there is.
-  if (statusLanded && !labelMoves) return undefined;
-  const announcement = statusLanded ? undefined : record.announcement;
-  const labelMovedMeanwhile = !sameStates(now, before);
+  const now = statesIn(conversation.pullRequest?.labels ?? []);
+  const labelLanded = state === undefined || sameStates(now, [state.to]);
+  if (announced && notes.length === 0 && statusLanded && labelLanded) return undefined;
+  const movedMeanwhile =
+    state !== undefined && !labelLanded && !sameStates(now, statesIn(state.currentLabels));
   return {
-    ...(announcement === undefined ? {} : { announcement }),
-    statusComment: { body: record.statusComment.body, existing: statusComment },
-    notes: record.notes,
-    ...(state === undefined || labelMovedMeanwhile
+    ...(announced || record.announcement === undefined
       ? {}
-      : { state: { currentLabels: labels, to: state.to } }),
+      : { announcement: record.announcement }),
+    statusComment: { body: record.statusComment.body, existing: status },
+    notes,
+    ...(state === undefined || movedMeanwhile ? {} : { state }),
   };
+}
+
+/** Whether the transition's announcement is on the PR (a commit status went out before). */
+async function announcementLanded(
+  ctx: GitHubContext,
+  pr: number,
+  announcement: Announcement | undefined,
+  posted: ReadonlySet<string>,
+): Promise<boolean> {
+  switch (announcement?.kind) {
+    case undefined:
+    case 'commit-status':
+      return true;
+    case 'comment':
+      return posted.has(announcement.body);
+    case 'review': {
+      const reviews = await listReviews(ctx, pr);
+      return reviews.some(
+        (review) =>
+          ctx.isFactoryActor(review.author) &&
+          review.sha === announcement.sha &&
+          review.verdict === announcement.verdict &&
+          review.body === announcement.body,
+      );
+    }
+  }
 }
 
 function sameStates(a: readonly State[], b: readonly State[]): boolean {
@@ -187,7 +209,8 @@ async function mutate(
 ): Promise<'status-gone' | Refused | undefined> {
   const { document, variables } = mutationFor(ids, record);
   try {
-    // Not retried by the client: after a lost answer, `sendTransition` reads what landed.
+    // Not retried by the client (`request` is an option, never a variable): after an unknown
+    // outcome, `recordTransition` reads back what landed.
     await ctx.octokit.graphql(document, { ...variables, request: { retries: 0 } });
     return undefined;
   } catch (error) {

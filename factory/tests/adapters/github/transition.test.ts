@@ -243,6 +243,39 @@ describe('GitHub adapter: a transition whose answer was lost (R-14)', { timeout:
     ]);
   });
 
+  it('puts the label back and fails when the lost mutation’s review was refused', async () => {
+    const { fixture, pr, reading } = await readThenFail('answer-lost', {
+      forge: { actionsMayCreateAndApprove: false },
+    });
+    const head = reading.pullRequest?.headSha ?? '';
+    const review = { kind: 'review', sha: head, verdict: 'APPROVE', body: 'Looks right.' } as const;
+
+    const failed = await fixture.github
+      .recordTransition(pr, { ...toPlan(reading), announcement: review })
+      .catch((error: unknown) => error);
+
+    expect(String(failed)).toMatch(/GitHub recordTransition failed: .*approve/i);
+    expect(await fixture.github.listReviews(pr)).toEqual([]);
+    // GitHub moved the label after the refused review, twice; it was put back.
+    expect((await fixture.github.readPullRequest(pr))?.labels.toSorted()).toEqual([
+      'keep-me',
+      'state:queued',
+    ]);
+  });
+
+  it('writes anew a status comment a person deleted, when the answer was lost', async () => {
+    const { fixture, pr, reading } = await readThenFail('answer-lost', { withStatusComment: true });
+    await fixture.client('writer').rest.issues.deleteComment({
+      ...fixture.repo,
+      comment_id: reading.statusComment?.id ?? 0,
+    });
+
+    await fixture.github.recordTransition(pr, toPlan(reading));
+
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
   it('gives up with a named error when GitHub keeps failing, having written nothing', async () => {
     const { fixture, pr, reading } = await readThenFail('server-error', { times: 1000 });
 
@@ -268,9 +301,13 @@ const NEXT = `${STATUS_MARKER}\nNow: plan`;
  */
 async function readThenFail(
   kind: FaultKind,
-  options: { readonly times?: number; readonly withStatusComment?: boolean } = {},
+  options: {
+    readonly times?: number;
+    readonly withStatusComment?: boolean;
+    readonly forge?: Parameters<typeof startAdapterForge>[0];
+  } = {},
 ) {
-  const fixture = await startAdapterForge();
+  const fixture = await startAdapterForge(options.forge);
   const pr = await queuedPull(fixture);
   if (options.withStatusComment === true)
     await fixture.github.writeStatusComment(pr, `${STATUS_MARKER}\nNow: queued`, undefined);
