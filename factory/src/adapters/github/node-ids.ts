@@ -9,12 +9,15 @@ export interface NodeIds {
   readonly pullRequests: Map<number, string>;
   /** By lower-cased name: GitHub's label names are case-insensitive. */
   readonly labels: Map<string, string>;
-  /** Every comment the job's readings showed it: a transition's read-back tells new ones apart. */
-  readonly comments: Set<string>;
+  /**
+   * By PR number, the comments the conversation query showed the job (REST readings note none):
+   * a transition whose outcome is unknown tells its own comments apart from these.
+   */
+  readonly comments: Map<number, Set<string>>;
 }
 
 export function createNodeIds(): NodeIds {
-  return { pullRequests: new Map(), labels: new Map(), comments: new Set() };
+  return { pullRequests: new Map(), labels: new Map(), comments: new Map() };
 }
 
 export function noteLabels(ids: NodeIds, labels: readonly { name: string; id: string }[]): void {

@@ -136,7 +136,7 @@ export async function readConversation(ctx: GitHubContext, pr: number): Promise<
   return (await readConversationBack(ctx, pr)).conversation;
 }
 
-/** What a transition reads back after a lost answer (`transition.ts`). */
+/** What a transition reads back when the outcome of its mutation is unknown (`transition.ts`). */
 export interface ConversationReadBack {
   readonly conversation: Conversation;
   /** The factory's own comments, oldest first. */
@@ -190,8 +190,10 @@ async function queryPullRequest(
     const { labels, pullRequest } = Answer.parse(answer).repository;
     ctx.nodeIds.pullRequests.set(pullRequest.number, pullRequest.id);
     noteLabels(ctx.nodeIds, [...labels.nodes, ...pullRequest.labels.nodes]);
+    const comments = ctx.nodeIds.comments.get(pullRequest.number) ?? new Set();
     for (const item of pullRequest.timelineItems.nodes)
-      if (item.__typename === 'IssueComment') ctx.nodeIds.comments.add(item.id);
+      if (item.__typename === 'IssueComment') comments.add(item.id);
+    ctx.nodeIds.comments.set(pullRequest.number, comments);
     return pullRequest;
   } catch (error) {
     if (graphqlErrorsOf(error)?.every((entry) => entry.type === 'NOT_FOUND') === true)

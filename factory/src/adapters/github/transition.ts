@@ -7,7 +7,7 @@
  *
  * A mutation names everything by node id. When this job's readings did not give every id needed
  * (the PR's, each label's, the status comment's), the same writes go out over REST, one request
- * each, in the same order.
+ * each, in the same order (and the client retries each after a 5xx, as it does every request).
  */
 import { STATUS_MARKER, isStatusComment } from '../../core/notes.ts';
 import type { Announcement, TransitionRecord } from '../../core/ports.ts';
@@ -40,36 +40,62 @@ export async function recordTransition(
   const { announcement } = record;
   if (announcement?.kind === 'commit-status')
     await setCommitStatus(ctx, announcement.sha, announcement.status);
-  // The comments on the PR before this transition, so that a read-back tells its own apart.
-  const seen = new Set(ctx.nodeIds.comments);
-  await callGitHub('recordTransition', async () => {
-    let sending: TransitionRecord | undefined = record;
-    for (let readBacks = 0; sending !== undefined; readBacks++) {
-      try {
-        await sendTransition(ctx, pr, sending);
-        return;
-      } catch (error) {
-        if (!outcomeUnknown(error) || readBacks === READ_BACKS) throw error;
-        sending = await notLandedOf(ctx, pr, record, seen).catch(() => {
-          throw error; // unreadable as well: the transition's own failure is the one to report
-        });
-      }
-    }
-  });
-}
-
-async function sendTransition(
-  ctx: GitHubContext,
-  pr: number,
-  record: TransitionRecord,
-): Promise<void> {
   const ids = idsFor(ctx, pr, record);
   if (ids === undefined) {
     await overRest(ctx, pr, record);
     return;
   }
-  const failed = await mutate(ctx, ids, record);
-  // A person deleted the status comment: the rest went through; write it anew, as REST would.
+  // A copy of the comments the job saw on the PR, so that a read-back tells this transition's
+  // own apart; none when the job never read them.
+  const known = ctx.nodeIds.comments.get(pr);
+  const seen = known === undefined ? undefined : new Set(known);
+  await callGitHub('recordTransition', () => mutateReadingBack(ctx, pr, { record, ids }, seen));
+}
+
+/** A transition, or what is left of it, and the node ids to send it by (REST without them). */
+interface Sending {
+  readonly record: TransitionRecord;
+  readonly ids: Ids | undefined;
+}
+
+/** Sends the mutation; after an unknown outcome, reads the PR back and sends what is missing. */
+async function mutateReadingBack(
+  ctx: GitHubContext,
+  pr: number,
+  first: Sending,
+  seen: ReadonlySet<string> | undefined,
+): Promise<void> {
+  let sending: Sending | undefined = first;
+  for (let readBacks = 0; sending !== undefined; readBacks++) {
+    if (sending.ids === undefined) {
+      await overRest(ctx, pr, sending.record);
+      return;
+    }
+    let failed: Awaited<ReturnType<typeof mutate>>;
+    try {
+      failed = await mutate(ctx, sending.ids, sending.record);
+    } catch (error) {
+      if (!outcomeUnknown(error) || readBacks === READ_BACKS) throw error;
+      sending = await notLandedOf(ctx, pr, first.record, seen).catch(() => {
+        throw error; // unreadable as well: the transition's own failure is the one to report
+      });
+      continue;
+    }
+    await afterMutation(ctx, pr, sending.record, failed);
+    return;
+  }
+}
+
+/**
+ * A person deleted the status comment: the rest went through; write it anew, as REST would.
+ * Anything else refused stops the transition where it stands.
+ */
+async function afterMutation(
+  ctx: GitHubContext,
+  pr: number,
+  record: TransitionRecord,
+  failed: Awaited<ReturnType<typeof mutate>>,
+): Promise<void> {
   if (failed === 'status-gone')
     await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
   else if (failed !== undefined) await standStill(ctx, pr, record, failed);
@@ -86,42 +112,61 @@ function outcomeUnknown(error: unknown): boolean {
 }
 
 /**
- * What of `record` is not on the PR, read back after an unknown outcome; `undefined` when all of
- * it is. Each write is looked for on its own, since GitHub runs every field of a mutation even
- * after one is refused: the announcement and the notes among the factory's comments that were
- * not there before (a review among the reviews), the label by the PR's state. The status comment
- * and the label are sent again whenever anything is (both writes are idempotent), so the label
- * still comes after what it announces, and is put back if that is refused (`standStill`). A state
- * label someone else moved meanwhile stays where they put it.
+ * What of `record` is not on the PR, read back after an unknown outcome, with the ids to send it
+ * by; `undefined` when all of it is there. Each write is looked for on its own, since GitHub runs
+ * every field of a mutation even after one is refused: the announcement and the notes among the
+ * factory's comments that are not in `seen` (none counts when the job never saw the PR's
+ * comments: a duplicate is better than a lost verdict), a review among the reviews, the label by
+ * the PR's state. The status comment and the label go again whenever anything does, so the label
+ * still comes after what it announces and is put back if that is refused (`standStill`). The
+ * label set is rebuilt from the PR's labels now, keeping what a person added meanwhile; a state
+ * label someone else moved stays where they put it.
  */
 async function notLandedOf(
   ctx: GitHubContext,
   pr: number,
   record: TransitionRecord,
-  seen: ReadonlySet<string>,
-): Promise<TransitionRecord | undefined> {
+  seen: ReadonlySet<string> | undefined,
+): Promise<Sending | undefined> {
   const { conversation, factoryComments } = await readConversationBack(ctx, pr);
   const posted = new Set(
-    factoryComments.filter((comment) => !seen.has(comment.nodeId)).map((comment) => comment.body),
+    seen === undefined
+      ? []
+      : factoryComments.filter(({ nodeId }) => !seen.has(nodeId)).map(({ body }) => body),
   );
   const announced = await announcementLanded(ctx, pr, record.announcement, posted);
   const notes = record.notes.filter((note) => !posted.has(note));
   const status = conversation.statusComment;
   const statusLanded = status?.body === marked(record.statusComment.body);
-  const { state } = record;
-  const now = statesIn(conversation.pullRequest?.labels ?? []);
-  const labelLanded = state === undefined || sameStates(now, [state.to]);
+  const labels = conversation.pullRequest?.labels ?? [];
+  const state = record.state && stateAgain(record.state, labels);
+  const labelLanded = record.state === undefined || sameStates(statesIn(labels), [record.state.to]);
   if (announced && notes.length === 0 && statusLanded && labelLanded) return undefined;
-  const movedMeanwhile =
-    state !== undefined && !labelLanded && !sameStates(now, statesIn(state.currentLabels));
-  return {
+  const rest: TransitionRecord = {
     ...(announced || record.announcement === undefined
       ? {}
       : { announcement: record.announcement }),
     statusComment: { body: record.statusComment.body, existing: status },
     notes,
-    ...(state === undefined || movedMeanwhile ? {} : { state }),
+    ...(state === undefined ? {} : { state }),
   };
+  return { record: rest, ids: idsFor(ctx, pr, rest) };
+}
+
+/**
+ * The label write to send again: the PR's labels now with the state the job found put back, so
+ * that a refusal restores them; none when someone else moved the state label meanwhile.
+ */
+function stateAgain(
+  state: NonNullable<TransitionRecord['state']>,
+  labels: readonly string[],
+): TransitionRecord['state'] {
+  const found = statesIn(state.currentLabels);
+  const now = statesIn(labels);
+  const [was] = found;
+  if (was === undefined || found.length !== 1) return state;
+  if (!sameStates(now, found) && !sameStates(now, [state.to])) return undefined;
+  return { currentLabels: withState(labels, was), to: state.to };
 }
 
 /** Whether the transition's announcement is on the PR (a commit status went out before). */

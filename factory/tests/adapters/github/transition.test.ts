@@ -256,7 +256,7 @@ describe('GitHub adapter: a transition whose answer was lost (R-14)', { timeout:
 
     expect(String(failed)).toMatch(/GitHub recordTransition failed: .*approve/i);
     expect(await fixture.github.listReviews(pr)).toEqual([]);
-    // GitHub moved the label after the refused review, twice; it was put back.
+    // GitHub moved the label after the refused review; it was put back.
     expect((await fixture.github.readPullRequest(pr))?.labels.toSorted()).toEqual([
       'keep-me',
       'state:queued',
@@ -274,6 +274,68 @@ describe('GitHub adapter: a transition whose answer was lost (R-14)', { timeout:
 
     expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT]);
     expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('tells its own verdict from the same words posted before: the verdict goes out again', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await queuedPull(fixture);
+    await github.comment(pr, VERDICT); // an earlier attempt's verdict, in the same words
+    const reading = await github.readConversation(pr);
+    forge.faults.inject({ route: 'POST /graphql', times: 1, kind: 'bad-gateway' });
+
+    await github.recordTransition(pr, toPlan(reading));
+
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, VERDICT, NEXT]);
+  });
+
+  it('posts the verdict again rather than lose it when the job never saw the PR’s comments', async () => {
+    const fixture = await startAdapterForge();
+    const { forge } = fixture;
+    const pr = await queuedPull(fixture);
+    const fresh = adapterFor(fixture, fixture.token);
+    await fresh.readPullRequest(pr); // over REST: the PR's id, none of its comments
+    forge.faults.inject({ route: 'POST /graphql', times: 1, kind: 'answer-lost' });
+
+    await fresh.recordTransition(pr, {
+      announcement: { kind: 'comment', body: VERDICT },
+      statusComment: { body: NEXT, existing: undefined },
+      notes: [],
+    });
+
+    expect(await factoryComments(fixture, pr)).toEqual([VERDICT, NEXT, VERDICT]);
+  });
+
+  it('publishes a code review once when the answer was lost', async () => {
+    const { fixture, pr, reading } = await readThenFail('answer-lost');
+    const head = reading.pullRequest?.headSha ?? '';
+
+    await fixture.github.recordTransition(pr, {
+      ...toPlan(reading),
+      announcement: { kind: 'review', sha: head, verdict: 'REQUEST_CHANGES', body: 'Not yet.' },
+    });
+
+    expect(await fixture.github.listReviews(pr)).toMatchObject([
+      { verdict: 'REQUEST_CHANGES', sha: head, body: 'Not yet.' },
+    ]);
+    expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('keeps a label a person added meanwhile when it sends the label again', async () => {
+    const { fixture, pr, reading } = await readThenFail('bad-gateway');
+    await fixture.client('writer').rest.issues.addLabels({
+      ...fixture.repo,
+      issue_number: pr,
+      labels: ['urgent'],
+    });
+
+    await fixture.github.recordTransition(pr, toPlan(reading));
+
+    expect((await fixture.github.readPullRequest(pr))?.labels.toSorted()).toEqual([
+      'keep-me',
+      'state:plan',
+      'urgent',
+    ]);
   });
 
   it('gives up with a named error when GitHub keeps failing, having written nothing', async () => {
