@@ -23,18 +23,26 @@ export function mergeExactly(
         const message = githubMessageOf(error);
         const status = statusOf(error);
         if (status === 409) return { merged: false, reason: 'head-moved', message };
-        if (status !== 405) throw error;
-        return (
-          (await mergedAt(ctx, pr, sha)) ?? { merged: false, reason: 'not-mergeable', message }
-        );
+        if (status === 405)
+          return (
+            (await mergedAt(ctx, pr, sha)) ?? { merged: false, reason: 'not-mergeable', message }
+          );
+        // Every try failed with a 5xx: the first may still have merged. If GitHub cannot say,
+        // the merge's own failure is the one to report.
+        const merged =
+          status !== undefined && status >= 500
+            ? await mergedAt(ctx, pr, sha).catch(() => undefined)
+            : undefined;
+        if (merged === undefined) throw error;
+        return merged;
       }),
   );
 }
 
 /**
  * GitHub answers 405 for a PR that is already merged, and so for the client's retry of a merge
- * whose first answer was lost (a 5xx after the merge went through). A PR merged at exactly `sha`
- * is that merge, done.
+ * whose first answer was lost (a 5xx after the merge went through); when every retry fails too,
+ * the outcome is unknown. A PR merged at exactly `sha` is that merge, done.
  */
 async function mergedAt(
   ctx: GitHubContext,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { GitHubError } from '../../../src/adapters/github/index.ts';
 import { openPull, startAdapterForge, type AdapterFixture } from './fixture.ts';
 
+const MERGE = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
+
 async function mainTip({ client, repo }: AdapterFixture): Promise<string> {
   const { data } = await client('writer').rest.git.getRef({ ...repo, ref: 'heads/main' });
   return data.object.sha;
@@ -56,17 +58,48 @@ describe('GitHub adapter: a merge whose answer was lost (R-14)', { timeout: 60_0
     const { forge, github } = fixture;
     const pr = await openPull(forge, 'feature');
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
-    const route = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
-    forge.faults.inject({ route, times: 1, kind: 'answer-lost' });
+    forge.faults.inject({ route: MERGE, times: 1, kind: 'answer-lost' });
 
     const result = await github.mergeExactly(pr, head, 'Add feature (#1)');
 
     // The client tried again and GitHub said 405, as for any merged PR; the read-back tells.
-    expect(forge.requestLog.entries().filter((entry) => entry.route === route)).toMatchObject([
+    expect(forge.requestLog.entries().filter((entry) => entry.route === MERGE)).toMatchObject([
       { status: 502 },
       { status: 405 },
     ]);
     expect(result).toEqual({ merged: true, sha: await mainTip(fixture) });
+  });
+
+  it('reads as merged when every retry failed after GitHub merged it', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    forge.faults.inject({ route: MERGE, times: 1, kind: 'answer-lost' });
+    forge.faults.inject({ route: MERGE, times: 100, kind: 'server-error' });
+
+    const result = await github.mergeExactly(pr, head, 'Add feature (#1)');
+    forge.faults.clear();
+
+    expect(result).toEqual({ merged: true, sha: await mainTip(fixture) });
+  });
+
+  it('still fails, naming the verb, when every try failed and nothing was merged', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    const before = await mainTip(fixture);
+    forge.faults.inject({ route: MERGE, times: 100, kind: 'server-error' });
+
+    const failed = await github
+      .mergeExactly(pr, head, 'Add feature (#1)')
+      .catch((error: unknown) => error);
+    forge.faults.clear();
+
+    expect(failed).toBeInstanceOf(GitHubError);
+    expect(String(failed)).toMatch(/GitHub mergeExactly failed \(500\)/);
+    expect(await mainTip(fixture)).toBe(before);
   });
 
   it('stays not-mergeable when the PR was merged at another head', async () => {
