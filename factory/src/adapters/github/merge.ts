@@ -42,7 +42,7 @@ export function mergeExactly(
 /**
  * GitHub answers 405 for a PR that is already merged, and so for the client's retry of a merge
  * whose first answer was lost (a 5xx after the merge went through); when every retry fails too,
- * the outcome is unknown. A PR merged at exactly `sha` is that merge, done.
+ * the outcome is unknown. A PR merged at exactly `sha` is that merge, done (ADR 0008).
  */
 async function mergedAt(
   ctx: GitHubContext,

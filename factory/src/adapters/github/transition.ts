@@ -2,12 +2,13 @@
  * A transition's writes on the PR — the stage's announcement (a verdict comment or review), the
  * status comment, re-run notes, the state label — as one GraphQL mutation, whose fields GitHub
  * runs one after another in the order written. A commit status has no mutation: it goes first,
- * over REST. The label
- * set is replaced by `updatePullRequest(labelIds:)`, one write like REST's `PUT …/labels` (R-04).
+ * over REST. The label set is replaced by `updatePullRequest(labelIds:)`, one write like REST's
+ * `PUT …/labels` (R-04).
  *
  * A mutation names everything by node id. When this job's readings did not give every id needed
  * (the PR's, each label's, the status comment's), the same writes go out over REST, one request
  * each, in the same order (and the client retries each after a 5xx, as it does every request).
+ * The mutation is not retried blindly: after an unknown outcome it is read back (ADR 0008).
  */
 import { STATUS_MARKER, isStatusComment } from '../../core/notes.ts';
 import type { Announcement, TransitionRecord } from '../../core/ports.ts';
