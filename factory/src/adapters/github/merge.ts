@@ -23,18 +23,15 @@ export function mergeExactly(
         const message = githubMessageOf(error);
         const status = statusOf(error);
         if (status === 409) return { merged: false, reason: 'head-moved', message };
-        if (status === 405)
-          return (
-            (await mergedAt(ctx, pr, sha)) ?? { merged: false, reason: 'not-mergeable', message }
-          );
-        // Every try failed with a 5xx: the first may still have merged. If GitHub cannot say,
-        // the merge's own failure is the one to report.
-        const merged =
-          status !== undefined && status >= 500
-            ? await mergedAt(ctx, pr, sha).catch(() => undefined)
-            : undefined;
-        if (merged === undefined) throw error;
-        return merged;
+        // A 405 (or a 5xx on every try) may answer our own merge, gone through unanswered. If
+        // GitHub cannot say, the merge's own answer is the one to report.
+        const outcomeUnknown = status === 405 || (status !== undefined && status >= 500);
+        const merged = outcomeUnknown
+          ? await mergedAt(ctx, pr, sha).catch(() => undefined)
+          : undefined;
+        if (merged !== undefined) return merged;
+        if (status === 405) return { merged: false, reason: 'not-mergeable', message };
+        throw error;
       }),
   );
 }

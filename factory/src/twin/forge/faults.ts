@@ -56,7 +56,6 @@ export function seededRandom(seed: number): () => number {
 export function createFaults(seed: number): Faults {
   const random = seededRandom(seed);
   let rules: { rule: FaultRule; remaining: number }[] = [];
-  let injected = 0;
   const byKind: Partial<Record<FaultKind, number>> = {};
   const matches = (rule: FaultRule, method: string, template: string) =>
     rule.route === undefined || rule.route === template || rule.route === `${method} ${template}`;
@@ -67,7 +66,7 @@ export function createFaults(seed: number): Faults {
     clear() {
       rules = [];
     },
-    injected: () => injected,
+    injected: () => Object.values(byKind).reduce((sum, count) => sum + count, 0),
     injectedByKind: () => ({ ...byKind }),
     decide(method, template) {
       let latencyMs = 0;
@@ -77,7 +76,6 @@ export function createFaults(seed: number): Faults {
         if (entry.rule.kind === undefined) continue;
         if (entry.rule.rate !== undefined && random() >= entry.rule.rate) continue;
         entry.remaining -= 1;
-        injected += 1;
         byKind[entry.rule.kind] = (byKind[entry.rule.kind] ?? 0) + 1;
         const error = faultError(entry.rule.kind, entry.rule.retryAfterSeconds ?? 1);
         return entry.rule.kind === 'answer-lost'

@@ -79,7 +79,7 @@ describe('forge fault injection', { timeout: 60_000 }, () => {
     );
   });
 
-  it('loses the answer of a call it ran: the write stays, the caller gets a 502', async () => {
+  it('R-14: loses the answer of a call it ran: the write stays, the caller gets a 502', async () => {
     const { forge, client, owner, repo } = await startForge();
     const number = await forge.openPullRequest('writer', {
       branch: 'f',
