@@ -48,9 +48,17 @@ export interface ForgeEvent {
   readonly payload: Readonly<Record<string, unknown>>;
   readonly actor: Actor;
   readonly tokenKind: TokenKind;
-  /** `refs/heads/<branch>` whose workflow files the event runs with. */
+  /**
+   * The ref whose workflow files the event runs with: a branch, or for an event about a PR its
+   * test merge `refs/pull/N/merge`.
+   */
   readonly ref: string;
   readonly sha: string;
+  /**
+   * An event about a PR that conflicts with its base: GitHub keeps no test merge for it and starts
+   * no `pull_request` run (`pull_request_target` runs, from the base).
+   */
+  readonly mergeConflict?: boolean;
 }
 
 export type RunStatus = 'queued' | 'in_progress' | 'completed' | 'waiting' | 'action_required';

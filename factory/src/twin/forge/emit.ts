@@ -10,6 +10,7 @@ import { renderRepo, renderUser, repoHtmlUrl } from './render/base.ts';
 import type { PullIssue } from './render/pulls.ts';
 import type { CommitInfo } from './repository.ts';
 import { DEFAULT_BRANCH } from './seed.ts';
+import { refreshTestMerge } from './test-merge.ts';
 
 export interface Cause {
   readonly actor: Actor;
@@ -47,8 +48,7 @@ export async function emitPullRequest(
     ...extra,
     ...envelope(ctx, cause),
   };
-  const ref = headRefOf(issue);
-  deliver(ctx, { name: 'pull_request', action, payload, ref, sha: issue.pull.headSha }, cause);
+  deliver(ctx, { name: 'pull_request', action, payload, ...(await runsOn(ctx, issue)) }, cause);
 }
 
 export async function emitReview(
@@ -63,12 +63,8 @@ export async function emitReview(
     pull_request: await readFullPull(ctx, issue),
     ...envelope(ctx, cause),
   };
-  const ref = headRefOf(issue);
-  deliver(
-    ctx,
-    { name: 'pull_request_review', action: 'submitted', payload, ref, sha: issue.pull.headSha },
-    cause,
-  );
+  const where = await runsOn(ctx, issue);
+  deliver(ctx, { name: 'pull_request_review', action: 'submitted', payload, ...where }, cause);
 }
 
 export interface RefUpdate {
@@ -137,11 +133,19 @@ export function emitSchedule(ctx: ForgeContext, cron: string, sha: string): void
 }
 
 /**
- * The ref an event about the PR names: its branch, or `refs/pull/N/head` for a fork's (not a ref of
- * this repository). GitHub names `refs/pull/N/merge` for both; the twin keeps no merge refs.
+ * Where a run for an event about the PR checks out: GitHub's test merge, `refs/pull/N/merge`.
+ * When the PR conflicts with its base there is none; the event names the head (its branch, or
+ * `refs/pull/N/head` for a fork's) and says so, and the runner starts no `pull_request` run.
  */
-function headRefOf(issue: PullIssue): string {
-  return issue.pull.headOwner === undefined
-    ? `refs/heads/${issue.pull.headRef}`
-    : `refs/pull/${String(issue.number)}/head`;
+async function runsOn(
+  ctx: ForgeContext,
+  issue: PullIssue,
+): Promise<Pick<ForgeEvent, 'ref' | 'sha' | 'mergeConflict'>> {
+  const merge = await refreshTestMerge(ctx, issue);
+  if (merge.kind === 'merged') return { ref: merge.ref, sha: merge.sha };
+  const ref =
+    issue.pull.headOwner === undefined
+      ? `refs/heads/${issue.pull.headRef}`
+      : `refs/pull/${String(issue.number)}/head`;
+  return { ref, sha: issue.pull.headSha, mergeConflict: true };
 }

@@ -1,5 +1,6 @@
 /** Pull requests as GitHub serves them, with the facts only git can tell (mergeability, stats). */
 import { commentCount, labelsOf, type ForgeContext } from './context.ts';
+import { commitMemo } from './memo.ts';
 import { renderPull, renderPullSimple, type PullIssue } from './render/pulls.ts';
 
 /** The tip of the pull request's base branch; a deleted base is a bug in the caller's setup. */
@@ -35,31 +36,20 @@ interface GitFacts {
 }
 
 /**
- * What git says of a head against a base. Both are commits, which never change, so each pair is
- * asked once per forge: a PR read again and again (every stage re-reads) costs no git after the
- * first.
+ * What git says of a head against a base, asked once per pair and forge: a PR read again and again
+ * (every stage re-reads) costs no git after the first.
  */
-const gitFactsOf = new WeakMap<ForgeContext, Map<string, Promise<GitFacts>>>();
+const gitFactsMemo = commitMemo<GitFacts>();
 
 function gitFacts(ctx: ForgeContext, baseSha: string, headSha: string): Promise<GitFacts> {
-  let known = gitFactsOf.get(ctx);
-  if (known === undefined) gitFactsOf.set(ctx, (known = new Map<string, Promise<GitFacts>>()));
-  const key = `${baseSha}..${headSha}`;
-  let facts = known.get(key);
-  if (facts === undefined) {
-    facts = (async () => {
-      const [mergeable, commits, stats] = await Promise.all([
-        isMergeable(ctx, baseSha, headSha),
-        ctx.repo.countCommits(baseSha, headSha),
-        ctx.repo.diffStats(baseSha, headSha),
-      ]);
-      return { mergeable, commits, stats };
-    })();
-    // A failed git call is not a fact: the next read asks again.
-    facts.catch(() => known.delete(key));
-    known.set(key, facts);
-  }
-  return facts;
+  return gitFactsMemo(ctx, `${baseSha}..${headSha}`, async () => {
+    const [mergeable, commits, stats] = await Promise.all([
+      isMergeable(ctx, baseSha, headSha),
+      ctx.repo.countCommits(baseSha, headSha),
+      ctx.repo.diffStats(baseSha, headSha),
+    ]);
+    return { mergeable, commits, stats };
+  });
 }
 
 export async function readSimplePull(

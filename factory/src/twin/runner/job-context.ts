@@ -79,8 +79,9 @@ export interface StepScope {
 
 const SYSTEM_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
+/** As GitHub shortens it: `main`, `v1.0`, or `5/merge` for a pull request's test merge. */
 function refName(ref: string): string {
-  return ref.replace(/^refs\/(heads|tags)\//, '');
+  return ref.replace(/^refs\/(heads|tags|pull)\//, '');
 }
 
 function pullRequestRef(event: ForgeEvent, side: 'head' | 'base'): string {

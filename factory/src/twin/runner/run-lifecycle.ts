@@ -13,7 +13,7 @@ import { githubContext } from './job-context.ts';
 import type { RunContext, RunnerSettings } from './job-context.ts';
 import { createJobRecords } from './job-records.ts';
 import type { DefaultPermissions } from './permissions.ts';
-import { isForkPullRequest } from './triggers.ts';
+import { isForkPullRequest, nestedString } from './triggers.ts';
 import type { JobRecord, RunRecord } from './records.ts';
 import { runCalledWorkflow } from './reusable.ts';
 import { concurrencyRequest, createRunScheduler } from './run-scheduler.ts';
@@ -56,6 +56,15 @@ function runScope(context: ScopeSource): ExpressionScope {
   };
 }
 
+/**
+ * The commit GitHub files a run (and its checks) under. A `pull_request` run checks out the test
+ * merge, but belongs to the PR's head commit; a `pull_request_target` run to the base's tip.
+ */
+function headShaOf(event: ForgeEvent): string {
+  if (event.name === 'pull_request_target') return event.sha;
+  return nestedString(event.payload, 'pull_request', 'head', 'sha') ?? event.sha;
+}
+
 function headBranch(event: ForgeEvent): string {
   const pull = event.payload.pull_request as { head?: { ref?: unknown } } | undefined;
   const head = pull?.head?.ref;
@@ -88,7 +97,7 @@ export function createRunContext(setup: RunSetup): RunContext {
     event: event.name,
     action: event.action ?? null,
     headBranch: headBranch(event),
-    headSha: event.sha,
+    headSha: headShaOf(event),
     actor: event.actor,
     triggeredBy: event.tokenKind,
     status,
@@ -108,7 +117,7 @@ export function createRunContext(setup: RunSetup): RunContext {
     path: workflow.path,
     event: event.name,
     headBranch: record.headBranch,
-    headSha: event.sha,
+    headSha: record.headSha,
     actor: event.actor,
     status,
     conclusion: null,

@@ -109,6 +109,7 @@ function matchesOn(
       if (config === undefined) return 'no pull_request trigger';
       if (!(config.types ?? DEFAULT_PULL_REQUEST_TYPES).includes(action))
         return `type ${action} not listed`;
+      if (event.mergeConflict === true) return 'the pull request has a merge conflict';
       const base =
         nestedString(event.payload, 'pull_request', 'base', 'ref') ?? stripRef(event.ref);
       return matchesFilters(base, config.branches, config['branches-ignore'])
@@ -181,6 +182,7 @@ export function asPullRequestTarget(event: ForgeEvent): ForgeEvent {
     name: 'pull_request_target',
     ref: baseRef === undefined ? event.ref : `refs/heads/${baseRef}`,
     sha: baseSha ?? event.sha,
+    mergeConflict: false,
   };
 }
 

@@ -29,8 +29,14 @@ describe('forge pull requests from a fork', { timeout: 30_000 }, () => {
     const refs = await forge.readRefs();
     expect(refs.get(`refs/pull/${String(number)}/head`)).toBe(pull.head.sha);
     expect(refs.has('refs/heads/feature')).toBe(false);
-    expect(forge.events.map((event) => [event.name, event.action, event.ref])).toEqual([
-      ['pull_request', 'opened', `refs/pull/${String(number)}/head`],
+    // Its event names GitHub's test merge of that head into main, as for any PR.
+    expect(forge.events.map((event) => [event.name, event.action, event.ref, event.sha])).toEqual([
+      [
+        'pull_request',
+        'opened',
+        `refs/pull/${String(number)}/merge`,
+        refs.get(`refs/pull/${String(number)}/merge`),
+      ],
     ]);
     expect(forge.internalErrors).toEqual([]);
   });
