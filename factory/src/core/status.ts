@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { escapeAgentText, STATUS_MARKER } from './notes.ts';
 import { PARK_REASONS, type ParkReason } from './reasons.ts';
+import { isSpecPath } from './spec/path.ts';
 import { WORKING_STATES, labelOf, type State, type WorkingState } from './states.ts';
 
 const FEEDBACK_MAX_CHARS = 6_000;
@@ -34,8 +35,14 @@ const FeedbackSchema = z.object({
   text: z.string().max(FEEDBACK_MAX_CHARS),
 });
 
-/** The spec as it was when the PR was put on the line (the merge guardrail compares against it). */
-const QueuedSpecSchema = z.object({ path: z.string(), blobSha: z.string() });
+/**
+ * The spec as it was when the PR was put on the line (the merge guardrail compares against it).
+ * Stages read the file at `path`, so nothing but a spec's own path is accepted there.
+ */
+const QueuedSpecSchema = z.object({
+  path: z.string().refine(isSpecPath, 'not a spec path (specs/NNNN-name.md)'),
+  blobSha: z.string(),
+});
 
 export const LedgerSchema = z.object({
   stages: z.partialRecord(z.enum(WORKING_STATES), StageRecordSchema).default({}),
@@ -50,11 +57,15 @@ export type Ledger = z.output<typeof LedgerSchema>;
 
 export const EMPTY_LEDGER: Ledger = { stages: {} };
 
-const LEDGER_MARKER = /<!-- factory:ledger (\{.*?\}) -->/s;
+const LEDGER_MARKER = /<!-- factory:ledger (\{.*?\}) -->/gs;
 
-/** The figures embedded in a status comment; an unreadable or missing ledger reads as empty. */
+/**
+ * The figures embedded in a status comment; an unreadable or missing ledger reads as empty. The
+ * ledger is the comment's last line, so only the last marker counts: text shown above it can
+ * never stand in for it, even if it got past the escaping.
+ */
 export function parseLedger(body: string | undefined): Ledger {
-  const json = body === undefined ? undefined : LEDGER_MARKER.exec(body)?.[1];
+  const json = body === undefined ? undefined : [...body.matchAll(LEDGER_MARKER)].at(-1)?.[1];
   if (json === undefined) return EMPTY_LEDGER;
   try {
     const parsed = LedgerSchema.safeParse(JSON.parse(json));
@@ -152,7 +163,8 @@ function parkSection(park: NonNullable<Ledger['park']>): string[] {
   return [
     `#### ⛔ Parked: ${title} (\`${park.reason}\`)${park.stage === undefined ? '' : ` in ${park.stage}`}`,
     '',
-    `**What happened:** ${park.detail}`,
+    // The detail can quote what an agent wrote (the paths of its patch, a conflict's files).
+    `**What happened:** ${escapeAgentText(park.detail)}`,
     '',
     `**How to resume:** ${howToProceed}`,
     // Spent retries are the one park whose way back is always the same: that stage, again.
