@@ -77,7 +77,7 @@ export const PARK_REASONS = {
   'not-approved': {
     title: 'No approval on this head',
     howToProceed:
-      'The latest code review is not an APPROVE given on the exact head commit. Set state:code-review to review it again.',
+      'The latest review that counts (the line’s code review, or one by a person with write permission) is not an APPROVE given on the exact head commit. Set state:code-review to review it again.',
   },
   'fork-pr': {
     title: 'Pull request from a fork',

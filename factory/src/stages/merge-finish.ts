@@ -4,7 +4,12 @@
  * the SHA, so a head that moved in between is refused by GitHub (409) and goes back (R-06).
  */
 import { isGreen } from '../core/checks.ts';
-import { checkMergeEligibility, type ChangedFile, type MergeFacts } from '../core/guardrails.ts';
+import {
+  checkMergeEligibility,
+  isWriter,
+  type ChangedFile,
+  type MergeFacts,
+} from '../core/guardrails.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type {
   GitHubPort,
@@ -181,16 +186,17 @@ export async function gatherMergeFacts(
     (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
   );
   const queuedBy = queued?.actor ?? pr.author;
-  const [blobAtHead, permission] = await Promise.all([
+  const [blobAtHead, permission, weighed] = await Promise.all([
     specBlobAtHead(github, spec.path, pr.headSha, changes),
     github.permissionOf(queuedBy),
+    reviewsThatCount(github, reviews),
   ]);
   return {
     headSha: pr.headSha,
     // CI's own status on this exact head: the gate's, or the one published after the rebase.
     testedSha: isGreen(checks, [CI_STATUS_CONTEXT], pr.headSha) ? pr.headSha : undefined,
     checks,
-    latestReview: latestVerdict(reviews, candidate),
+    latestReview: latestVerdict(weighed, candidate),
     spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead },
     changes,
     isFork: pr.isFork,
@@ -214,7 +220,26 @@ async function specBlobAtHead(
 }
 
 /**
- * The latest approving or rejecting review, by anyone. An approval given on the head before the
+ * The reviews the approval guardrail weighs: the line's own code review's, and those of people
+ * with write permission. Anyone who can read a repository may approve or reject its pull
+ * requests; their word neither merges a PR nor parks one. One permission read per other reviewer.
+ */
+async function reviewsThatCount(
+  github: GitHubPort,
+  reviews: readonly ReviewRecord[],
+): Promise<readonly ReviewRecord[]> {
+  const people = [...new Set(reviews.map((review) => review.author))].filter(
+    (login) => !github.isFactoryActor(login),
+  );
+  const permissions = await Promise.all(people.map((login) => github.permissionOf(login)));
+  const writers = new Set(people.filter((_, i) => isWriter(permissions[i] ?? 'none')));
+  return reviews.filter(
+    (review) => github.isFactoryActor(review.author) || writers.has(review.author),
+  );
+}
+
+/**
+ * The latest approving or rejecting review among those that count. An approval given on the head before the
  * merge's own rebase counts for the rebased head only when the rebase left the change itself
  * unaltered (same patch id, ADR 0004); CI then tests it on top of main.
  */

@@ -4,6 +4,7 @@
  * main goes back, never in; refusals merge nothing.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createOctokit } from '../../src/adapters/github/index.ts';
 import { renderRerunNote } from '../../src/core/notes.ts';
 import type { GitHubPort } from '../../src/core/ports.ts';
 import {
@@ -59,6 +60,27 @@ function onMain(line: LineForge, files: Readonly<Record<string, string>>) {
 async function expectNotMerged(line: LineForge, on: OnLine) {
   expect(line.mergeCalls()).toBe(0);
   expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+}
+
+/** A review of the PR's head by a person. */
+async function review(
+  line: LineForge,
+  login: string,
+  on: OnLine,
+  event: 'APPROVE' | 'REQUEST_CHANGES',
+) {
+  const person = createOctokit({
+    token: line.forge.as(login),
+    baseUrl: line.forge.apiUrl,
+    retry: { msPerSecond: 2, spaceWrites: false },
+  });
+  await person.rest.pulls.createReview({
+    ...line.repo,
+    pull_number: on.pr,
+    commit_id: on.headSha,
+    event,
+    body: `${login}: ${event}`,
+  });
 }
 
 /** `src/words.ts` with line `n` replaced. */
@@ -141,6 +163,26 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
     await expectNotMerged(line, on);
   });
 
+  it('parks not-approved when only someone without write permission approved the head', async () => {
+    const on = await line.openOnLine({
+      slug: 'passer-by',
+      stage: 'merge',
+      files: { 'src/p.ts': 'x\n' },
+    });
+    await line.bot.rest.repos.createCommitStatus({
+      ...line.repo,
+      sha: on.headSha,
+      state: 'success',
+      context: 'factory/ci',
+    });
+    await review(line, 'reader', on, 'APPROVE');
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
   it('squash-merges exactly the tested, approved head and dispatches the scheduler', async () => {
     const on = await atMerge(line, 'ready');
     const mainBefore = await line.branchSha('main');
@@ -160,6 +202,26 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
     expect(await line.github.readFile('src/ready.ts', mainAfter)).toBeDefined();
     expect(line.dispatches().at(-1)).toEqual({ stage: 'scheduler', inputs: {} });
     expect(await line.statusBodyOf(on.pr)).toContain('merged ✅');
+  });
+
+  it('merges on the approval of a person with write permission; a reader’s later objection parks nothing', async () => {
+    const on = await line.openOnLine({
+      slug: 'maintainer',
+      stage: 'merge',
+      files: { 'src/m.ts': 'x\n' },
+    });
+    await line.bot.rest.repos.createCommitStatus({
+      ...line.repo,
+      sha: on.headSha,
+      state: 'success',
+      context: 'factory/ci',
+    });
+    await review(line, 'octo-owner', on, 'APPROVE');
+    await review(line, 'reader', on, 'REQUEST_CHANGES');
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
   });
 });
 

@@ -20,6 +20,8 @@ export interface AppSpec {
 export interface Need {
   readonly access: 'read' | 'write';
   readonly scopes: readonly TokenScope[];
+  /** What a person needs when it is less than a token's `access` (reviewing needs only read). */
+  readonly person?: 'read';
 }
 
 export const DEFAULT_USERS: readonly UserSpec[] = [
@@ -118,7 +120,7 @@ export function assertAllowed(
   if (grant.kind === 'user') {
     const permission = permissionOf(grant.actor.login) ?? 'none';
     if (permission === 'none') throw new HttpError(404, 'Not Found', { docs });
-    if (need.access === 'write' && permission === 'read') {
+    if ((need.person ?? need.access) === 'write' && permission === 'read') {
       throw new HttpError(403, 'Must have push access to repository', { docs });
     }
     return;

@@ -53,7 +53,8 @@ export function reviewRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
       method: 'POST',
       path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews',
       docs: docs('create-a-review-for-a-pull-request'),
-      need: PULLS_WRITE,
+      // Anyone who can read a repository may review its pull requests; a token needs the scope.
+      need: { ...PULLS_WRITE, person: 'read' },
       handle: async (request) => {
         const doc = docs('create-a-review-for-a-pull-request');
         const pull = findPull(ctx, numberParam(request, 'pull_number', doc), doc);
