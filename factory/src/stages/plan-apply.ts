@@ -31,8 +31,6 @@ export async function applyPlan(
   const begun = await beginApply(deps.github, 'plan', input);
   if (begun.kind === 'stood-down') return begun.outcome;
   const { pr } = begun;
-  // The objections this attempt was given are answered (or failed); the review adds its own.
-  const ledger = recordFeedback(begun.ledger, undefined);
   const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
     settle(deps, {
       ...at,
@@ -40,7 +38,10 @@ export async function applyPlan(
       stage: 'plan',
       status: begun.status,
       event,
-      ledger,
+      // Only a submission that landed answers the feedback this attempt was given: after a failed
+      // attempt the next one still needs it. The stage after a submission adds its own.
+      ledger:
+        event.type === 'plan-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
       result,
       artifact: input.artifact,
       ...run(input),
@@ -51,7 +52,7 @@ export async function applyPlan(
   const reading = readSubmission(input.artifact, 'planner');
   if (reading.kind === 'event')
     return settleWith(reading.event, describeEvent(reading.event, input.artifact));
-  const specPath = ledger.spec?.path;
+  const specPath = begun.ledger.spec?.path;
   if (specPath === undefined) {
     const event = {
       type: 'blocked',

@@ -41,8 +41,6 @@ export async function applyWork(
   const begun = await beginApply(deps.github, 'implementation', input);
   if (begun.kind === 'stood-down') return begun.outcome;
   const { pr } = begun;
-  // The feedback this attempt was given has been answered (or failed); the next stage adds its own.
-  const ledger = recordFeedback(begun.ledger, undefined);
   const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
     settle(deps, {
       ...at,
@@ -50,7 +48,10 @@ export async function applyWork(
       stage: 'implementation',
       status: begun.status,
       event,
-      ledger,
+      // Only a submission that landed answers the feedback this attempt was given: after a failed
+      // attempt the next one still needs it. The stage after a submission adds its own.
+      ledger:
+        event.type === 'work-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
       result,
       artifact: input.artifact,
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),

@@ -83,8 +83,13 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
     });
   });
 
-  it('R-17: an invalid plan is a failed attempt: a re-run note and a dispatch at the same head, no push', async () => {
+  it('R-17: an invalid plan is a failed attempt: a re-run note and a dispatch at the same head, no push, the objections kept', async () => {
     const on = await atPlan();
+    const objections = { kind: 'review', from: 'plan-review', text: 'Test the hyphen.' } as const;
+    await line.writeLedger(on.pr, 'plan', {
+      ...(await line.ledgerOf(on.pr)),
+      feedback: objections,
+    });
     const pushes = line.pushes();
 
     const outcome = await apply(on, { artifact: artifact(on.headSha, { ...PLAN, files: [] }) });
@@ -98,6 +103,8 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
       inputs: { pr: String(on.pr), expected_head_sha: on.headSha },
     });
     expect(await line.labelsOf(on.pr)).toEqual(['state:plan']);
+    // The next attempt still answers the review.
+    expect((await line.ledgerOf(on.pr)).feedback).toEqual(objections);
   });
 
   it('R-02: stands down with zero writes when the plan was made on an older head', async () => {

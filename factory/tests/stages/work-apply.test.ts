@@ -210,8 +210,10 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
     await expectParked(on, 'diff-too-large', seen);
   });
 
-  it('R-17: a missing artifact is a crashed attempt: a re-run note and a dispatch at the same head, no push', async () => {
+  it('R-17: a missing artifact is a crashed attempt: a re-run note and a dispatch at the same head, no push, the feedback kept', async () => {
     const on = await atImplementation();
+    const feedback = { kind: 'review', from: 'code-review', text: 'Count hyphens once.' } as const;
+    await line.writeLedger(on.pr, 'implementation', { ...(await line.ledgerOf(on.pr)), feedback });
     const seen = watch();
 
     const outcome = await apply(on, {
@@ -228,6 +230,8 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
       { stage: 'implementation', inputs: { pr: String(on.pr), expected_head_sha: on.headSha } },
     ]);
     expect(await line.labelsOf(on.pr)).toEqual(['state:implementation']);
+    // The next attempt still answers the review.
+    expect((await line.ledgerOf(on.pr)).feedback).toEqual(feedback);
   });
 
   it('R-17: a malformed artifact, an empty patch and a patch that does not apply each fail an attempt without a push; the third parks retries-exhausted', async () => {
