@@ -152,7 +152,11 @@ export const DEFAULT_PRICES: Record<string, Price> = {
   },
 };
 
-/** Paths agents may never change (design §8). Globs: `**` crosses folders, `*` does not. */
+/**
+ * Paths agents may never change (design §8). Globs: `**` crosses folders, `*` does not. Besides
+ * the line itself, the floor includes what decides whether the product passes: the `check` script
+ * CI runs (`package.json`), the compiler, lint, format and test configuration, and the scripts.
+ */
 export const DEFAULT_PROTECTED_PATHS = [
   '.github/**',
   '.claude/**',
@@ -163,8 +167,15 @@ export const DEFAULT_PROTECTED_PATHS = [
   'docs/adr/**',
   'specs/**',
   CONFIG_FILE,
+  'package.json',
   'pnpm-lock.yaml',
   'pnpm-workspace.yaml',
+  'tsconfig*.json',
+  'eslint.config.js',
+  '.prettierrc.json',
+  '.prettierignore',
+  'vitest.config.ts',
+  'scripts/**',
   '.ci/**',
 ] as const;
 

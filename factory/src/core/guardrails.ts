@@ -123,14 +123,23 @@ export function checkPatchChanges(
   changes: readonly ChangedFile[],
   config: FactoryConfig,
 ): Extract<Verdict, { ok: false }>[] {
-  return [
-    protectedPathsIn(changes, config),
-    secretsIn(changes),
-    diffSizeOf(changes, config),
-  ].filter((verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok);
+  const floor = { protectedPaths: [...config.protectedPaths, ...PROTECTED_FROM_PATCHES] };
+  return [protectedPathsIn(changes, floor), secretsIn(changes), diffSizeOf(changes, config)].filter(
+    (verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok,
+  );
 }
 
-function protectedPathsIn(changes: readonly ChangedFile[], config: FactoryConfig): Verdict {
+/**
+ * Paths the plan stage writes and no patch may: the approved plan is the implementer's brief and
+ * the reviewers' yardstick, so an implementer cannot weaken it to fit its work. Not on
+ * `protectedPaths`, which the merge checks the whole PR against, plan included.
+ */
+const PROTECTED_FROM_PATCHES = ['plans/**'];
+
+function protectedPathsIn(
+  changes: readonly ChangedFile[],
+  config: Pick<FactoryConfig, 'protectedPaths'>,
+): Verdict {
   const touched = changes
     .map((file) => ({
       path: file.path,

@@ -8,6 +8,7 @@ import {
   checkNoConflictMarkers,
   checkNoProtectedPaths,
   checkNoSecretsAdded,
+  checkPatchChanges,
   checkQueuedByWriter,
   checkRequiredChecksGreen,
   checkSameRepository,
@@ -143,6 +144,18 @@ describe('merge guardrails (design §7)', () => {
       'protected-path',
     ],
     [
+      'the check script CI runs changed (R-08)',
+      checkNoProtectedPaths,
+      { changes: [file('package.json')] },
+      'protected-path',
+    ],
+    [
+      'lint, compiler or test configuration changed (R-08)',
+      checkNoProtectedPaths,
+      { changes: [file('tsconfig.base.json'), file('eslint.config.js'), file('vitest.config.ts')] },
+      'protected-path',
+    ],
+    [
       'too many files',
       checkDiffWithinLimits,
       {
@@ -232,5 +245,15 @@ describe('merge guardrails (design §7)', () => {
       config,
     ).map((v) => v.code);
     expect(codes).toEqual(['fork-pr', 'head-untested', 'not-approved']);
+  });
+});
+
+describe('an agent’s patch, before it is committed', () => {
+  it('R-08: refuses a patch that rewrites the approved plan, which the merge accepts in the PR', () => {
+    const plan = file('plans/0001-word-count.md', ['- [ ] a test I could not make pass']);
+    expect(checkPatchChanges([plan], config).map((refusal) => refusal.code)).toEqual([
+      'protected-path',
+    ]);
+    expect(checkNoProtectedPaths(eligible({ changes: [plan] }), config)).toEqual({ ok: true });
   });
 });
