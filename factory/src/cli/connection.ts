@@ -106,15 +106,19 @@ export function readOriginSlug(cwd: string): { owner: string; name: string } | u
   return parseRepoSlug(url);
 }
 
-/** The token for GitHub, or a `CliError` that says how to provide one. */
+/**
+ * The token for GitHub, or a `CliError` that says how to provide one. `GH_TOKEN` comes first, as
+ * for `gh`: a Codespace or a CI job sets `GITHUB_TOKEN` itself, and the one you exported wins.
+ * An empty variable counts as unset.
+ */
 export function readToken(env: CliDeps['env']): string {
-  const token = env.GITHUB_TOKEN ?? env.GH_TOKEN;
-  if (token === undefined || token.trim() === '') {
+  const token = [env.GH_TOKEN, env.GITHUB_TOKEN].map((value) => value?.trim()).find(Boolean);
+  if (token === undefined) {
     throw new CliError(
-      'No GitHub token: set GITHUB_TOKEN or GH_TOKEN (for example `export GH_TOKEN=$(gh auth token)`).',
+      'No GitHub token: set GH_TOKEN or GITHUB_TOKEN (for example `export GH_TOKEN=$(gh auth token)`).',
     );
   }
-  return token.trim();
+  return token;
 }
 
 /** Resolves the flags and environment into a connection: repository, clients and config. */

@@ -27,7 +27,7 @@ export function buildProgram(deps: CliDeps, setExitCode: (code: number) => void)
     .addHelpText(
       'after',
       `
-Commands that talk to GitHub read the token from GITHUB_TOKEN or GH_TOKEN, the repository from
+Commands that talk to GitHub read the token from GH_TOKEN or GITHUB_TOKEN, the repository from
 --repo or the checkout's origin remote, and the API from --api-url or GITHUB_API_URL.
 
 Examples:

@@ -259,7 +259,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     const noToken = fixture.deps('writer', { env: {} });
     expect(await runDoctor({ repo: REPO }, noToken)).toBe(1);
     expect(noToken.captured.err).toEqual([
-      'error: No GitHub token: set GITHUB_TOKEN or GH_TOKEN (for example `export GH_TOKEN=$(gh auth token)`).',
+      'error: No GitHub token: set GH_TOKEN or GITHUB_TOKEN (for example `export GH_TOKEN=$(gh auth token)`).',
     ]);
 
     const noRepo = fixture.deps('writer', { cwd: '/' });

@@ -20,7 +20,7 @@ describe('pnpm factory --help', { timeout: 60_000 }, () => {
     for (const command of ['labels', 'doctor', 'lint', 'queue', 'status', 'resume', 'twin']) {
       expect(text).toMatch(new RegExp(`^  ${command}\\b`, 'm'));
     }
-    expect(text).toContain('GITHUB_TOKEN or GH_TOKEN');
+    expect(text).toContain('GH_TOKEN or GITHUB_TOKEN');
   });
 
   it('gives each command its options and examples', async () => {

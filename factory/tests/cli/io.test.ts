@@ -35,7 +35,11 @@ describe('reaching a repository', () => {
     expect(() => parseRepoSlug('widgets')).toThrow(
       '"widgets" is not a repository: use owner/name, an https URL or an ssh remote.',
     );
-    expect(() => readToken({ GITHUB_TOKEN: ' ' })).toThrow(/set GITHUB_TOKEN or GH_TOKEN/);
+    expect(() => readToken({ GITHUB_TOKEN: ' ' })).toThrow(/set GH_TOKEN or GITHUB_TOKEN/);
     expect(readToken({ GH_TOKEN: 'ghp_x' })).toBe('ghp_x');
+    // As for `gh`: the token you exported wins over the one a Codespace or CI job set.
+    expect(readToken({ GH_TOKEN: 'ghp_mine', GITHUB_TOKEN: 'ghs_job' })).toBe('ghp_mine');
+    expect(readToken({ GITHUB_TOKEN: '', GH_TOKEN: ' ghp_x ' })).toBe('ghp_x');
+    expect(readToken({ GH_TOKEN: '', GITHUB_TOKEN: 'ghs_job' })).toBe('ghs_job');
   });
 });

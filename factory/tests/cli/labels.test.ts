@@ -57,6 +57,7 @@ describe('factory labels sync', { timeout: 30_000 }, () => {
     expect(await runLabelsSync({ repo: REPO, dryRun: true }, deps)).toBe(0);
 
     expect(deps.captured.out).toContain('+ would create state:merge');
+    expect(deps.captured.out.at(-1)).toBe(`8 to create, 0 to update, 0 unchanged on ${REPO}`);
     expect(fixture.writes()).toEqual([]);
   });
 

@@ -85,8 +85,10 @@ export function runLabelsSync(flags: LabelsSyncFlags, deps: CliDeps): Promise<nu
     };
     line(c.green('+'), flags.dryRun === true ? 'create' : 'created', plan.create);
     line(c.yellow('~'), flags.dryRun === true ? 'update' : 'updated', plan.update);
+    const [created, updated] =
+      flags.dryRun === true ? ['to create', 'to update'] : ['created', 'updated'];
     deps.io.out(
-      `${String(plan.create.length)} ${verb}created, ${String(plan.update.length)} ${verb}updated, ` +
+      `${String(plan.create.length)} ${created}, ${String(plan.update.length)} ${updated}, ` +
         `${String(plan.unchanged.length)} unchanged on ${repository.owner}/${repository.name}`,
     );
     return 0;

@@ -88,7 +88,7 @@ Exit code: 1 when any spec has an error; warnings alone exit 0.
 
 Examples:
   $ pnpm factory lint specs/0002-export-csv.md
-  $ pnpm factory lint specs/*.md --json
+  $ pnpm factory lint 'specs/[0-9]*.md' --json    # every spec; specs/TEMPLATE.md is not one
   $ pnpm factory lint --repo acme/widgets specs/0002-export-csv.md`,
     )
     .action(async (paths, options) => {

@@ -120,8 +120,8 @@ export function queueCommand(deps: CliDeps, setExitCode: SetExitCode) {
       'after',
       `
 The spec is committed to branch spec/<number>-<name> through the GitHub API (no push from your
-checkout), the pull request takes the spec's title, and you set state:queued: the scheduler
-picks it up from there. A spec that fails lint is refused with its findings; nothing is written.
+checkout), the pull request takes the spec's title, and it is labelled state:queued as you: the
+scheduler picks it up from there. A spec that fails lint is refused with its findings; nothing is written.
 
 Examples:
   $ pnpm factory queue specs/0002-export-csv.md

@@ -51,7 +51,7 @@ Prints one JSON line with the twin's URLs and tokens, then serves until Ctrl-C.
 
 Examples:
   $ pnpm factory twin
-  $ pnpm factory twin | head -n 1 | jq -r .forge.apiUrl`,
+  $ pnpm factory twin | head -n 1 | jq -r .forge`,
     )
     .action(async () => {
       setExitCode(
