@@ -67,7 +67,7 @@ export const PARK_REASONS = {
   'head-untested': {
     title: 'Head not tested',
     howToProceed:
-      'The head commit is not the one CI passed on after the rebase. Set state:merge to rebase and test again.',
+      'The head commit is not the one CI passed on after the rebase. Set state:implementation-ci to test this head.',
   },
   'checks-not-green': {
     title: 'Required checks not green',

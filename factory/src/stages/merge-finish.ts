@@ -73,6 +73,10 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
+  // Every other guardrail held, but this head is not the one the gate tested and CI did not run
+  // here: someone pushed after the gate. It goes back to be tested (and reviewed), never in.
+  if (refusal?.code === 'head-untested' && input.ciConclusion === undefined)
+    return settleWith({ type: 'head-moved' }, `refused: ${refusal.reason}; testing this head`);
   if (refusal !== undefined)
     return settleWith(
       { type: 'blocked', reason: refusal.code, detail: refusal.reason },
@@ -111,7 +115,9 @@ async function merge(
     case 'stood-down':
       return { kind: 'stood-down', pr: pr.number, reason: result.reason };
     case 'merge-refused': {
-      // 409: the head moved after CI; 405: GitHub would not merge (main moved into a conflict).
+      // 409: the head moved after CI (the re-read then stands the stage down, R-19; the watchdog
+      // runs the merge again, which sends the new head back to be tested). 405: GitHub would not
+      // merge (main moved into a conflict).
       const event: LineEvent =
         result.result.reason === 'head-moved' ? { type: 'head-moved' } : { type: 'main-moved' };
       return settle(deps, {

@@ -109,6 +109,26 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
     await expectNotMerged(line, on);
   });
 
+  it('R-06: sends a head pushed after the gate back to be tested and reviewed, merging nothing', async () => {
+    const opened = await atMerge(line, 'late');
+    const pushed = await line.forge.commit('writer', {
+      branch: opened.headRef,
+      files: { 'src/late-too.ts': 'x\n' },
+    });
+    // Dispatched for the new head, as the watchdog does after the first merge stood down.
+    const on = { ...opened, headSha: pushed.sha };
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'implementation-ci' });
+    await expectNotMerged(line, on);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:implementation-ci']);
+    expect(line.dispatches().at(-1)).toEqual({
+      stage: 'implementation-ci',
+      inputs: { pr: String(on.pr), expected_head_sha: on.headSha },
+    });
+  });
+
   it('parks spec-changed, merging nothing, when the spec differs from the one queued', async () => {
     const opened = await atMerge(line, 'respec');
     const pushed = await line.forge.commit('writer', {
