@@ -6,7 +6,7 @@
 import { attemptFacts, currentAttempt, type TimelineEntry } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
-import { PARK_REASONS } from '../core/reasons.ts';
+import { PARK_REASONS, resumeStageOf } from '../core/reasons.ts';
 import { compareQueueOrder, pickNext, type QueuedPr } from '../core/schedule.ts';
 import { totalSpend, type Ledger } from '../core/status.ts';
 import {
@@ -139,14 +139,12 @@ function workingRow(item: PrFacts, stage: WorkingState, facts: LineFacts): Worki
 }
 
 /**
- * Where a parked PR restarts by default: the stage it parked in. A PR parked before it reached a
- * stage (its spec failed lint, or a non-writer queued it) goes back to the queue; any other park
- * without a stage needs a person to say where.
+ * Where a parked PR restarts by default: where its reason's advice sends it (the status comment
+ * says the same), else the stage it parked in; a park with neither needs a person to say where.
  */
 export function defaultResumeStage(park: Ledger['park']): State | undefined {
-  if (park?.stage !== undefined) return park.stage;
-  if (park?.reason === 'spec-invalid' || park?.reason === 'not-a-writer') return 'queued';
-  return undefined;
+  if (park === undefined) return undefined;
+  return resumeStageOf(park.reason) ?? park.stage;
 }
 
 function parkedRow(item: PrFacts, now: Date): ParkedRow {

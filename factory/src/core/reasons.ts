@@ -1,7 +1,16 @@
 /**
  * Why a PR was parked at `state:needs-attention`. Every park names one of these codes, so a person
- * (and `factory status`) can tell at a glance what happened and what to do about it.
+ * (and `factory status`) can tell at a glance what happened and what to do about it. `resumeFrom`
+ * is the stage the advice sends it back to, where that does not depend on the stage that parked
+ * it; `factory resume` starts there unless told otherwise.
  */
+import type { State } from './states.ts';
+
+interface ParkReasonText {
+  readonly title: string;
+  readonly howToProceed: string;
+  readonly resumeFrom?: State;
+}
 
 export const PARK_REASONS = {
   'retries-exhausted': {
@@ -30,6 +39,7 @@ export const PARK_REASONS = {
       'An agent tried to change the floor (workflows, prompts, constitution, config or factory code). Change the spec so the work stays in product code, or make the floor change yourself in a separate PR.',
   },
   'diff-too-large': {
+    resumeFrom: 'implementation',
     title: 'Diff too large',
     howToProceed:
       'Split the spec into smaller specs, or raise diffLimits in factory.config.yaml, then relabel state:implementation.',
@@ -40,24 +50,34 @@ export const PARK_REASONS = {
       'Inspect the flagged lines. If they are real secrets, rotate them. If they are harmless, rephrase them, then relabel the stage.',
   },
   'spec-invalid': {
+    resumeFrom: 'queued',
     title: 'Spec does not pass lint',
     howToProceed:
       'Fix the findings listed here (run `pnpm factory lint <spec>` locally), push the fix, then set state:queued again.',
   },
   'spec-changed': {
+    resumeFrom: 'plan',
     title: 'Spec changed after queuing',
     howToProceed:
       'The spec must not change while the line works on it. Revert the change, or accept it and set state:plan to plan again from the new spec.',
   },
   conflict: {
+    resumeFrom: 'implementation-ci',
     title: 'Conflict with main',
     howToProceed:
       'Merge main into the branch by hand and resolve every conflict, leaving no <<<<<<< or >>>>>>> marker, push, then set state:implementation-ci.',
   },
   'workflow-change-needs-app': {
+    resumeFrom: 'merge',
     title: 'Update carries workflow changes',
     howToProceed:
       'main changed files under .github/workflows/, which the default token may not push. Configure the App identity, or bring the branch up to date with main yourself, then set state:merge.',
+  },
+  'merge-refused': {
+    resumeFrom: 'merge',
+    title: 'GitHub refused the merge',
+    howToProceed:
+      'GitHub would not merge although main had not moved: usually a branch protection rule the line cannot meet (a required review, a required check it does not publish). Fix the rule or meet it, then set state:merge.',
   },
   'stage-crashed': {
     title: 'Stage crashed',
@@ -65,16 +85,19 @@ export const PARK_REASONS = {
       'A stage stopped without finishing twice. Check the linked run logs, then relabel the stage to retry.',
   },
   'head-untested': {
+    resumeFrom: 'implementation-ci',
     title: 'Head not tested',
     howToProceed:
       'The head commit is not the one CI passed on after the rebase. Set state:implementation-ci to test this head.',
   },
   'checks-not-green': {
+    resumeFrom: 'implementation-ci',
     title: 'Required checks not green',
     howToProceed:
       'A required check is missing, pending, skipped, cancelled, failing or for an older commit. Set state:implementation-ci to run CI on the head again.',
   },
   'not-approved': {
+    resumeFrom: 'code-review',
     title: 'No approval on this head',
     howToProceed:
       'The latest review that counts (the line’s code review, or one by a person with write permission) is not an APPROVE given on the exact head commit. Set state:code-review to review it again.',
@@ -85,8 +108,9 @@ export const PARK_REASONS = {
       'The line only runs on branches of this repository. Push the spec to a branch here and open the PR from it.',
   },
   'not-a-writer': {
+    resumeFrom: 'queued',
     title: 'Queued by someone without write permission',
-    howToProceed: 'Someone with write permission must set the state label.',
+    howToProceed: 'Someone with write permission must set state:queued.',
   },
   'state-labels-broken': {
     title: 'State labels inconsistent',
@@ -108,6 +132,12 @@ export const PARK_REASONS = {
     howToProceed:
       'The line received an event it has no rule for in this state. Check the run log, then set the label of the stage to continue from.',
   },
-} as const satisfies Record<string, { title: string; howToProceed: string }>;
+} as const satisfies Record<string, ParkReasonText>;
+
+/** Where a PR parked for `reason` goes back to, if the reason alone says (see `resumeFrom`). */
+export function resumeStageOf(reason: ParkReason): State | undefined {
+  const text: ParkReasonText = PARK_REASONS[reason];
+  return text.resumeFrom;
+}
 
 export type ParkReason = keyof typeof PARK_REASONS;

@@ -14,6 +14,7 @@ import { transition, type LineEvent } from '../core/line.ts';
 import type {
   GitHubPort,
   MergeReadiness,
+  MergeResult,
   PullRequestSnapshot,
   ReviewRecord,
 } from '../core/ports.ts';
@@ -82,12 +83,13 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       { type: 'blocked', reason: refusal.code, detail: refusal.reason },
       `refused: ${refusal.reason}`,
     );
-  return merge(deps, begun, input.runUrl);
+  return merge(deps, begun, candidate, input.runUrl);
 }
 
 async function merge(
   deps: ApplyDeps,
   current: Extract<Begun, { kind: 'current' }>,
+  candidate: MergeCandidate,
   runUrl: string | undefined,
 ): Promise<StageOutcome> {
   const { github, config } = deps;
@@ -115,11 +117,7 @@ async function merge(
     case 'stood-down':
       return { kind: 'stood-down', pr: pr.number, reason: result.reason };
     case 'merge-refused': {
-      // 409: the head moved after CI (the re-read then stands the stage down, R-19; the watchdog
-      // runs the merge again, which sends the new head back to be tested). 405: GitHub would not
-      // merge (main moved into a conflict).
-      const event: LineEvent =
-        result.result.reason === 'head-moved' ? { type: 'head-moved' } : { type: 'main-moved' };
+      const event = await refusalEvent(github, candidate, result.result);
       return settle(deps, {
         pr,
         stage: 'merge',
@@ -133,6 +131,32 @@ async function merge(
       });
     }
   }
+}
+
+/**
+ * What GitHub's refusal of the merge means for the line. 409: the head moved after CI (the re-read
+ * then stands the stage down, R-19; the watchdog runs the merge again, which sends the new head
+ * back to be tested). 405 with main moved since the rebase: rebase again (bounded). 405 on the
+ * main CI ran on: a rule the line cannot meet (branch protection asking for a review or a check
+ * it does not publish), which no number of retries would change: park, quoting GitHub.
+ */
+async function refusalEvent(
+  github: GitHubPort,
+  candidate: MergeCandidate,
+  refusal: Exclude<MergeResult, { merged: true }>,
+): Promise<LineEvent> {
+  if (refusal.reason === 'head-moved') return { type: 'head-moved' };
+  const { branchHead } = await github.readMergeReadiness(
+    candidate.pr,
+    candidate.headSha,
+    github.repository.defaultBranch,
+  );
+  if (branchHead !== candidate.baseSha) return { type: 'main-moved' };
+  return {
+    type: 'blocked',
+    reason: 'merge-refused',
+    detail: `GitHub refused to merge ${short(candidate.headSha)} onto main at ${short(branchHead)}, which had not moved: ${refusal.message}`,
+  };
 }
 
 interface CiFailure {

@@ -198,8 +198,9 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       current = undefined;
       if (!goOn && runs.includes(run)) runs.splice(runs.indexOf(run), 1);
     }
-    // At rest: the last tick, and everything it set off, changed nothing.
-    const mark = control.writes() + humanActs;
+    // At rest: the last tick, and everything it set off, changed nothing, and no job of it died
+    // of GitHub's errors (a watchdog that did is not a verdict: the next schedule runs it again).
+    const mark = control.writes() + humanActs + log.jobErrors.length;
     if (mark === beforeTick) break;
     if (ticks >= MAX_TICKS) return log;
     beforeTick = mark;

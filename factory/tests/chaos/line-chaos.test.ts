@@ -41,7 +41,7 @@ describe('the line under chaos (R-02, R-03, R-05, R-06, R-08, R-14, R-18, R-19)'
       const failing = results.filter((result) => result.violations.length > 0);
       expect(
         failing.map(({ seed, on, violations }) => ({ seed, on, violations })),
-        'replay a seed with CHAOS_SEED=<seed> CHAOS_RUNS=1 CHAOS_FORGE_RUNS=0 (forge seeds are 1000 + n)',
+        'replay seed S with CHAOS_SEED=S CHAOS_RUNS=1 CHAOS_FORGE_RUNS=0, or on the forge with CHAOS_SEED=S-1000 CHAOS_RUNS=0 CHAOS_FORGE_RUNS=1',
       ).toEqual([]);
       // Every invariant also holds for a line that merges nothing: most PRs must come out merged.
       const ends = results.flatMap((result) => result.outcomes);

@@ -164,8 +164,17 @@ describe('formatAge', () => {
 });
 
 describe('defaultResumeStage', () => {
-  it('restarts the stage a PR parked in, sends queue-time parks back to the queue, and asks otherwise', () => {
-    expect(defaultResumeStage({ reason: 'conflict', detail: '', stage: 'merge' })).toBe('merge');
+  it('restarts where the reason’s advice says, else the stage a PR parked in, and asks otherwise', () => {
+    // The status comment says "set state:code-review": resume agrees with it.
+    expect(defaultResumeStage({ reason: 'not-approved', detail: '', stage: 'merge' })).toBe(
+      'code-review',
+    );
+    expect(defaultResumeStage({ reason: 'conflict', detail: '', stage: 'merge' })).toBe(
+      'implementation-ci',
+    );
+    expect(defaultResumeStage({ reason: 'retries-exhausted', detail: '', stage: 'plan' })).toBe(
+      'plan',
+    );
     expect(defaultResumeStage({ reason: 'spec-invalid', detail: '' })).toBe('queued');
     expect(defaultResumeStage({ reason: 'not-a-writer', detail: '' })).toBe('queued');
     expect(defaultResumeStage({ reason: 'state-lost', detail: '' })).toBeUndefined();

@@ -629,3 +629,32 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
   });
 });
+
+describe('merging into a branch whose protection the line cannot meet', { timeout: 60_000 }, () => {
+  it('parks merge-refused, quoting GitHub, instead of rebasing again when main has not moved', async () => {
+    const line = await startLineForge();
+    await createOctokit({
+      token: line.forge.as('octo-owner'),
+      baseUrl: line.forge.apiUrl,
+      retry: { msPerSecond: 2, spaceWrites: false },
+    }).rest.repos.updateBranchProtection({
+      ...line.repo,
+      branch: 'main',
+      required_status_checks: { strict: false, contexts: ['factory/ci', 'build'] },
+      enforce_admins: true,
+      required_pull_request_reviews: null,
+      restrictions: null,
+    });
+    const on = await atMerge(line, 'guarded');
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'merge-refused' });
+    expect(line.mergeCalls()).toBe(1);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+    const { park } = await line.ledgerOf(on.pr);
+    expect(park).toMatchObject({ reason: 'merge-refused', stage: 'merge' });
+    expect(park?.detail).toContain('Required status check "build" is expected.');
+    expect(await line.notesOf(on.pr)).toEqual([]);
+  });
+});

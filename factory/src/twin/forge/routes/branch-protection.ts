@@ -18,7 +18,9 @@ const PutProtection = z.object({
     })
     .nullable(),
   enforce_admins: z.boolean().nullable(),
-  required_pull_request_reviews: z.unknown(),
+  required_pull_request_reviews: z
+    .object({ required_approving_review_count: z.int().min(0).max(6).optional() })
+    .nullable(),
   restrictions: z.unknown(),
 });
 
@@ -93,6 +95,10 @@ export function branchProtectionRoutes(ctx: ForgeContext, settings: RepoSettings
                   contexts: checks.checks?.map((check) => check.context) ?? checks.contexts ?? [],
                 },
           enforceAdmins: input.enforce_admins ?? false,
+          requiredApprovingReviews:
+            input.required_pull_request_reviews === null
+              ? 0
+              : (input.required_pull_request_reviews.required_approving_review_count ?? 1),
         };
         settings.protection.set(branch, rule);
         return { status: 200, body: renderProtection(ctx.render, branch, rule) };
@@ -159,5 +165,13 @@ function renderProtection(
           },
         }),
     enforce_admins: { url: `${url}/enforce_admins`, enabled: rule.enforceAdmins },
+    ...(rule.requiredApprovingReviews === 0
+      ? {}
+      : {
+          required_pull_request_reviews: {
+            url: `${url}/required_pull_request_reviews`,
+            required_approving_review_count: rule.requiredApprovingReviews,
+          },
+        }),
   };
 }

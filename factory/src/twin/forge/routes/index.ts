@@ -28,7 +28,7 @@ export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
     ...repoRoutes(ctx),
     ...pullRoutes(ctx, settings),
     ...pullFileRoutes(ctx),
-    ...mergeRoutes(ctx),
+    ...mergeRoutes(ctx, settings),
     ...reviewRoutes(ctx, settings),
     ...labelRoutes(ctx),
     ...issueLabelRoutes(ctx),

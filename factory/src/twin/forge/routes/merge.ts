@@ -1,7 +1,7 @@
 /**
  * `PUT /pulls/{n}/merge`, squash only. The precondition order follows GitHub: a moved head with a
- * `sha` is 409; anything that prevents the merge (already merged, closed, conflicts, a method the
- * repository does not allow) is 405. The squash commit is made with real git and `main` advances.
+ * `sha` is 409; anything that prevents the merge (already merged, closed, a method the repository
+ * does not allow, the base branch's protection, conflicts) is 405. The squash commit is made with real git and `main` advances.
  */
 import { z } from 'zod';
 import type { TokenGrant } from '../../contract.ts';
@@ -11,6 +11,8 @@ import { HttpError, parseBody } from '../http.ts';
 import { baseTip } from '../pull-model.ts';
 import type { PullIssue } from '../render/pulls.ts';
 import { applyUpdates, describeUpdate } from '../sync.ts';
+import { assertProtectionMet } from './protection-at-merge.ts';
+import type { ProtectionRecord, RepoSettings } from './repo-settings.ts';
 
 const DOCS = 'pulls/pulls#merge-a-pull-request';
 
@@ -23,7 +25,7 @@ const MergeBody = z.object({
 
 export const HEAD_MODIFIED = 'Head branch was modified. Review and try the merge again.';
 
-export function mergeRoutes(ctx: ForgeContext): Route[] {
+export function mergeRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   return [
     {
       method: 'PUT',
@@ -33,7 +35,8 @@ export function mergeRoutes(ctx: ForgeContext): Route[] {
       handle: async (request) => {
         const pull = findPull(ctx, numberParam(request, 'pull_number', DOCS), DOCS);
         const input = parseBody(MergeBody, request.body, DOCS);
-        const sha = await squashMerge(ctx, pull, input, request.grant);
+        const rule = settings.protection.get(pull.pull.baseRef);
+        const sha = await squashMerge(ctx, pull, input, request.grant, rule);
         return {
           status: 200,
           body: { sha, merged: true, message: 'Pull Request successfully merged' },
@@ -48,6 +51,7 @@ async function squashMerge(
   pull: PullIssue,
   input: z.infer<typeof MergeBody>,
   grant: TokenGrant,
+  rule: ProtectionRecord | undefined,
 ): Promise<string> {
   if (pull.pull.merged || pull.state === 'closed')
     throw new HttpError(405, 'Pull Request is not mergeable', { docs: DOCS });
@@ -56,6 +60,7 @@ async function squashMerge(
   if ((input.merge_method ?? 'merge') !== 'squash') {
     throw new HttpError(405, 'Merge commits are not allowed on this repository.', { docs: DOCS });
   }
+  assertProtectionMet(ctx, rule, pull, grant);
   const base = await baseTip(ctx, pull);
   const title = input.commit_title ?? `${pull.title} (#${pull.number})`;
   const body = input.commit_message ?? (await squashedMessages(ctx, base, pull.pull.headSha));

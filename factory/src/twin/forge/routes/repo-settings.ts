@@ -16,6 +16,8 @@ export interface ProtectionRecord {
   /** Required status checks; `undefined` when the rule does not require any. */
   readonly requiredStatusChecks: { readonly strict: boolean; readonly contexts: string[] } | null;
   readonly enforceAdmins: boolean;
+  /** Approving reviews by people with write access a merge needs; 0 when reviews are not required. */
+  readonly requiredApprovingReviews: number;
 }
 
 export interface RepoSettings extends PullOptions {

@@ -1,0 +1,69 @@
+/**
+ * What a classic branch protection rule asks of a merge into its branch, checked as GitHub's merge
+ * API does: each required status check successful on the head (a commit status or a check run of
+ * that name), and enough approving reviews from people with write access. The latest review of
+ * each reviewer counts; a read-only reviewer's approval does not (GitHub shows it grey). An admin
+ * bypasses the rule unless it is enforced for admins. Not modelled: "require branches to be up
+ * to date" (`strict`), code owners, dismissing stale approvals.
+ */
+import type { Actor, TokenGrant } from '../../contract.ts';
+import type { ForgeContext } from '../context.ts';
+import { HttpError } from '../http.ts';
+import type { PullIssue } from '../render/pulls.ts';
+import type { ReviewRecord } from '../store.ts';
+import type { ProtectionRecord } from './repo-settings.ts';
+
+const DOCS = 'https://docs.github.com/articles/about-protected-branches';
+
+/** Throws GitHub's 405 for the first requirement `pull` does not meet. */
+export function assertProtectionMet(
+  ctx: ForgeContext,
+  rule: ProtectionRecord | undefined,
+  pull: PullIssue,
+  grant: TokenGrant,
+): void {
+  if (rule === undefined) return;
+  const admin = grant.kind === 'user' && ctx.auth.permissionOf(grant.actor.login) === 'admin';
+  if (admin && !rule.enforceAdmins) return;
+  for (const context of rule.requiredStatusChecks?.contexts ?? []) {
+    if (!passed(ctx, pull.pull.headSha, context))
+      throw new HttpError(405, `Required status check "${context}" is expected.`, { docs: DOCS });
+  }
+  const needed = rule.requiredApprovingReviews;
+  if (approvals(ctx, pull) < needed) {
+    const reviews = needed === 1 ? 'review is' : 'reviews are';
+    throw new HttpError(
+      405,
+      `At least ${String(needed)} approving ${reviews} required by reviewers with write access.`,
+      { docs: DOCS },
+    );
+  }
+}
+
+function passed(ctx: ForgeContext, sha: string, context: string): boolean {
+  const status = ctx.store.statuses.findLast(
+    (record) => record.sha === sha && record.context === context,
+  );
+  const run = ctx.store.checkRuns.findLast(
+    (record) => record.headSha === sha && record.name === context,
+  );
+  return status?.state === 'success' || run?.conclusion === 'success';
+}
+
+/** Reviewers whose latest review approves: people with write access, and the Actions bot. */
+function approvals(ctx: ForgeContext, pull: PullIssue): number {
+  const latest = new Map<string, ReviewRecord>();
+  for (const review of ctx.store.reviews)
+    if (review.pullNumber === pull.number && review.state !== 'COMMENTED')
+      latest.set(review.user.login, review);
+  return [...latest.values()].filter(
+    (review) => review.state === 'APPROVED' && withWriteAccess(ctx, review.user),
+  ).length;
+}
+
+/** The default token's bot reviews with the token's `pull-requests: write`. */
+function withWriteAccess(ctx: ForgeContext, user: Actor): boolean {
+  if (user.type === 'Bot') return true;
+  const permission = ctx.auth.permissionOf(user.login);
+  return permission === 'admin' || permission === 'write';
+}

@@ -1,0 +1,112 @@
+/**
+ * A merge into a protected branch meets the rule or is refused with GitHub's 405 and its message:
+ * required status checks successful on the head, enough approvals from people with write access.
+ */
+import { describe, expect, it } from 'vitest';
+import { startForge, type ForgeFixture } from './support/fixture.ts';
+
+async function protectedMain(
+  fixture: ForgeFixture,
+  rule: { contexts?: string[]; approvals?: number; enforceAdmins?: boolean },
+): Promise<void> {
+  const { client, owner, repo } = fixture;
+  await client('octo-owner').rest.repos.updateBranchProtection({
+    owner,
+    repo,
+    branch: 'main',
+    required_status_checks:
+      rule.contexts === undefined ? null : { strict: false, contexts: rule.contexts },
+    enforce_admins: rule.enforceAdmins ?? true,
+    required_pull_request_reviews:
+      rule.approvals === undefined ? null : { required_approving_review_count: rule.approvals },
+    restrictions: null,
+  });
+}
+
+async function openPull(fixture: ForgeFixture): Promise<{ number: number; head: string }> {
+  const number = await fixture.forge.openPullRequest('writer', {
+    branch: 'feature',
+    files: { 'src/feature.ts': 'export const feature = 1;\n' },
+    title: 'A feature',
+  });
+  const { data } = await fixture.client('writer').rest.pulls.get({
+    owner: fixture.owner,
+    repo: fixture.repo,
+    pull_number: number,
+  });
+  return { number, head: data.head.sha };
+}
+
+function mergeAs(fixture: ForgeFixture, login: string, number: number) {
+  return fixture.client(login).rest.pulls.merge({
+    owner: fixture.owner,
+    repo: fixture.repo,
+    pull_number: number,
+    merge_method: 'squash',
+  });
+}
+
+describe('merging into a protected branch', { timeout: 30_000 }, () => {
+  it('refuses until every required check passed on the head, with GitHub’s 405 and message', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: ['factory/ci'] });
+    const pull = await openPull(fixture);
+    const mainBefore = (await fixture.forge.readRefs()).get('refs/heads/main');
+
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
+      status: 405,
+      response: { data: { message: 'Required status check "factory/ci" is expected.' } },
+    });
+    const status = {
+      owner: fixture.owner,
+      repo: fixture.repo,
+      sha: pull.head,
+      context: 'factory/ci',
+    };
+    await fixture.client('writer').rest.repos.createCommitStatus({ ...status, state: 'failure' });
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({ status: 405 });
+    expect((await fixture.forge.readRefs()).get('refs/heads/main')).toBe(mainBefore);
+
+    await fixture.client('writer').rest.repos.createCommitStatus({ ...status, state: 'success' });
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
+  it('counts only approvals by people with write access, each reviewer’s latest review', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { approvals: 1 });
+    const pull = await openPull(fixture);
+    const review = (login: string, event: 'APPROVE' | 'REQUEST_CHANGES') =>
+      fixture.client(login).rest.pulls.createReview({
+        owner: fixture.owner,
+        repo: fixture.repo,
+        pull_number: pull.number,
+        event,
+        body: event,
+      });
+    const refused = {
+      status: 405,
+      response: {
+        data: {
+          message: 'At least 1 approving review is required by reviewers with write access.',
+        },
+      },
+    };
+
+    await review('reader', 'APPROVE');
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject(refused);
+    await review('octo-owner', 'APPROVE');
+    await review('octo-owner', 'REQUEST_CHANGES');
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject(refused);
+    await review('octo-owner', 'APPROVE');
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
+  it('lets an admin bypass a rule that is not enforced for admins', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: ['factory/ci'], enforceAdmins: false });
+    const pull = await openPull(fixture);
+
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({ status: 405 });
+    expect((await mergeAs(fixture, 'octo-owner', pull.number)).data.merged).toBe(true);
+  });
+});
