@@ -51,7 +51,10 @@ const RetriesSchema = z
     plan: count(2, 'Retries of the plan stage.'),
     'plan-review': count(2, 'Retries of the plan review.'),
     implementation: count(2, 'Retries of the implementation stage.'),
-    'implementation-ci': count(2, 'Red CI runs sent back to the implementer before parking.'),
+    'implementation-ci': count(
+      2,
+      'Retries of the CI gate (a cancelled or crashed run, a head sent back to be tested). Red CI sends the PR to the implementer and counts against `implementation`.',
+    ),
     'code-review': count(2, 'Retries of the code review.'),
     merge: count(2, 'Retries of the merge (rebase, re-test, guardrails, squash).'),
   })

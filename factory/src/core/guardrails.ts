@@ -98,13 +98,19 @@ export const checkApprovedOnHead: Guardrail = ({ latestReview, headSha }) => {
       );
 };
 
-export const checkSpecUnchanged: Guardrail = ({ spec }) =>
-  spec.blobAtHead === spec.blobWhenQueued
+export const checkSpecUnchanged: Guardrail = ({ spec }) => {
+  if (spec.path === '')
+    return refuse(
+      'state-lost',
+      'The status comment records no queued spec to check the PR against.',
+    );
+  return spec.blobAtHead === spec.blobWhenQueued
     ? OK
     : refuse(
         'spec-changed',
         `${spec.path} ${spec.blobAtHead === undefined ? 'was deleted' : 'changed'} after the PR was queued.`,
       );
+};
 
 export const checkNoProtectedPaths: Guardrail = (facts, config) =>
   protectedPathsIn(factoryChanges(facts), config);

@@ -112,11 +112,7 @@ export const PARK_REASONS = {
     title: 'Queued by someone without write permission',
     howToProceed: 'Someone with write permission must set state:queued.',
   },
-  'state-labels-broken': {
-    title: 'State labels inconsistent',
-    howToProceed:
-      'The PR had zero or several state:* labels. Keep exactly one: the stage the PR should be in.',
-  },
+
   'label-conflict': {
     title: 'Several state labels',
     howToProceed:

@@ -197,8 +197,10 @@ function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
   });
 }
 
-/** Every fact of design §7, read for exactly the candidate head. */
-/** What the guardrails judge, from the readings above and the two reads only some merges need. */
+/**
+ * Every fact of design §7, read for exactly the candidate head: the readings above, and the reads
+ * only some merges need (the spec's blob, the permissions of whoever queued and reviewed).
+ */
 export async function gatherMergeFacts(
   github: GitHubPort,
   { pr, ledger, timeline }: Extract<Begun, { kind: 'current' }>,

@@ -102,6 +102,12 @@ describe('merge guardrails (design §7)', () => {
       'spec-changed',
     ],
     [
+      'no queued spec recorded',
+      checkSpecUnchanged,
+      { spec: { path: '', blobWhenQueued: '', blobAtHead: undefined } },
+      'state-lost',
+    ],
+    [
       'spec deleted after queuing',
       checkSpecUnchanged,
       { spec: { path: SPEC, blobWhenQueued: 'blob1', blobAtHead: undefined } },
