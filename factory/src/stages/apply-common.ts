@@ -21,6 +21,7 @@ import type {
 import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
+import type { Spend } from './spent-before-crash.ts';
 import { carryOut } from './carry-out.ts';
 import { outcomeOf, type StageOutcome } from './outcome.ts';
 
@@ -31,6 +32,8 @@ export interface ApplyInput {
   readonly artifact: AgentArtifact | undefined;
   /** False when the agent job left no artifact at all: it crashed before finishing. */
   readonly artifactFound: boolean;
+  /** What the session spent before its job crashed, from its transcript (no artifact only). */
+  readonly spentBeforeCrash?: Spend;
   readonly runUrl?: string;
 }
 
@@ -125,6 +128,8 @@ export interface SettleInput extends Reading {
   /** One line for the status comment. */
   readonly result: string;
   readonly artifact: AgentArtifact | undefined;
+  /** Counted as the attempt's spend when there is no artifact (see `ApplyInput`). */
+  readonly spentBeforeCrash?: Spend | undefined;
   readonly runUrl?: string;
   readonly announcement?: Announcement;
   /** The status comment as `beginApply` read it. */
@@ -143,10 +148,13 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
     config,
   );
   const next = transition(stage, input.event, facts);
+  const spent =
+    input.artifact === undefined
+      ? (input.spentBeforeCrash ?? { tokens: 0, dollars: 0 })
+      : { tokens: tokensOf(input.artifact), dollars: input.artifact.dollars };
   const ledger = recordAttempt(input.ledger, stage, {
     result: input.result,
-    tokens: tokensOf(input.artifact),
-    dollars: input.artifact?.dollars ?? 0,
+    ...spent,
     ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
   });
   const result = await carryOut({

@@ -44,6 +44,7 @@ export async function applyPlan(
         event.type === 'plan-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
       result,
       artifact: input.artifact,
+      spentBeforeCrash: input.spentBeforeCrash,
       ...run(input),
     });
 

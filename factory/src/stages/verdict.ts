@@ -58,6 +58,7 @@ export async function applyVerdict(deps: ApplyDeps, input: VerdictInput): Promis
         ? describeEvent(event, input.artifact)
         : `${verdict.verdict}: ${verdict.summary}`,
     artifact: input.artifact,
+    spentBeforeCrash: input.spentBeforeCrash,
     // Published only once the transition is carried out on a PR still current (R-19).
     ...(verdict === undefined ? {} : { announcement: announcementOf(pr, input.stage, verdict) }),
     ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),

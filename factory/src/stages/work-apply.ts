@@ -54,6 +54,7 @@ export async function applyWork(
         event.type === 'work-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
       result,
       artifact: input.artifact,
+      spentBeforeCrash: input.spentBeforeCrash,
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
     });
 

@@ -219,10 +219,16 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
     const outcome = await apply(on, {
       artifact: undefined,
       artifactFound: false,
+      spentBeforeCrash: { tokens: 52_000, dollars: 0.41 },
       patch: undefined,
     });
 
     expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'implementation' });
+    // What the session spent before its job died counts against the PR's budget.
+    expect((await line.ledgerOf(on.pr)).stages.implementation).toMatchObject({
+      tokens: 52_000,
+      dollars: 0.41,
+    });
     expect(seen.pushes()).toBe(0);
     expect(await line.branchSha(on.headRef)).toBe(on.headSha);
     expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('implementation', 'stage-crashed')]);

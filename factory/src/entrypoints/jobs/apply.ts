@@ -3,6 +3,7 @@
  * and lets the stage's apply code judge it and write (commit, review, label, dispatch).
  */
 import { applyPlan } from '../../stages/plan-apply.ts';
+import { spentInTranscript } from '../../stages/spent-before-crash.ts';
 import type { StageOutcome } from '../../stages/outcome.ts';
 import { applyVerdict } from '../../stages/verdict.ts';
 import { applyWork } from '../../stages/work-apply.ts';
@@ -18,6 +19,7 @@ export async function run(context: StageContext): Promise<JobResult> {
     ...requirePrInputs(inputs),
     artifact: received.artifact,
     artifactFound: received.found,
+    spentBeforeCrash: spentInTranscript(received.crashedTranscript, config.prices),
     runUrl,
   };
   const deps = { github, config, workbench };
