@@ -15,6 +15,13 @@ export type TranscriptEntry =
       readonly status: number;
       readonly body: unknown;
     }
+  | {
+      /** The usage an answered request reported, on a line of its own (see `recordUsage`). */
+      readonly type: 'usage';
+      readonly at: string;
+      readonly model: string;
+      readonly usage: Readonly<Record<string, number>>;
+    }
   | { readonly type: 'outcome'; readonly at: string; readonly outcome: unknown };
 
 export interface Transcript {
@@ -74,12 +81,34 @@ export function createRecordingFetch(
     const response = await inner(input, init);
     onStatus(response.status);
     const text = await response.clone().text();
+    const body = parseJson(text);
     await transcript.write({
       type: 'response',
       at: new Date().toISOString(),
       status: response.status,
-      body: parseJson(text),
+      body,
     });
+    if (response.ok) await recordUsage(transcript, body);
     return response;
   };
+}
+
+/**
+ * Writes the usage an answer reported on a line of numbers alone. Redaction rewrites each line's
+ * text, and a secret-shaped run of text in a reply could make its line unreadable; this one stays
+ * readable, so what a session spent can be counted even when its job dies (R-16).
+ */
+async function recordUsage(transcript: Transcript, body: unknown): Promise<void> {
+  if (typeof body !== 'object' || body === null) return;
+  const { model, usage } = body as { model?: unknown; usage?: unknown };
+  if (typeof model !== 'string' || typeof usage !== 'object' || usage === null) return;
+  const numbers = Object.entries(usage).filter(
+    (entry): entry is [string, number] => typeof entry[1] === 'number',
+  );
+  await transcript.write({
+    type: 'usage',
+    at: new Date().toISOString(),
+    model,
+    usage: Object.fromEntries(numbers),
+  });
 }

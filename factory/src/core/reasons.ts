@@ -39,10 +39,9 @@ export const PARK_REASONS = {
       'An agent tried to change the floor (workflows, prompts, constitution, config or factory code). Change the spec so the work stays in product code, or make the floor change yourself in a separate PR.',
   },
   'diff-too-large': {
-    resumeFrom: 'implementation',
     title: 'Diff too large',
     howToProceed:
-      'Split the spec into smaller specs, or raise diffLimits in factory.config.yaml, then relabel state:implementation.',
+      'Split the spec into smaller specs, or raise diffLimits in factory.config.yaml, then relabel the stage it parked in.',
   },
   'secret-detected': {
     title: 'Secret-looking text added',

@@ -3,10 +3,12 @@
  * the implementer's patch, and the redacted transcript (for people; the apply job reads it only
  * to count what a session spent before its job died).
  */
-import { existsSync } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { parseAgentArtifact, type AgentArtifact } from '../stages/agent-artifact.ts';
+import { USAGE_LINE_START } from '../stages/spent-before-crash.ts';
 
 export const OUTCOME_FILE = 'outcome.json';
 export const PATCH_FILE = 'patch.diff';
@@ -16,19 +18,27 @@ export interface ReceivedOutcome {
   readonly found: boolean;
   readonly artifact: AgentArtifact | undefined;
   readonly patch: Uint8Array | undefined;
-  /** The transcript of a session whose job died before writing its outcome (`''` if none). */
-  readonly crashedTranscript: string;
+  /** Without a usable outcome: the transcript's usage lines, to count what the session spent. */
+  readonly usageLines: readonly string[];
 }
 
 /** Reads what the agent job left; nothing in it is trusted until parsed. */
 export async function readOutcomeFiles(dir: string): Promise<ReceivedOutcome> {
   const outcomePath = join(dir, OUTCOME_FILE);
-  if (!existsSync(outcomePath)) {
-    const transcript = await readFile(join(dir, TRANSCRIPT_FILE), 'utf8').catch(() => '');
-    return { found: false, artifact: undefined, patch: undefined, crashedTranscript: transcript };
-  }
-  const artifact = parseAgentArtifact(await readFile(outcomePath, 'utf8'));
+  const found = existsSync(outcomePath);
+  const artifact = found ? parseAgentArtifact(await readFile(outcomePath, 'utf8')) : undefined;
   const patchPath = join(dir, PATCH_FILE);
-  const patch = existsSync(patchPath) ? await readFile(patchPath) : undefined;
-  return { found: true, artifact, patch, crashedTranscript: '' };
+  const patch = found && existsSync(patchPath) ? await readFile(patchPath) : undefined;
+  const usageLines = artifact === undefined ? await readUsageLines(join(dir, TRANSCRIPT_FILE)) : [];
+  return { found, artifact, patch, usageLines };
+}
+
+/** The transcript's usage lines, read a line at a time: the rest of it can be large. */
+async function readUsageLines(path: string): Promise<string[]> {
+  if (!existsSync(path)) return [];
+  const lines: string[] = [];
+  const input = createReadStream(path, { encoding: 'utf8' });
+  for await (const line of createInterface({ input, crlfDelay: Infinity }))
+    if (line.startsWith(USAGE_LINE_START)) lines.push(line);
+  return lines;
 }

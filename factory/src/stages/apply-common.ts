@@ -32,7 +32,7 @@ export interface ApplyInput {
   readonly artifact: AgentArtifact | undefined;
   /** False when the agent job left no artifact at all: it crashed before finishing. */
   readonly artifactFound: boolean;
-  /** What the session spent before its job crashed, from its transcript (no artifact only). */
+  /** What the session spent when it left no usable artifact, from its transcript's usage. */
   readonly spentBeforeCrash?: Spend;
   readonly runUrl?: string;
 }

@@ -74,8 +74,8 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
-  // Every other guardrail held, but this head is not the one the gate tested and CI did not run
-  // here: someone pushed after the gate. It goes back to be tested (and reviewed), never in.
+  // Every guardrail before it held, but this head is not the one the gate tested and CI did not
+  // run here: someone pushed after the gate. It goes back to be tested and reviewed, never in.
   if (refusal?.code === 'head-untested' && input.ciConclusion === undefined)
     return settleWith({ type: 'head-moved' }, `refused: ${refusal.reason}; testing this head`);
   if (refusal !== undefined)
@@ -133,12 +133,16 @@ async function merge(
   }
 }
 
+/** How GitHub's 405 names a branch protection rule (a required check, review or ruleset). */
+const PROTECTION_RULE = /required|approving review|rule violation|protected branch/i;
+
 /**
  * What GitHub's refusal of the merge means for the line. 409: the head moved after CI (the re-read
  * then stands the stage down, R-19; the watchdog runs the merge again, which sends the new head
- * back to be tested). 405 with main moved since the rebase: rebase again (bounded). 405 on the
- * main CI ran on: a rule the line cannot meet (branch protection asking for a review or a check
- * it does not publish), which no number of retries would change: park, quoting GitHub.
+ * back to be tested). 405 naming a protection rule on the main CI ran on: a rule the line cannot
+ * meet (a review by a person, a check it does not publish), which no retry would change: park,
+ * quoting GitHub. Any other 405 (main moved, or GitHub still working out whether the PR merges):
+ * rebase and try again, bounded.
  */
 async function refusalEvent(
   github: GitHubPort,
@@ -151,7 +155,8 @@ async function refusalEvent(
     candidate.headSha,
     github.repository.defaultBranch,
   );
-  if (branchHead !== candidate.baseSha) return { type: 'main-moved' };
+  if (branchHead !== candidate.baseSha || !PROTECTION_RULE.test(refusal.message))
+    return { type: 'main-moved' };
   return {
     type: 'blocked',
     reason: 'merge-refused',
@@ -271,15 +276,22 @@ async function reviewsThatCount(
 }
 
 /**
- * The latest approving or rejecting review among those that count. An approval given on the head before the
- * merge's own rebase counts for the rebased head only when the rebase left the change itself
+ * The verdict the reviews that count give, as GitHub weighs them: each reviewer's latest review
+ * stands, so an objection from one is not cancelled by another's later approval. Any outstanding
+ * objection is the verdict; otherwise the latest approval. An approval given on the head before
+ * the merge's own rebase counts for the rebased head only when the rebase left the change itself
  * unaltered (same patch id, ADR 0004); CI then tests it on top of main.
  */
 function latestVerdict(
   reviews: readonly ReviewRecord[],
   candidate: MergeCandidate,
 ): MergeFacts['latestReview'] {
-  const latest = reviews.findLast((review) => review.verdict !== 'COMMENT');
+  const standing = new Map<string, ReviewRecord>();
+  for (const review of reviews)
+    if (review.verdict !== 'COMMENT') standing.set(review.author, review);
+  const verdicts = [...standing.values()].sort((a, b) => a.at.localeCompare(b.at));
+  const latest =
+    verdicts.findLast((review) => review.verdict === 'REQUEST_CHANGES') ?? verdicts.at(-1);
   if (latest === undefined || latest.verdict === 'COMMENT') return undefined;
   const carried =
     latest.verdict === 'APPROVE' &&

@@ -1,11 +1,13 @@
 /**
- * What a session spent before its agent job died. The agent job uploads its transcript even then,
- * and every answered request in it carries the usage the API reported: priced as the session
- * prices it, a crashed attempt counts against the PR's budget like any other (R-16). Nothing in
- * the file is trusted: a line that does not read as an answered request counts nothing.
+ * What a session spent when its agent job left no usable outcome (it died, timed out, or wrote a
+ * malformed one). The agent job uploads its transcript even then, and the transcript gives the
+ * usage of every answered request on a line of numbers alone: priced by the session's model, such
+ * an attempt counts against the PR's budget like any other (R-16). Nothing in the file is trusted:
+ * a line that does not read as reported usage counts nothing. A request still in flight when the
+ * job died reported nothing and is not counted.
  */
 import { z } from 'zod';
-import { addUsage, costOf, fromApiUsage, NO_USAGE, type TokenUsage } from '../agent/budget.ts';
+import { costOf, fromApiUsage, type TokenUsage } from '../agent/budget.ts';
 import type { FactoryConfig } from '../core/config.ts';
 
 export interface Spend {
@@ -13,40 +15,39 @@ export interface Spend {
   readonly dollars: number;
 }
 
+/** How every usage line of a transcript starts, so other (long) lines are skipped unread. */
+export const USAGE_LINE_START = '{"type":"usage"';
+
 const count = z.int().nonnegative();
 
-const Session = z.object({ type: z.literal('session'), model: z.string() });
-
-const AnsweredRequest = z.object({
-  type: z.literal('response'),
-  status: z.literal(200),
-  body: z.object({
-    model: z.string(),
-    usage: z.object({
-      input_tokens: count,
-      output_tokens: count,
-      cache_read_input_tokens: count.nullable().default(null),
-      cache_creation_input_tokens: count.nullable().default(null),
-    }),
+const UsageLine = z.object({
+  type: z.literal('usage'),
+  model: z.string(),
+  usage: z.object({
+    input_tokens: count,
+    output_tokens: count,
+    cache_read_input_tokens: count.nullable().default(null),
+    cache_creation_input_tokens: count.nullable().default(null),
   }),
 });
 
-/** The spend recorded in a transcript (JSON lines), priced by the session's model in `prices`. */
-export function spentInTranscript(text: string, prices: FactoryConfig['prices']): Spend {
-  let usage: TokenUsage = NO_USAGE;
-  let model: string | undefined;
-  for (const entry of text.split('\n').map(parseLine)) {
-    model ??= Session.safeParse(entry).data?.model;
-    const answered = AnsweredRequest.safeParse(entry).data;
-    if (answered === undefined) continue;
-    model ??= answered.body.model;
-    usage = addUsage(usage, fromApiUsage(answered.body.usage));
+/** The spend in a transcript's usage lines, priced by their model in `prices`. */
+export function spentInTranscript(
+  lines: readonly string[],
+  prices: FactoryConfig['prices'],
+): Spend {
+  let tokens = 0;
+  let dollars = 0;
+  for (const line of lines) {
+    if (!line.startsWith(USAGE_LINE_START)) continue;
+    const reported = UsageLine.safeParse(parseLine(line)).data;
+    if (reported === undefined) continue;
+    const usage: TokenUsage = fromApiUsage(reported.usage);
+    tokens += usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
+    const price = prices[reported.model];
+    if (price !== undefined) dollars += costOf(usage, price);
   }
-  const price = model === undefined ? undefined : prices[model];
-  return {
-    tokens: usage.input + usage.output + usage.cacheRead + usage.cacheWrite,
-    dollars: price === undefined ? 0 : costOf(usage, price),
-  };
+  return { tokens, dollars };
 }
 
 function parseLine(line: string): unknown {

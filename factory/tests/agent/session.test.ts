@@ -154,6 +154,8 @@ describe('transcripts', () => {
       'response',
       'request',
       'response',
+      // The answered request's usage again, on a line of numbers redaction cannot break.
+      'usage',
       'outcome',
     ]);
     expect(lines.filter((line) => line.type === 'response').map((line) => line.status)).toEqual([

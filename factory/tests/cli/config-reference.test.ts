@@ -63,7 +63,13 @@ describe('the configuration reference', () => {
     expect(reference).toContain(
       `| \`requiredChecks\` | list of non-empty strings (at least 1) | \`${JSON.stringify(config.requiredChecks)}\` |`,
     );
-    for (const path of config.protectedPaths) expect(reference).toContain(`\n- ${path}\n`);
+    // As YAML lists them: a glob that starts with `*` is quoted.
+    const listed = (path: string) => [`\n- ${path}\n`, `\n- "${path}"\n`, `\n- '${path}'\n`];
+    for (const path of config.protectedPaths)
+      expect(
+        listed(path).some((line) => reference.includes(line)),
+        path,
+      ).toBe(true);
   });
 });
 

@@ -162,6 +162,14 @@ describe('merge guardrails (design §7)', () => {
       'protected-path',
     ],
     [
+      'a nearer lint or format configuration added beside the code (R-08)',
+      checkNoProtectedPaths,
+      {
+        changes: [file('src/eslint.config.js'), file('src/.prettierrc'), file('src/package.json')],
+      },
+      'protected-path',
+    ],
+    [
       'too many files',
       checkDiffWithinLimits,
       {

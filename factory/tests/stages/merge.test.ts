@@ -243,6 +243,21 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
 
     expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
   });
+
+  it('lets a maintainer’s objection stand against the line’s later approval, as GitHub does', async () => {
+    const on = await line.openOnLine({
+      slug: 'objected',
+      stage: 'merge',
+      files: { 'src/o.ts': 'x\n' },
+    });
+    await review(line, 'octo-owner', on, 'REQUEST_CHANGES');
+    await line.greenAndApproved(on.pr, on.headSha);
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+  });
 });
 
 describe('merging after main moved', { timeout: 60_000 }, () => {

@@ -1,69 +1,107 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { createRedactor } from '../../src/agent/redact.ts';
+import { createRecordingFetch, openTranscript } from '../../src/agent/transcript.ts';
 import { defaultConfig } from '../../src/core/config.ts';
-import { readOutcomeFiles, TRANSCRIPT_FILE } from '../../src/entrypoints/outcome-files.ts';
+import {
+  OUTCOME_FILE,
+  readOutcomeFiles,
+  TRANSCRIPT_FILE,
+} from '../../src/entrypoints/outcome-files.ts';
 import { spentInTranscript } from '../../src/stages/spent-before-crash.ts';
 
 const { prices } = defaultConfig();
 const MODEL = 'claude-sonnet-4-6';
+const PRICE = prices[MODEL];
 
-/** A transcript as the agent runtime writes it: one JSON object per line. */
-function transcript(...entries: unknown[]): string {
-  return entries.map((entry) => JSON.stringify(entry)).join('\n') + '\n';
+const TEXT = [{ type: 'text', text: 'done' }];
+
+/** A Messages API answer as the SDK receives it. */
+function answer(usage: Record<string, number>, content: unknown[] = TEXT, status = 200): Response {
+  const body = { id: 'msg_1', type: 'message', model: MODEL, content };
+  return new Response(JSON.stringify(status === 200 ? { ...body, usage } : { type: 'error' }), {
+    status,
+    headers: { 'content-type': 'application/json' },
+  });
 }
 
-const answered = (usage: Record<string, number>) => ({
-  type: 'response',
-  at: '2026-11-27T00:00:00Z',
-  status: 200,
-  body: { id: 'msg_1', model: MODEL, usage },
-});
+/** An outcome folder whose transcript the session's recording fetch wrote, as in the agent job. */
+async function sessionThatDied(answers: readonly Response[]): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
+  const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
+  for (const response of answers) {
+    const fetch = createRecordingFetch(transcript, () => Promise.resolve(response));
+    await fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: '{}' });
+  }
+  return dir;
+}
 
-describe('what a session spent before its job died (R-16)', () => {
-  it('adds up the usage of every answered request and prices it by the session’s model', () => {
-    const text = transcript(
-      { type: 'session', role: 'implementer', model: MODEL, at: '2026-11-27T00:00:00Z' },
-      { type: 'request', at: '2026-11-27T00:00:00Z', url: 'x', body: {} },
-      answered({ input_tokens: 1_000_000, output_tokens: 0, cache_creation_input_tokens: 0 }),
-      { type: 'response', at: '2026-11-27T00:00:01Z', status: 529, body: { type: 'error' } },
-      answered({ input_tokens: 0, output_tokens: 1_000_000, cache_read_input_tokens: 0 }),
-    );
-    const price = prices[MODEL];
-    if (price === undefined) throw new Error(`no price for ${MODEL}`);
+describe('what a session spent when its job left no usable outcome (R-16)', () => {
+  it('adds up the usage every answered request reported and prices it by its model', async () => {
+    const dir = await sessionThatDied([
+      answer({ input_tokens: 1_000_000, output_tokens: 0, cache_creation_input_tokens: 0 }),
+      answer({}, [], 529),
+      answer({ input_tokens: 0, output_tokens: 1_000_000, cache_read_input_tokens: 0 }),
+    ]);
 
-    expect(spentInTranscript(text, prices)).toEqual({
+    const received = await readOutcomeFiles(dir);
+
+    expect(received).toMatchObject({ found: false, artifact: undefined });
+    expect(spentInTranscript(received.usageLines, prices)).toEqual({
       tokens: 2_000_000,
-      dollars: price.inputPerMTok + price.outputPerMTok,
+      dollars: (PRICE?.inputPerMTok ?? NaN) + (PRICE?.outputPerMTok ?? NaN),
     });
   });
 
-  it('counts nothing for lines that are not answered requests, and tokens only for an unpriced model', () => {
-    expect(spentInTranscript('', prices)).toEqual({ tokens: 0, dollars: 0 });
-    expect(spentInTranscript('not json\n{"type":"response","status":200}\n', prices)).toEqual({
-      tokens: 0,
-      dollars: 0,
+  it('still counts an answer whose text redaction made unreadable (a secret-shaped run across fields)', async () => {
+    const dir = await sessionThatDied([
+      // The key's ends sit at different depths: the redacted span takes a `{` with it.
+      answer({ input_tokens: 1_000_000, output_tokens: 0 }, [
+        { type: 'text', text: '-----BEGIN RSA PRIVATE KEY-----' },
+        {
+          type: 'tool_use',
+          id: 'toolu_1',
+          name: 'run',
+          input: { command: 'echo -----END RSA PRIVATE KEY-----' },
+        },
+      ]),
+    ]);
+    const lines = (await readFile(join(dir, TRANSCRIPT_FILE), 'utf8')).trim().split('\n');
+    const readable = lines.filter((line) => {
+      try {
+        JSON.parse(line);
+        return true;
+      } catch {
+        return false;
+      }
     });
-    const unpriced = transcript({
-      ...answered({ input_tokens: 10, output_tokens: 5 }),
-      body: { model: 'someone-elses-model', usage: { input_tokens: 10, output_tokens: 5 } },
-    });
-    expect(spentInTranscript(unpriced, prices)).toEqual({ tokens: 15, dollars: 0 });
+    expect(readable.length).toBeLessThan(lines.length); // the answer's own line no longer parses
+
+    const { usageLines } = await readOutcomeFiles(dir);
+
+    expect(spentInTranscript(usageLines, prices).dollars).toBe(PRICE?.inputPerMTok);
   });
 
-  it('reads the transcript of a job that left no outcome, and only then', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
-    const text = transcript(answered({ input_tokens: 3, output_tokens: 4 }));
-    await writeFile(join(dir, TRANSCRIPT_FILE), text);
+  it('counts it for a malformed outcome too, and not at all beside a valid one', async () => {
+    const dir = await sessionThatDied([answer({ input_tokens: 10, output_tokens: 5 })]);
+    await writeFile(join(dir, OUTCOME_FILE), '{"truncated":');
+    const malformed = await readOutcomeFiles(dir);
+    expect(malformed).toMatchObject({ found: true, artifact: undefined });
+    expect(spentInTranscript(malformed.usageLines, prices).tokens).toBe(15);
+  });
 
-    expect(await readOutcomeFiles(dir)).toEqual({
-      found: false,
-      artifact: undefined,
-      patch: undefined,
-      crashedTranscript: text,
+  it('counts nothing for lines that are not reported usage, and tokens only for an unpriced model', () => {
+    expect(spentInTranscript([], prices)).toEqual({ tokens: 0, dollars: 0 });
+    expect(
+      spentInTranscript(['{"type":"usage"', '{"type":"usage","model":"x","usage":{}}'], prices),
+    ).toEqual({ tokens: 0, dollars: 0 });
+    const unpriced = JSON.stringify({
+      type: 'usage',
+      model: 'someone-elses-model',
+      usage: { input_tokens: 10, output_tokens: 5 },
     });
-    const empty = await mkdtemp(join(tmpdir(), 'outcome-'));
-    expect((await readOutcomeFiles(empty)).crashedTranscript).toBe('');
+    expect(spentInTranscript([unpriced], prices)).toEqual({ tokens: 15, dollars: 0 });
   });
 });

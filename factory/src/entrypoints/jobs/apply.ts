@@ -19,7 +19,7 @@ export async function run(context: StageContext): Promise<JobResult> {
     ...requirePrInputs(inputs),
     artifact: received.artifact,
     artifactFound: received.found,
-    spentBeforeCrash: spentInTranscript(received.crashedTranscript, config.prices),
+    spentBeforeCrash: spentInTranscript(received.usageLines, config.prices),
     runUrl,
   };
   const deps = { github, config, workbench };

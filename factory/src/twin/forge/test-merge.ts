@@ -15,11 +15,17 @@ export type TestMerge =
   | { readonly kind: 'conflict' };
 
 /**
- * Brings `refs/pull/N/merge` up to date with the PR's head and its base's tip, and says what it
- * points at. One merge commit per head and base: an event about the same pair names the same one.
+ * Brings an open PR's `refs/pull/N/merge` up to date with its head and its base's tip, and says
+ * what it points at. One merge commit per head and base: an event about the same pair names the
+ * same one.
  */
 export async function refreshTestMerge(ctx: ForgeContext, issue: PullIssue): Promise<TestMerge> {
   const ref = `refs/pull/${String(issue.number)}/merge`;
+  // GitHub stops updating a closed PR's test merge: its events name the last one.
+  if (issue.state === 'closed') {
+    const last = await ctx.repo.resolve(ref);
+    return last === undefined ? { kind: 'conflict' } : { kind: 'merged', ref, sha: last };
+  }
   const base = await baseTip(ctx, issue);
   const sha = await mergeCommitOf(ctx, base, issue.pull.headSha);
   if (sha === undefined) {

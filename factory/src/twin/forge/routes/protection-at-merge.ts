@@ -47,7 +47,9 @@ function passed(ctx: ForgeContext, sha: string, context: string): boolean {
   const run = ctx.store.checkRuns.findLast(
     (record) => record.headSha === sha && record.name === context,
   );
-  return status?.state === 'success' || run?.conclusion === 'success';
+  // A check run that ended neutral or skipped satisfies a required check, as on GitHub.
+  const ran = run?.conclusion ?? '';
+  return status?.state === 'success' || ['success', 'neutral', 'skipped'].includes(ran);
 }
 
 /** Reviewers whose latest review approves: people with write access, and the Actions bot. */
