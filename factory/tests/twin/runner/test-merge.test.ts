@@ -67,6 +67,13 @@ async function startTwin(): Promise<{ forge: Forge; runner: Runner }> {
   return { forge, runner };
 }
 
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 10) {
+    if (waited > 10_000) throw new Error('timed out waiting for the forge');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
 async function label(twin: Forge, number: number, name: string): Promise<void> {
   const { owner, name: repo } = twin.repository;
   const response = await fetch(
@@ -97,6 +104,8 @@ describe('pull_request runs on the test merge', { timeout: INTEGRATION_TIMEOUT }
       branch: 'feature',
       files: { 'pr.txt': 'the pull request, again\n' },
     });
+    // The forge answers the push first and emits `synchronize` after: wait for it, then the run.
+    await until(() => twin.forge.events.some((event) => event.action === 'synchronize'));
     await twin.runner.idle();
 
     const refs = await twin.forge.readRefs();
