@@ -44,11 +44,17 @@ const QueuedSpecSchema = z.object({
   blobSha: z.string(),
 });
 
+/**
+ * Each part is read on its own, so one the line cannot read (hand-edited, or written by another
+ * version) is dropped alone: the spend recorded beside it still counts against the PR's budget.
+ */
 export const LedgerSchema = z.object({
-  stages: z.partialRecord(z.enum(WORKING_STATES), StageRecordSchema).default({}),
-  park: ParkSchema.optional(),
-  spec: QueuedSpecSchema.optional(),
-  feedback: FeedbackSchema.optional(),
+  stages: z
+    .partialRecord(z.enum(WORKING_STATES), StageRecordSchema.optional().catch(undefined))
+    .default({}),
+  park: ParkSchema.optional().catch(undefined),
+  spec: QueuedSpecSchema.optional().catch(undefined),
+  feedback: FeedbackSchema.optional().catch(undefined),
 });
 
 export type StageRecord = z.output<typeof StageRecordSchema>;
@@ -114,8 +120,8 @@ export function recordPark(ledger: Ledger, park: NonNullable<Ledger['park']>): L
 export function totalSpend(ledger: Ledger): { tokens: number; dollars: number } {
   const records = Object.values(ledger.stages);
   return {
-    tokens: records.reduce((sum, record) => sum + record.tokens, 0),
-    dollars: records.reduce((sum, record) => sum + record.dollars, 0),
+    tokens: records.reduce((sum, record) => sum + (record?.tokens ?? 0), 0),
+    dollars: records.reduce((sum, record) => sum + (record?.dollars ?? 0), 0),
   };
 }
 

@@ -111,7 +111,13 @@ describe('the status comment', () => {
     expect(parseLedger(`${forged}\n${body}`)).toEqual(spent);
   });
 
-  it('R-09: reads a ledger whose spec is anything but a spec path as empty, so no stage reads that file', () => {
+  it('keeps the spend of a ledger one part of which it cannot read, dropping only that part', () => {
+    const stages = { plan: { attempts: 1, result: 'plan', tokens: 10, dollars: 3 } };
+    const written = { stages, park: { reason: 'a-reason-of-another-version', detail: 'x' } };
+    expect(parseLedger(`<!-- factory:ledger ${JSON.stringify(written)} -->`)).toEqual({ stages });
+  });
+
+  it('R-09: reads a ledger whose spec is anything but a spec path without it, so no stage reads that file', () => {
     for (const path of [
       '../../../proc/self/environ',
       'specs/../.env',
