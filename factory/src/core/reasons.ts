@@ -99,7 +99,7 @@ export const PARK_REASONS = {
     resumeFrom: 'code-review',
     title: 'No approval on this head',
     howToProceed:
-      'The latest review that counts (the line’s code review, or one by a person with write permission) is not an APPROVE given on the exact head commit. Set state:code-review to review it again.',
+      'The reviews that count (the line’s code review, and those of people with write permission) do not approve the exact head commit. A person’s requested changes stand until that person approves or dismisses their review; otherwise set state:code-review to review it again.',
   },
   'fork-pr': {
     title: 'Pull request from a fork',

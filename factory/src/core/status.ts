@@ -15,10 +15,10 @@ const FEEDBACK_MAX_CHARS = 6_000;
 const StageRecordSchema = z.object({
   attempts: z.int().nonnegative(),
   /** One line a person reads: the verdict, the CI result, what was committed. */
-  result: z.string().max(300),
+  result: z.string().max(300).catch(''),
   tokens: z.int().nonnegative(),
   dollars: z.number().nonnegative(),
-  runUrl: z.string().optional(),
+  runUrl: z.string().optional().catch(undefined),
 });
 
 const ParkSchema = z.object({
@@ -46,16 +46,30 @@ const QueuedSpecSchema = z.object({
 
 /**
  * Each part is read on its own, so one the line cannot read (hand-edited, or written by another
- * version) is dropped alone: the spend recorded beside it still counts against the PR's budget.
+ * version) is dropped alone: the spend recorded beside it still counts against the PR's budget. A
+ * stage record keeps its spend even when its text is unreadable.
  */
 export const LedgerSchema = z.object({
   stages: z
-    .partialRecord(z.enum(WORKING_STATES), StageRecordSchema.optional().catch(undefined))
-    .default({}),
+    .record(z.string(), StageRecordSchema.optional().catch(undefined))
+    .default({})
+    .transform(knownStages),
   park: ParkSchema.optional().catch(undefined),
   spec: QueuedSpecSchema.optional().catch(undefined),
   feedback: FeedbackSchema.optional().catch(undefined),
 });
+
+/** The records of the line's own stages; a stage name another version used is left out. */
+function knownStages(
+  records: Record<string, StageRecord | undefined>,
+): Partial<Record<WorkingState, StageRecord>> {
+  const known: Partial<Record<WorkingState, StageRecord>> = {};
+  for (const stage of WORKING_STATES) {
+    const record = records[stage];
+    if (record !== undefined) known[stage] = record;
+  }
+  return known;
+}
 
 export type StageRecord = z.output<typeof StageRecordSchema>;
 export type Feedback = z.output<typeof FeedbackSchema>;
@@ -120,8 +134,8 @@ export function recordPark(ledger: Ledger, park: NonNullable<Ledger['park']>): L
 export function totalSpend(ledger: Ledger): { tokens: number; dollars: number } {
   const records = Object.values(ledger.stages);
   return {
-    tokens: records.reduce((sum, record) => sum + (record?.tokens ?? 0), 0),
-    dollars: records.reduce((sum, record) => sum + (record?.dollars ?? 0), 0),
+    tokens: records.reduce((sum, record) => sum + record.tokens, 0),
+    dollars: records.reduce((sum, record) => sum + record.dollars, 0),
   };
 }
 

@@ -15,10 +15,16 @@ export interface Spend {
   readonly dollars: number;
 }
 
-/** How every usage line of a transcript starts, so other (long) lines are skipped unread. */
+/**
+ * How the lines this reads start, so every other (long) line is skipped unread: the session's
+ * first line, which names the model it is priced by, and each usage line.
+ */
+export const SESSION_LINE_START = '{"type":"session"';
 export const USAGE_LINE_START = '{"type":"usage"';
 
 const count = z.int().nonnegative();
+
+const SessionLine = z.object({ type: z.literal('session'), model: z.string() });
 
 const UsageLine = z.object({
   type: z.literal('usage'),
@@ -31,11 +37,17 @@ const UsageLine = z.object({
   }),
 });
 
-/** The spend in a transcript's usage lines, priced by their model in `prices`. */
+/**
+ * The spend in a transcript's usage lines, priced in `prices` by the model the session was
+ * configured with (the API may answer with a dated name), else by the one each answer names.
+ */
 export function spentInTranscript(
   lines: readonly string[],
   prices: FactoryConfig['prices'],
 ): Spend {
+  const session = lines.find((line) => line.startsWith(SESSION_LINE_START));
+  const configured =
+    session === undefined ? undefined : SessionLine.safeParse(parseLine(session)).data?.model;
   let tokens = 0;
   let dollars = 0;
   for (const line of lines) {
@@ -44,7 +56,7 @@ export function spentInTranscript(
     if (reported === undefined) continue;
     const usage: TokenUsage = fromApiUsage(reported.usage);
     tokens += usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
-    const price = prices[reported.model];
+    const price = prices[configured ?? reported.model] ?? prices[reported.model];
     if (price !== undefined) dollars += costOf(usage, price);
   }
   return { tokens, dollars };

@@ -113,8 +113,19 @@ describe('the status comment', () => {
 
   it('keeps the spend of a ledger one part of which it cannot read, dropping only that part', () => {
     const stages = { plan: { attempts: 1, result: 'plan', tokens: 10, dollars: 3 } };
-    const written = { stages, park: { reason: 'a-reason-of-another-version', detail: 'x' } };
-    expect(parseLedger(`<!-- factory:ledger ${JSON.stringify(written)} -->`)).toEqual({ stages });
+    const written = {
+      stages: {
+        ...stages,
+        'a-stage-of-another-version': { attempts: 1, result: '', tokens: 1, dollars: 1 },
+        implementation: { attempts: 1, result: 'x'.repeat(301), tokens: 5, dollars: 20 },
+      },
+      park: { reason: 'a-reason-of-another-version', detail: 'x' },
+    };
+    const read = parseLedger(`<!-- factory:ledger ${JSON.stringify(written)} -->`);
+    expect(read).toEqual({
+      stages: { ...stages, implementation: { attempts: 1, result: '', tokens: 5, dollars: 20 } },
+    });
+    expect(totalSpend(read).dollars).toBe(23);
   });
 
   it('R-09: reads a ledger whose spec is anything but a spec path without it, so no stage reads that file', () => {

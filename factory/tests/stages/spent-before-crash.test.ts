@@ -92,6 +92,18 @@ describe('what a session spent when its job left no usable outcome (R-16)', () =
     expect(spentInTranscript(malformed.usageLines, prices).tokens).toBe(15);
   });
 
+  it('prices by the model the session was configured with when an answer names a dated one', () => {
+    const lines = [
+      JSON.stringify({ type: 'session', role: 'implementer', model: MODEL, at: 'now' }),
+      JSON.stringify({
+        type: 'usage',
+        model: `${MODEL}-20260101`,
+        usage: { input_tokens: 1_000_000, output_tokens: 0 },
+      }),
+    ];
+    expect(spentInTranscript(lines, prices).dollars).toBe(PRICE?.inputPerMTok);
+  });
+
   it('counts nothing for lines that are not reported usage, and tokens only for an unpriced model', () => {
     expect(spentInTranscript([], prices)).toEqual({ tokens: 0, dollars: 0 });
     expect(
