@@ -33,6 +33,18 @@ async function atMerge(
   return on;
 }
 
+/** A PR at state:merge whose CI passed on its head, and that nobody reviewed yet. */
+async function testedUnreviewed(line: LineForge, slug: string, path: string): Promise<OnLine> {
+  const on = await line.openOnLine({ slug, stage: 'merge', files: { [path]: 'x\n' } });
+  await line.bot.rest.repos.createCommitStatus({
+    ...line.repo,
+    sha: on.headSha,
+    state: 'success',
+    context: 'factory/ci',
+  });
+  return on;
+}
+
 function prepare(line: LineForge, on: OnLine, job: Job = line): Promise<PrepareMergeResult> {
   return prepareMerge(
     { github: job.github, config: line.config, workbench: job.workbench },
@@ -165,17 +177,7 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
   });
 
   it('parks not-approved, merging nothing, when no review approved the head', async () => {
-    const on = await line.openOnLine({
-      slug: 'unapproved',
-      stage: 'merge',
-      files: { 'src/unapproved.ts': 'x\n' },
-    });
-    await line.bot.rest.repos.createCommitStatus({
-      ...line.repo,
-      sha: on.headSha,
-      state: 'success',
-      context: 'factory/ci',
-    });
+    const on = await testedUnreviewed(line, 'unapproved', 'src/unapproved.ts');
 
     const outcome = await finish(line, candidateOf(await prepare(line, on)));
 
@@ -184,17 +186,7 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
   });
 
   it('parks not-approved when only someone without write permission approved the head', async () => {
-    const on = await line.openOnLine({
-      slug: 'passer-by',
-      stage: 'merge',
-      files: { 'src/p.ts': 'x\n' },
-    });
-    await line.bot.rest.repos.createCommitStatus({
-      ...line.repo,
-      sha: on.headSha,
-      state: 'success',
-      context: 'factory/ci',
-    });
+    const on = await testedUnreviewed(line, 'passer-by', 'src/p.ts');
     await review(line, 'reader', on, 'APPROVE');
 
     const outcome = await finish(line, candidateOf(await prepare(line, on)));
@@ -225,17 +217,7 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
   });
 
   it('merges on the approval of a person with write permission; a reader’s later objection parks nothing', async () => {
-    const on = await line.openOnLine({
-      slug: 'maintainer',
-      stage: 'merge',
-      files: { 'src/m.ts': 'x\n' },
-    });
-    await line.bot.rest.repos.createCommitStatus({
-      ...line.repo,
-      sha: on.headSha,
-      state: 'success',
-      context: 'factory/ci',
-    });
+    const on = await testedUnreviewed(line, 'maintainer', 'src/m.ts');
     await review(line, 'octo-owner', on, 'APPROVE');
     await review(line, 'reader', on, 'REQUEST_CHANGES');
 
