@@ -111,10 +111,13 @@ const BudgetsSchema = z
     perPrDollars: positive(25).describe(
       'Dollars all sessions on one pull request may spend together.',
     ),
+    perDayDollars: positive(100).describe(
+      'Dollars all sessions on all pull requests may spend in one UTC day. Once spent, the scheduler puts no queued spec on the line, and a session that would pass it stops and its PR parks (`budget-spent`), until the next day.',
+    ),
   })
   .strict()
   .prefault({})
-  .describe('Spending ceilings: per agent session and per pull request.');
+  .describe('Spending ceilings: per agent session, per pull request and per UTC day.');
 
 const PriceSchema = z
   .object({

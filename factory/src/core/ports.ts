@@ -123,6 +123,16 @@ export interface Conversation {
   readonly pullRequest: PullRequestSnapshot | undefined;
   readonly timeline: readonly TimelineEntry[];
   readonly statusComment: StatusComment | undefined;
+  /**
+   * The paths the PR changes, when asked for (`withChangedPaths`) and GitHub gives them all in
+   * the same reading (up to 100); otherwise `undefined`, and `listChangedFiles` has them.
+   */
+  readonly changedPaths?: readonly string[] | undefined;
+}
+
+export interface ConversationOptions {
+  /** Also read the paths the PR changes, in the same request (the scheduler's spec lookup). */
+  readonly withChangedPaths?: boolean;
 }
 
 /** What the merge judges besides the diff, read together (see `readMergeReadiness`). */
@@ -146,7 +156,7 @@ export interface GitHubPort {
   /** State-label moves and the factory's re-run notes, oldest first. */
   readTimeline(pr: number): Promise<readonly TimelineEntry[]>;
   /** The PR, its timeline and its status comment in one reading (one GraphQL query). */
-  readConversation(pr: number): Promise<Conversation>;
+  readConversation(pr: number, options?: ConversationOptions): Promise<Conversation>;
   listReviews(pr: number): Promise<readonly ReviewRecord[]>;
   listChangedFiles(pr: number): Promise<readonly ChangedFile[]>;
   readChecks(sha: string): Promise<readonly CheckFact[]>;

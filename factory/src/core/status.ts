@@ -44,6 +44,27 @@ const QueuedSpecSchema = z.object({
   blobSha: z.string(),
 });
 
+/** A UTC day, as the per-day ceiling counts it: `2026-11-27`. */
+export type Day = string;
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** How many days of spend a ledger keeps: only today's counts, the rest shows the recent past. */
+const DAYS_KEPT = 7;
+
+/**
+ * Dollars this PR spent on each UTC day (the per-day ceiling sums them across PRs). One day the
+ * line cannot read is dropped alone, like every other part.
+ */
+const DaysSchema = z
+  .record(z.string(), z.number().nonnegative().optional().catch(undefined))
+  .transform((days) => {
+    const kept: Record<Day, number> = {};
+    for (const [day, dollars] of Object.entries(days))
+      if (DAY.test(day) && dollars !== undefined) kept[day] = dollars;
+    return kept;
+  });
+
 /**
  * Each part is read on its own, so one the line cannot read (hand-edited, or written by another
  * version) is dropped alone: the spend recorded beside it still counts against the PR's budget. A
@@ -57,6 +78,7 @@ export const LedgerSchema = z.object({
   park: ParkSchema.optional().catch(undefined),
   spec: QueuedSpecSchema.optional().catch(undefined),
   feedback: FeedbackSchema.optional().catch(undefined),
+  days: DaysSchema.optional().catch(undefined),
 });
 
 /** The records of the line's own stages; a stage name another version used is left out. */
@@ -95,7 +117,10 @@ export function parseLedger(body: string | undefined): Ledger {
   }
 }
 
-/** Adds one attempt of a stage: its result replaces the last, its spend adds up. */
+/**
+ * Adds one attempt of a stage: its result replaces the last, its spend adds up, on the stage and
+ * on the day it was recorded.
+ */
 export function recordAttempt(
   ledger: Ledger,
   stage: WorkingState,
@@ -104,6 +129,8 @@ export function recordAttempt(
     readonly tokens: number;
     readonly dollars: number;
     readonly runUrl?: string;
+    /** The UTC day the spend is recorded on (`dayOf`). */
+    readonly day: Day;
   },
 ): Ledger {
   const previous = ledger.stages[stage];
@@ -114,7 +141,33 @@ export function recordAttempt(
     dollars: (previous?.dollars ?? 0) + attempt.dollars,
     ...(attempt.runUrl === undefined ? {} : { runUrl: attempt.runUrl }),
   };
-  return { ...ledger, stages: { ...ledger.stages, [stage]: record } };
+  return {
+    ...ledger,
+    stages: { ...ledger.stages, [stage]: record },
+    ...daysWith(ledger.days, attempt.day, attempt.dollars),
+  };
+}
+
+/** The ledger's days with `dollars` added on `day`: the latest `DAYS_KEPT` days, none at $0. */
+function daysWith(
+  days: Ledger['days'],
+  day: Day,
+  dollars: number,
+): Pick<Ledger, 'days'> | Record<string, never> {
+  const added = { ...days, ...(dollars > 0 ? { [day]: (days?.[day] ?? 0) + dollars } : {}) };
+  const latest = Object.keys(added).sort().reverse().slice(0, DAYS_KEPT);
+  if (latest.length === 0) return {};
+  return { days: Object.fromEntries(latest.map((kept) => [kept, added[kept] ?? 0])) };
+}
+
+/** The UTC day `moment` falls on. */
+export function dayOf(moment: Date): Day {
+  return moment.toISOString().slice(0, 10);
+}
+
+/** What this PR's ledger records as spent on `day`. */
+export function spentOn(ledger: Ledger, day: Day): number {
+  return ledger.days?.[day] ?? 0;
 }
 
 /** Records what the next session must address (or clears it), trimmed to what the ledger holds. */

@@ -18,7 +18,7 @@ import type {
   PullRequestSnapshot,
   StatusComment,
 } from '../core/ports.ts';
-import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
+import { dayOf, parseLedger, recordAttempt, type Day, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
 import type { Spend } from './spent-before-crash.ts';
@@ -40,6 +40,13 @@ export interface ApplyInput {
 export interface ApplyDeps {
   readonly github: GitHubPort;
   readonly config: FactoryConfig;
+  /** The clock whose UTC day an attempt's spend is recorded on; the system's when left out. */
+  readonly now?: () => Date;
+}
+
+/** The UTC day an apply job records spend on. */
+export function today(deps: Pick<ApplyDeps, 'now'>): Day {
+  return dayOf(deps.now?.() ?? new Date());
 }
 
 export type Begun =
@@ -155,6 +162,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
   const ledger = recordAttempt(input.ledger, stage, {
     result: input.result,
     ...spent,
+    day: today(deps),
     ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
   });
   const result = await carryOut({

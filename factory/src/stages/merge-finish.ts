@@ -21,7 +21,7 @@ import type {
 import { labelOf } from '../core/states.ts';
 import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
-import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
+import { beginApply, settle, today, type ApplyDeps, type Begun } from './apply-common.ts';
 import { carryOut } from './carry-out.ts';
 import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
 import type { MergeCandidate } from './merge.ts';
@@ -98,6 +98,7 @@ async function merge(
   const next = transition('merge', { type: 'merge-ready', sha: pr.headSha }, facts);
   const recorded = recordAttempt(ledger, 'merge', {
     result: `squash-merged ${short(pr.headSha)}`,
+    day: today(deps),
     tokens: 0,
     dollars: 0,
     ...(runUrl === undefined ? {} : { runUrl }),

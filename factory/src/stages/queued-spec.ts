@@ -12,7 +12,12 @@ import {
 } from '../core/spec/index.ts';
 import type { TimelineEntry } from '../core/attempts.ts';
 import { isWriter } from '../core/guardrails.ts';
-import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
+import type {
+  Conversation,
+  GitHubPort,
+  PullRequestSnapshot,
+  StatusComment,
+} from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
 
 export type QueuedSpec =
@@ -46,36 +51,57 @@ export async function readQueuedSpecs(
   otherLinePrs: readonly PullRequestSnapshot[],
   specPathsOnMain: readonly string[],
 ): Promise<QueuedSpec[]> {
-  const located = await Promise.all(queued.map((pr) => locateSpec(github, pr, specPathsOnMain)));
-  const others = await Promise.all(otherLinePrs.map((pr) => locateSpec(github, pr, [])));
+  const located = await Promise.all(
+    queued.map(async (pr) => {
+      // The conversation names the changed paths too: one request where two would do.
+      const conversation = await github.readConversation(pr.number, { withChangedPaths: true });
+      const found = locateSpec(pr, await changedPathsOf(github, pr, conversation), specPathsOnMain);
+      return { found, conversation };
+    }),
+  );
+  const others = await Promise.all(
+    otherLinePrs.map(async (pr) => locateSpec(pr, await changedPathsOf(github, pr), [])),
+  );
   const known = [
     ...specPathsOnMain,
-    ...[...located, ...others].flatMap((found) => ('path' in found ? [found.path] : [])),
+    ...[...located.map(({ found }) => found), ...others].flatMap((found) =>
+      'path' in found ? [found.path] : [],
+    ),
   ];
   return Promise.all(
-    located.map((found) =>
-      'path' in found ? readSpec(github, found.pr, found.path, known) : Promise.resolve(found),
+    located.map(({ found, conversation }) =>
+      'path' in found
+        ? readSpec(github, found.pr, found.path, known, conversation)
+        : Promise.resolve(found),
     ),
   );
 }
 
-async function locateSpec(
+async function changedPathsOf(
   github: GitHubPort,
   pr: PullRequestSnapshot,
-  specPathsOnMain: readonly string[],
-): Promise<
-  { readonly pr: PullRequestSnapshot; readonly path: string } | Extract<QueuedSpec, { ok: false }>
-> {
-  const specFiles = (await github.listChangedFiles(pr.number)).filter((file) =>
-    isSpecPath(file.path),
+  conversation?: Conversation,
+): Promise<readonly string[]> {
+  return (
+    conversation?.changedPaths ??
+    (await github.listChangedFiles(pr.number)).map((file) => file.path)
   );
+}
+
+function locateSpec(
+  pr: PullRequestSnapshot,
+  changedPaths: readonly string[],
+  specPathsOnMain: readonly string[],
+):
+  { readonly pr: PullRequestSnapshot; readonly path: string } | Extract<QueuedSpec, { ok: false }> {
+  const specFiles = changedPaths.filter((path) => isSpecPath(path));
   const only = specFiles.length === 1 ? specFiles[0] : undefined;
-  if (only !== undefined && specPathsOnMain.includes(only.path)) {
-    const problem = `${only.path} is already merged; a PR on the line must add a new spec, not change one.`;
+  if (only !== undefined && specPathsOnMain.includes(only)) {
+    const problem = `${only} is already merged; a PR on the line must add a new spec, not change one.`;
     return { ok: false, pr, reason: 'spec-invalid', problem };
   }
-  if (only !== undefined) return { pr, path: only.path };
-  const found = specFiles.map((file) => file.path).join(', ') || 'none';
+  if (only !== undefined) return { pr, path: only };
+  const found = specFiles.join(', ') || 'none';
   const problem = `A queued PR must add exactly one spec under specs/ (found: ${found}).`;
   return { ok: false, pr, reason: 'spec-invalid', problem };
 }
@@ -85,6 +111,7 @@ async function readSpec(
   pr: PullRequestSnapshot,
   path: string,
   knownSpecPaths: readonly string[],
+  { pullRequest: current, timeline, statusComment }: Conversation,
 ): Promise<QueuedSpec> {
   const file = await github.readFile(path, pr.headSha);
   if (file === undefined) {
@@ -96,11 +123,6 @@ async function readSpec(
   if (hasErrors(findings) || !parsed.ok) {
     return { ok: false, pr, reason: 'spec-invalid', problem: describe(path, findings) };
   }
-  const {
-    pullRequest: current,
-    timeline,
-    statusComment,
-  } = await github.readConversation(pr.number);
   const queued = lastQueuedBy(timeline);
   // The label event was refused if a non-writer set it; never let a missed refusal start agents (R-12).
   if (queued === undefined || !isWriter(await github.permissionOf(queued.actor))) {

@@ -98,7 +98,8 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
     readPullRequest: (pr) => read('readPullRequest', () => inner.readPullRequest(pr)),
     listOpenPullRequests: () => read('listOpenPullRequests', () => inner.listOpenPullRequests()),
     readTimeline: (pr) => read('readTimeline', () => inner.readTimeline(pr)),
-    readConversation: (pr) => read('readConversation', () => inner.readConversation(pr)),
+    readConversation: (pr, options) =>
+      read('readConversation', () => inner.readConversation(pr, options)),
     listReviews: (pr) => read('listReviews', () => inner.listReviews(pr)),
     listChangedFiles: (pr) => read('listChangedFiles', () => inner.listChangedFiles(pr)),
     readChecks: (sha) => read('readChecks', () => inner.readChecks(sha)),

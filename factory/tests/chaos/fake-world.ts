@@ -108,9 +108,12 @@ export async function createFakeWorld(): Promise<World> {
       await syncHeads();
       return fake.port.listOpenPullRequests();
     },
-    readConversation: async (pr) => {
+    readConversation: async (pr, options) => {
       await syncHeads();
-      return fake.port.readConversation(pr);
+      const conversation = await fake.port.readConversation(pr);
+      if (options?.withChangedPaths !== true) return conversation;
+      const changed = await port.listChangedFiles(pr);
+      return { ...conversation, changedPaths: changed.map((file) => file.path) };
     },
     readBranchHead: (branch) => refOf(branch),
     readMergeReadiness: async (pr, sha, branch) => ({

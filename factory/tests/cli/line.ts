@@ -67,7 +67,12 @@ export function ledgerWith(
 ): Ledger {
   let ledger = EMPTY_LEDGER;
   for (const [stage, dollars] of Object.entries(spend)) {
-    ledger = recordAttempt(ledger, stage as 'plan', { result: 'done', tokens: 1000, dollars });
+    ledger = recordAttempt(ledger, stage as 'plan', {
+      result: 'done',
+      tokens: 1000,
+      dollars,
+      day: '2026-11-27',
+    });
   }
   return ledger;
 }

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { STATUS_MARKER } from '../../src/core/notes.ts';
 import {
   EMPTY_LEDGER,
+  dayOf,
   parseLedger,
   recordAttempt,
   recordPark,
   renderStatus,
+  spentOn,
   totalSpend,
 } from '../../src/core/status.ts';
 
@@ -13,6 +15,7 @@ const planned = recordAttempt(EMPTY_LEDGER, 'plan', {
   result: 'plan committed: plans/0001-word-count.md',
   tokens: 12_000,
   dollars: 0.12,
+  day: '2026-11-27',
   runUrl: 'https://example.test/runs/1',
 });
 
@@ -30,9 +33,14 @@ describe('the status comment', () => {
 
   it('adds up attempts, tokens and dollars across attempts and stages', () => {
     const ledger = recordAttempt(
-      recordAttempt(planned, 'plan', { result: 'plan revised', tokens: 8_000, dollars: 0.08 }),
+      recordAttempt(planned, 'plan', {
+        result: 'plan revised',
+        tokens: 8_000,
+        dollars: 0.08,
+        day: '2026-11-27',
+      }),
       'plan-review',
-      { result: 'APPROVE', tokens: 5_000, dollars: 0.05 },
+      { result: 'APPROVE', tokens: 5_000, dollars: 0.05, day: '2026-11-27' },
     );
     expect(ledger.stages.plan).toMatchObject({
       attempts: 2,
@@ -84,6 +92,7 @@ describe('the status comment', () => {
       result: 'REQUEST_CHANGES | 2 objections\nsee review',
       tokens: 1,
       dollars: 0,
+      day: '2026-11-27',
     });
     expect(renderStatus('implementation', ledger)).toContain(
       'REQUEST_CHANGES \\| 2 objections see review',
@@ -95,7 +104,12 @@ describe('the status comment', () => {
       '<!-- factory:ledger {"stages":{},"spec":{"path":"specs/0002-free.md","blobSha":"b"}} -->';
     const spent = recordPark(
       {
-        ...recordAttempt(planned, 'implementation', { result: 'patch', tokens: 1, dollars: 20 }),
+        ...recordAttempt(planned, 'implementation', {
+          result: 'patch',
+          tokens: 1,
+          dollars: 20,
+          day: '2026-11-27',
+        }),
         spec: { path: 'specs/0001-word-count.md', blobSha: 'a' },
       },
       {
@@ -140,5 +154,48 @@ describe('the status comment', () => {
           `<!-- factory:ledger ${JSON.stringify({ stages: {}, spec: { path, blobSha: 'b' } })} -->`,
         ),
       ).toEqual(EMPTY_LEDGER);
+  });
+});
+
+describe('the spend per day, which the per-day ceiling sums across pull requests', () => {
+  const attempt = (dollars: number, day: string) => ({ result: 'x', tokens: 1, dollars, day });
+
+  it('adds each attempt’s dollars to the UTC day it was recorded on, and survives the comment', () => {
+    let ledger = recordAttempt(EMPTY_LEDGER, 'plan', attempt(0.5, '2026-11-26'));
+    ledger = recordAttempt(ledger, 'plan-review', attempt(0.25, '2026-11-27'));
+    ledger = recordAttempt(ledger, 'implementation', attempt(1.25, '2026-11-27'));
+    const read = parseLedger(renderStatus('code-review', ledger));
+    expect(spentOn(read, '2026-11-27')).toBe(1.5);
+    expect(spentOn(read, '2026-11-26')).toBe(0.5);
+    expect(spentOn(read, '2026-11-25')).toBe(0);
+    expect(dayOf(new Date('2026-11-27T23:59:59.999-01:00'))).toBe('2026-11-28');
+  });
+
+  it('keeps the latest seven days and records no day for an attempt that cost nothing', () => {
+    let ledger = EMPTY_LEDGER;
+    for (let day = 1; day <= 9; day += 1)
+      ledger = recordAttempt(ledger, 'plan', attempt(1, `2026-11-0${String(day)}`));
+    ledger = recordAttempt(ledger, 'merge', attempt(0, '2026-11-10'));
+    expect(Object.keys(ledger.days ?? {})).toEqual([
+      '2026-11-09',
+      '2026-11-08',
+      '2026-11-07',
+      '2026-11-06',
+      '2026-11-05',
+      '2026-11-04',
+      '2026-11-03',
+    ]);
+    // The PR's own total still counts every dollar.
+    expect(totalSpend(ledger).dollars).toBe(9);
+  });
+
+  it('drops a day it cannot read alone, keeping the others and the stages', () => {
+    const written = {
+      stages: { plan: { attempts: 1, result: 'plan', tokens: 10, dollars: 3 } },
+      days: { '2026-11-27': 3, yesterday: 2, '2026-11-26': -1 },
+    };
+    const read = parseLedger(`<!-- factory:ledger ${JSON.stringify(written)} -->`);
+    expect(read.days).toEqual({ '2026-11-27': 3 });
+    expect(totalSpend(read).dollars).toBe(3);
   });
 });

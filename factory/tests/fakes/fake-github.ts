@@ -107,10 +107,14 @@ export function createFakeGitHub(
         [...(timelines.get(pr) ?? []), ...notes].sort((a, b) => a.at.localeCompare(b.at)),
       );
     },
-    readConversation: async (pr) => {
+    readConversation: async (pr, options) => {
       const timeline = await port.readTimeline(pr);
       const statusComment = await port.readStatusComment(pr);
-      return { pullRequest: await port.readPullRequest(pr), timeline, statusComment };
+      const changedPaths =
+        options?.withChangedPaths === true
+          ? (await port.listChangedFiles(pr)).map((file) => file.path)
+          : undefined;
+      return { pullRequest: await port.readPullRequest(pr), timeline, statusComment, changedPaths };
     },
     listReviews: (pr) => Promise.resolve(reviews.get(pr) ?? []),
     readBranchHead: (branch) => Promise.resolve(branches.get(branch)),

@@ -192,8 +192,18 @@ describe('the agent job', () => {
 
   it('R-16: leaves the session what the PR has left: perPrDollars minus what the ledger has spent', async () => {
     let ledger: Ledger = { stages: {} };
-    ledger = recordAttempt(ledger, 'plan', { result: 'ok', tokens: 10, dollars: 2.5 });
-    ledger = recordAttempt(ledger, 'plan-review', { result: 'ok', tokens: 10, dollars: 1.25 });
+    ledger = recordAttempt(ledger, 'plan', {
+      result: 'ok',
+      tokens: 10,
+      dollars: 2.5,
+      day: '2026-11-27',
+    });
+    ledger = recordAttempt(ledger, 'plan-review', {
+      result: 'ok',
+      tokens: 10,
+      dollars: 1.25,
+      day: '2026-11-27',
+    });
     await at('implementation', ledger);
 
     await run('implementation');

@@ -10,6 +10,7 @@ const ledger = recordAttempt(EMPTY_LEDGER, 'plan', {
   result: 'plan committed',
   tokens: 100,
   dollars: 0.01,
+  day: '2026-11-27',
 });
 
 beforeEach(() => {

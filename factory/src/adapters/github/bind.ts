@@ -23,7 +23,7 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     readPullRequest: (pr) => readPullRequest(ctx, pr),
     listOpenPullRequests: () => listOpenPullRequests(ctx),
     readTimeline: (pr) => readTimeline(ctx, pr),
-    readConversation: (pr) => readConversation(ctx, pr),
+    readConversation: (pr, options) => readConversation(ctx, pr, options),
     listReviews: (pr) => listReviews(ctx, pr),
     listChangedFiles: (pr) => listChangedFiles(ctx, pr),
     readChecks: (sha) => readChecks(ctx, sha),

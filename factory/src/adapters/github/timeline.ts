@@ -11,7 +11,12 @@ import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import { z } from 'zod';
 import type { TimelineEntry } from '../../core/attempts.ts';
 import { isStatusComment, parseRerunNote } from '../../core/notes.ts';
-import type { Conversation, PullRequestSnapshot, StatusComment } from '../../core/ports.ts';
+import type {
+  Conversation,
+  ConversationOptions,
+  PullRequestSnapshot,
+  StatusComment,
+} from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
@@ -22,7 +27,13 @@ import { noteLabels } from './node-ids.ts';
 const LABEL_MOVE = 'createdAt actor { __typename login } label { name }';
 
 const CONVERSATION = /* GraphQL */ `
-  query conversation($owner: String!, $repo: String!, $number: Int!, $cursor: String) {
+  query conversation(
+    $owner: String!
+    $repo: String!
+    $number: Int!
+    $cursor: String
+    $withChangedPaths: Boolean = false
+  ) {
     repository(owner: $owner, name: $repo) {
       labels(first: 100, query: "state:") {
         nodes {
@@ -49,6 +60,12 @@ const CONVERSATION = /* GraphQL */ `
           nodes {
             id
             name
+          }
+        }
+        files(first: 100) @include(if: $withChangedPaths) {
+          totalCount
+          nodes {
+            path
           }
         }
         timelineItems(
@@ -118,6 +135,9 @@ const PullRequest = z.object({
   isCrossRepository: z.boolean(),
   author: Actor,
   labels: z.object({ nodes: z.array(Label) }),
+  files: z
+    .object({ totalCount: z.number(), nodes: z.array(z.object({ path: z.string() })) })
+    .nullish(),
   timelineItems: z.object({ nodes: z.array(Item) }),
 });
 
@@ -132,8 +152,12 @@ const Answer = z.object({
 type Item = z.infer<typeof Item>;
 
 /** The PR, its timeline and its status comment; a PR GitHub does not know reads as `undefined`. */
-export async function readConversation(ctx: GitHubContext, pr: number): Promise<Conversation> {
-  return (await readConversationBack(ctx, pr)).conversation;
+export async function readConversation(
+  ctx: GitHubContext,
+  pr: number,
+  options: ConversationOptions = {},
+): Promise<Conversation> {
+  return (await readConversationBack(ctx, pr, options)).conversation;
 }
 
 /** What a transition reads back when the outcome of its mutation is unknown (`transition.ts`). */
@@ -147,9 +171,10 @@ export interface ConversationReadBack {
 export function readConversationBack(
   ctx: GitHubContext,
   pr: number,
+  options: ConversationOptions = {},
 ): Promise<ConversationReadBack> {
   return callGitHub('readConversation', async () => {
-    const pull = await queryPullRequest(ctx, pr);
+    const pull = await queryPullRequest(ctx, pr, options.withChangedPaths === true);
     if (pull === undefined)
       return {
         conversation: { pullRequest: undefined, timeline: [], statusComment: undefined },
@@ -161,6 +186,7 @@ export function readConversationBack(
         pullRequest: toSnapshot(pull),
         timeline: items.flatMap((item) => toEntries(item, ctx.isFactoryActor)),
         statusComment: statusCommentIn(items, ctx.isFactoryActor),
+        changedPaths: allChangedPaths(pull.files),
       },
       factoryComments: items.flatMap((item) =>
         item.__typename === 'IssueComment' && ctx.isFactoryActor(loginOf(item.author))
@@ -180,12 +206,14 @@ export async function readTimeline(ctx: GitHubContext, pr: number): Promise<Time
 async function queryPullRequest(
   ctx: GitHubContext,
   pr: number,
+  withChangedPaths: boolean,
 ): Promise<z.infer<typeof PullRequest> | undefined> {
   try {
     const answer: unknown = await paginateGraphQL(ctx.octokit).graphql.paginate(CONVERSATION, {
       owner: ctx.repo.owner,
       repo: ctx.repo.repo,
       number: pr,
+      withChangedPaths,
     });
     const { labels, pullRequest } = Answer.parse(answer).repository;
     ctx.nodeIds.pullRequests.set(pullRequest.number, pullRequest.id);
@@ -217,6 +245,14 @@ function toSnapshot(pull: z.infer<typeof PullRequest>): PullRequestSnapshot {
     isFork: pull.isCrossRepository,
     labels: pull.labels.nodes.map((label) => label.name),
   };
+}
+
+/** The changed paths, when they came and all of them did (a longer list takes its own request). */
+function allChangedPaths(
+  files: z.infer<typeof PullRequest>['files'],
+): readonly string[] | undefined {
+  if (files == null || files.totalCount > files.nodes.length) return undefined;
+  return files.nodes.map((file) => file.path);
 }
 
 /** The first comment the factory wrote with the status marker. */

@@ -207,6 +207,40 @@ describe(
       ]);
     });
 
+    it('names the paths the PR changes in the same request when asked, as its file list does', async () => {
+      const { forge, github } = await startAdapterForge();
+      const pr = await openPull(forge, 'feature', ['state:queued'], {
+        'specs/0002-next.md': '# Next\n',
+        'src/index.ts': 'export const answer = 43;\n',
+      });
+      forge.requestLog.reset();
+
+      const asked = await github.readConversation(pr, { withChangedPaths: true });
+      const notAsked = await github.readConversation(pr);
+
+      expect(forge.requestLog.countsByRoute()).toEqual({
+        'POST /graphql query conversation': 2,
+      });
+      expect([...(asked.changedPaths ?? [])].sort()).toEqual(
+        (await github.listChangedFiles(pr)).map((file) => file.path).sort(),
+      );
+      expect(asked.changedPaths).toHaveLength(2);
+      expect(notAsked.changedPaths).toBeUndefined();
+    });
+
+    it('names no paths for a PR that changes more than one reading holds, so they are listed apart', async () => {
+      const { forge, github } = await startAdapterForge();
+      const files = Object.fromEntries(
+        Array.from({ length: 101 }, (_, i) => [`docs/page-${String(i)}.md`, `${String(i)}\n`]),
+      );
+      const pr = await openPull(forge, 'feature', [], files);
+
+      const { changedPaths } = await github.readConversation(pr, { withChangedPaths: true });
+
+      expect(changedPaths).toBeUndefined();
+      expect(await github.listChangedFiles(pr)).toHaveLength(101);
+    });
+
     it('reads a PR GitHub does not know as undefined, with an empty timeline', async () => {
       const { github } = await startAdapterForge();
 

@@ -1,14 +1,16 @@
 /**
- * The objects the twin's GraphQL resolves: a repository, its pull requests, their labels and
- * timelines. Each is a plain object whose fields are values or functions of the field's
- * arguments, which graphql-js's default resolver calls; interface and union members carry
+ * The objects the twin's GraphQL resolves: a repository, its pull requests, their labels,
+ * timelines and changed files. Each is a plain object whose fields are values or functions of the
+ * field's arguments, which graphql-js's default resolver calls; interface and union members carry
  * `__typename`. Node ids are the ones the REST shapes carry as `node_id`.
  */
 import type { Actor } from '../../contract.ts';
 import type { Need } from '../auth.ts';
 import { findLabel, isPull, labelsOf, type ForgeContext } from '../context.ts';
 import { nodeId } from '../render/base.ts';
+import { baseTip } from '../pull-model.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
+import type { FileChange } from '../repository.ts';
 import type { CommentRecord, IssueEventRecord, LabelRecord, ReviewRecord } from '../store.ts';
 import { objectNode, refNode } from './commits.ts';
 import { connection, type ConnectionArgs } from './connection.ts';
@@ -89,6 +91,28 @@ export function pullRequestNode(ctx: GraphqlContext, issue: PullIssue) {
       require(ctx, READ_ISSUES);
       return connection(timelineOf(ctx.forge, issue.number, args.itemTypes ?? undefined), args);
     },
+    files: async (args: ConnectionArgs) => {
+      require(ctx, READ_PULLS);
+      const files = await ctx.forge.repo.diffFiles(await baseTip(ctx.forge, issue), pull.headSha);
+      return connection(files.map(changedFileNode), args);
+    },
+  };
+}
+
+const CHANGE_TYPES: Readonly<Record<string, string>> = {
+  A: 'ADDED',
+  D: 'DELETED',
+  M: 'MODIFIED',
+  T: 'CHANGED',
+};
+
+/** A `PullRequestChangedFile`: the twin diffs without renames, as its REST route does. */
+function changedFileNode(file: FileChange) {
+  return {
+    path: file.path,
+    additions: file.additions,
+    deletions: file.deletions,
+    changeType: CHANGE_TYPES[file.status] ?? 'MODIFIED',
   };
 }
 
