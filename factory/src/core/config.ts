@@ -112,7 +112,7 @@ const BudgetsSchema = z
       'Dollars all sessions on one pull request may spend together.',
     ),
     perDayDollars: positive(100).describe(
-      'Dollars all sessions on all pull requests may spend in one UTC day. Once spent, the scheduler puts no queued spec on the line, and a session that would pass it stops and its PR parks (`budget-spent`), until the next day.',
+      'Dollars the line may spend in one UTC day, across pull requests. Once reached, the scheduler puts no queued spec on the line before the next day; a PR already on the line goes on within `perPrDollars` (ADR 0010).',
     ),
   })
   .strict()

@@ -7,6 +7,7 @@ import type { CheckFact } from './checks.ts';
 import type { ChangedFile, Permission } from './guardrails.ts';
 import type { StageName } from './line.ts';
 import type { State } from './states.ts';
+import type { Day } from './status.ts';
 
 export interface RepositoryRef {
   readonly owner: string;
@@ -165,6 +166,8 @@ export interface GitHubPort {
   readFile(path: string, ref: string): Promise<FileAtRef | undefined>;
   permissionOf(login: string): Promise<Permission>;
   readStatusComment(pr: number): Promise<StatusComment | undefined>;
+  /** What the status comments of all PRs record as spent on `day` (UTC), in dollars. */
+  readDaySpend(day: Day): Promise<number>;
   /** The commit a branch points at now; `undefined` when there is no such branch. */
   readBranchHead(branch: string): Promise<string | undefined>;
   /**

@@ -18,9 +18,10 @@ import type {
   PullRequestSnapshot,
   StatusComment,
 } from '../core/ports.ts';
-import { dayOf, parseLedger, recordAttempt, type Day, type Ledger } from '../core/status.ts';
+import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
+import { today, type Clock } from './clock.ts';
 import type { Spend } from './spent-before-crash.ts';
 import { carryOut } from './carry-out.ts';
 import { outcomeOf, type StageOutcome } from './outcome.ts';
@@ -37,16 +38,10 @@ export interface ApplyInput {
   readonly runUrl?: string;
 }
 
-export interface ApplyDeps {
+/** The clock tells the UTC day an attempt's spend is recorded on. */
+export interface ApplyDeps extends Clock {
   readonly github: GitHubPort;
   readonly config: FactoryConfig;
-  /** The clock whose UTC day an attempt's spend is recorded on; the system's when left out. */
-  readonly now?: () => Date;
-}
-
-/** The UTC day an apply job records spend on. */
-export function today(deps: Pick<ApplyDeps, 'now'>): Day {
-  return dayOf(deps.now?.() ?? new Date());
 }
 
 export type Begun =

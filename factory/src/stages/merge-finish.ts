@@ -21,7 +21,8 @@ import type {
 import { labelOf } from '../core/states.ts';
 import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
-import { beginApply, settle, today, type ApplyDeps, type Begun } from './apply-common.ts';
+import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
+import { today } from './clock.ts';
 import { carryOut } from './carry-out.ts';
 import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
 import type { MergeCandidate } from './merge.ts';

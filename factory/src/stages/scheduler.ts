@@ -1,22 +1,25 @@
 /**
  * The scheduler stage: code, no agent. It lints every queued PR's spec (parking a bad one with
  * what to fix, R-13), then puts the next eligible PR on the line — by priority, then first queued,
- * respecting `depends-on` — while the line has room (serial by default).
+ * respecting `depends-on` — while the line has room (serial by default) and the day's spending
+ * ceiling is not reached.
  */
 import type { FactoryConfig } from '../core/config.ts';
 import { transition } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 import { pickNext, type QueuedPr } from '../core/schedule.ts';
 import { specNumberOfPath } from '../core/spec/index.ts';
-import { parseLedger, recordFeedback } from '../core/status.ts';
+import { formatDollars, parseLedger, recordFeedback, type Day } from '../core/status.ts';
 import { isWorkingState, statesIn } from '../core/states.ts';
 import { carryOut } from './carry-out.ts';
+import { today, type Clock } from './clock.ts';
 import type { StageOutcome } from './outcome.ts';
 import { readQueuedSpecs, type QueuedSpec } from './queued-spec.ts';
 
 type EligibleSpec = Extract<QueuedSpec, { ok: true }>;
 
-export interface SchedulerDeps {
+/** The clock tells the UTC day the per-day ceiling counts. */
+export interface SchedulerDeps extends Clock {
   readonly github: GitHubPort;
   readonly config: FactoryConfig;
   /** Spec files on the default branch: merged specs, and the numbers a new spec may not reuse. */
@@ -47,6 +50,9 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     dependsOn: spec.dependsOn,
   }));
   const mergedSpecNumbers = specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []);
+  // Read once, and only when a spec is about to start: the per-day ceiling gates what starts.
+  const day = today(deps);
+  let spentToday: number | undefined;
 
   for (;;) {
     const decision = pickNext({
@@ -61,11 +67,24 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     }
     const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
     if (picked === undefined) return outcomes;
+    spentToday ??= await github.readDaySpend(day);
+    if (spentToday >= deps.config.budgets.perDayDollars) {
+      outcomes.push({ kind: 'idle', reason: dayCeilingReached(spentToday, deps.config, day) });
+      return outcomes;
+    }
     // Only the first write of the run may trust a reading made before it (R-19).
     outcomes.push(await putOnLine(github, picked, outcomes.length === 0));
     inFlight.push({ number: picked.pr.number });
     candidates.splice(candidates.indexOf(decision.pick), 1);
   }
+}
+
+/**
+ * Why nothing starts today. A PR already on the line goes on within its own ceiling, so a day's
+ * spend stays under `perDayDollars` plus `maxInFlight` times `perPrDollars` (ADR 0010).
+ */
+function dayCeilingReached(spent: number, config: FactoryConfig, day: Day): string {
+  return `The line spent ${formatDollars(spent)} on ${day} (UTC), which reaches budgets.perDayDollars (${formatDollars(config.budgets.perDayDollars)}): no queued spec starts before the next day. Raise the ceiling in factory.config.yaml to start one sooner.`;
 }
 
 function isOnlyQueued(pr: PullRequestSnapshot): boolean {

@@ -108,6 +108,7 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
     readFile: (path, ref) => read('readFile', () => inner.readFile(path, ref)),
     permissionOf: (login) => read('permissionOf', () => inner.permissionOf(login)),
     readStatusComment: (pr) => read('readStatusComment', () => inner.readStatusComment(pr)),
+    readDaySpend: (day) => read('readDaySpend', () => inner.readDaySpend(day)),
     readBranchHead: (branch) => read('readBranchHead', () => inner.readBranchHead(branch)),
     listActiveRuns: (stage) => read('listActiveRuns', () => inner.listActiveRuns(stage)),
     setState: (pr, labels, to) => write('setState', () => inner.setState(pr, labels, to)),

@@ -22,6 +22,7 @@ import type {
   StatusComment,
 } from '../../src/core/ports.ts';
 import { stateOfLabel, withState, type State } from '../../src/core/states.ts';
+import { parseLedger, spentOn } from '../../src/core/status.ts';
 
 export const FACTORY_LOGIN = 'github-actions[bot]';
 
@@ -127,6 +128,13 @@ export function createFakeGitHub(
     }),
     readFile: (path, ref) => Promise.resolve(files.get(`${ref}:${path}`)),
     permissionOf: (login) => Promise.resolve(options.permissions?.[login] ?? 'none'),
+    readDaySpend: (day) =>
+      Promise.resolve(
+        [...comments.values()]
+          .flat()
+          .filter((c) => c.author === FACTORY_LOGIN && isStatusComment(c.body))
+          .reduce((sum, c) => sum + spentOn(parseLedger(c.body), day), 0),
+      ),
     readStatusComment: (pr) => {
       beforeStatusRead?.();
       beforeStatusRead = undefined;

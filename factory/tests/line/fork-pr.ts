@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Twin } from '../../src/twin/index.ts';
 import type { RunRecord } from '../../src/twin/runner/index.ts';
+import { watchFromNow } from './watch.ts';
 
 const FORK_SPEC = `# Run my code
 
@@ -33,11 +34,7 @@ export interface ForkPr {
  * `mallory` pushes to it.
  */
 export async function sendForkPr(twin: Twin): Promise<ForkPr> {
-  const runner = twin.runner;
-  if (runner === undefined) throw new Error('the fork scenario needs the twin runner');
-  const runsBefore = runner.runs().length;
-  const modelBefore = twin.model.requests.length;
-  const eventsBefore = twin.forge.events.length;
+  const watch = watchFromNow(twin);
   const pr = await twin.forge.openForkPullRequest('mallory', {
     branch: 'word-count-faster',
     files: { 'specs/0003-from-a-fork.md': FORK_SPEC },
@@ -59,25 +56,17 @@ export async function sendForkPr(twin: Twin): Promise<ForkPr> {
     'specs/0003-from-a-fork.md': `${FORK_SPEC}\nMore.\n`,
   });
   await twin.settle();
-  const pull = `${twin.forge.apiUrl}/repos/${twin.info.repo}/pulls/${String(pr)}`;
-  const issue = (await (await fetch(pull, { headers: asWriter })).json()) as {
-    labels: { name: string }[];
-  };
   const comments = (await (await fetch(`${api}/comments`, { headers: asWriter })).json()) as {
     user: { login: string };
     body: string;
   }[];
-  const dispatches = twin.forge.events
-    .slice(eventsBefore)
-    .filter((event) => event.name === 'workflow_dispatch')
-    .filter((event) => JSON.stringify(event.payload.inputs ?? {}).includes(`"pr":"${String(pr)}"`));
   return {
     pr,
-    labels: issue.labels.map((label) => label.name),
+    labels: await watch.labelsOf(pr),
     comments: comments.map((comment) => ({ login: comment.user.login, body: comment.body })),
-    runs: runner.runs().slice(runsBefore),
-    modelRequests: twin.model.requests.length - modelBefore,
-    dispatchesForIt: dispatches.length,
+    runs: watch.runs(),
+    modelRequests: watch.modelRequests(),
+    dispatchesForIt: watch.dispatchesFor(pr),
   };
 }
 

@@ -1,10 +1,11 @@
 /**
  * The line end to end through the real workflow files in the twin: the happy path, the loops, and
- * a stage that keeps failing, after which a stranger's fork sends a spec. Each runs in its own
- * twin, all three at once: a line runs one job at a time, so together they keep the machine's
- * cores busy and the suite's wall clock short.
+ * a stage that keeps failing, after which a stranger's fork sends a spec and a writer queues one
+ * over the day's spending ceiling. Each runs in its own twin, all three at once: a line runs one
+ * job at a time, so together they keep the machine's cores busy and the suite's wall clock short.
  */
 import { beforeAll } from 'vitest';
+import { describeDayCeiling } from './day-ceiling.ts';
 import { describeForkPr } from './fork-pr.ts';
 import { describeHappyPath, runHappyPath, type HappyPath } from './happy-path.ts';
 import {
@@ -26,5 +27,6 @@ beforeAll(async () => {
 
 describeHappyPath(() => happyPath);
 describeForkPr(() => exhaustion.forkPr);
+describeDayCeiling(() => exhaustion.dayCeiling);
 describeLoops(() => loops);
 describeExhaustion(() => exhaustion);

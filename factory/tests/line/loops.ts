@@ -11,6 +11,7 @@ import { statesIn } from '../../src/core/states.ts';
 import { parseLedger } from '../../src/core/status.ts';
 import type { ModelScript } from '../../src/twin/model/index.ts';
 import type { Twin } from '../../src/twin/index.ts';
+import { queueOverTheDayCeiling, type DayCeiling } from './day-ceiling.ts';
 import { sendForkPr, type ForkPr } from './fork-pr.ts';
 import {
   CODE_OBJECTION,
@@ -65,15 +66,20 @@ export const runLoops = (): Promise<LineRun> => runWith(loopScript());
 export interface ExhaustionRun extends LineRun {
   /** A spec PR from a fork, sent once the parked line is at rest (the shortest of the scenarios). */
   readonly forkPr: ForkPr;
+  /** A spec queued after that, once the day's ceiling is lowered below what the line spent. */
+  readonly dayCeiling: DayCeiling;
 }
 
 export async function runExhaustion(): Promise<ExhaustionRun> {
   let forkPr: ForkPr | undefined;
+  let dayCeiling: DayCeiling | undefined;
   const run = await runWith(exhaustionScript(), async (twin) => {
     forkPr = await sendForkPr(twin);
+    dayCeiling = await queueOverTheDayCeiling(twin);
   });
-  if (forkPr === undefined) throw new Error('the fork PR was never sent');
-  return { ...run, forkPr };
+  if (forkPr === undefined || dayCeiling === undefined)
+    throw new Error('the fork PR or the spec over the day’s ceiling was never sent');
+  return { ...run, forkPr, dayCeiling };
 }
 
 async function observe(twin: Twin): Promise<Observed> {

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.ts';
+import { EMPTY_LEDGER, recordAttempt, renderStatus } from '../../src/core/status.ts';
 import { runScheduler } from '../../src/stages/scheduler.ts';
 import { createFakeGitHub, type FakeGitHub } from '../fakes/fake-github.ts';
 
@@ -205,5 +206,72 @@ describe('the scheduler stage', () => {
       { kind: 'stood-down', pr: 12, reason: expect.stringMatching(/no longer in state:queued/) },
     ]);
     expect(github.stateOf(12)).toEqual(['needs-attention']);
+  });
+});
+
+describe('the scheduler under the per-day ceiling (budgets.perDayDollars)', () => {
+  const noon = () => new Date('2026-11-27T12:00:00Z');
+  const runAtNoon = (perDayDollars = 100) =>
+    runScheduler({
+      github: github.port,
+      config: { ...config, budgets: { ...config.budgets, perDayDollars } },
+      specPathsOnMain: ['specs/0001-word-count.md'],
+      now: noon,
+    });
+
+  /** A PR the line already finished, whose ledger records `dollars` spent on `day`. */
+  async function spent(pr: number, dollars: number, day: string) {
+    github.openPullRequest(pr, { state: 'queued', headSha: `head-${String(pr)}` });
+    const ledger = recordAttempt(EMPTY_LEDGER, 'implementation', {
+      result: 'work committed',
+      tokens: 1_000,
+      dollars,
+      day,
+    });
+    await github.port.writeStatusComment(pr, renderStatus('merged', ledger), undefined);
+    await github.port.setState(pr, ['state:queued'], 'needs-attention');
+  }
+
+  it('puts no queued spec on the line once today’s spend reaches the ceiling, and writes nothing', async () => {
+    await spent(7, 60, '2026-11-27');
+    await spent(8, 40, '2026-11-27');
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    const writesBefore = github.writes.length;
+
+    const outcomes = await runAtNoon(100);
+
+    expect(outcomes).toEqual([{ kind: 'idle', reason: expect.any(String) }]);
+    const [idle] = outcomes;
+    expect(idle?.kind === 'idle' ? idle.reason : '').toContain(
+      'The line spent $100.00 on 2026-11-27 (UTC), which reaches budgets.perDayDollars ($100.00)',
+    );
+    expect(github.writes.slice(writesBefore)).toEqual([]);
+    expect(github.stateOf(11)).toEqual(['queued']);
+  });
+
+  it('counts only today: what was spent yesterday leaves today’s ceiling whole', async () => {
+    await spent(7, 500, '2026-11-26');
+    await spent(8, 99, '2026-11-27');
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+
+    expect(await runAtNoon(100)).toEqual([{ kind: 'moved', pr: 11, to: 'plan' }]);
+  });
+
+  it('reads the day’s spend only when a spec is about to start', async () => {
+    github.openPullRequest(5, { state: 'implementation' });
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+    const port = github.port;
+    let reads = 0;
+    const counting = {
+      ...port,
+      readDaySpend: (day: string) => {
+        reads += 1;
+        return port.readDaySpend(day);
+      },
+    };
+
+    await runScheduler({ github: counting, config, specPathsOnMain: [], now: noon });
+
+    expect(reads).toBe(0);
   });
 });

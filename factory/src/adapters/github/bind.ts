@@ -2,7 +2,7 @@
 import type { GitHubPort } from '../../core/ports.ts';
 import { readBranchHead } from './branches.ts';
 import { setCommitStatus, readChecks } from './checks.ts';
-import { comment, readStatusComment, writeStatusComment } from './comments.ts';
+import { comment, readDaySpend, readStatusComment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
 import { dispatch, type WorkflowFileOf } from './dispatch.ts';
 import { listChangedFiles, readFile } from './files.ts';
@@ -31,6 +31,7 @@ export function bindPort(ctx: GitHubContext, workflowFileOf: WorkflowFileOf): Gi
     readFile: (path, ref) => readFile(ctx, path, ref),
     permissionOf: (login) => permissionOf(ctx, login),
     readStatusComment: (pr) => readStatusComment(ctx, pr),
+    readDaySpend: (day) => readDaySpend(ctx, day),
     readBranchHead: (branch) => readBranchHead(ctx, branch),
     listActiveRuns: (stage) => listActiveRuns(ctx, workflowFileOf, stage),
     setState: (pr, labels, to) => setState(ctx, pr, labels, to),

@@ -1,6 +1,7 @@
 /** Comments on a PR, and the one status comment the factory keeps updated in place. */
 import { isStatusComment, STATUS_MARKER } from '../../core/notes.ts';
 import type { StatusComment } from '../../core/ports.ts';
+import { parseLedger, spentOn, type Day } from '../../core/status.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub, statusOf } from './errors.ts';
 
@@ -32,6 +33,30 @@ export function readStatusComment(
     return found === undefined
       ? undefined
       : { id: found.id, nodeId: found.node_id, body: found.body ?? '' };
+  });
+}
+
+/**
+ * What the line spent on `day` (UTC), across every pull request, open or not. Recording spend
+ * rewrites a PR's status comment, so the status comments updated since the day began hold all of
+ * it: one listing of the repository's comments, newest first, a page per hundred. Only the
+ * factory's own status comments count; a person's copy of one is ignored.
+ */
+export function readDaySpend(ctx: GitHubContext, day: Day): Promise<number> {
+  return callGitHub('readDaySpend', async () => {
+    const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listCommentsForRepo, {
+      ...ctx.repo,
+      since: `${day}T00:00:00Z`,
+      sort: 'updated',
+      direction: 'desc',
+      per_page: 100,
+    });
+    return comments
+      .filter(
+        (candidate) =>
+          ctx.isFactoryActor(candidate.user?.login ?? '') && isStatusComment(candidate.body ?? ''),
+      )
+      .reduce((sum, status) => sum + spentOn(parseLedger(status.body), day), 0);
   });
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STATUS_MARKER } from '../../../src/core/notes.ts';
+import { renderStatus } from '../../../src/core/status.ts';
 import { FACTORY_LOGIN, openPull, pullWithTwoHeads, startAdapterForge } from './fixture.ts';
 
 describe('GitHub adapter: the status comment', { timeout: 60_000 }, () => {
@@ -129,5 +130,59 @@ describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, 
       { context: 'factory/ci', state: 'error', target_url: 'https://example.invalid/runs/1' },
     ]);
     expect(data.statuses[0]?.description).toHaveLength(140);
+  });
+});
+
+describe('GitHub adapter: what the line spent on a day', { timeout: 60_000 }, () => {
+  const statusWith = (days: Record<string, number>) => renderStatus('plan', { stages: {}, days });
+
+  it('sums the factory’s status comments on open and closed PRs, that day only, never a person’s copy', async () => {
+    let clock = new Date('2026-11-26T22:00:00Z');
+    const { forge, github, client, repo } = await startAdapterForge({ now: () => clock });
+    const [early, open, closed] = [
+      await openPull(forge, 'early'),
+      await openPull(forge, 'open'),
+      await openPull(forge, 'closed'),
+    ];
+    await github.writeStatusComment(early, statusWith({ '2026-11-26': 7 }), undefined);
+    clock = new Date('2026-11-27T09:00:00Z');
+    await github.writeStatusComment(
+      open,
+      statusWith({ '2026-11-26': 5, '2026-11-27': 1.5 }),
+      undefined,
+    );
+    await github.writeStatusComment(closed, statusWith({ '2026-11-27': 2.25 }), undefined);
+    await client('writer').rest.pulls.update({ ...repo, pull_number: closed, state: 'closed' });
+    await client('writer').rest.issues.createComment({
+      ...repo,
+      issue_number: open,
+      body: statusWith({ '2026-11-27': 100 }),
+    });
+    forge.requestLog.reset();
+
+    expect(await github.readDaySpend('2026-11-27')).toBe(3.75);
+    expect(forge.requestLog.countsByRoute()).toEqual({
+      'GET /repos/{owner}/{repo}/issues/comments': 1,
+    });
+    // A comment last written the day before is read for that day, and not for the next.
+    expect(await github.readDaySpend('2026-11-26')).toBe(12);
+  });
+
+  it('reads every page: a status comment behind a hundred newer comments still counts', async () => {
+    const { forge, github, client, repo } = await startAdapterForge({
+      now: () => new Date('2026-11-27T10:00:00Z'),
+    });
+    const pr = await openPull(forge, 'busy');
+    const day = '2026-11-27';
+    await github.writeStatusComment(pr, statusWith({ [day]: 4 }), undefined);
+    const person = client('writer');
+    for (let i = 0; i < 101; i += 1)
+      await person.rest.issues.createComment({
+        ...repo,
+        issue_number: pr,
+        body: `note ${String(i)}`,
+      });
+
+    expect(await github.readDaySpend(day)).toBe(4);
   });
 });

@@ -1,4 +1,4 @@
-/** Issue comments: create, list, update, delete. */
+/** Issue comments: create, list (on one issue, or across the repository), update, delete. */
 import { z } from 'zod';
 import {
   findIssue,
@@ -19,6 +19,20 @@ const CommentBody = z.object({ body: z.string().min(1).max(65536) });
 export function commentRoutes(ctx: ForgeContext): Route[] {
   const docs = (anchor: string) => `issues/comments#${anchor}`;
   return [
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/issues/comments',
+      docs: docs('list-issue-comments-for-a-repository'),
+      need: READ,
+      handle: (request) => {
+        const page = paginate(repositoryComments(ctx, request.url), request.url);
+        return {
+          status: 200,
+          body: page.body.map((c) => renderComment(ctx.render, c)),
+          headers: page.headers,
+        };
+      },
+    },
     {
       method: 'GET',
       path: '/repos/{owner}/{repo}/issues/{issue_number}/comments',
@@ -76,6 +90,21 @@ export function commentRoutes(ctx: ForgeContext): Route[] {
       },
     },
   ];
+}
+
+/**
+ * Every comment on the repository's issues and pull requests, as GitHub lists them: `since` keeps
+ * those updated at or after it; `sort` (`created`, the default, or `updated`) with `direction`
+ * (`asc`, the default, or `desc`) orders them.
+ */
+function repositoryComments(ctx: ForgeContext, url: URL): CommentRecord[] {
+  const since = url.searchParams.get('since');
+  const sinceMs = since === null ? Number.NEGATIVE_INFINITY : Date.parse(since);
+  const key = url.searchParams.get('sort') === 'updated' ? 'updatedAt' : 'createdAt';
+  const sign = url.searchParams.get('direction') === 'desc' ? -1 : 1;
+  return ctx.store.comments
+    .filter((comment) => Date.parse(comment.updatedAt) >= sinceMs)
+    .sort((a, b) => sign * (Date.parse(a[key]) - Date.parse(b[key]) || a.id - b.id));
 }
 
 function findComment(ctx: ForgeContext, request: RouteRequest, doc: string): CommentRecord {

@@ -1,0 +1,2 @@
+import { createRequire as __factoryRequire } from 'node:module'; const require = __factoryRequire(import.meta.url);
+import{dayOf}from"./chunk-FYNRMK6F.mjs";function today(clock){return dayOf(clock.now?.()??new Date)}export{today};
