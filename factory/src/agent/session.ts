@@ -18,6 +18,7 @@ import {
   fromApiUsage,
   projectNextCall,
   type BudgetVerdict,
+  type TokenUsage,
 } from './budget.ts';
 import { classifyModelError } from './model-errors.ts';
 import type { AgentOutcome, StopReason } from './outcome.ts';
@@ -68,18 +69,13 @@ function outcomeOf(
   };
 }
 
-/** Whether one more model call fits the budget, at the most it could cost. */
+/** Whether one more model call fits the budget, at the most it could cost (`next`). */
 function nextCallFits(
   options: RunAgentOptions,
   session: PreparedSession,
   state: SessionState,
-  firstPromptTokens: number,
+  next: TokenUsage,
 ): BudgetVerdict {
-  const next = projectNextCall(
-    state.last,
-    firstPromptTokens,
-    session.budget.maxOutputTokensPerTurn,
-  );
   const spent = {
     turns: state.turns,
     usage: state.usage,
@@ -173,10 +169,12 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   }, session.wallMs);
   timer.unref();
   const tools = createSessionTools(options, session, state, controller.signal);
-  const client = createModelClient(options, session.transcript, state);
   const { system, user } = session.prompt;
   const firstPromptTokens = Math.ceil(JSON.stringify({ system, user, tools }).length / 4);
-  const fits = (): BudgetVerdict => nextCallFits(options, session, state, firstPromptTokens);
+  const nextCall = (): TokenUsage =>
+    projectNextCall(state.last, firstPromptTokens, session.budget.maxOutputTokensPerTurn);
+  const client = createModelClient(options, session, state, nextCall);
+  const fits = (): BudgetVerdict => nextCallFits(options, session, state, nextCall());
   const maxRejected = options.maxRejectedSubmissions ?? DEFAULT_MAX_REJECTED_SUBMISSIONS;
   let ending: Ending;
   try {

@@ -22,6 +22,16 @@ export type TranscriptEntry =
       readonly model: string;
       readonly usage: Readonly<Record<string, number>>;
     }
+  | {
+      /**
+       * The most the request about to go out can cost, in the API's usage fields: what a job
+       * that dies before the answer is charged (R-16, `spentInTranscript`).
+       */
+      readonly type: 'bound';
+      readonly at: string;
+      readonly model: string;
+      readonly usage: Readonly<Record<string, number>>;
+    }
   | { readonly type: 'outcome'; readonly at: string; readonly outcome: unknown };
 
 export interface Transcript {
@@ -60,6 +70,13 @@ function bodyText(body: RequestInit['body']): string {
   return typeof body === 'string' ? body : body == null ? '' : '[non-text body]';
 }
 
+export interface RecordingHooks {
+  /** Told each answer's status (the session counts transient errors). */
+  readonly onStatus?: (status: number) => void;
+  /** The most the request about to go out can cost, written before it goes (see `bound`). */
+  readonly bound?: () => { readonly model: string; readonly usage: Record<string, number> };
+}
+
 /**
  * A `fetch` that records each request body and response body in the transcript. The SDK calls it
  * once per attempt, so retried 429/529/5xx answers show up too. Headers are never recorded: they
@@ -68,10 +85,13 @@ function bodyText(body: RequestInit['body']): string {
 export function createRecordingFetch(
   transcript: Transcript,
   inner: typeof fetch = fetch,
-  onStatus: (status: number) => void = () => undefined,
+  hooks: RecordingHooks = {},
 ): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
+    const bound = hooks.bound?.();
+    if (bound !== undefined)
+      await transcript.write({ type: 'bound', at: new Date().toISOString(), ...bound });
     await transcript.write({
       type: 'request',
       at: new Date().toISOString(),
@@ -79,7 +99,7 @@ export function createRecordingFetch(
       body: parseJson(bodyText(init?.body)),
     });
     const response = await inner(input, init);
-    onStatus(response.status);
+    hooks.onStatus?.(response.status);
     const text = await response.clone().text();
     const body = parseJson(text);
     await transcript.write({

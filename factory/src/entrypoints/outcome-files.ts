@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseAgentArtifact, type AgentArtifact } from '../stages/agent-artifact.ts';
-import { SESSION_LINE_START, USAGE_LINE_START } from '../stages/spent-before-crash.ts';
+import { countsSpend } from '../stages/spent-before-crash.ts';
 
 export const OUTCOME_FILE = 'outcome.json';
 export const PATCH_FILE = 'patch.diff';
@@ -18,7 +18,7 @@ export interface ReceivedOutcome {
   readonly found: boolean;
   readonly artifact: AgentArtifact | undefined;
   readonly patch: Uint8Array | undefined;
-  /** Without a usable outcome: the transcript's session and usage lines, to count its spend. */
+  /** Without a usable outcome: the transcript's session, usage and bound lines, to count its spend. */
   readonly usageLines: readonly string[];
 }
 
@@ -33,12 +33,12 @@ export async function readOutcomeFiles(dir: string): Promise<ReceivedOutcome> {
   return { found, artifact, patch, usageLines };
 }
 
-/** The transcript's session and usage lines, read a line at a time: the rest can be large. */
+/** The transcript's lines that count spend, read a line at a time: the rest can be large. */
 async function readUsageLines(path: string): Promise<string[]> {
   if (!existsSync(path)) return [];
   const lines: string[] = [];
   const input = createReadStream(path, { encoding: 'utf8' });
   for await (const line of createInterface({ input, crlfDelay: Infinity }))
-    if (line.startsWith(SESSION_LINE_START) || line.startsWith(USAGE_LINE_START)) lines.push(line);
+    if (countsSpend(line)) lines.push(line);
   return lines;
 }

@@ -2,9 +2,10 @@
  * What a session spent when its agent job left no usable outcome (it died, timed out, or wrote a
  * malformed one). The agent job uploads its transcript even then, and the transcript gives the
  * usage of every answered request on a line of numbers alone: priced by the session's model, such
- * an attempt counts against the PR's budget like any other (R-16). Nothing in the file is trusted:
- * a line that does not read as reported usage counts nothing. A request still in flight when the
- * job died reported nothing and is not counted.
+ * an attempt counts against the PR's budget like any other (R-16). A request still in flight when
+ * the job died reported nothing; the session wrote the most it could cost before sending it, and
+ * that is what it counts. Nothing in the file is trusted: a line that does not read as usage
+ * counts nothing.
  */
 import { z } from 'zod';
 import { costOf, fromApiUsage, type TokenUsage } from '../agent/budget.ts';
@@ -21,13 +22,21 @@ export interface Spend {
  */
 export const SESSION_LINE_START = '{"type":"session"';
 export const USAGE_LINE_START = '{"type":"usage"';
+export const BOUND_LINE_START = '{"type":"bound"';
+
+/** Whether `spentInTranscript` reads a transcript line: the rest are skipped unparsed. */
+export function countsSpend(line: string): boolean {
+  return [SESSION_LINE_START, USAGE_LINE_START, BOUND_LINE_START].some((start) =>
+    line.startsWith(start),
+  );
+}
 
 const count = z.int().nonnegative();
 
 const SessionLine = z.object({ type: z.literal('session'), model: z.string() });
 
 const UsageLine = z.object({
-  type: z.literal('usage'),
+  type: z.enum(['usage', 'bound']),
   model: z.string(),
   usage: z.object({
     input_tokens: count,
@@ -38,8 +47,9 @@ const UsageLine = z.object({
 });
 
 /**
- * The spend in a transcript's usage lines, priced in `prices` by the model the session was
- * configured with (the API may answer with a dated name), else by the one each answer names.
+ * The spend in a transcript's usage lines, and the bound of a last request that got no answer,
+ * priced in `prices` by the model the session was configured with (the API may answer with a dated
+ * name), else by the one each line names.
  */
 export function spentInTranscript(
   lines: readonly string[],
@@ -48,15 +58,23 @@ export function spentInTranscript(
   const session = lines.find((line) => line.startsWith(SESSION_LINE_START));
   const configured =
     session === undefined ? undefined : SessionLine.safeParse(parseLine(session)).data?.model;
+  const counted: z.infer<typeof UsageLine>[] = [];
+  let unanswered: z.infer<typeof UsageLine> | undefined;
+  for (const line of lines) {
+    if (!line.startsWith(USAGE_LINE_START) && !line.startsWith(BOUND_LINE_START)) continue;
+    const read = UsageLine.safeParse(parseLine(line)).data;
+    if (read?.type === 'bound') unanswered = read;
+    if (read?.type !== 'usage') continue;
+    counted.push(read);
+    unanswered = undefined;
+  }
+  if (unanswered !== undefined) counted.push(unanswered);
   let tokens = 0;
   let dollars = 0;
-  for (const line of lines) {
-    if (!line.startsWith(USAGE_LINE_START)) continue;
-    const reported = UsageLine.safeParse(parseLine(line)).data;
-    if (reported === undefined) continue;
-    const usage: TokenUsage = fromApiUsage(reported.usage);
+  for (const { model, usage: reported } of counted) {
+    const usage: TokenUsage = fromApiUsage(reported);
     tokens += usage.input + usage.output + usage.cacheRead + usage.cacheWrite;
-    const price = prices[configured ?? reported.model] ?? prices[reported.model];
+    const price = prices[configured ?? model] ?? prices[model];
     if (price !== undefined) dollars += costOf(usage, price);
   }
   return { tokens, dollars };

@@ -147,17 +147,35 @@ describe('transcripts', () => {
     const lines = (await readFile(outcome.transcriptPath, 'utf8'))
       .trim()
       .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; status?: number });
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            type: string;
+            status?: number;
+            model?: string;
+            body?: { max_tokens?: number };
+            usage?: { output_tokens: number; cache_creation_input_tokens: number };
+          },
+      );
     expect(lines.map((line) => line.type)).toEqual([
       'session',
+      // Before each attempt, the most it can cost: what a job dying before the answer is charged.
+      'bound',
       'request',
       'response',
+      'bound',
       'request',
       'response',
       // The answered request's usage again, on a line of numbers redaction cannot break.
       'usage',
       'outcome',
     ]);
+    const bound = lines.find((line) => line.type === 'bound');
+    const request = lines.find((line) => line.type === 'request');
+    expect(bound?.model).toBe(outcome.model);
+    // The first call: a full reply at most, and the whole prompt written to the cache.
+    expect(bound?.usage?.output_tokens).toBe(request?.body?.max_tokens);
+    expect(bound?.usage?.cache_creation_input_tokens).toBeGreaterThan(100);
     expect(lines.filter((line) => line.type === 'response').map((line) => line.status)).toEqual([
       529, 200,
     ]);

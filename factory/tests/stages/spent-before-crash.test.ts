@@ -116,4 +116,30 @@ describe('what a session spent when its job left no usable outcome (R-16)', () =
     });
     expect(spentInTranscript([unpriced], prices)).toEqual({ tokens: 15, dollars: 0 });
   });
+
+  it('R-16: counts the most a request could cost when the job died waiting for its answer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
+    const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
+    await transcript.write({ type: 'session', role: 'implementer', model: MODEL, at: 'now' });
+    const bound = { input_tokens: 0, output_tokens: 1_000_000, cache_read_input_tokens: 0 };
+    const withBound = (inner: () => Promise<Response>) =>
+      createRecordingFetch(transcript, inner, { bound: () => ({ model: MODEL, usage: bound }) });
+    const send = (fetch: typeof globalThis.fetch) =>
+      fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: '{}' });
+    // Answered: its usage counts, not its bound.
+    await send(
+      withBound(() => Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 }))),
+    );
+    // Overloaded, retried, and the job dies while the retry is in flight: one bound counts.
+    await send(withBound(() => Promise.resolve(answer({}, [], 529))));
+    void send(withBound(() => new Promise<Response>(() => undefined)));
+    await transcript.write({ type: 'outcome', at: 'never', outcome: {} }); // waits for the lines
+
+    const { usageLines } = await readOutcomeFiles(dir);
+
+    expect(spentInTranscript(usageLines, prices)).toEqual({
+      tokens: 2_000_000,
+      dollars: (PRICE?.inputPerMTok ?? NaN) + (PRICE?.outputPerMTok ?? NaN),
+    });
+  });
 });
