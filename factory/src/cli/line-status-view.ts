@@ -19,6 +19,9 @@ export function formatAge(ms: number | undefined): string {
 export function printLineStatus(status: LineStatus, io: CliIo): void {
   const c = colorsFor(io);
   io.out(c.bold(`The line on ${status.repository}`));
+  const { today } = status;
+  const spent = `Spent on ${today.day} (UTC): ${formatDollars(today.dollars)} of ${formatDollars(today.ceiling)} a day`;
+  io.out(today.reached ? c.red(`${spent}: reached, no queued spec starts before tomorrow`) : spent);
   for (const print of [printWorking, printParked, printQueue]) {
     io.out('');
     print(status, io, c);

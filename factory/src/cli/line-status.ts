@@ -8,7 +8,7 @@ import type { FactoryConfig } from '../core/config.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
 import { PARK_REASONS, resumeStageOf } from '../core/reasons.ts';
 import { compareQueueOrder, pickNext, type QueuedPr } from '../core/schedule.ts';
-import { totalSpend, type Ledger } from '../core/status.ts';
+import { dayOf, formatDollars, totalSpend, type Ledger } from '../core/status.ts';
 import {
   isWorkingState,
   labelOf,
@@ -36,6 +36,8 @@ export interface LineFacts {
   readonly queued: readonly QueuedReading[];
   readonly mergedSpecNumbers: readonly number[];
   readonly now: Date;
+  /** What the line spent on the UTC day of `now`, across pull requests. */
+  readonly spentToday: number;
 }
 
 export interface WorkingRow {
@@ -83,8 +85,19 @@ export interface ConfusedRow {
   readonly states: readonly State[];
 }
 
+/** The day's spend against the per-day ceiling (ADR 0010). */
+export interface DaySpend {
+  /** The UTC day. */
+  readonly day: string;
+  readonly dollars: number;
+  readonly ceiling: number;
+  /** The scheduler starts no queued spec before the next day. */
+  readonly reached: boolean;
+}
+
 export interface LineStatus {
   readonly repository: string;
+  readonly today: DaySpend;
   readonly working: readonly WorkingRow[];
   readonly parked: readonly ParkedRow[];
   readonly queue: readonly QueueRow[];
@@ -108,11 +121,13 @@ export function buildLineStatus(facts: LineFacts): LineStatus {
     }
   }
   const inFlight = working.map((row) => ({ number: row.number }));
+  const today = daySpend(facts);
   return {
     repository: facts.repository,
+    today,
     working,
     parked,
-    queue: queueRows(facts, inFlight),
+    queue: queueRows(facts, inFlight, today),
     confused,
   };
 }
@@ -162,8 +177,22 @@ function parkedRow(item: PrFacts, now: Date): ParkedRow {
   };
 }
 
+function daySpend(facts: LineFacts): DaySpend {
+  const ceiling = facts.config.budgets.perDayDollars;
+  return {
+    day: dayOf(facts.now),
+    dollars: facts.spentToday,
+    ceiling,
+    reached: facts.spentToday >= ceiling,
+  };
+}
+
 /** Queue order (priority, then first queued), each PR with what the scheduler would say of it. */
-function queueRows(facts: LineFacts, inFlight: readonly { number: number }[]): QueueRow[] {
+function queueRows(
+  facts: LineFacts,
+  inFlight: readonly { number: number }[],
+  today: DaySpend,
+): QueueRow[] {
   const ready = facts.queued.flatMap((reading) => (reading.ok ? [reading] : []));
   const decision = pickNext({
     queued: ready.map((reading) => reading.candidate),
@@ -173,6 +202,9 @@ function queueRows(facts: LineFacts, inFlight: readonly { number: number }[]): Q
   });
   const held = new Map(decision.held.map((hold) => [hold.number, hold.message]));
   const picked = decision.kind === 'pick' ? decision.pick.number : undefined;
+  const next = today.reached
+    ? `Waits for the next UTC day: the line spent ${formatDollars(today.dollars)} of its ${formatDollars(today.ceiling)} today (budgets.perDayDollars).`
+    : 'Next: the scheduler puts it on the line at its next run.';
   const ordered = [...ready].sort((a, b) => compareQueueOrder(a.candidate, b.candidate));
   const rows: QueueRow[] = ordered.map((reading, index) => ({
     position: index + 1,
@@ -180,11 +212,8 @@ function queueRows(facts: LineFacts, inFlight: readonly { number: number }[]): Q
     title: reading.pr.title,
     specNumber: reading.candidate.specNumber,
     priority: reading.candidate.priority,
-    status: reading.pr.number === picked ? 'next' : 'waiting',
-    message:
-      reading.pr.number === picked
-        ? 'Next: the scheduler puts it on the line at its next run.'
-        : (held.get(reading.pr.number) ?? ''),
+    status: reading.pr.number === picked && !today.reached ? 'next' : 'waiting',
+    message: reading.pr.number === picked ? next : (held.get(reading.pr.number) ?? ''),
   }));
   const invalid = facts.queued.flatMap((reading) => (reading.ok ? [] : [reading]));
   return [

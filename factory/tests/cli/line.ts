@@ -71,7 +71,7 @@ export function ledgerWith(
       result: 'done',
       tokens: 1000,
       dollars,
-      day: '2026-11-27',
+      day: '2026-03-02',
     });
   }
   return ledger;

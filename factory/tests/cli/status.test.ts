@@ -55,6 +55,7 @@ describe('factory status', { timeout: 30_000 }, () => {
     expect(deps.captured.out.join('\n')).toBe(
       [
         `The line on ${REPO}`,
+        'Spent on 2026-03-02 (UTC): $5.25 of $100.00 a day',
         '',
         'On the line',
         '  PR  STAGE           ATTEMPT  IN STAGE  SPENT  TITLE',
@@ -120,6 +121,26 @@ describe('factory status', { timeout: 30_000 }, () => {
     const status = JSON.parse(deps.captured.out.join('\n')) as LineStatus;
     expect(status.working.map((row) => row.number)).toEqual([inFlight]);
     expect(status.queue[1]).toMatchObject({ number: 3, status: 'next' });
+  });
+
+  it('says when today’s spend reaches the daily ceiling, and that the next spec waits for the next day', async () => {
+    const { fixture } = await startLine();
+    await fixture.forge.commit('octo-owner', {
+      branch: 'main',
+      files: { 'factory.config.yaml': 'maxInFlight: 2\nbudgets:\n  perDayDollars: 5\n' },
+    });
+    const deps = fixture.deps('reader', { now: () => LATER });
+
+    await runStatus({ repo: REPO, json: true }, deps);
+
+    const status = JSON.parse(deps.captured.out.join('\n')) as LineStatus;
+    expect(status.today).toEqual({ day: '2026-03-02', dollars: 5.25, ceiling: 5, reached: true });
+    expect(status.queue[1]).toMatchObject({
+      number: 3,
+      status: 'waiting',
+      message:
+        'Waits for the next UTC day: the line spent $5.25 of its $5.00 today (budgets.perDayDollars).',
+    });
   });
 
   it('flags a PR carrying several state labels instead of guessing its stage', async () => {

@@ -1,12 +1,13 @@
 /**
- * `factory status`: the line at a glance — each PR on it with its stage, attempt, time in stage
- * and spend; parked PRs with their reason; the queue in the scheduler's order. A table for
+ * `factory status`: the line at a glance — what it spent today against its daily ceiling; each PR
+ * on it with its stage, attempt, time in stage and spend; parked PRs with their reason; the queue
+ * in the scheduler's order. A table for
  * people, `--json` for scripts. Reads only.
  */
 import { Command } from '@commander-js/extra-typings';
 import type { PullRequestSnapshot } from '../../core/ports.ts';
 import { specNumberOfPath, SPECS_DIR } from '../../core/spec/index.ts';
-import { parseLedger } from '../../core/status.ts';
+import { dayOf, parseLedger } from '../../core/status.ts';
 import { statesIn } from '../../core/states.ts';
 import { readQueuedSpecs } from '../../stages/queued-spec.ts';
 import {
@@ -39,9 +40,10 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
 /** Reads the open PRs on the line and builds the status. */
 export async function readLineStatus(connection: Connection, now: Date): Promise<LineStatus> {
   const { github, admin, repository, config } = connection;
-  const [open, specPathsOnMain] = await Promise.all([
+  const [open, specPathsOnMain, spentToday] = await Promise.all([
     github.listOpenPullRequests(),
     admin.listDirectory(SPECS_DIR, repository.defaultBranch),
+    github.readDaySpend(dayOf(now)),
   ]);
   const queued = open.filter(isOnlyQueued);
   const onLine = open.filter((pr) => !queued.includes(pr) && statesIn(pr.labels).length > 0);
@@ -72,6 +74,7 @@ export async function readLineStatus(connection: Connection, now: Date): Promise
     queued: queuedReadings,
     mergedSpecNumbers: specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []),
     now,
+    spentToday,
   });
 }
 
