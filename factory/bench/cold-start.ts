@@ -38,7 +38,7 @@ export async function bench(): Promise<void> {
     const arrivals = await serveProbes();
     try {
       console.log(
-        `from spawn to the last request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
+        `Node ${process.version}, from spawn to the last request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
       );
       report('node alone, one fetch', await spawnTimes(fetchOnly, arrivals));
       report(

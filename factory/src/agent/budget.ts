@@ -31,16 +31,6 @@ export function fromApiUsage(usage: ApiUsage): TokenUsage {
   };
 }
 
-/** The API's usage fields for `usage`, as a transcript writes them. */
-export function toApiUsage(usage: TokenUsage): Record<keyof ApiUsage, number> {
-  return {
-    input_tokens: usage.input,
-    output_tokens: usage.output,
-    cache_read_input_tokens: usage.cacheRead,
-    cache_creation_input_tokens: usage.cacheWrite,
-  };
-}
-
 export function addUsage(a: TokenUsage, b: TokenUsage): TokenUsage {
   return {
     input: a.input + b.input,

@@ -8,7 +8,7 @@ import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableT
 import { realpath } from 'node:fs/promises';
 import { budgetFor, type Price, type StageBudget } from '../core/config.ts';
 import { buildSessionPrompt, type SessionPrompt } from './context/index.ts';
-import { NO_USAGE, toApiUsage, type TokenUsage } from './budget.ts';
+import { NO_USAGE, type TokenUsage } from './budget.ts';
 import { createRedactor } from './redact.ts';
 import { probeSandbox, type SandboxStatus } from './sandbox.ts';
 import type { RunAgentOptions } from './session-options.ts';
@@ -153,21 +153,14 @@ const DEFAULT_MAX_RETRIES = 6;
 
 const isTransient = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
-/**
- * An SDK client whose every attempt is written to the transcript, after the most it can cost
- * (`nextCall`), and counted when transient.
- */
+/** An SDK client whose every attempt is written to the transcript and counted when transient. */
 export function createModelClient(
   options: RunAgentOptions,
-  session: Pick<PreparedSession, 'transcript' | 'model'>,
+  transcript: Transcript,
   state: SessionState,
-  nextCall: () => TokenUsage,
 ): Anthropic {
-  const recordingFetch = createRecordingFetch(session.transcript, fetch, {
-    onStatus: (status) => {
-      if (isTransient(status)) state.transientErrors++;
-    },
-    bound: () => ({ model: session.model, usage: toApiUsage(nextCall()) }),
+  const recordingFetch = createRecordingFetch(transcript, fetch, (status) => {
+    if (isTransient(status)) state.transientErrors++;
   });
   return new Anthropic({
     apiKey: options.apiKey,

@@ -18,7 +18,6 @@ import {
   fromApiUsage,
   projectNextCall,
   type BudgetVerdict,
-  type TokenUsage,
 } from './budget.ts';
 import { classifyModelError } from './model-errors.ts';
 import type { AgentOutcome, StopReason } from './outcome.ts';
@@ -69,13 +68,18 @@ function outcomeOf(
   };
 }
 
-/** Whether one more model call fits the budget, at the most it could cost (`next`). */
+/** Whether one more model call fits the budget, at the most it could cost. */
 function nextCallFits(
   options: RunAgentOptions,
   session: PreparedSession,
   state: SessionState,
-  next: TokenUsage,
+  firstPromptTokens: number,
 ): BudgetVerdict {
+  const next = projectNextCall(
+    state.last,
+    firstPromptTokens,
+    session.budget.maxOutputTokensPerTurn,
+  );
   const spent = {
     turns: state.turns,
     usage: state.usage,
@@ -169,12 +173,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   }, session.wallMs);
   timer.unref();
   const tools = createSessionTools(options, session, state, controller.signal);
+  const client = createModelClient(options, session.transcript, state);
   const { system, user } = session.prompt;
   const firstPromptTokens = Math.ceil(JSON.stringify({ system, user, tools }).length / 4);
-  const nextCall = (): TokenUsage =>
-    projectNextCall(state.last, firstPromptTokens, session.budget.maxOutputTokensPerTurn);
-  const client = createModelClient(options, session, state, nextCall);
-  const fits = (): BudgetVerdict => nextCallFits(options, session, state, nextCall());
+  const fits = (): BudgetVerdict => nextCallFits(options, session, state, firstPromptTokens);
   const maxRejected = options.maxRejectedSubmissions ?? DEFAULT_MAX_REJECTED_SUBMISSIONS;
   let ending: Ending;
   try {

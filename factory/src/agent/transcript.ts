@@ -24,8 +24,8 @@ export type TranscriptEntry =
     }
   | {
       /**
-       * The most the request about to go out can cost, in the API's usage fields: what a job
-       * that dies before the answer is charged (R-16, `spentInTranscript`).
+       * The most the request about to go out can cost, in the API's usage fields (`boundOf`):
+       * what a job that dies before the answer is charged (R-16, `spentInTranscript`).
        */
       readonly type: 'bound';
       readonly at: string;
@@ -70,36 +70,30 @@ function bodyText(body: RequestInit['body']): string {
   return typeof body === 'string' ? body : body == null ? '' : '[non-text body]';
 }
 
-export interface RecordingHooks {
-  /** Told each answer's status (the session counts transient errors). */
-  readonly onStatus?: (status: number) => void;
-  /** The most the request about to go out can cost, written before it goes (see `bound`). */
-  readonly bound?: () => { readonly model: string; readonly usage: Record<string, number> };
-}
-
 /**
  * A `fetch` that records each request body and response body in the transcript. The SDK calls it
  * once per attempt, so retried 429/529/5xx answers show up too. Headers are never recorded: they
- * carry the key.
+ * carry the key. Before each request it writes the most that request can cost (`boundOf`).
  */
 export function createRecordingFetch(
   transcript: Transcript,
   inner: typeof fetch = fetch,
-  hooks: RecordingHooks = {},
+  onStatus: (status: number) => void = () => undefined,
 ): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
-    const bound = hooks.bound?.();
+    const sent = bodyText(init?.body);
+    const bound = boundOf(sent);
     if (bound !== undefined)
       await transcript.write({ type: 'bound', at: new Date().toISOString(), ...bound });
     await transcript.write({
       type: 'request',
       at: new Date().toISOString(),
       url,
-      body: parseJson(bodyText(init?.body)),
+      body: parseJson(sent),
     });
     const response = await inner(input, init);
-    hooks.onStatus?.(response.status);
+    onStatus(response.status);
     const text = await response.clone().text();
     const body = parseJson(text);
     await transcript.write({
@@ -110,6 +104,29 @@ export function createRecordingFetch(
     });
     if (response.ok) await recordUsage(transcript, body);
     return response;
+  };
+}
+
+/**
+ * The most a Messages request can cost, in the API's usage fields: no more input tokens than the
+ * body has bytes (a token is at least one), all written to the cache (the dearest way to read
+ * input), and a full `max_tokens` reply. `undefined` for a body that is not a Messages request.
+ */
+export function boundOf(
+  body: string,
+): { readonly model: string; readonly usage: Record<string, number> } | undefined {
+  const parsed = parseJson(body);
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { model, max_tokens: maxTokens } = parsed as { model?: unknown; max_tokens?: unknown };
+  if (typeof model !== 'string' || typeof maxTokens !== 'number') return undefined;
+  return {
+    model,
+    usage: {
+      input_tokens: 0,
+      output_tokens: maxTokens,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: Buffer.byteLength(body, 'utf8'),
+    },
   };
 }
 

@@ -166,8 +166,11 @@ export interface GitHubPort {
   readFile(path: string, ref: string): Promise<FileAtRef | undefined>;
   permissionOf(login: string): Promise<Permission>;
   readStatusComment(pr: number): Promise<StatusComment | undefined>;
-  /** What the status comments of all PRs record as spent on `day` (UTC), in dollars. */
-  readDaySpend(day: Day): Promise<number>;
+  /**
+   * What each PR's status comment records as spent on `day` (UTC), in dollars, by PR number:
+   * the PRs whose status comment was updated since (about) the day began.
+   */
+  readDaySpend(day: Day): Promise<ReadonlyMap<number, number>>;
   /** The commit a branch points at now; `undefined` when there is no such branch. */
   readBranchHead(branch: string): Promise<string | undefined>;
   /**

@@ -148,14 +148,19 @@ export function recordAttempt(
   };
 }
 
-/** The ledger's days with `dollars` added on `day`: the latest `DAYS_KEPT` days, none at $0. */
+/** The ledger's days with `dollars` added on `day`: the latest `DAYS_KEPT` up to it, none at $0. */
 function daysWith(
   days: Ledger['days'],
   day: Day,
   dollars: number,
 ): Pick<Ledger, 'days'> | Record<string, never> {
   const added = { ...days, ...(dollars > 0 ? { [day]: (days?.[day] ?? 0) + dollars } : {}) };
-  const latest = Object.keys(added).sort().reverse().slice(0, DAYS_KEPT);
+  // A day after this one (a clock that ran ahead, a hand edit) must not push today's out.
+  const latest = Object.keys(added)
+    .filter((kept) => kept <= day)
+    .sort()
+    .reverse()
+    .slice(0, DAYS_KEPT);
   if (latest.length === 0) return {};
   return { days: Object.fromEntries(latest.map((kept) => [kept, added[kept] ?? 0])) };
 }
@@ -168,6 +173,16 @@ export function dayOf(moment: Date): Day {
 /** What this PR's ledger records as spent on `day`. */
 export function spentOn(ledger: Ledger, day: Day): number {
   return ledger.days?.[day] ?? 0;
+}
+
+/**
+ * The line's spend on a day from each PR's: a PR counts for no more than `perPrDollars`, which
+ * none can pass, so a status comment edited to claim more stops no more than one PR's worth.
+ */
+export function dayTotal(byPr: ReadonlyMap<number, number>, perPrDollars: number): number {
+  let total = 0;
+  for (const dollars of byPr.values()) total += Math.min(dollars, perPrDollars);
+  return total;
 }
 
 /** Records what the next session must address (or clears it), trimmed to what the ledger holds. */

@@ -9,7 +9,7 @@ import { transition } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 import { pickNext, type QueuedPr } from '../core/schedule.ts';
 import { specNumberOfPath } from '../core/spec/index.ts';
-import { formatDollars, parseLedger, recordFeedback, type Day } from '../core/status.ts';
+import { dayTotal, formatDollars, parseLedger, recordFeedback, type Day } from '../core/status.ts';
 import { isWorkingState, statesIn } from '../core/states.ts';
 import { carryOut } from './carry-out.ts';
 import { today, type Clock } from './clock.ts';
@@ -35,6 +35,13 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
   const elsewhereOnLine = open.filter(
     (pr) => !queued.includes(pr) && statesIn(pr.labels).length > 0,
   );
+  // Read only when a spec could start, and before the queued PRs: their reading must stay the
+  // latest before the write that puts one on the line.
+  const day = today(deps);
+  const couldStart = queued.length > 0 && inFlight.length < deps.config.maxInFlight;
+  const spentToday = couldStart
+    ? dayTotal(await github.readDaySpend(day), deps.config.budgets.perPrDollars)
+    : 0;
   const readings = await readQueuedSpecs(github, queued, elsewhereOnLine, specPathsOnMain);
 
   const outcomes: StageOutcome[] = [];
@@ -50,9 +57,6 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     dependsOn: spec.dependsOn,
   }));
   const mergedSpecNumbers = specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []);
-  // Read once, and only when a spec is about to start: the per-day ceiling gates what starts.
-  const day = today(deps);
-  let spentToday: number | undefined;
 
   for (;;) {
     const decision = pickNext({
@@ -67,7 +71,6 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     }
     const picked = eligible.find(({ pr }) => pr.number === decision.pick.number);
     if (picked === undefined) return outcomes;
-    spentToday ??= await github.readDaySpend(day);
     if (spentToday >= deps.config.budgets.perDayDollars) {
       outcomes.push({ kind: 'idle', reason: dayCeilingReached(spentToday, deps.config, day) });
       return outcomes;

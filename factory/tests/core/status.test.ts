@@ -3,6 +3,7 @@ import { STATUS_MARKER } from '../../src/core/notes.ts';
 import {
   EMPTY_LEDGER,
   dayOf,
+  dayTotal,
   parseLedger,
   recordAttempt,
   recordPark,
@@ -187,6 +188,21 @@ describe('the spend per day, which the per-day ceiling sums across pull requests
     ]);
     // The PR's own total still counts every dollar.
     expect(totalSpend(ledger).dollars).toBe(9);
+  });
+
+  it('never lets a day after the one recorded (a clock ahead, a hand edit) push it out', () => {
+    const ahead = { stages: {}, days: { '2026-12-31': 1, '2026-12-30': 1 } };
+    const recorded = recordAttempt(ahead, 'plan', attempt(2, '2026-11-27'));
+    expect(recorded.days).toEqual({ '2026-11-27': 2 });
+  });
+
+  it('sums the day across PRs, counting none for more than the per-PR ceiling', () => {
+    const byPr = new Map([
+      [7, 3],
+      [8, 1_000],
+    ]);
+    expect(dayTotal(byPr, 25)).toBe(28);
+    expect(dayTotal(new Map(), 25)).toBe(0);
   });
 
   it('drops a day it cannot read alone, keeping the others and the stages', () => {

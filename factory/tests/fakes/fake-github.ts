@@ -130,10 +130,12 @@ export function createFakeGitHub(
     permissionOf: (login) => Promise.resolve(options.permissions?.[login] ?? 'none'),
     readDaySpend: (day) =>
       Promise.resolve(
-        [...comments.values()]
-          .flat()
-          .filter((c) => c.author === FACTORY_LOGIN && isStatusComment(c.body))
-          .reduce((sum, c) => sum + spentOn(parseLedger(c.body), day), 0),
+        new Map(
+          [...comments].flatMap(([pr, list]) => {
+            const status = list.find((c) => c.author === FACTORY_LOGIN && isStatusComment(c.body));
+            return status === undefined ? [] : [[pr, spentOn(parseLedger(status.body), day)]];
+          }),
+        ),
       ),
     readStatusComment: (pr) => {
       beforeStatusRead?.();

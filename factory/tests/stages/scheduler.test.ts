@@ -233,31 +233,39 @@ describe('the scheduler under the per-day ceiling (budgets.perDayDollars)', () =
   }
 
   it('puts no queued spec on the line once today’s spend reaches the ceiling, and writes nothing', async () => {
-    await spent(7, 60, '2026-11-27');
-    await spent(8, 40, '2026-11-27');
+    await spent(7, 20, '2026-11-27');
+    await spent(8, 15, '2026-11-27');
     queue(11, 'specs/0002-first.md', spec('First thing'));
     const writesBefore = github.writes.length;
 
-    const outcomes = await runAtNoon(100);
+    const outcomes = await runAtNoon(35);
 
     expect(outcomes).toEqual([{ kind: 'idle', reason: expect.any(String) }]);
     const [idle] = outcomes;
     expect(idle?.kind === 'idle' ? idle.reason : '').toContain(
-      'The line spent $100.00 on 2026-11-27 (UTC), which reaches budgets.perDayDollars ($100.00)',
+      'The line spent $35.00 on 2026-11-27 (UTC), which reaches budgets.perDayDollars ($35.00)',
     );
     expect(github.writes.slice(writesBefore)).toEqual([]);
     expect(github.stateOf(11)).toEqual(['queued']);
   });
 
-  it('counts only today: what was spent yesterday leaves today’s ceiling whole', async () => {
-    await spent(7, 500, '2026-11-26');
-    await spent(8, 99, '2026-11-27');
+  it('counts no PR for more than the per-PR ceiling, whatever its status comment claims', async () => {
+    await spent(7, 1_000, '2026-11-27'); // perPrDollars is 25
     queue(11, 'specs/0002-first.md', spec('First thing'));
 
-    expect(await runAtNoon(100)).toEqual([{ kind: 'moved', pr: 11, to: 'plan' }]);
+    // Counted as $25, short of $26.
+    expect(await runAtNoon(26)).toEqual([{ kind: 'moved', pr: 11, to: 'plan' }]);
   });
 
-  it('reads the day’s spend only when a spec is about to start', async () => {
+  it('counts only today: what was spent yesterday leaves today’s ceiling whole', async () => {
+    await spent(7, 25, '2026-11-26');
+    await spent(8, 24, '2026-11-27');
+    queue(11, 'specs/0002-first.md', spec('First thing'));
+
+    expect(await runAtNoon(25)).toEqual([{ kind: 'moved', pr: 11, to: 'plan' }]);
+  });
+
+  it('reads the day’s spend only when a queued spec could start: not while the line is full', async () => {
     github.openPullRequest(5, { state: 'implementation' });
     queue(11, 'specs/0002-first.md', spec('First thing'));
     const port = github.port;

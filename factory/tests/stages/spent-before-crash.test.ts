@@ -27,14 +27,18 @@ function answer(usage: Record<string, number>, content: unknown[] = TEXT, status
   });
 }
 
+/** A Messages request as the SDK sends it: a reply of at most `max_tokens`. */
+const REQUEST = JSON.stringify({ model: MODEL, max_tokens: 1_000_000, messages: [] });
+
+const send = (fetch: typeof globalThis.fetch) =>
+  fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: REQUEST });
+
 /** An outcome folder whose transcript the session's recording fetch wrote, as in the agent job. */
 async function sessionThatDied(answers: readonly Response[]): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
   const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
-  for (const response of answers) {
-    const fetch = createRecordingFetch(transcript, () => Promise.resolve(response));
-    await fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: '{}' });
-  }
+  for (const response of answers)
+    await send(createRecordingFetch(transcript, () => Promise.resolve(response)));
   return dir;
 }
 
@@ -120,26 +124,22 @@ describe('what a session spent when its job left no usable outcome (R-16)', () =
   it('R-16: counts the most a request could cost when the job died waiting for its answer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
     const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
-    await transcript.write({ type: 'session', role: 'implementer', model: MODEL, at: 'now' });
-    const bound = { input_tokens: 0, output_tokens: 1_000_000, cache_read_input_tokens: 0 };
-    const withBound = (inner: () => Promise<Response>) =>
-      createRecordingFetch(transcript, inner, { bound: () => ({ model: MODEL, usage: bound }) });
-    const send = (fetch: typeof globalThis.fetch) =>
-      fetch('https://api.anthropic.com/v1/messages', { method: 'POST', body: '{}' });
-    // Answered: its usage counts, not its bound.
-    await send(
-      withBound(() => Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 }))),
-    );
+    const answered = () => Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 }));
+    await send(createRecordingFetch(transcript, answered));
     // Overloaded, retried, and the job dies while the retry is in flight: one bound counts.
-    await send(withBound(() => Promise.resolve(answer({}, [], 529))));
-    void send(withBound(() => new Promise<Response>(() => undefined)));
+    await send(createRecordingFetch(transcript, () => Promise.resolve(answer({}, [], 529))));
+    void send(createRecordingFetch(transcript, () => new Promise<Response>(() => undefined)));
     await transcript.write({ type: 'outcome', at: 'never', outcome: {} }); // waits for the lines
 
     const { usageLines } = await readOutcomeFiles(dir);
 
+    // At most: every byte of the request a token written to the cache, and a full reply.
+    const bound =
+      (Buffer.byteLength(REQUEST) * (PRICE?.cacheWritePerMTok ?? NaN)) / 1_000_000 +
+      (PRICE?.outputPerMTok ?? NaN);
     expect(spentInTranscript(usageLines, prices)).toEqual({
-      tokens: 2_000_000,
-      dollars: (PRICE?.inputPerMTok ?? NaN) + (PRICE?.outputPerMTok ?? NaN),
+      tokens: 1_000_000 + Buffer.byteLength(REQUEST) + 1_000_000,
+      dollars: (PRICE?.inputPerMTok ?? NaN) + bound,
     });
   });
 });

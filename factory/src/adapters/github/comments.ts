@@ -37,27 +37,47 @@ export function readStatusComment(
 }
 
 /**
- * What the line spent on `day` (UTC), across every pull request, open or not. Recording spend
- * rewrites a PR's status comment, so the status comments updated since the day began hold all of
- * it: one listing of the repository's comments, newest first, a page per hundred. Only the
- * factory's own status comments count; a person's copy of one is ignored.
+ * A runner's clock may run a little ahead of GitHub's: spend it recorded on a day can sit in a
+ * comment GitHub dates a moment before that day began.
  */
-export function readDaySpend(ctx: GitHubContext, day: Day): Promise<number> {
+const CLOCK_MARGIN_MS = 60 * 60_000;
+
+/**
+ * What each PR's status comment records as spent on `day` (UTC). Recording spend rewrites the
+ * status comment, so those updated since the day began hold all of it: one listing of the
+ * repository's comments, a page per hundred. Only the factory's own status comment on a pull
+ * request counts, the first of a PR's if there are two; a person's copy counts for nothing.
+ */
+export function readDaySpend(ctx: GitHubContext, day: Day): Promise<Map<number, number>> {
   return callGitHub('readDaySpend', async () => {
+    const since = new Date(Date.parse(`${day}T00:00:00Z`) - CLOCK_MARGIN_MS).toISOString();
     const comments = await ctx.octokit.paginate(ctx.octokit.rest.issues.listCommentsForRepo, {
       ...ctx.repo,
-      since: `${day}T00:00:00Z`,
+      since,
       sort: 'updated',
       direction: 'desc',
       per_page: 100,
     });
-    return comments
-      .filter(
-        (candidate) =>
-          ctx.isFactoryActor(candidate.user?.login ?? '') && isStatusComment(candidate.body ?? ''),
-      )
-      .reduce((sum, status) => sum + spentOn(parseLedger(status.body), day), 0);
+    const firstByPr = new Map<number, { readonly id: number; readonly body: string }>();
+    for (const candidate of comments) {
+      const pr = pullNumberOf(candidate.html_url);
+      const body = candidate.body ?? '';
+      if (pr === undefined || !ctx.isFactoryActor(candidate.user?.login ?? '')) continue;
+      if (!isStatusComment(body)) continue;
+      const kept = firstByPr.get(pr);
+      if (kept === undefined || candidate.id < kept.id)
+        firstByPr.set(pr, { id: candidate.id, body });
+    }
+    return new Map(
+      [...firstByPr].map(([pr, status]) => [pr, spentOn(parseLedger(status.body), day)]),
+    );
   });
+}
+
+/** The pull request a comment is on, from its page's address; `undefined` for an issue's. */
+function pullNumberOf(htmlUrl: string): number | undefined {
+  const match = /\/pull\/(\d+)#issuecomment-/.exec(htmlUrl);
+  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 /**

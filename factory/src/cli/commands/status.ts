@@ -7,7 +7,7 @@
 import { Command } from '@commander-js/extra-typings';
 import type { PullRequestSnapshot } from '../../core/ports.ts';
 import { specNumberOfPath, SPECS_DIR } from '../../core/spec/index.ts';
-import { dayOf, parseLedger } from '../../core/status.ts';
+import { dayOf, dayTotal, parseLedger } from '../../core/status.ts';
 import { statesIn } from '../../core/states.ts';
 import { readQueuedSpecs } from '../../stages/queued-spec.ts';
 import {
@@ -40,7 +40,7 @@ function isOnlyQueued(pr: PullRequestSnapshot): boolean {
 /** Reads the open PRs on the line and builds the status. */
 export async function readLineStatus(connection: Connection, now: Date): Promise<LineStatus> {
   const { github, admin, repository, config } = connection;
-  const [open, specPathsOnMain, spentToday] = await Promise.all([
+  const [open, specPathsOnMain, spentByPr] = await Promise.all([
     github.listOpenPullRequests(),
     admin.listDirectory(SPECS_DIR, repository.defaultBranch),
     github.readDaySpend(dayOf(now)),
@@ -74,7 +74,7 @@ export async function readLineStatus(connection: Connection, now: Date): Promise
     queued: queuedReadings,
     mergedSpecNumbers: specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []),
     now,
-    spentToday,
+    spentToday: dayTotal(spentByPr, config.budgets.perPrDollars),
   });
 }
 

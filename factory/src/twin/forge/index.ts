@@ -148,6 +148,7 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
         : auth.permissionOf(login) === undefined
           ? 'NONE'
           : 'COLLABORATOR',
+    isPull: (number: number) => store.issues.get(number)?.pull !== undefined,
   };
   const ctx: ForgeContext = { render, store, repo, auth, events, now: () => formatTime(clock()) };
   for (const label of options.labels ?? [])

@@ -1,7 +1,16 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGitHub, createOctokit } from '../../../src/adapters/github/index.ts';
 import { STATUS_MARKER } from '../../../src/core/notes.ts';
 import { renderStatus } from '../../../src/core/status.ts';
-import { FACTORY_LOGIN, openPull, pullWithTwoHeads, startAdapterForge } from './fixture.ts';
+import {
+  FACTORY_LOGIN,
+  FAST_RETRY,
+  openPull,
+  pullWithTwoHeads,
+  startAdapterForge,
+} from './fixture.ts';
 
 describe('GitHub adapter: the status comment', { timeout: 60_000 }, () => {
   it('is created once and then updated in place: one comment after three writes', async () => {
@@ -160,12 +169,23 @@ describe('GitHub adapter: what the line spent on a day', { timeout: 60_000 }, ()
     });
     forge.requestLog.reset();
 
-    expect(await github.readDaySpend('2026-11-27')).toBe(3.75);
+    expect(await github.readDaySpend('2026-11-27')).toEqual(
+      new Map([
+        [open, 1.5],
+        [closed, 2.25],
+      ]),
+    );
     expect(forge.requestLog.countsByRoute()).toEqual({
       'GET /repos/{owner}/{repo}/issues/comments': 1,
     });
     // A comment last written the day before is read for that day, and not for the next.
-    expect(await github.readDaySpend('2026-11-26')).toBe(12);
+    expect(await github.readDaySpend('2026-11-26')).toEqual(
+      new Map([
+        [early, 7],
+        [open, 5],
+        [closed, 0],
+      ]),
+    );
   });
 
   it('reads every page: a status comment behind a hundred newer comments still counts', async () => {
@@ -183,6 +203,50 @@ describe('GitHub adapter: what the line spent on a day', { timeout: 60_000 }, ()
         body: `note ${String(i)}`,
       });
 
-    expect(await github.readDaySpend(day)).toBe(4);
+    expect(await github.readDaySpend(day)).toEqual(new Map([[pr, 4]]));
   });
+
+  it('reads a comment written just before midnight by a clock running ahead, and only the first status comment of a PR', async () => {
+    const comment = (id: number, where: string, body: string, login = FACTORY_LOGIN) => ({
+      id,
+      html_url: `https://github.com/o/r/${where}#issuecomment-${String(id)}`,
+      user: { login },
+      body,
+    });
+    const spent = (dollars: number) => statusWith({ '2026-11-27': dollars });
+    const { url, seen } = await serveJson([
+      comment(1, 'pull/7', spent(2)),
+      comment(2, 'pull/7', spent(2)), // the same ledger posted twice: counted once
+      comment(3, 'issues/8', spent(50)), // not a pull request
+      comment(4, 'pull/9', spent(40), 'writer'), // a person's copy
+    ]);
+    const github = createGitHub({
+      octokit: createOctokit({ token: 'ghs_test', baseUrl: url, retry: FAST_RETRY }),
+      repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
+      factoryLogins: [FACTORY_LOGIN],
+    });
+
+    expect(await github.readDaySpend('2026-11-27')).toEqual(new Map([[7, 2]]));
+    expect(seen.map((url) => new URL(url, 'http://x').searchParams.get('since'))).toEqual([
+      '2026-11-26T23:00:00.000Z',
+    ]);
+  });
+});
+
+/** Serves `body` as JSON to every request on loopback; `seen` is each request's path and query. */
+async function serveJson(body: unknown): Promise<{ url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((request, response) => {
+    seen.push(request.url ?? '');
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  servers.push(server);
+  return { url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`, seen };
+}
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((done) => server.close(done))));
 });

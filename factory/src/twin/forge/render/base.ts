@@ -14,6 +14,8 @@ export interface RenderContext {
   readonly createdAt: string;
   /** `OWNER`, `COLLABORATOR` or `NONE`, as GitHub shows beside comments and reviews. */
   associationOf(login: string): string;
+  /** Whether issue `number` is a pull request: its pages live under `/pull/`, not `/issues/`. */
+  isPull(number: number): boolean;
 }
 
 /** The repository's API URL, e.g. `http://127.0.0.1:PORT/repos/o/r`. */

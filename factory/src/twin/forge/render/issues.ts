@@ -74,7 +74,7 @@ export function renderComment(ctx: RenderContext, comment: CommentRecord): Recor
     id: comment.id,
     node_id: nodeId('IC', comment.id),
     url: `${repoApiUrl(ctx)}/issues/comments/${comment.id}`,
-    html_url: `${repoHtmlUrl(ctx)}/issues/${comment.issueNumber}#issuecomment-${comment.id}`,
+    html_url: `${repoHtmlUrl(ctx)}/${ctx.isPull(comment.issueNumber) ? 'pull' : 'issues'}/${String(comment.issueNumber)}#issuecomment-${String(comment.id)}`,
     issue_url: `${repoApiUrl(ctx)}/issues/${comment.issueNumber}`,
     body: comment.body,
     user: renderUser(ctx, comment.user),
