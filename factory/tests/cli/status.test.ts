@@ -123,7 +123,7 @@ describe('factory status', { timeout: 30_000 }, () => {
     expect(status.queue[1]).toMatchObject({ number: 3, status: 'next' });
   });
 
-  it('says when today’s spend reaches the daily ceiling, and that the next spec waits for the next day', async () => {
+  it('R-16: says when today’s spend reaches the daily ceiling, and that the next spec waits for the next day', async () => {
     const { fixture } = await startLine();
     await fixture.forge.commit('octo-owner', {
       branch: 'main',

@@ -67,7 +67,7 @@ async function lowerTheDayCeiling(twin: Twin, dollars: number): Promise<void> {
 }
 
 export function describeDayCeiling(dayCeiling: () => DayCeiling): void {
-  describe('the per-day ceiling, once today’s spend reaches it (budgets.perDayDollars)', () => {
+  describe('R-16: the per-day ceiling, once today’s spend reaches it (budgets.perDayDollars)', () => {
     it('leaves a newly queued spec queued: the scheduler ran, said why, and started nothing', () => {
       expect(dayCeiling().labels).toContain('state:queued');
       expect(dayCeiling().labels.filter((label) => label.startsWith('state:'))).toHaveLength(1);

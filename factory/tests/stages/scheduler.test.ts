@@ -209,7 +209,7 @@ describe('the scheduler stage', () => {
   });
 });
 
-describe('the scheduler under the per-day ceiling (budgets.perDayDollars)', () => {
+describe('R-16: the scheduler under the per-day ceiling (budgets.perDayDollars)', () => {
   const noon = () => new Date('2026-11-27T12:00:00Z');
   const runAtNoon = (perDayDollars = 100) =>
     runScheduler({

@@ -142,7 +142,7 @@ describe('GitHub adapter: checks on one exact SHA (R-07)', { timeout: 60_000 }, 
   });
 });
 
-describe('GitHub adapter: what the line spent on a day', { timeout: 60_000 }, () => {
+describe('GitHub adapter: what the line spent on a day (R-16)', { timeout: 60_000 }, () => {
   const statusWith = (days: Record<string, number>) => renderStatus('plan', { stages: {}, days });
 
   it('sums the factory’s status comments on open and closed PRs, that day only, never a person’s copy', async () => {
