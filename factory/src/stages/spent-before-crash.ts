@@ -35,7 +35,8 @@ const count = z.int().nonnegative();
 
 const SessionLine = z.object({ type: z.literal('session'), model: z.string() });
 
-const UsageLine = z.object({
+/** A usage line (what an answer reported) or a bound line (the most an unanswered request costs). */
+const SpendLine = z.object({
   type: z.enum(['usage', 'bound']),
   model: z.string(),
   usage: z.object({
@@ -58,11 +59,11 @@ export function spentInTranscript(
   const session = lines.find((line) => line.startsWith(SESSION_LINE_START));
   const configured =
     session === undefined ? undefined : SessionLine.safeParse(parseLine(session)).data?.model;
-  const counted: z.infer<typeof UsageLine>[] = [];
-  let unanswered: z.infer<typeof UsageLine> | undefined;
+  const counted: z.infer<typeof SpendLine>[] = [];
+  let unanswered: z.infer<typeof SpendLine> | undefined;
   for (const line of lines) {
     if (!line.startsWith(USAGE_LINE_START) && !line.startsWith(BOUND_LINE_START)) continue;
-    const read = UsageLine.safeParse(parseLine(line)).data;
+    const read = SpendLine.safeParse(parseLine(line)).data;
     if (read?.type === 'bound') unanswered = read;
     if (read?.type !== 'usage') continue;
     counted.push(read);
