@@ -26,6 +26,12 @@ export interface StageContext {
   readonly runUrl: string;
   /** Absolute path of a directory under the job's workspace. */
   readonly inWorkspace: (relative: string) => string;
+  /**
+   * Settles once the job's first GitHub request has been handed to `fetch`. Octokit's queue does
+   * that a few turns of the event loop after the call; a job that means to load heavy code while
+   * the request is answered waits for this, or the load would fill those turns and go first.
+   */
+  readonly firstRequestSent: Promise<void>;
 }
 
 export async function wireStage(
@@ -35,9 +41,11 @@ export async function wireStage(
   const [owner = '', name = ''] = env.GITHUB_REPOSITORY.split('/');
   // A forge on loopback is the offline twin: its faults are instant, so retry without waiting.
   const twin = new URL(env.GITHUB_API_URL).hostname === '127.0.0.1';
+  const outbound = watchingFirstSend();
   const octokit = createOctokit({
     token: inputs.githubToken,
     baseUrl: env.GITHUB_API_URL,
+    fetch: outbound.fetch,
     ...(twin ? { retry: { msPerSecond: 2, spaceWrites: false } } : {}),
   });
   const config = await readConfig(env.GITHUB_WORKSPACE);
@@ -73,6 +81,21 @@ export async function wireStage(
     workbench,
     runUrl: `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}/actions/runs/${env.GITHUB_RUN_ID}`,
     inWorkspace: (relative) => join(env.GITHUB_WORKSPACE, relative),
+    firstRequestSent: outbound.firstSent,
+  };
+}
+
+/** The global `fetch`, noting when it is first called. */
+function watchingFirstSend(): { fetch: typeof fetch; firstSent: Promise<void> } {
+  let sent = (): void => undefined;
+  const firstSent = new Promise<void>((resolve) => (sent = resolve));
+  return {
+    fetch: (input, init) => {
+      const response = fetch(input, init);
+      sent();
+      return response;
+    },
+    firstSent,
   };
 }
 

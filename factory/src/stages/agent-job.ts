@@ -76,14 +76,12 @@ export async function runAgentJob(
 ): Promise<AgentJobResult> {
   const { github, config } = deps;
   const role = ROLE_OF_STAGE[input.stage];
-  // The floor does not depend on the PR: it is read while the PR is.
+  // The PR first, then the floor, which does not depend on it, while the PR's read is answered:
+  // the session's start waits on both, and the model's first token on that.
+  const read = Promise.all([github.readConversation(input.pr), input.diff]);
   const floorContent = deps.readFloor?.(input.floor, role);
   floorContent?.catch(() => undefined); // a broken role file surfaces where the session reads it
-  // Both at once: the session's start waits on them, and the model's first token on that.
-  const [{ pullRequest: pr, statusComment: comment }, diff] = await Promise.all([
-    github.readConversation(input.pr),
-    input.diff,
-  ]);
+  const [{ pullRequest: pr, statusComment: comment }, diff] = await read;
   const currency = checkStillCurrent(pr, input.stage, input.expectedHeadSha);
   if (pr === undefined || !currency.current)
     return { kind: 'stood-down', reason: currency.current ? 'PR not found' : currency.reason };

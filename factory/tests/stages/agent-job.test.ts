@@ -276,6 +276,26 @@ describe('the agent job', () => {
     expect(await calls[0]?.floorContent).toBe(floor);
   });
 
+  it('asks for the PR before it reads the floor, so the floor loads while the PR is answered', async () => {
+    await at('plan');
+    const order: string[] = [];
+    const port = {
+      ...github.port,
+      readConversation: (pr: number) => {
+        order.push('pr');
+        return github.port.readConversation(pr);
+      },
+    };
+    const readFloor = (): Promise<FloorContent> => {
+      order.push('floor');
+      return floorOf('planner');
+    };
+
+    await runAgentJob({ github: port, config, runAgent, readFloor }, inputFor('plan'));
+
+    expect(order).toEqual(['pr', 'floor']);
+  });
+
   it('stands down quietly when the PR moved, even if the floor could not be read', async () => {
     await at('plan');
     github.personSets(7, 'needs-attention');

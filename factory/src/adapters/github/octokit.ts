@@ -40,6 +40,8 @@ export interface CreateOctokitOptions {
   /** Default: warnings and errors to the console, nothing else. */
   readonly log?: GitHubLog;
   readonly retry?: Partial<RetryPolicy>;
+  /** The `fetch` requests go out through (default: the global one). */
+  readonly fetch?: typeof fetch;
 }
 
 const FactoryOctokit = Octokit.plugin(retry, throttling);
@@ -76,6 +78,7 @@ export function createOctokit(options: CreateOctokitOptions): FactoryOctokit {
       retryAfterBaseValue: policy.msPerSecond,
     },
     throttle: throttleOptions(policy, log),
+    ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
   });
 }
 

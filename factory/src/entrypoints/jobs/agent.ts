@@ -19,9 +19,10 @@ import type { StageContext } from '../wiring.ts';
 import { requirePrInputs } from './pr-inputs.ts';
 
 export async function run(context: StageContext): Promise<JobResult> {
-  // The agent runtime, the model SDK above all, loads while the PR is read: its load then costs
-  // the session's start nothing.
-  const runtime = import('../../agent/index.ts');
+  // The agent runtime, the model SDK above all, loads while the PR's read is answered: its load
+  // then costs the session's start nothing. It starts once the read is out, not before: loading
+  // it holds the thread, and the read would leave only after.
+  const runtime = context.firstRequestSent.then(() => import('../../agent/index.ts'));
   runtime.catch(() => undefined); // a failed load surfaces where the session needs it
   const { inputs, github, config } = context;
   const stage = agentStage(inputs.stage);
