@@ -1,9 +1,10 @@
 /**
  * The floor under a stage's cold start (ADR 0005), on this machine: how long Node takes from
  * spawn to a request, alone and with the libraries an agent job must load before its first model
- * request. `bench/line.ts` measures the stage itself; the difference is the factory's own work.
+ * request, on one thread and split across two. `bench/line.ts` measures the stage itself; the
+ * difference is the factory's own work. `BENCH_ACTION_NODE=/path/to/node` probes another Node.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +15,11 @@ import { build } from 'esbuild';
 
 const FACTORY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPAWNS = 15;
+/** The Node the probes run on: `BENCH_ACTION_NODE` (GitHub runs the stage action on Node 24), else this one. */
+const NODE =
+  process.env.BENCH_ACTION_NODE === ''
+    ? process.execPath
+    : (process.env.BENCH_ACTION_NODE ?? process.execPath);
 
 const MESSAGE = {
   id: 'msg_probe',
@@ -34,18 +40,22 @@ export async function bench(): Promise<void> {
       fetchOnly,
       "await fetch(process.env.PROBE_URL + '/v1/messages', { method: 'POST', body: '{}' });\n",
     );
-    const libraries = await bundleProbe(dir);
+    const libraries = await bundleProbe(dir, 'cold-start-probe', 'libraries');
+    const threads = await bundleProbe(dir, 'cold-start-threads-probe', 'threads');
+    await bundleProbe(dir, 'cold-start-thread-worker', 'thread-worker');
     const arrivals = await serveProbes();
     try {
+      const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
       console.log(
-        `Node ${process.version}, from spawn to the last request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
+        `Node ${version}, from spawn to the model request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
       );
       report('node alone, one fetch', await spawnTimes(fetchOnly, arrivals));
       report(
         'the libraries alone: Octokit read, then SDK request',
         await spawnTimes(libraries, arrivals),
       );
-      console.log('  (the stage itself: `bench line`, "agent step start → first model request")');
+      report('the same on two threads: SDK in a worker', await spawnTimes(threads, arrivals));
+      console.log('  (the stage itself: `bench line`, "from process start")');
     } finally {
       await arrivals.close();
     }
@@ -54,12 +64,12 @@ export async function bench(): Promise<void> {
   }
 }
 
-/** Bundles the probe as the stage action is bundled (`src/build/bundle.ts`). */
-async function bundleProbe(dir: string): Promise<string> {
-  const outfile = path.join(dir, 'libraries.mjs');
+/** Bundles a probe as the stage action is bundled (`src/build/bundle.ts`) into `dir/<name>.mjs`. */
+async function bundleProbe(dir: string, probe: string, name: string): Promise<string> {
+  const outfile = path.join(dir, `${name}.mjs`);
   await build({
     absWorkingDir: FACTORY_DIR,
-    entryPoints: [path.join(FACTORY_DIR, 'bench/lib/cold-start-probe.ts')],
+    entryPoints: [path.join(FACTORY_DIR, `bench/lib/${probe}.ts`)],
     outfile,
     bundle: true,
     format: 'esm',
@@ -114,7 +124,7 @@ async function spawnTimes(script: string, arrivals: Arrivals): Promise<number[]>
   for (let i = 0; i < SPAWNS; i += 1) {
     const arrival = arrivals.next();
     const start = performance.now();
-    const child = spawn(process.execPath, [script], {
+    const child = spawn(NODE, [script], {
       env: { PATH: process.env.PATH ?? '', PROBE_URL: arrivals.url },
       stdio: ['ignore', 'ignore', 'inherit'],
     });

@@ -4,21 +4,12 @@
  * nothing of the factory's own. `bench/cold-start.ts` bundles it as the stage action is bundled.
  */
 import Anthropic from '@anthropic-ai/sdk';
-import { parse } from 'yaml';
-import { z } from 'zod';
-import { createOctokit } from '../../src/adapters/github/octokit.ts';
+import { readPullTitle } from './cold-start-read.ts';
 
 const baseUrl = process.env.PROBE_URL ?? '';
-const octokit = createOctokit({ token: 'ghs_probe', baseUrl });
-const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls/{pull_number}', {
-  owner: 'octo-owner',
-  repo: 'probe',
-  pull_number: 1,
-});
-const pull = z.object({ number: z.number(), title: z.string() }).parse(data);
-const config = z.object({ model: z.string() }).parse(parse('model: claude-sonnet-4-6'));
+const title = await readPullTitle(baseUrl);
 await new Anthropic({ apiKey: 'probe', baseURL: baseUrl, maxRetries: 0 }).messages.create({
-  model: config.model,
+  model: 'claude-sonnet-4-6',
   max_tokens: 16,
-  messages: [{ role: 'user', content: pull.title }],
+  messages: [{ role: 'user', content: title }],
 });

@@ -56,6 +56,8 @@ export interface DemoOptions {
   readonly apiKey?: string;
   /** Keep the runner's work (transcripts, workspaces) and a mirror of the forge here. */
   readonly keepDir?: string;
+  /** The Node that runs the stage action (default: this one); GitHub runs it on Node 24. */
+  readonly actionNode?: string;
   /** Called as each stage's run completes. */
   readonly onStage?: (stage: DemoStage) => void;
   /** More specs, each queued in its own PR after the first (they wait for the line). */
@@ -86,6 +88,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     script: options.script ?? wordCountScript(),
     runner: {
       ...(options.keepDir === undefined ? {} : { workDir: join(options.keepDir, 'runner') }),
+      ...(options.actionNode === undefined ? {} : { nodePath: options.actionNode }),
       // The real API: the jobs get the person's key and no base URL, so the SDK's default applies.
       ...(options.apiKey === undefined
         ? {}

@@ -14,6 +14,7 @@ export interface RunnerSettings {
   readonly secrets: Readonly<Record<string, string>>;
   readonly vars: Readonly<Record<string, string>>;
   readonly serverUrl: string;
+  /** The Node that runs node actions. */
   readonly nodePath: string;
 }
 
@@ -137,7 +138,8 @@ export function baseEnvironment(job: JobContext): Record<string, string> {
     return typeof value === 'string' ? value : '';
   };
   return {
-    PATH: `${dirname(job.run.settings.nodePath)}:${SYSTEM_PATH}`,
+    // `run:` scripts find the twin's own Node, as on a runner image; node actions may run on another.
+    PATH: `${dirname(process.execPath)}:${SYSTEM_PATH}`,
     HOME: job.dirs.home,
     CI: 'true',
     GITHUB_ACTIONS: 'true',

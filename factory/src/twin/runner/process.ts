@@ -16,6 +16,8 @@ export interface ProcessRequest {
 export interface ProcessResult {
   /** Null when the process was killed (timeout or cancellation). */
   readonly exitCode: number | null;
+  /** When the process was spawned (ISO 8601); null when it never was (already cancelled). */
+  readonly spawnedAt: string | null;
   /** Stdout and stderr interleaved as they arrived. */
   readonly output: string;
 }
@@ -40,9 +42,10 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       output = (output + chunk.toString('utf8')).slice(-MAX_OUTPUT);
     };
     if (request.signal.aborted) {
-      resolve({ exitCode: null, output });
+      resolve({ exitCode: null, spawnedAt: null, output });
       return;
     }
+    const spawnedAt = new Date().toISOString();
     const child = spawn(request.command, [...request.args], {
       cwd: request.cwd,
       env: { ...request.env },
@@ -62,7 +65,7 @@ export function runProcess(request: ProcessRequest): Promise<ProcessResult> {
       request.signal.removeEventListener('abort', onAbort);
       // A step's background children must not outlive it.
       killGroup(child.pid);
-      resolve({ exitCode: signal === null ? code : null, output });
+      resolve({ exitCode: signal === null ? code : null, spawnedAt, output });
     });
   });
 }

@@ -21,6 +21,11 @@ export interface StepRecord {
   conclusion: StepConclusion | null;
   startedAt: string | null;
   completedAt: string | null;
+  /**
+   * When the step's own process was spawned (a `run:` script or a node action): the twin's own
+   * measure, which GitHub does not publish. Null for other steps.
+   */
+  processStartedAt: string | null;
   /** Stdout and stderr, with every secret and `::add-mask::` value replaced by `***`. */
   log: string;
 }

@@ -43,6 +43,11 @@ export interface RunnerOptions {
   readonly serverUrl?: string;
   /** Subscribe to the host's events (default true); tests may call `handle` directly instead. */
   readonly subscribe?: boolean;
+  /**
+   * The Node that runs node actions. Default: the one running the twin. GitHub runs a `node24`
+   * action with its own Node 24, so a measure of an action's start-up can point this at one.
+   */
+  readonly nodePath?: string;
 }
 
 export interface Runner {
@@ -80,7 +85,7 @@ export function createRunner(host: RunnerHost, options: RunnerOptions = {}): Run
     secrets: options.secrets ?? {},
     vars: options.vars ?? {},
     serverUrl: options.serverUrl ?? new URL(host.apiUrl).origin,
-    nodePath: process.execPath,
+    nodePath: options.nodePath ?? process.execPath,
   };
   const defaultBranch = options.defaultBranch ?? 'main';
   const records: RunRecord[] = [];

@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { extractMasks, maskSecrets, parseKeyValueFile } from './file-commands.ts';
 import { baseEnvironment } from './job-context.ts';
 import type { StepScope } from './job-context.ts';
-import { runProcess } from './process.ts';
+import { runProcess, type ProcessResult } from './process.ts';
 
 export interface StepResult {
   readonly outcome: 'success' | 'failure' | 'cancelled';
   readonly outputs: Readonly<Record<string, string>>;
+  /** When the step's process was spawned, for steps that run one. */
+  readonly processStartedAt?: string | null;
 }
 
 export interface StepCommand {
@@ -87,6 +89,20 @@ export async function runStepProcess(
     writeFileSync(files[name], '');
   }
   const result = await runProcess({ ...command, env: { ...command.env, ...files } });
+  return {
+    ...concludeStep(scope, command, files, result, log),
+    processStartedAt: result.spawnedAt,
+  };
+}
+
+/** The step's outcome and outputs from its process's exit and the file commands it wrote. */
+function concludeStep(
+  scope: StepScope,
+  command: StepCommand,
+  files: Readonly<Record<string, string>>,
+  result: ProcessResult,
+  log: string[],
+): StepResult {
   const { masks, log: text } = extractMasks(result.output);
   masks.forEach((value) => scope.job.masks.add(value));
   log.push(maskForJob(scope, text));

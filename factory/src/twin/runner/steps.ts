@@ -138,6 +138,7 @@ export async function runSteps(
       conclusion: null,
       startedAt: new Date().toISOString(),
       completedAt: null,
+      processStartedAt: null,
       log: '',
     };
     if (parentLog === undefined) scope.job.record.steps.push(record);
@@ -155,6 +156,7 @@ export async function runSteps(
       outcome,
       conclusion,
       completedAt: new Date().toISOString(),
+      processStartedAt: result.processStartedAt ?? null,
       log: parentLog === undefined ? maskForJob(scope, log.join('\n')) : '',
     });
   }

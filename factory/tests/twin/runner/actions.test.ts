@@ -1,3 +1,6 @@
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { RunRecord, Runner } from '../../../src/twin/runner/index.ts';
@@ -35,9 +38,16 @@ afterEach(async () => {
   await runner?.close();
 });
 
-async function dispatch(workflow: string, inputs: Record<string, string> = {}): Promise<RunRecord> {
+async function dispatch(
+  workflow: string,
+  inputs: Record<string, string> = {},
+  nodePath?: string,
+): Promise<RunRecord> {
   host = createFakeHost(repo.gitUrl);
-  runner = createRunner(host, { maxParallelJobs: 1 });
+  runner = createRunner(host, {
+    maxParallelJobs: 1,
+    ...(nodePath === undefined ? {} : { nodePath }),
+  });
   await runner.handle(dispatchEvent({ workflow, sha, tokenKind: 'user', inputs }));
   await runner.idle();
   const [run] = runner.runs();
@@ -106,5 +116,32 @@ describe('uses: local actions', { timeout: INTEGRATION_TIMEOUT }, () => {
       'Run ./.github/actions/node-echo',
       'Run echo "composite said: hello composite!"',
     ]);
+  });
+
+  it('runs node actions on the Node it is given, and records when each step process started', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'action-node-'));
+    const calls = join(dir, 'calls');
+    const node = join(dir, 'node');
+    writeFileSync(node, `#!/bin/sh\necho "$@" >> "${calls}"\nexec "${process.execPath}" "$@"\n`);
+    chmodSync(node, 0o755);
+
+    const run = await dispatch('local-actions.yml', {}, node);
+
+    const job = findJob(run, 'use');
+    expect(job.conclusion).toBe('success');
+    expect(readFileSync(calls, 'utf8').trim().split('\n')).toEqual([
+      expect.stringMatching(/\.github\/actions\/node-echo\/index\.cjs$/),
+    ]);
+    const started = Object.fromEntries(job.steps.map((step) => [step.name, step]));
+    expect(started['Run actions/checkout@v4']?.processStartedAt).toBeNull();
+    for (const name of [
+      'Run ./.github/actions/node-echo',
+      'Run echo "composite said: hello composite!"',
+    ]) {
+      const step = started[name];
+      const spawned = Date.parse(step?.processStartedAt ?? '');
+      expect(spawned).toBeGreaterThanOrEqual(Date.parse(step?.startedAt ?? ''));
+      expect(spawned).toBeLessThanOrEqual(Date.parse(step?.completedAt ?? ''));
+    }
   });
 });
