@@ -31,6 +31,22 @@ export interface DayCeiling {
   readonly dispatchesForIt: number;
 }
 
+/** How long the scenario that spends and then queues over the ceiling takes, with room to spare. */
+const SCENARIO_MINUTES = 6;
+
+/**
+ * The ceiling counts what the line spent in the current UTC day. A scenario that spends before
+ * midnight and queues after it would see nothing spent, so one that would straddle midnight
+ * starts just after it instead.
+ */
+export async function startWithinOneUtcDay(): Promise<void> {
+  const now = new Date();
+  const midnight = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1);
+  const left = midnight - now.getTime();
+  if (left < SCENARIO_MINUTES * 60_000)
+    await new Promise((resolve) => setTimeout(resolve, left + 1_000));
+}
+
 export async function queueOverTheDayCeiling(twin: Twin): Promise<DayCeiling> {
   await lowerTheDayCeiling(twin, 0.000_001);
   const watch = watchFromNow(twin);

@@ -11,7 +11,7 @@ import { statesIn } from '../../src/core/states.ts';
 import { parseLedger } from '../../src/core/status.ts';
 import type { ModelScript } from '../../src/twin/model/index.ts';
 import type { Twin } from '../../src/twin/index.ts';
-import { queueOverTheDayCeiling, type DayCeiling } from './day-ceiling.ts';
+import { queueOverTheDayCeiling, startWithinOneUtcDay, type DayCeiling } from './day-ceiling.ts';
 import { sendForkPr, type ForkPr } from './fork-pr.ts';
 import {
   CODE_OBJECTION,
@@ -73,6 +73,7 @@ export interface ExhaustionRun extends LineRun {
 export async function runExhaustion(): Promise<ExhaustionRun> {
   let forkPr: ForkPr | undefined;
   let dayCeiling: DayCeiling | undefined;
+  await startWithinOneUtcDay();
   const run = await runWith(exhaustionScript(), async (twin) => {
     forkPr = await sendForkPr(twin);
     dayCeiling = await queueOverTheDayCeiling(twin);
