@@ -4,7 +4,7 @@
  * request, on one thread and split across two. `bench/line.ts` measures the stage itself; the
  * difference is the factory's own work. `BENCH_ACTION_NODE=/path/to/node` probes another Node.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -12,14 +12,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { actionNode } from './lib/action-node.ts';
 
 const FACTORY_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SPAWNS = 15;
-/** The Node the probes run on: `BENCH_ACTION_NODE` (GitHub runs the stage action on Node 24), else this one. */
-const NODE =
-  process.env.BENCH_ACTION_NODE === ''
-    ? process.execPath
-    : (process.env.BENCH_ACTION_NODE ?? process.execPath);
 
 const MESSAGE = {
   id: 'msg_probe',
@@ -33,6 +29,7 @@ const MESSAGE = {
 };
 
 export async function bench(): Promise<void> {
+  const node = actionNode();
   const dir = await mkdtemp(path.join(tmpdir(), 'cold-start-'));
   try {
     const fetchOnly = path.join(dir, 'fetch-only.mjs');
@@ -45,16 +42,13 @@ export async function bench(): Promise<void> {
     await bundleProbe(dir, 'cold-start-thread-worker', 'thread-worker');
     const arrivals = await serveProbes();
     try {
-      const version = execFileSync(NODE, ['--version'], { encoding: 'utf8' }).trim();
       console.log(
-        `Node ${version}, from spawn to the model request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
+        `Node ${node.version}, from spawn to the model request arriving, ${String(SPAWNS)} spawns each (median, min–max):`,
       );
-      report('node alone, one fetch', await spawnTimes(fetchOnly, arrivals));
-      report(
-        'the libraries alone: Octokit read, then SDK request',
-        await spawnTimes(libraries, arrivals),
-      );
-      report('the same on two threads: SDK in a worker', await spawnTimes(threads, arrivals));
+      const times = (script: string) => spawnTimes(node.path ?? process.execPath, script, arrivals);
+      report('node alone, one fetch', await times(fetchOnly));
+      report('the libraries alone: Octokit read, then SDK request', await times(libraries));
+      report('the same on two threads: SDK in a worker', await times(threads));
       console.log('  (the stage itself: `bench line`, "from process start")');
     } finally {
       await arrivals.close();
@@ -119,17 +113,21 @@ async function serveProbes(): Promise<Arrivals> {
   };
 }
 
-async function spawnTimes(script: string, arrivals: Arrivals): Promise<number[]> {
+async function spawnTimes(node: string, script: string, arrivals: Arrivals): Promise<number[]> {
   const times: number[] = [];
   for (let i = 0; i < SPAWNS; i += 1) {
     const arrival = arrivals.next();
     const start = performance.now();
-    const child = spawn(NODE, [script], {
+    const child = spawn(node, [script], {
       env: { PATH: process.env.PATH ?? '', PROBE_URL: arrivals.url },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
-    const exited = new Promise((resolve) => child.on('close', resolve));
-    times.push((await arrival) - start);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // A probe that dies before its model request fails the bench instead of hanging it.
+    const arrived = await Promise.race([arrival, exited.then(() => undefined)]);
+    if (arrived === undefined)
+      throw new Error(`${script} exited with ${String(await exited)} before its model request`);
+    times.push(arrived - start);
     await exited;
   }
   return times;

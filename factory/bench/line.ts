@@ -11,11 +11,11 @@
  * `BENCH_ACTION_NODE=/path/to/node` runs the stage action on that Node: GitHub runs it on Node 24,
  * the twin on its own Node otherwise.
  */
-import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { runDemo } from '../src/demo/run-demo.ts';
 import type { Twin } from '../src/twin/index.ts';
 import type { RunRecord } from '../src/twin/runner/index.ts';
+import { actionNode } from './lib/action-node.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -45,12 +45,10 @@ interface ColdStart {
 
 export async function bench(): Promise<void> {
   let measured: Measured | undefined;
-  // An empty value means the default, as an unset one does.
-  const actionNode =
-    process.env.BENCH_ACTION_NODE === '' ? undefined : process.env.BENCH_ACTION_NODE;
+  const node = actionNode();
   const result = await runDemo({
     repoRoot: REPO_ROOT,
-    ...(actionNode === undefined ? {} : { actionNode }),
+    ...(node.path === undefined ? {} : { actionNode: node.path }),
     inspect: (twin) => {
       measured = measure(twin);
       return Promise.resolve();
@@ -71,9 +69,8 @@ export async function bench(): Promise<void> {
   for (const { job, requests } of measured.perJob)
     console.log(`  ${String(requests).padStart(3)} ${job}`);
   console.log(`model requests: ${String(result.modelRequests)}, tokens: ${String(result.tokens)}`);
-  const node = execFileSync(actionNode ?? process.execPath, ['--version'], { encoding: 'utf8' });
   console.log(
-    `agent start-up → first model request (goal ≤ 0.3 s from process start), the action on Node ${node.trim()}:`,
+    `agent start-up → first model request (goal ≤ 0.3 s from process start), the action on Node ${node.version}:`,
   );
   for (const cold of measured.coldStarts)
     console.log(

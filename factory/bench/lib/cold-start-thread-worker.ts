@@ -16,5 +16,9 @@ parentPort?.once('message', (title: unknown) => {
       max_tokens: 16,
       messages: [{ role: 'user', content: Title.parse(title) }],
     })
-    .then(() => parentPort?.postMessage('sent'));
+    // Answered or not, the main thread hears back: a failed request must not leave it waiting.
+    .then(
+      () => parentPort?.postMessage('sent'),
+      (error: unknown) => parentPort?.postMessage(`failed: ${String(error)}`),
+    );
 });

@@ -27,7 +27,7 @@ export async function bundleStageAction(factoryDir: string, outdir: string): Pro
     legalComments: 'none',
     logLevel: 'warning',
     // Some dependencies are CommonJS and call require(); ESM output has no require of its own.
-    plugins: [unusedHttpClientDropped, zodInEnglishOnly],
+    plugins: [unusedHttpClientDropped, zodInEnglishOnly, zodWithoutJit],
     banner: {
       js: "import { createRequire as __factoryRequire } from 'node:module'; const require = __factoryRequire(import.meta.url);",
     },
@@ -72,6 +72,35 @@ const zodInEnglishOnly: Plugin = {
     );
     plugin.onLoad({ filter: /.*/, namespace: 'zod-in-english-only' }, (args) => ({
       contents: "export { default as en } from '../locales/en.js';",
+      resolveDir: args.pluginData as string,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * zod compiles a fast parser for each object schema it builds, which pays only over many parses;
+ * a stage job parses each schema a few times, so the compiling only delays its start (15–40 ms,
+ * ADR 0005). zod reads the setting as it builds a schema, and the factory builds many as its
+ * modules load, so every `import … from 'zod'` in the bundle reaches zod through a module that
+ * sets it first.
+ */
+const zodWithoutJit: Plugin = {
+  name: 'zod-without-jit',
+  setup(plugin) {
+    // Inside the stand-in, `zod` is zod itself.
+    plugin.onResolve({ filter: /^zod$/ }, (args) =>
+      args.namespace === 'zod-without-jit'
+        ? undefined
+        : { path: 'zod', namespace: 'zod-without-jit', pluginData: args.resolveDir },
+    );
+    plugin.onLoad({ filter: /.*/, namespace: 'zod-without-jit' }, (args) => ({
+      contents: [
+        "import * as zod from 'zod';",
+        'zod.config({ jitless: true });',
+        "export * from 'zod';",
+        'export default zod.default;',
+      ].join('\n'),
       resolveDir: args.pluginData as string,
       loader: 'js',
     }));

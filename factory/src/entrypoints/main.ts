@@ -4,7 +4,6 @@
  * is loaded on demand, so a job that needs no model client never loads the SDK.
  */
 import * as core from '@actions/core';
-import { z } from 'zod';
 import { readActionInputs, readActionsEnvironment, type JobName } from './inputs.ts';
 import type { JobResult } from './job-result.ts';
 import { wireStage, type StageContext } from './wiring.ts';
@@ -23,9 +22,6 @@ const JOBS: Record<JobName, () => Promise<Job>> = {
 };
 
 async function main(): Promise<void> {
-  // zod compiles a fast parser for each object schema the first time it parses one; a job parses
-  // each schema a few times, so the compiling only delays its start (by 15–40 ms, ADR 0005).
-  z.config({ jitless: true });
   const inputs = readActionInputs(process.env);
   core.setSecret(inputs.githubToken);
   if (inputs.modelKey !== undefined) core.setSecret(inputs.modelKey);

@@ -29,7 +29,8 @@ export interface StageContext {
   /**
    * Settles once the job's first GitHub request has been handed to `fetch`. Octokit's queue does
    * that a few turns of the event loop after the call; a job that means to load heavy code while
-   * the request is answered waits for this, or the load would fill those turns and go first.
+   * the request is answered waits for this, or the load would fill those turns and go first. (The
+   * request then still needs turns of its own to connect: handed over is not yet on the wire.)
    */
   readonly firstRequestSent: Promise<void>;
 }

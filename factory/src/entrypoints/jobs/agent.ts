@@ -4,6 +4,7 @@
  * key; writes nothing to GitHub.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { join } from 'node:path';
 import { createGit } from '../../adapters/git/index.ts';
 import {
@@ -18,12 +19,42 @@ import { OUTCOME_FILE, PATCH_FILE, TRANSCRIPT_FILE } from '../outcome-files.ts';
 import type { StageContext } from '../wiring.ts';
 import { requirePrInputs } from './pr-inputs.ts';
 
+/** How long the runtime waits for the R-02 read to go out before it loads regardless. */
+const RUNTIME_LOAD_FALLBACK_MS = 1_000;
+
+type Runtime = typeof import('../../agent/index.ts');
+
 export async function run(context: StageContext): Promise<JobResult> {
-  // The agent runtime, the model SDK above all, loads while the PR's read is answered: its load
-  // then costs the session's start nothing. It starts once the read is out, not before: loading
-  // it holds the thread, and the read would leave only after.
-  const runtime = context.firstRequestSent.then(() => import('../../agent/index.ts'));
+  const jobDone = new AbortController();
+  const runtime = loadOnceTheReadIsOut(
+    { readSent: context.firstRequestSent, fallbackMs: RUNTIME_LOAD_FALLBACK_MS },
+    jobDone.signal,
+    () => import('../../agent/index.ts'),
+  );
   runtime.catch(() => undefined); // a failed load surfaces where the session needs it
+  try {
+    return await runSession(context, runtime);
+  } finally {
+    jobDone.abort();
+  }
+}
+
+/**
+ * Loads the agent runtime (the model SDK above all) while the PR's read is answered: its load then
+ * costs the session's start nothing. It starts once the read has been handed to `fetch`, not
+ * before: loading holds the thread, and the read would be handed over only after. Should no
+ * request go out within `fallbackMs`, it loads all the same, unless the job ended (`jobDone`).
+ */
+export function loadOnceTheReadIsOut<T>(
+  timing: { readonly readSent: Promise<void>; readonly fallbackMs: number },
+  jobDone: AbortSignal,
+  load: () => Promise<T>,
+): Promise<T> {
+  const fallback = delay(timing.fallbackMs, undefined, { signal: jobDone });
+  return Promise.race([timing.readSent, fallback]).then(load);
+}
+
+async function runSession(context: StageContext, runtime: Promise<Runtime>): Promise<JobResult> {
   const { inputs, github, config } = context;
   const stage = agentStage(inputs.stage);
   // The implementer's sandbox is probed once per process (it starts bwrap): start it now too.

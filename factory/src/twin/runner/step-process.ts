@@ -13,8 +13,8 @@ import { runProcess, type ProcessResult } from './process.ts';
 export interface StepResult {
   readonly outcome: 'success' | 'failure' | 'cancelled';
   readonly outputs: Readonly<Record<string, string>>;
-  /** When the step's process was spawned, for steps that run one. */
-  readonly processStartedAt?: string | null;
+  /** When the step's process was spawned, for steps that run one that was. */
+  readonly processStartedAt?: string;
 }
 
 export interface StepCommand {
@@ -89,10 +89,10 @@ export async function runStepProcess(
     writeFileSync(files[name], '');
   }
   const result = await runProcess({ ...command, env: { ...command.env, ...files } });
-  return {
-    ...concludeStep(scope, command, files, result, log),
-    processStartedAt: result.spawnedAt,
-  };
+  const concluded = concludeStep(scope, command, files, result, log);
+  return result.spawnedAt === null
+    ? concluded
+    : { ...concluded, processStartedAt: result.spawnedAt };
 }
 
 /** The step's outcome and outputs from its process's exit and the file commands it wrote. */

@@ -115,10 +115,12 @@ describe('uses: local actions', { timeout: INTEGRATION_TIMEOUT }, () => {
       'Run ./.github/actions/greet',
       'Run ./.github/actions/node-echo',
       'Run echo "composite said: hello composite!"',
+      `Run node -e "console.log('a run step on node ' + process.version)"`,
     ]);
+    expect(log).toContain(`a run step on node ${process.version}`);
   });
 
-  it('runs node actions on the Node it is given, and records when each step process started', async () => {
+  it('runs node actions on the Node it is given (run: steps keep its own), and records when each step process started', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'action-node-'));
     const calls = join(dir, 'calls');
     const node = join(dir, 'node');
