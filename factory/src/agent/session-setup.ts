@@ -8,7 +8,7 @@ import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableT
 import { realpath } from 'node:fs/promises';
 import { budgetFor, type Price, type StageBudget } from '../core/config.ts';
 import { buildSessionPrompt, type SessionPrompt } from './context/index.ts';
-import { NO_USAGE, type TokenUsage } from './budget.ts';
+import { addUsage, fromApiUsage, NO_USAGE, type TokenUsage } from './budget.ts';
 import { createRedactor } from './redact.ts';
 import { probeSandbox, type SandboxStatus } from './sandbox.ts';
 import type { RunAgentOptions } from './session-options.ts';
@@ -22,6 +22,11 @@ export interface SessionState {
   usage: TokenUsage;
   /** Usage of the latest reply: the basis for projecting the next call. */
   last: TokenUsage | undefined;
+  /**
+   * Attempts that got no answer, at the most each could cost: the API may have billed them all
+   * the same, so they count against the session's money, not its tokens (R-16).
+   */
+  unanswered: TokenUsage;
   transientErrors: number;
   readonly commands: CommandRun[];
   readonly submission: SubmissionRecord;
@@ -47,6 +52,7 @@ export function createSessionState(): SessionState {
     turns: 0,
     usage: NO_USAGE,
     last: undefined,
+    unanswered: NO_USAGE,
     transientErrors: 0,
     commands: [],
     submission: { accepted: undefined, rejections: [], ledger },
@@ -153,14 +159,24 @@ const DEFAULT_MAX_RETRIES = 6;
 
 const isTransient = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
-/** An SDK client whose every attempt is written to the transcript and counted when transient. */
+/**
+ * An SDK client whose every attempt is written to the transcript and counted when transient, and
+ * charged at its bound when it got no answer.
+ */
 export function createModelClient(
   options: RunAgentOptions,
   transcript: Transcript,
   state: SessionState,
 ): Anthropic {
-  const recordingFetch = createRecordingFetch(transcript, fetch, (status) => {
-    if (isTransient(status)) state.transientErrors++;
+  const recordingFetch = createRecordingFetch(transcript, fetch, {
+    onStatus: (status) => {
+      if (isTransient(status)) state.transientErrors++;
+    },
+    onNoAnswer: (bound) => {
+      state.transientErrors++;
+      if (bound !== undefined)
+        state.unanswered = addUsage(state.unanswered, fromApiUsage(bound.usage));
+    },
   });
   return new Anthropic({
     apiKey: options.apiKey,

@@ -54,7 +54,7 @@ function outcomeOf(
     submission: stopReason === 'submitted' ? state.submission.accepted : undefined,
     model: session.model,
     usage: state.usage,
-    dollars: costOf(state.usage, session.price),
+    dollars: dollarsSpent(session, state),
     turns: state.turns,
     transientErrors: state.transientErrors,
     wallMs: Date.now() - session.startedAt,
@@ -66,6 +66,11 @@ function outcomeOf(
         : undefined,
     transcriptPath: session.transcript.path,
   };
+}
+
+/** What the answers cost, and the attempts that got none at the most they could. */
+function dollarsSpent(session: PreparedSession, state: SessionState): number {
+  return costOf(state.usage, session.price) + costOf(state.unanswered, session.price);
 }
 
 /** Whether one more model call fits the budget, at the most it could cost. */
@@ -83,7 +88,7 @@ function nextCallFits(
   const spent = {
     turns: state.turns,
     usage: state.usage,
-    dollars: costOf(state.usage, session.price),
+    dollars: dollarsSpent(session, state),
     elapsedMs: Date.now() - session.startedAt,
   };
   return checkBudget(

@@ -32,6 +32,15 @@ export type TranscriptEntry =
       readonly model: string;
       readonly usage: Readonly<Record<string, number>>;
     }
+  | {
+      /**
+       * The request since its `bound` line got no answer: the connection failed or timed out. It
+       * may still have reached the API and been billed, so it is charged at its bound (R-16).
+       */
+      readonly type: 'no-answer';
+      readonly at: string;
+      readonly error: string;
+    }
   | { readonly type: 'outcome'; readonly at: string; readonly outcome: unknown };
 
 export interface Transcript {
@@ -70,15 +79,37 @@ function bodyText(body: RequestInit['body']): string {
   return typeof body === 'string' ? body : body == null ? '' : '[non-text body]';
 }
 
+/** What the session learns of each attempt as the recording `fetch` makes it. */
+export interface AttemptObserver {
+  /** An answer arrived with this status. */
+  readonly onStatus?: (status: number) => void;
+  /** No answer arrived (the request threw); `bound` is the most it can cost, if it is a Messages request. */
+  readonly onNoAnswer?: (bound: RequestBound | undefined) => void;
+}
+
+export interface RequestBound {
+  readonly model: string;
+  /** In the API's usage fields. */
+  readonly usage: BoundUsage;
+}
+
+type BoundUsage = Readonly<
+  Record<
+    'input_tokens' | 'output_tokens' | 'cache_read_input_tokens' | 'cache_creation_input_tokens',
+    number
+  >
+>;
+
 /**
  * A `fetch` that records each request body and response body in the transcript. The SDK calls it
  * once per attempt, so retried 429/529/5xx answers show up too. Headers are never recorded: they
- * carry the key. Before each request it writes the most that request can cost (`boundOf`).
+ * carry the key. Before each request it writes the most that request can cost (`boundOf`), and
+ * after one that got no answer, a `no-answer` line.
  */
 export function createRecordingFetch(
   transcript: Transcript,
   inner: typeof fetch = fetch,
-  onStatus: (status: number) => void = () => undefined,
+  observer: AttemptObserver = {},
 ): typeof fetch {
   return async (input, init) => {
     const url = input instanceof Request ? input.url : String(input);
@@ -92,8 +123,16 @@ export function createRecordingFetch(
       url,
       body: parseJson(sent),
     });
-    const response = await inner(input, init);
-    onStatus(response.status);
+    let response: Response;
+    try {
+      response = await inner(input, init);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await transcript.write({ type: 'no-answer', at: new Date().toISOString(), error: message });
+      observer.onNoAnswer?.(bound);
+      throw error;
+    }
+    observer.onStatus?.(response.status);
     const text = await response.clone().text();
     const body = parseJson(text);
     await transcript.write({
@@ -112,9 +151,7 @@ export function createRecordingFetch(
  * body has bytes (a token is at least one), all written to the cache (the dearest way to read
  * input), and a full `max_tokens` reply. `undefined` for a body that is not a Messages request.
  */
-export function boundOf(
-  body: string,
-): { readonly model: string; readonly usage: Record<string, number> } | undefined {
+export function boundOf(body: string): RequestBound | undefined {
   const parsed = parseJson(body);
   if (typeof parsed !== 'object' || parsed === null) return undefined;
   const { model, max_tokens: maxTokens } = parsed as { model?: unknown; max_tokens?: unknown };

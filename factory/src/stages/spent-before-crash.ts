@@ -2,9 +2,10 @@
  * What a session spent when its agent job left no usable outcome (it died, timed out, or wrote a
  * malformed one). The agent job uploads its transcript even then, and the transcript gives the
  * usage of every answered request on a line of numbers alone: priced by the session's model, such
- * an attempt counts against the PR's budget like any other (R-16). A request still in flight when
- * the job died reported nothing; the session wrote the most it could cost before sending it, and
- * that is what it counts. Nothing in the file is trusted: a line that does not read as usage
+ * an attempt counts against the PR's budget like any other (R-16). A request that got no answer
+ * (its connection failed or timed out, or it was still in flight when the job died) reported
+ * nothing, yet may have been billed; the session wrote the most it could cost before sending it,
+ * and that is what it counts. Nothing in the file is trusted: a line that does not read as usage
  * counts nothing.
  */
 import { z } from 'zod';
@@ -23,20 +24,21 @@ export interface Spend {
 export const SESSION_LINE_START = '{"type":"session"';
 export const USAGE_LINE_START = '{"type":"usage"';
 export const BOUND_LINE_START = '{"type":"bound"';
+export const NO_ANSWER_LINE_START = '{"type":"no-answer"';
+
+const SPEND_LINE_STARTS = [USAGE_LINE_START, BOUND_LINE_START, NO_ANSWER_LINE_START];
 
 /** Whether `spentInTranscript` reads a transcript line: the rest are skipped unparsed. */
 export function countsSpend(line: string): boolean {
-  return [SESSION_LINE_START, USAGE_LINE_START, BOUND_LINE_START].some((start) =>
-    line.startsWith(start),
-  );
+  return [SESSION_LINE_START, ...SPEND_LINE_STARTS].some((start) => line.startsWith(start));
 }
 
 const count = z.int().nonnegative();
 
 const SessionLine = z.object({ type: z.literal('session'), model: z.string() });
 
-/** A usage line (what an answer reported) or a bound line (the most an unanswered request costs). */
-const SpendLine = z.object({
+/** A usage line (what an answer reported) or a bound line (the most a request can cost). */
+const Spent = z.object({
   type: z.enum(['usage', 'bound']),
   model: z.string(),
   usage: z.object({
@@ -47,10 +49,16 @@ const SpendLine = z.object({
   }),
 });
 
+/** A line that says the request since the last bound got no answer. */
+const NoAnswer = z.object({ type: z.literal('no-answer') });
+
+const SpendLine = z.discriminatedUnion('type', [Spent, NoAnswer]);
+
 /**
- * The spend in a transcript's usage lines, and the bound of a last request that got no answer,
- * priced in `prices` by the model the session was configured with (the API may answer with a dated
- * name), else by the one each line names.
+ * The spend in a transcript's usage lines, and the bound of each request that got no answer (one
+ * a `no-answer` line follows, and a last one nothing follows), priced in `prices` by the model the
+ * session was configured with (the API may answer with a dated name), else by the one each line
+ * names. A request answered with an error (a 529) is neither: the API bills no such request.
  */
 export function spentInTranscript(
   lines: readonly string[],
@@ -59,17 +67,22 @@ export function spentInTranscript(
   const session = lines.find((line) => line.startsWith(SESSION_LINE_START));
   const configured =
     session === undefined ? undefined : SessionLine.safeParse(parseLine(session)).data?.model;
-  const counted: z.infer<typeof SpendLine>[] = [];
-  let unanswered: z.infer<typeof SpendLine> | undefined;
+  const counted: z.infer<typeof Spent>[] = [];
+  // The bound of the request in flight, until an answer or a `no-answer` line settles it.
+  let inFlight: z.infer<typeof Spent> | undefined;
   for (const line of lines) {
-    if (!line.startsWith(USAGE_LINE_START) && !line.startsWith(BOUND_LINE_START)) continue;
+    if (!SPEND_LINE_STARTS.some((start) => line.startsWith(start))) continue;
     const read = SpendLine.safeParse(parseLine(line)).data;
-    if (read?.type === 'bound') unanswered = read;
-    if (read?.type !== 'usage') continue;
-    counted.push(read);
-    unanswered = undefined;
+    if (read === undefined) continue;
+    if (read.type === 'bound') {
+      inFlight = read;
+      continue;
+    }
+    if (read.type === 'usage') counted.push(read);
+    else if (inFlight !== undefined) counted.push(inFlight);
+    inFlight = undefined;
   }
-  if (unanswered !== undefined) counted.push(unanswered);
+  if (inFlight !== undefined) counted.push(inFlight);
   let tokens = 0;
   let dollars = 0;
   for (const { model, usage: reported } of counted) {

@@ -1,6 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { costOf, fromApiUsage, type ApiUsage } from '../../src/agent/budget.ts';
+import type { AgentOutcome } from '../../src/agent/index.ts';
+import { defaultConfig } from '../../src/core/config.ts';
 import { call, createHarness, type Harness } from './harness.ts';
 
 let harness: Harness | undefined;
@@ -220,6 +223,37 @@ describe('retries (R-15)', () => {
     expect(harness.server.requests.map((r) => r.status)).toEqual([429, 529, 200, 529, 200]);
     const transcript = await readFile(outcome.transcriptPath, 'utf8');
     expect(transcript.match(/"type":"response"/g)).toHaveLength(5);
+  });
+
+  it('R-16: charges an attempt that got no answer at the most it could cost, and retries it', async () => {
+    harness = await createHarness({ planner: [call('submit_plan', PLAN)] });
+    const realFetch = globalThis.fetch;
+    let attempts = 0;
+    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) =>
+      ++attempts === 1 ? Promise.reject(new TypeError('fetch failed')) : realFetch(...args),
+    );
+    let outcome: AgentOutcome;
+    try {
+      outcome = await harness.run('planner');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+
+    expect(outcome).toMatchObject({ stopReason: 'submitted', turns: 1, transientErrors: 1 });
+    const lines = (await readFile(outcome.transcriptPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; usage?: ApiUsage });
+    expect(lines.map((line) => line.type).slice(1, 4)).toEqual(['bound', 'request', 'no-answer']);
+    const price = defaultConfig().prices[outcome.model];
+    if (price === undefined) throw new Error(`no price for ${outcome.model}`);
+    const bound = lines[1]?.usage;
+    if (bound === undefined) throw new Error('no bound before the first attempt');
+    expect(outcome.dollars).toBeCloseTo(
+      costOf(outcome.usage, price) + costOf(fromApiUsage(bound), price),
+      10,
+    );
+    expect(outcome.dollars).toBeGreaterThan(costOf(outcome.usage, price));
   });
 });
 

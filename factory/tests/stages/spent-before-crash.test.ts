@@ -121,6 +121,30 @@ describe('what a session spent when its job left no usable outcome (R-16)', () =
     expect(spentInTranscript([unpriced], prices)).toEqual({ tokens: 15, dollars: 0 });
   });
 
+  it('R-16: counts the most a request could cost when it got no answer and was retried', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
+    const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
+    // The connection failed (it may have reached the API all the same), then the retry answered.
+    await send(
+      createRecordingFetch(transcript, () => Promise.reject(new TypeError('fetch failed'))),
+    ).catch(() => undefined);
+    await send(
+      createRecordingFetch(transcript, () =>
+        Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 })),
+      ),
+    );
+
+    const { usageLines } = await readOutcomeFiles(dir);
+
+    const bound =
+      (Buffer.byteLength(REQUEST) * (PRICE?.cacheWritePerMTok ?? NaN)) / 1_000_000 +
+      (PRICE?.outputPerMTok ?? NaN);
+    expect(spentInTranscript(usageLines, prices)).toEqual({
+      tokens: Buffer.byteLength(REQUEST) + 1_000_000 + 1_000_000,
+      dollars: bound + (PRICE?.inputPerMTok ?? NaN),
+    });
+  });
+
   it('R-16: counts the most a request could cost when the job died waiting for its answer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
     const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
