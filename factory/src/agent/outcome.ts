@@ -26,11 +26,17 @@ export interface AgentOutcome {
   readonly submission: Submission | undefined;
   readonly model: string;
   readonly usage: TokenUsage;
-  /** Cost of `usage` at the configured list price of `model`. */
+  /**
+   * Cost of `usage` at the configured list price of `model`, plus each request that got no answer
+   * at the most it could cost (it may have been billed all the same, R-16).
+   */
   readonly dollars: number;
   /** Model calls that returned a message; retried failures are not turns (R-15). */
   readonly turns: number;
-  /** 429/529/5xx answers the SDK retried (or gave up on), counted apart from turns. */
+  /**
+   * 429/529/5xx answers and requests that got no answer (a failed or timed-out connection), which
+   * the SDK retried or gave up on, counted apart from turns. A session's own abort is not one.
+   */
   readonly transientErrors: number;
   readonly wallMs: number;
   /** Commands the `run` tool executed, in order. */

@@ -159,6 +159,14 @@ const DEFAULT_MAX_RETRIES = 6;
 
 const isTransient = (status: number): boolean => status === 408 || status === 429 || status >= 500;
 
+/** What the session does as the client's attempts go wrong. */
+export interface AttemptHooks {
+  /** The session's own abort (its wall clock, its budget): what it causes is not transient. */
+  readonly signal: AbortSignal;
+  /** After a request got no answer and was charged at its bound, before the SDK retries it. */
+  readonly afterNoAnswer: () => void;
+}
+
 /**
  * An SDK client whose every attempt is written to the transcript and counted when transient, and
  * charged at its bound when it got no answer.
@@ -167,15 +175,17 @@ export function createModelClient(
   options: RunAgentOptions,
   transcript: Transcript,
   state: SessionState,
+  hooks: AttemptHooks,
 ): Anthropic {
   const recordingFetch = createRecordingFetch(transcript, fetch, {
     onStatus: (status) => {
       if (isTransient(status)) state.transientErrors++;
     },
     onNoAnswer: (bound) => {
-      state.transientErrors++;
+      if (!hooks.signal.aborted) state.transientErrors++;
       if (bound !== undefined)
         state.unanswered = addUsage(state.unanswered, fromApiUsage(bound.usage));
+      hooks.afterNoAnswer();
     },
   });
   return new Anthropic({

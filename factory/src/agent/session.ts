@@ -168,6 +168,22 @@ async function converse(
   return endingWithoutSubmission(state);
 }
 
+/** Why the session aborted its own request: a ceiling reached between retries, else its clock. */
+class BudgetReached extends Error {
+  constructor(verdict: Extract<BudgetVerdict, { ok: false }>) {
+    super(`${verdict.limit}: ${verdict.reason}`);
+  }
+}
+
+function abortedBy(reason: unknown, session: PreparedSession): Ending {
+  return reason instanceof BudgetReached
+    ? { stopReason: 'budget-spent', detail: reason.message }
+    : {
+        stopReason: 'budget-spent',
+        detail: `wall-clock: ${String(session.budget.wallClockMinutes)} min used`,
+      };
+}
+
 /** Runs one fresh session of `role` on `task` and returns what happened, as data. */
 export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> {
   const session = await prepareSession(options);
@@ -178,10 +194,18 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   }, session.wallMs);
   timer.unref();
   const tools = createSessionTools(options, session, state, controller.signal);
-  const client = createModelClient(options, session.transcript, state);
   const { system, user } = session.prompt;
   const firstPromptTokens = Math.ceil(JSON.stringify({ system, user, tools }).length / 4);
   const fits = (): BudgetVerdict => nextCallFits(options, session, state, firstPromptTokens);
+  const client = createModelClient(options, session.transcript, state, {
+    signal: controller.signal,
+    // The SDK retries a request that got no answer without a turn's budget check; each such
+    // attempt is charged at its bound, so the budget is asked again before the retry.
+    afterNoAnswer: () => {
+      const verdict = fits();
+      if (!verdict.ok) controller.abort(new BudgetReached(verdict));
+    },
+  });
   const maxRejected = options.maxRejectedSubmissions ?? DEFAULT_MAX_REJECTED_SUBMISSIONS;
   let ending: Ending;
   try {
@@ -191,10 +215,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       : { stopReason: 'budget-spent', detail: `${before.limit}: ${before.reason}` };
   } catch (error) {
     const classified = controller.signal.aborted
-      ? {
-          stopReason: 'budget-spent' as const,
-          detail: `wall-clock: ${String(session.budget.wallClockMinutes)} min used`,
-        }
+      ? abortedBy(controller.signal.reason, session)
       : classifyModelError(error);
     if (!classified) throw error;
     ending = classified;

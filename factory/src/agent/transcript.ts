@@ -124,16 +124,18 @@ export function createRecordingFetch(
       body: parseJson(sent),
     });
     let response: Response;
+    let text: string;
     try {
       response = await inner(input, init);
+      // The answer is whole only once its body is: a connection can break while it is read.
+      text = await response.clone().text();
     } catch (error) {
+      observer.onNoAnswer?.(bound);
       const message = error instanceof Error ? error.message : String(error);
       await transcript.write({ type: 'no-answer', at: new Date().toISOString(), error: message });
-      observer.onNoAnswer?.(bound);
       throw error;
     }
     observer.onStatus?.(response.status);
-    const text = await response.clone().text();
     const body = parseJson(text);
     await transcript.write({
       type: 'response',

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseAgentArtifact, type AgentArtifact } from '../stages/agent-artifact.ts';
-import { countsSpend } from '../stages/spent-before-crash.ts';
+import { answeredLine, countsSpend } from '../stages/spent-before-crash.ts';
 
 export const OUTCOME_FILE = 'outcome.json';
 export const PATCH_FILE = 'patch.diff';
@@ -18,7 +18,7 @@ export interface ReceivedOutcome {
   readonly found: boolean;
   readonly artifact: AgentArtifact | undefined;
   readonly patch: Uint8Array | undefined;
-  /** Without a usable outcome: the transcript's session, usage and bound lines, to count its spend. */
+  /** Without a usable outcome: the transcript's lines that count its spend (`countsSpend`). */
   readonly usageLines: readonly string[];
 }
 
@@ -39,6 +39,6 @@ async function readUsageLines(path: string): Promise<string[]> {
   const lines: string[] = [];
   const input = createReadStream(path, { encoding: 'utf8' });
   for await (const line of createInterface({ input, crlfDelay: Infinity }))
-    if (countsSpend(line)) lines.push(line);
+    if (countsSpend(line)) lines.push(answeredLine(line));
   return lines;
 }

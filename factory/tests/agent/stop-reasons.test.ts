@@ -226,36 +226,80 @@ describe('retries (R-15)', () => {
   });
 
   it('R-16: charges an attempt that got no answer at the most it could cost, and retries it', async () => {
-    harness = await createHarness({ planner: [call('submit_plan', PLAN)] });
-    const realFetch = globalThis.fetch;
-    let attempts = 0;
-    vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) =>
-      ++attempts === 1 ? Promise.reject(new TypeError('fetch failed')) : realFetch(...args),
-    );
-    let outcome: AgentOutcome;
-    try {
-      outcome = await harness.run('planner');
-    } finally {
-      vi.unstubAllGlobals();
-    }
+    const planner = await createHarness({ planner: [call('submit_plan', PLAN)] });
+    harness = planner;
+    const outcome = await withFetchFailing(1, () => planner.run('planner'));
 
     expect(outcome).toMatchObject({ stopReason: 'submitted', turns: 1, transientErrors: 1 });
-    const lines = (await readFile(outcome.transcriptPath, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as { type: string; usage?: ApiUsage });
+    expect(planner.server.requests).toHaveLength(1);
+    const lines = await transcriptLines(outcome);
     expect(lines.map((line) => line.type).slice(1, 4)).toEqual(['bound', 'request', 'no-answer']);
-    const price = defaultConfig().prices[outcome.model];
-    if (price === undefined) throw new Error(`no price for ${outcome.model}`);
-    const bound = lines[1]?.usage;
-    if (bound === undefined) throw new Error('no bound before the first attempt');
+    const price = priceOf(outcome.model);
     expect(outcome.dollars).toBeCloseTo(
-      costOf(outcome.usage, price) + costOf(fromApiUsage(bound), price),
+      costOf(outcome.usage, price) + costOf(fromApiUsage(boundIn(lines)), price),
       10,
     );
-    expect(outcome.dollars).toBeGreaterThan(costOf(outcome.usage, price));
+  });
+
+  it('R-16: asks the budget again before retrying a request that got no answer', async () => {
+    const planner = await createHarness({
+      planner: [call('submit_plan', PLAN), call('submit_plan', PLAN)],
+    });
+    harness = planner;
+    // The same first request, answered: its bound is what an unanswered one is charged.
+    const answered = await planner.run('planner');
+    const bound = costOf(
+      fromApiUsage(boundIn(await transcriptLines(answered))),
+      priceOf(answered.model),
+    );
+
+    // A ceiling the first attempt fits, and the first attempt's charge fills.
+    const outcome = await withFetchFailing(Infinity, () =>
+      planner.run('planner', { shared: { dollarsLeftForPr: bound } }),
+    );
+
+    expect(outcome.stopReason).toBe('budget-spent');
+    expect(outcome.detail).toMatch(/^dollars: .* over the \$[\d.]+ ceiling$/);
+    expect(outcome.dollars).toBeCloseTo(bound, 10);
+    expect(outcome.transientErrors).toBe(1);
+    const lines = await transcriptLines(outcome);
+    expect(lines.filter((line) => line.type === 'no-answer')).toHaveLength(1);
   });
 });
+
+/** Runs `session` with the first `failures` model requests failing before any answer. */
+async function withFetchFailing<T>(failures: number, session: () => Promise<T>): Promise<T> {
+  const realFetch = globalThis.fetch;
+  let attempts = 0;
+  vi.stubGlobal('fetch', (...args: Parameters<typeof fetch>) =>
+    ++attempts <= failures ? Promise.reject(new TypeError('fetch failed')) : realFetch(...args),
+  );
+  try {
+    return await session();
+  } finally {
+    vi.unstubAllGlobals();
+  }
+}
+
+async function transcriptLines(outcome: AgentOutcome) {
+  return (await readFile(outcome.transcriptPath, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { type: string; usage?: ApiUsage });
+}
+
+/** The bound written before the session's first request. */
+function boundIn(lines: readonly { type: string; usage?: ApiUsage }[]): ApiUsage {
+  const bound = lines.find((line) => line.type === 'bound')?.usage;
+  if (bound === undefined) throw new Error('no bound before the first request');
+  return bound;
+}
+
+function priceOf(model: string) {
+  const price = defaultConfig().prices[model];
+  if (price === undefined) throw new Error(`no price for ${model}`);
+  return price;
+}
 
 describe('model choice', () => {
   it('refuses to start with a model that has no price, so spend stays bounded', async () => {

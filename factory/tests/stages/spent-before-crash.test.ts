@@ -3,7 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createRedactor } from '../../src/agent/redact.ts';
-import { createRecordingFetch, openTranscript } from '../../src/agent/transcript.ts';
+import {
+  createRecordingFetch,
+  openTranscript,
+  type Transcript,
+} from '../../src/agent/transcript.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import {
   OUTCOME_FILE,
@@ -121,49 +125,86 @@ describe('what a session spent when its job left no usable outcome (R-16)', () =
     expect(spentInTranscript([unpriced], prices)).toEqual({ tokens: 15, dollars: 0 });
   });
 
-  it('R-16: counts the most a request could cost when it got no answer and was retried', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
-    const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
-    // The connection failed (it may have reached the API all the same), then the retry answered.
+  it('R-16: counts the most each request could cost that got no answer, in dollars, not tokens', async () => {
+    const transcript = await emptyTranscript();
+    // Twice the connection failed (each may have reached the API all the same), then an answer.
+    for (const failed of [1, 2])
+      await send(
+        recording(transcript, () =>
+          Promise.reject(new TypeError(`fetch failed ${String(failed)}`)),
+        ),
+      ).catch(() => undefined);
     await send(
-      createRecordingFetch(transcript, () => Promise.reject(new TypeError('fetch failed'))),
-    ).catch(() => undefined);
-    await send(
-      createRecordingFetch(transcript, () =>
+      recording(transcript, () =>
         Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 })),
       ),
     );
 
-    const { usageLines } = await readOutcomeFiles(dir);
+    const { usageLines } = await readOutcomeFiles(transcript.dir);
 
-    const bound =
-      (Buffer.byteLength(REQUEST) * (PRICE?.cacheWritePerMTok ?? NaN)) / 1_000_000 +
-      (PRICE?.outputPerMTok ?? NaN);
     expect(spentInTranscript(usageLines, prices)).toEqual({
-      tokens: Buffer.byteLength(REQUEST) + 1_000_000 + 1_000_000,
-      dollars: bound + (PRICE?.inputPerMTok ?? NaN),
+      tokens: 1_000_000,
+      dollars: 2 * BOUND_DOLLARS + (PRICE?.inputPerMTok ?? NaN),
     });
   });
 
-  it('R-16: counts the most a request could cost when the job died waiting for its answer', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
-    const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
-    const answered = () => Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 }));
-    await send(createRecordingFetch(transcript, answered));
+  it('R-16: counts the request the job died waiting for, and not the one answered 529 before it', async () => {
+    const transcript = await emptyTranscript();
+    await send(
+      recording(transcript, () =>
+        Promise.resolve(answer({ input_tokens: 1_000_000, output_tokens: 0 })),
+      ),
+    );
     // Overloaded, retried, and the job dies while the retry is in flight: one bound counts.
-    await send(createRecordingFetch(transcript, () => Promise.resolve(answer({}, [], 529))));
-    void send(createRecordingFetch(transcript, () => new Promise<Response>(() => undefined)));
+    await send(recording(transcript, () => Promise.resolve(answer({}, [], 529))));
+    void send(recording(transcript, () => new Promise<Response>(() => undefined)));
     await transcript.write({ type: 'outcome', at: 'never', outcome: {} }); // waits for the lines
 
-    const { usageLines } = await readOutcomeFiles(dir);
+    const { usageLines } = await readOutcomeFiles(transcript.dir);
 
-    // At most: every byte of the request a token written to the cache, and a full reply.
-    const bound =
-      (Buffer.byteLength(REQUEST) * (PRICE?.cacheWritePerMTok ?? NaN)) / 1_000_000 +
-      (PRICE?.outputPerMTok ?? NaN);
     expect(spentInTranscript(usageLines, prices)).toEqual({
-      tokens: 1_000_000 + Buffer.byteLength(REQUEST) + 1_000_000,
-      dollars: (PRICE?.inputPerMTok ?? NaN) + bound,
+      tokens: 1_000_000,
+      dollars: (PRICE?.inputPerMTok ?? NaN) + BOUND_DOLLARS,
     });
   });
+
+  it('R-16: counts nothing for a request answered 529 when the job died before its retry', async () => {
+    const transcript = await emptyTranscript();
+    await send(recording(transcript, () => Promise.resolve(answer({}, [], 529))));
+
+    const { usageLines } = await readOutcomeFiles(transcript.dir);
+
+    expect(spentInTranscript(usageLines, prices)).toEqual({ tokens: 0, dollars: 0 });
+  });
+
+  it('R-16: counts a request whose answer broke off while it was read as one that got none', async () => {
+    const transcript = await emptyTranscript();
+    const brokenBody = new ReadableStream({
+      start(controller) {
+        controller.error(new TypeError('terminated'));
+      },
+    });
+    await send(recording(transcript, () => Promise.resolve(new Response(brokenBody)))).catch(
+      () => undefined,
+    );
+
+    const { usageLines } = await readOutcomeFiles(transcript.dir);
+
+    expect(spentInTranscript(usageLines, prices)).toEqual({ tokens: 0, dollars: BOUND_DOLLARS });
+  });
 });
+
+/** At most: every byte of `REQUEST` a token written to the cache, and a full reply. */
+const BOUND_DOLLARS =
+  (Buffer.byteLength(REQUEST) * (PRICE?.cacheWritePerMTok ?? NaN)) / 1_000_000 +
+  (PRICE?.outputPerMTok ?? NaN);
+
+/** A fresh transcript in a fresh outcome folder, as the agent job opens it. */
+async function emptyTranscript() {
+  const dir = await mkdtemp(join(tmpdir(), 'outcome-'));
+  const transcript = await openTranscript(join(dir, TRANSCRIPT_FILE), createRedactor([]));
+  return Object.assign(transcript, { dir });
+}
+
+const recording = (transcript: Transcript, answerWith: typeof fetch) =>
+  createRecordingFetch(transcript, answerWith);
