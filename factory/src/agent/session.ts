@@ -176,12 +176,11 @@ class BudgetReached extends Error {
 }
 
 function abortedBy(reason: unknown, session: PreparedSession): Ending {
-  return reason instanceof BudgetReached
-    ? { stopReason: 'budget-spent', detail: reason.message }
-    : {
-        stopReason: 'budget-spent',
-        detail: `wall-clock: ${String(session.budget.wallClockMinutes)} min used`,
-      };
+  const wallClock = `wall-clock: ${String(session.budget.wallClockMinutes)} min used`;
+  return {
+    stopReason: 'budget-spent',
+    detail: reason instanceof BudgetReached ? reason.message : wallClock,
+  };
 }
 
 /** Runs one fresh session of `role` on `task` and returns what happened, as data. */

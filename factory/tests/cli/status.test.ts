@@ -45,6 +45,20 @@ async function startLine() {
   return { fixture, inFlight, parked, first, urgent, noSpec };
 }
 
+/** `factory status --json` as a reader sees it, once the owner committed `config` to main. */
+async function statusUnder(
+  fixture: Awaited<ReturnType<typeof startLine>>['fixture'],
+  config: string,
+): Promise<LineStatus> {
+  await fixture.forge.commit('octo-owner', {
+    branch: 'main',
+    files: { 'factory.config.yaml': config },
+  });
+  const deps = fixture.deps('reader', { now: () => LATER });
+  await runStatus({ repo: REPO, json: true }, deps);
+  return JSON.parse(deps.captured.out.join('\n')) as LineStatus;
+}
+
 describe('factory status', { timeout: 30_000 }, () => {
   it('shows stage, attempt, time in stage and spend of each PR, parked ones with their reason, and the queue order, as a table and as JSON', async () => {
     const { fixture, inFlight, parked } = await startLine();
@@ -110,30 +124,18 @@ describe('factory status', { timeout: 30_000 }, () => {
 
   it('names the next PR once the line has room', async () => {
     const { fixture, inFlight } = await startLine();
-    await fixture.forge.commit('octo-owner', {
-      branch: 'main',
-      files: { 'factory.config.yaml': 'maxInFlight: 2\n' },
-    });
-    const deps = fixture.deps('reader', { now: () => LATER });
 
-    await runStatus({ repo: REPO, json: true }, deps);
+    const status = await statusUnder(fixture, 'maxInFlight: 2\n');
 
-    const status = JSON.parse(deps.captured.out.join('\n')) as LineStatus;
     expect(status.working.map((row) => row.number)).toEqual([inFlight]);
     expect(status.queue[1]).toMatchObject({ number: 3, status: 'next' });
   });
 
   it('R-16: says when today’s spend reaches the daily ceiling, and that the next spec waits for the next day', async () => {
     const { fixture } = await startLine();
-    await fixture.forge.commit('octo-owner', {
-      branch: 'main',
-      files: { 'factory.config.yaml': 'maxInFlight: 2\nbudgets:\n  perDayDollars: 5\n' },
-    });
-    const deps = fixture.deps('reader', { now: () => LATER });
 
-    await runStatus({ repo: REPO, json: true }, deps);
+    const status = await statusUnder(fixture, 'maxInFlight: 2\nbudgets:\n  perDayDollars: 5\n');
 
-    const status = JSON.parse(deps.captured.out.join('\n')) as LineStatus;
     expect(status.today).toEqual({ day: '2026-03-02', dollars: 5.25, ceiling: 5, reached: true });
     expect(status.queue[1]).toMatchObject({
       number: 3,
