@@ -26,6 +26,17 @@ const OUTER_ROOMS = ['adapters', 'agent', 'cli', 'entrypoints', 'stages', 'twin'
   (room) => `**/${room}/**`,
 );
 
+/**
+ * zod's `z` (or default) export is one object holding all of zod, so a module that imports it keeps
+ * every part of zod in the stage bundle; a namespace import lets the bundler leave out what the
+ * factory never calls (ADR 0005).
+ */
+const ZOD_AS_A_NAMESPACE = {
+  selector:
+    "ImportDeclaration[source.value='zod'] > :matches(ImportDefaultSpecifier, ImportSpecifier[imported.name='z'])",
+  message: "Import zod as a namespace, `import * as z from 'zod'`: see ADR 0005.",
+};
+
 export default tseslint.config(
   { ignores: ['**/node_modules/**', '**/dist/**', 'coverage/**', '.factory/**'] },
   eslint.configs.recommended,
@@ -42,6 +53,7 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': 'error',
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      'no-restricted-syntax': ['error', ZOD_AS_A_NAMESPACE],
     },
   },
   {

@@ -45,7 +45,7 @@ async function benchRoles(corpus: Corpus): Promise<void> {
     }),
   );
   console.log(
-    `one-time library build (read + parse + index ${ADRS} ADRs, ${SPECS} specs): ${fmt(buildMs)} ms`,
+    `one-time library build (read + parse + tokenise ${ADRS} ADRs, ${SPECS} specs): ${fmt(buildMs)} ms`,
   );
   console.log(`cold first prompt without a prebuilt library: ${fmt(cold.ms)} ms\n`);
   console.log(

@@ -1,6 +1,6 @@
 /** The GitHub half of the cold-start probes: Octokit as the line builds it, zod and yaml. */
 import { parse } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createOctokit } from '../../src/adapters/github/octokit.ts';
 
 /** Reads the probe's PR (R-02's read) and the configuration, as an agent job does first. */

@@ -1,7 +1,7 @@
 /** The model half of `cold-start-threads-probe.ts`: ready before the PR's title arrives. */
 import { parentPort } from 'node:worker_threads';
 import Anthropic from '@anthropic-ai/sdk';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const Title = z.string();
 const client = new Anthropic({

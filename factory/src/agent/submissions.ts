@@ -3,7 +3,7 @@
  * schema, and routing reads that object, never prose. A submission that fails its schema is
  * answered with the reasons and is never a write (R-17).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../core/config.ts';
 
 const RelativePath = z

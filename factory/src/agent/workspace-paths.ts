@@ -88,8 +88,13 @@ export async function confinePath(workspaceRoot: string, requested: string): Pro
 
 /** A matcher for the configured protected-path globs (`**` crosses folders, `*` does not). */
 export function createProtectedMatcher(globs: readonly string[]): (relative: string) => boolean {
-  const matchers = globs.map((glob) => picomatch(glob, { dot: true }));
-  return (relative) => matchers.some((matches) => matches(relative));
+  // Compiled when first asked, not as the tools are built: the session's first request goes out a
+  // few milliseconds sooner (ADR 0005).
+  let matchers: ((relative: string) => boolean)[] | undefined;
+  return (relative) =>
+    (matchers ??= globs.map((glob) => picomatch(glob, { dot: true }))).some((matches) =>
+      matches(relative),
+    );
 }
 
 /**

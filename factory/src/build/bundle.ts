@@ -83,7 +83,8 @@ const zodInEnglishOnly: Plugin = {
  * a stage job parses each schema a few times, so the compiling only delays its start (15–40 ms,
  * ADR 0005). zod reads the setting as it builds a schema, and the factory builds many as its
  * modules load, so every `import … from 'zod'` in the bundle reaches zod through a module that
- * sets it first.
+ * sets it first. It re-exports zod's names one by one (no default, no `z` object), so the factory's
+ * namespace imports still let esbuild leave out the half of zod that no job calls.
  */
 const zodWithoutJit: Plugin = {
   name: 'zod-without-jit',
@@ -99,7 +100,6 @@ const zodWithoutJit: Plugin = {
         "import * as zod from 'zod';",
         'zod.config({ jitless: true });',
         "export * from 'zod';",
-        'export default zod.default;',
       ].join('\n'),
       resolveDir: args.pluginData as string,
       loader: 'js',

@@ -3,7 +3,7 @@
  * itself through its JSON Schema, so the document cannot drift from what the parser accepts. The
  * meaning of each key is the `.describe()` text beside it in `core/config.ts`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { stringify as toYaml } from 'yaml';
 import { CONFIG_FILE, FactoryConfigSchema } from '../core/config.ts';
 

@@ -3,7 +3,7 @@
  * parses YAML and validates it, and fails with one error that names the file and every bad key.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { CONFIG_FILE, FactoryConfigSchema, type FactoryConfig } from './config.ts';
 
 /** The configuration file is not valid; `problems` lists each key and what is wrong with it. */

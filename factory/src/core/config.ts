@@ -3,7 +3,7 @@
  * edge (the file `factory.config.yaml` at the repository root) and passed around as plain data.
  * Every key has a default, so an empty file is a valid configuration.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { WorkingState } from './states.ts';
 
 export const ROLES = ['planner', 'plan-reviewer', 'implementer', 'code-reviewer'] as const;

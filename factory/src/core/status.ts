@@ -4,7 +4,7 @@
  * tokens and dollars per stage, and — when parked — the reason and exactly how to resume. Its
  * figures are also embedded as JSON in a marker so the next stage can add to them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { escapeAgentText, STATUS_MARKER } from './notes.ts';
 import { PARK_REASONS, type ParkReason } from './reasons.ts';
 import { isSpecPath } from './spec/path.ts';

@@ -3,7 +3,7 @@
  * each `with:` input as `INPUT_<NAME>` (upper case, spaces to underscores); an absent optional
  * input arrives as an empty string, which reads here as "not given".
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { WORKING_STATES } from '../core/states.ts';
 
 export const JOBS = [

@@ -3,7 +3,7 @@
  * the payload fields the line uses are read, each checked with zod.
  */
 import { readFile } from 'node:fs/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { StageName } from '../core/line.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import type { Trigger } from '../core/routing.ts';

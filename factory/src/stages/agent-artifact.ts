@@ -4,7 +4,7 @@
  * it: it parses it here, re-validates the submission against the role's own schema, and turns it
  * into a line event. Anything that does not validate is a failed attempt, never a write (R-17).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { ROLES, type Role } from '../core/config.ts';
 import type { LineEvent } from '../core/line.ts';
 import {

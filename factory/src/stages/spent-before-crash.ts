@@ -8,7 +8,7 @@
  * and that is what it counts. Nothing in the file is trusted: a line that does not read as usage
  * counts nothing.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { costOf, fromApiUsage, type TokenUsage } from '../agent/budget.ts';
 import type { FactoryConfig } from '../core/config.ts';
 

@@ -1,5 +1,5 @@
 /** Who did something, as GraphQL names them, and the same login as REST spells it. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** An actor as GraphQL names it; a deleted account (`ghost`) comes back as `null`. */
 export const Actor = z.object({ __typename: z.string(), login: z.string() }).nullable();

@@ -4,7 +4,7 @@
  * needs four requests for the same. A commit with more than 100 results or a PR with more than
  * 100 reviews is read in full over REST instead, so nothing is judged on part of a list.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CheckConclusion, CheckFact } from '../../core/checks.ts';
 import type { MergeReadiness, ReviewRecord } from '../../core/ports.ts';
 import { readChecks } from './checks.ts';

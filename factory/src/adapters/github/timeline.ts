@@ -8,7 +8,7 @@
  * an attempt. A person's copy of the status marker is ignored the same way.
  */
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TimelineEntry } from '../../core/attempts.ts';
 import { isStatusComment, parseRerunNote } from '../../core/notes.ts';
 import type {

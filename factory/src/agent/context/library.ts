@@ -1,6 +1,6 @@
 /**
- * The thin reading layer: ADRs and past specs from disk into records and search indexes. Build it
- * once per process and pass it to `buildSessionPrompt` when assembling more than one prompt.
+ * The thin reading layer: ADRs and past specs from disk into records, tokenised for ranking. Build
+ * it once per process and pass it to `buildSessionPrompt` when assembling more than one prompt.
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -13,7 +13,7 @@ export const ADR_DIR = 'docs/adr';
 export const SPEC_DIR = 'specs';
 const READ_CONCURRENCY = 64;
 
-/** Every ADR and past spec of a repository, parsed and indexed for ranking. */
+/** Every ADR and past spec of a repository, parsed and tokenised for ranking. */
 export interface ContextLibrary {
   readonly adrs: readonly DocRecord[];
   readonly specs: readonly DocRecord[];
@@ -56,7 +56,7 @@ async function readRecords(root: string, kind: RecordKind, dir: string): Promise
   return [...byNumber.values()];
 }
 
-/** Reads `docs/adr/NNNN-*.md` and `specs/NNNN-*.md` under `root` and indexes them. */
+/** Reads `docs/adr/NNNN-*.md` and `specs/NNNN-*.md` under `root`, ready to rank. */
 export async function readContextLibrary(root: string): Promise<ContextLibrary> {
   const [adrs, specs] = await Promise.all([
     readRecords(root, 'adr', ADR_DIR),

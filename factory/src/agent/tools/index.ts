@@ -6,7 +6,7 @@
  */
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Role } from '../../core/config.ts';
 import { ROLE_TOOLS, type ToolName } from '../context/index.ts';
 import { createSubmitTool, type SubmissionRecord } from './submit.ts';

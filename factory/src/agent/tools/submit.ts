@@ -5,7 +5,7 @@
  */
 import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableTool';
 import { betaZodTool } from '@anthropic-ai/sdk/helpers/beta/zod';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Role } from '../../core/config.ts';
 import {
   checkWorkClaims,

@@ -3,7 +3,7 @@
  * are errors, not ignored: a typo such as `depends_on` must not silently drop a dependency.
  */
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createFinding, quote, type SpecFinding, type SpecFindingCode } from './findings.ts';
 import { SPEC_PRIORITIES, type SpecPriority } from './types.ts';
 

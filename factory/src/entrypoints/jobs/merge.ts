@@ -2,7 +2,7 @@
  * The merge's two jobs around CI: `merge-rebase` rebases and hands on the candidate head;
  * `merge` publishes CI's result on it, judges every guardrail and merges exactly that SHA.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { finishMerge, prepareMerge, type MergeCandidate } from '../../stages/merge.ts';
 import { outcomesResult, type JobResult } from '../job-result.ts';
 import type { StageContext } from '../wiring.ts';

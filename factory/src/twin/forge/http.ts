@@ -3,7 +3,7 @@
  * GitHub's error bodies carry `message`, `documentation_url` and (since 2023) `status` as a string.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export const DOCS_ROOT = 'https://docs.github.com/rest';
 

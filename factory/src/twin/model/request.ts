@@ -2,7 +2,7 @@
  * The part of a `POST /v1/messages` body the twin reads, parsed once at its edge. Unknown fields
  * are kept (the real API accepts many more) but never interpreted.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 const ContentBlockSchema = z.looseObject({ type: z.string() });
 

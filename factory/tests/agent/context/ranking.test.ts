@@ -55,6 +55,20 @@ describe('ranking with BM25', () => {
     expect(ranked.map((r) => r.number)).toEqual([10, 11]);
   });
 
+  it('scores a term the same whatever else the query asks: each query indexes its own terms', () => {
+    const sandbox = adr(20, 'Sandbox', 'Bubblewrap keeps the network out of agent commands.');
+    const others = [
+      adr(21, 'Network policy', 'The network policy of the runners.'),
+      adr(22, 'Release notes', 'Written for every tagged version.'),
+    ];
+    const corpus = createRecordSearch([sandbox, ...others]);
+    const score = (query: string) => corpus.rank(query, 3).find((hit) => hit.number === 20)?.score;
+    const alone = [score('bubblewrap') ?? 0, score('network') ?? 0];
+    expect(alone.every((value) => value > 0)).toBe(true);
+    // minisearch adds the terms' scores and multiplies the sum by how many terms matched.
+    expect(score('bubblewrap network')).toBeCloseTo(2 * (alone[0] + alone[1]), 9);
+  });
+
   it('returns nothing for a query of stop words and numbers only', () => {
     expect(search.rank('the and of 2026 with', 5)).toEqual([]);
     expect(queryTerms('The the THE cache, cache! 42')).toEqual(['cache']);

@@ -2,7 +2,7 @@
  * Actions settings of the repository: the default workflow permissions ("Allow GitHub Actions to
  * create and approve pull requests") and Actions secrets (names only: values never come back).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { HttpError, paginate, parseBody } from '../http.ts';
 import { assertAdmin, type RepoSettings } from './repo-settings.ts';

@@ -2,7 +2,7 @@
  * Branches and their classic protection: `GET /branches/{branch}` (readable by anyone who can
  * read the repository, protection summary included) and the admin-only protection routes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { HttpError, notFound, parseBody } from '../http.ts';
 import { repoApiUrl, repoHtmlUrl, type RenderContext } from '../render/base.ts';

@@ -1,5 +1,5 @@
 /** Issue comments: create, list (on one issue, or across the repository), update, delete. */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   findIssue,
   numberParam,

@@ -1,5 +1,5 @@
 /** A commit, its check runs and its commit statuses (create, list, combined). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route, type RouteRequest } from '../context.ts';
 import { HttpError, paginate, parseBody } from '../http.ts';
 import {

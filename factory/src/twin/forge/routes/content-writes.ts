@@ -3,7 +3,7 @@
  * contents API does. The commit is made like any server-side commit (same workflow-file rule,
  * same `push` events); updating an existing file needs its current blob SHA, as on GitHub.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ForgeContext, type Route } from '../context.ts';
 import { commitAs } from '../direct-commit.ts';
 import { HttpError, parseBody } from '../http.ts';

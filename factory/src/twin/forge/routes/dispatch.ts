@@ -4,7 +4,7 @@
  * ref must declare `workflow_dispatch` and every input given; omitted inputs take their defaults.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ForgeContext, type Route } from '../context.ts';
 import { causeOf, emitDispatch } from '../emit.ts';
 import { HttpError, notFound, parseBody } from '../http.ts';

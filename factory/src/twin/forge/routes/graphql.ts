@@ -12,7 +12,7 @@ import {
   type GraphQLError,
   type GraphQLFieldResolver,
 } from 'graphql';
-import { z } from 'zod';
+import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { parseBody } from '../http.ts';
 import type { PullOptions } from './pulls.ts';

@@ -3,7 +3,7 @@
  * `labeled`/`unlabeled` issue event and, on a pull request, one `pull_request` event; labels a
  * PUT keeps leave nothing (github-mechanics §6).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TokenGrant } from '../../contract.ts';
 import {
   findIssue,

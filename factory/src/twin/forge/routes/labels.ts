@@ -1,5 +1,5 @@
 /** Repository labels: list, get, create, update. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findLabel, READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { notFound, paginate, parseBody, validationFailed } from '../http.ts';
 import { renderLabel } from '../render/issues.ts';

@@ -3,7 +3,7 @@
  * `sha` is 409; anything that prevents the merge (already merged, closed, a method the repository
  * does not allow, the base branch's protection, conflicts) is 405. The squash commit is made with real git and `main` advances.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TokenGrant } from '../../contract.ts';
 import { findPull, numberParam, type ForgeContext, type Route } from '../context.ts';
 import { causeOf, emitPullRequest } from '../emit.ts';

@@ -1,5 +1,5 @@
 /** Pull requests: list, get, create, update (title, body, state, base). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TokenGrant } from '../../contract.ts';
 import { findPull, isPull, numberParam, type ForgeContext, type Route } from '../context.ts';
 import { causeOf, emitPullRequest } from '../emit.ts';

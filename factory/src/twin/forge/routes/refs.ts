@@ -2,7 +2,7 @@
  * Git refs: get, create, update. An update must fast-forward unless `force`; a token without the
  * `workflows` permission may not move a branch onto a tree whose workflow files differ.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TokenGrant } from '../../contract.ts';
 import { canWriteWorkflows } from '../auth.ts';
 import { type ForgeContext, type Route } from '../context.ts';

@@ -2,7 +2,7 @@
  * Pull request reviews: create and list. GitHub refuses an author reviewing their own pull
  * request with APPROVE or REQUEST_CHANGES (422), bots included (github-mechanics §3).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { findPull, numberParam, type ForgeContext, type Route } from '../context.ts';
 import { causeOf, emitReview } from '../emit.ts';
 import { HttpError, paginate, parseBody, validationFailed } from '../http.ts';
