@@ -28,7 +28,11 @@ function asOwner(fixture: CliFixture) {
 }
 
 /** Labels, the model secret and protection requiring factory/ci: what a set-up fork has. */
-async function arrangeHealthy(fixture: CliFixture, requiredChecks = ['factory/ci']) {
+async function arrangeHealthy(
+  fixture: CliFixture,
+  requiredChecks = ['factory/ci'],
+  upToDate = true,
+) {
   const owner = asOwner(fixture);
   expect(await runLabelsSync({ repo: REPO }, fixture.deps('octo-owner'))).toBe(0);
   const { data: key } = await owner.rest.actions.getRepoPublicKey(repo);
@@ -41,7 +45,7 @@ async function arrangeHealthy(fixture: CliFixture, requiredChecks = ['factory/ci
   await owner.rest.repos.updateBranchProtection({
     ...repo,
     branch: 'main',
-    required_status_checks: { strict: false, contexts: requiredChecks },
+    required_status_checks: { strict: upToDate, contexts: requiredChecks },
     enforce_admins: null,
     required_pull_request_reviews: null,
     restrictions: null,
@@ -73,7 +77,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
     expect(deps.captured.out.at(-1)).toBe('8 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
-      'main requires "factory/ci", as the config says.',
+      'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
     expect(fixture.writes()).toEqual([]);
   });
@@ -219,7 +223,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(missing.level('labels')?.summary).toContain('state:queued');
   });
 
-  it('judges branch protection against requiredChecks: absent, too little, and a check the line never sends', async () => {
+  it('judges branch protection against requiredChecks: absent, too little, not up to date, and a check the line never sends', async () => {
     const unprotected = await startCliForge();
     expect((await doctorJson(unprotected)).level('protection')?.level).toBe('warn');
 
@@ -228,6 +232,14 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect((await doctorJson(tooLittle)).level('protection')).toMatchObject({
       level: 'warn',
       summary: 'main is protected but does not require "factory/ci".',
+    });
+
+    const behind = await startCliForge();
+    await arrangeHealthy(behind, ['factory/ci'], false);
+    expect((await doctorJson(behind)).level('protection')).toMatchObject({
+      level: 'warn',
+      summary:
+        'main requires "factory/ci" but not that branches be up to date: a change could land on a main it was not tested with.',
     });
 
     const foreign = await startCliForge();

@@ -95,6 +95,22 @@ async function review(
   });
 }
 
+/** Protects main as its owner would, requiring `contexts` (up to date first when `strict`). */
+async function protectMain(line: LineForge, checks: { strict: boolean; contexts: string[] }) {
+  await createOctokit({
+    token: line.forge.as('octo-owner'),
+    baseUrl: line.forge.apiUrl,
+    retry: { msPerSecond: 2, spaceWrites: false },
+  }).rest.repos.updateBranchProtection({
+    ...line.repo,
+    branch: 'main',
+    required_status_checks: checks,
+    enforce_admins: true,
+    required_pull_request_reviews: null,
+    restrictions: null,
+  });
+}
+
 /** `src/words.ts` with line `n` replaced. */
 function wordsWith(n: number, text: string, words = WORDS_TS): string {
   const lines = words.split('\n');
@@ -628,20 +644,31 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
 });
 
 describe('merging into a branch whose protection the line cannot meet', { timeout: 60_000 }, () => {
+  it('R-06: sends the PR round the merge again when main moves just before the merge call, which GitHub refuses when branches must be up to date', async () => {
+    const line = await startLineForge();
+    await protectMain(line, { strict: true, contexts: ['factory/ci'] });
+    const on = await atMerge(line, 'raced');
+    const candidate = candidateOf(await prepare(line, on));
+    // Main moves after the merge job read its tip for the last time, as the merge is asked for.
+    const racing: GitHubPort = {
+      ...line.github,
+      mergeExactly: async (pr, sha, title) => {
+        await onMain(line, { 'docs/raced.md': 'x\n' });
+        return line.github.mergeExactly(pr, sha, title);
+      },
+    };
+
+    const outcome = await finishMerge({ github: racing, config: line.config }, { candidate });
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merge' });
+    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('merge', 'main-moved')]);
+    expect(line.mergeCalls()).toBe(1);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+  });
+
   it('parks merge-refused, quoting GitHub, instead of rebasing again when main has not moved', async () => {
     const line = await startLineForge();
-    await createOctokit({
-      token: line.forge.as('octo-owner'),
-      baseUrl: line.forge.apiUrl,
-      retry: { msPerSecond: 2, spaceWrites: false },
-    }).rest.repos.updateBranchProtection({
-      ...line.repo,
-      branch: 'main',
-      required_status_checks: { strict: false, contexts: ['factory/ci', 'build'] },
-      enforce_admins: true,
-      required_pull_request_reviews: null,
-      restrictions: null,
-    });
+    await protectMain(line, { strict: false, contexts: ['factory/ci', 'build'] });
     const on = await atMerge(line, 'guarded');
 
     const outcome = await finish(line, candidateOf(await prepare(line, on)));

@@ -20,6 +20,8 @@ export interface BranchProtectionSummary {
   readonly protected: boolean;
   /** Status-check contexts the branch requires before a merge (empty when none). */
   readonly requiredChecks: readonly string[];
+  /** Whether a head must contain the branch's tip to merge ("up to date"); unknown if unsaid. */
+  readonly upToDate: boolean | undefined;
 }
 
 /** Runs a read; a failure becomes a refused `SettingRead` rather than an exception. */
@@ -79,6 +81,10 @@ export function readBranchProtection(
       ...(checks?.contexts ?? []),
       ...(checks?.checks ?? []).map((check) => check.context),
     ];
-    return { protected: data.protected, requiredChecks: [...new Set(contexts)] };
+    return {
+      protected: data.protected,
+      requiredChecks: [...new Set(contexts)],
+      upToDate: checks?.strict,
+    };
   });
 }

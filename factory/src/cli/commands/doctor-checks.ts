@@ -203,10 +203,20 @@ export function checkBranchProtection(
       fix: `Add it under ${where}.`,
     };
   }
+  // Without it, main can move between the merge's last look at it and the merge itself, and
+  // GitHub would squash the tested change onto a main it was not tested with (ADR 0004).
+  if (read.value.upToDate !== true) {
+    return {
+      id: 'protection',
+      level: 'warn',
+      summary: `${repo.defaultBranch} requires ${listed} but not that branches be up to date: a change could land on a ${repo.defaultBranch} it was not tested with.`,
+      fix: `Tick "Require branches to be up to date before merging" (${where}).`,
+    };
+  }
   return {
     id: 'protection',
     level: 'ok',
-    summary: `${repo.defaultBranch} requires ${listed}, as the config says.`,
+    summary: `${repo.defaultBranch} requires ${listed} on heads up to date with it, as the config says.`,
   };
 }
 

@@ -1,13 +1,14 @@
 /**
  * A merge into a protected branch meets the rule or is refused with GitHub's 405 and its message:
- * required status checks successful on the head, enough approvals from people with write access.
+ * required status checks successful on the head (and, when branches must be up to date, a head
+ * that contains main), enough approvals from people with write access.
  */
 import { describe, expect, it } from 'vitest';
 import { startForge, type ForgeFixture } from './support/fixture.ts';
 
 async function protectedMain(
   fixture: ForgeFixture,
-  rule: { contexts?: string[]; approvals?: number; enforceAdmins?: boolean },
+  rule: { contexts?: string[]; strict?: boolean; approvals?: number; enforceAdmins?: boolean },
 ): Promise<void> {
   const { client, owner, repo } = fixture;
   await client('octo-owner').rest.repos.updateBranchProtection({
@@ -15,7 +16,9 @@ async function protectedMain(
     repo,
     branch: 'main',
     required_status_checks:
-      rule.contexts === undefined ? null : { strict: false, contexts: rule.contexts },
+      rule.contexts === undefined
+        ? null
+        : { strict: rule.strict ?? false, contexts: rule.contexts },
     enforce_admins: rule.enforceAdmins ?? true,
     required_pull_request_reviews:
       rule.approvals === undefined ? null : { required_approving_review_count: rule.approvals },
@@ -35,6 +38,20 @@ async function openPull(fixture: ForgeFixture): Promise<{ number: number; head: 
     pull_number: number,
   });
   return { number, head: data.head.sha };
+}
+
+function passCi(fixture: ForgeFixture, sha: string, context = 'factory/ci') {
+  return fixture.client('writer').rest.repos.createCommitStatus({
+    owner: fixture.owner,
+    repo: fixture.repo,
+    sha,
+    context,
+    state: 'success',
+  });
+}
+
+async function mainTip(fixture: ForgeFixture): Promise<string | undefined> {
+  return (await fixture.forge.readRefs()).get('refs/heads/main');
 }
 
 function mergeAs(fixture: ForgeFixture, login: string, number: number) {
@@ -69,6 +86,43 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
 
     await fixture.client('writer').rest.repos.createCommitStatus({ ...status, state: 'success' });
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
+  it('refuses a head behind main when branches must be up to date, however green, until it contains main', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: ['factory/ci'], strict: true });
+    const pull = await openPull(fixture);
+    await passCi(fixture, pull.head);
+    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+    const mainBefore = await mainTip(fixture);
+
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
+      status: 405,
+      response: { data: { message: 'Required status check "factory/ci" is expected.' } },
+    });
+    expect(await mainTip(fixture)).toBe(mainBefore);
+
+    const rebased = await fixture.forge.commit('writer', {
+      branch: 'feature',
+      from: 'main',
+      files: { 'src/feature.ts': 'export const feature = 1;\n' },
+      force: true,
+    });
+    await passCi(fixture, rebased.sha);
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
+  it('counts every required check of a head behind main as expected, as GitHub words it', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: ['factory/ci', 'build'], strict: true });
+    const pull = await openPull(fixture);
+    await Promise.all([passCi(fixture, pull.head), passCi(fixture, pull.head, 'build')]);
+    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
+      status: 405,
+      response: { data: { message: '2 of 2 required status checks are expected.' } },
+    });
   });
 
   it('counts only approvals by people with write access, each reviewer’s latest review', async () => {

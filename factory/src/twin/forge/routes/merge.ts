@@ -60,8 +60,11 @@ async function squashMerge(
   if ((input.merge_method ?? 'merge') !== 'squash') {
     throw new HttpError(405, 'Merge commits are not allowed on this repository.', { docs: DOCS });
   }
-  assertProtectionMet(ctx, rule, pull, grant);
   const base = await baseTip(ctx, pull);
+  const behind =
+    rule?.requiredStatusChecks?.strict === true &&
+    !(await ctx.repo.isAncestor(base, pull.pull.headSha));
+  assertProtectionMet(ctx, rule, pull, grant, behind);
   const title = input.commit_title ?? `${pull.title} (#${pull.number})`;
   const body = input.commit_message ?? (await squashedMessages(ctx, base, pull.pull.headSha));
   const author = { name: pull.user.login, email: `${pull.user.login}@users.noreply.github.com` };

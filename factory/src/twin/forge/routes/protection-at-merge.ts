@@ -3,8 +3,9 @@
  * API does: each required status check successful on the head (a commit status or a check run of
  * that name), and enough approving reviews from people with write access. The latest review of
  * each reviewer counts; a read-only reviewer's approval does not (GitHub shows it grey). An admin
- * bypasses the rule unless it is enforced for admins. Not modelled: "require branches to be up
- * to date" (`strict`), code owners, dismissing stale approvals.
+ * bypasses the rule unless it is enforced for admins. "Require branches to be up to date"
+ * (`strict`) refuses a head that does not contain its base's tip. Not modelled: code owners,
+ * dismissing stale approvals.
  */
 import type { Actor, TokenGrant } from '../../contract.ts';
 import type { ForgeContext } from '../context.ts';
@@ -15,17 +16,26 @@ import type { ProtectionRecord } from './repo-settings.ts';
 
 const DOCS = 'https://docs.github.com/articles/about-protected-branches';
 
-/** Throws GitHub's 405 for the first requirement `pull` does not meet. */
+/**
+ * Throws GitHub's 405 for the first requirement `pull` does not meet. `headIsBehind`: the head does
+ * not contain its base branch's tip.
+ */
 export function assertProtectionMet(
   ctx: ForgeContext,
   rule: ProtectionRecord | undefined,
   pull: PullIssue,
   grant: TokenGrant,
+  headIsBehind: boolean,
 ): void {
   if (rule === undefined) return;
   const admin = grant.kind === 'user' && ctx.auth.permissionOf(grant.actor.login) === 'admin';
   if (admin && !rule.enforceAdmins) return;
-  for (const context of rule.requiredStatusChecks?.contexts ?? []) {
+  const checks = rule.requiredStatusChecks;
+  // A head behind its base was not tested against it: GitHub then counts every required check as
+  // still expected, however green the head's own checks are.
+  if (checks?.strict === true && headIsBehind && checks.contexts.length > 0)
+    throw new HttpError(405, allExpected(checks.contexts), { docs: DOCS });
+  for (const context of checks?.contexts ?? []) {
     if (!passed(ctx, pull.pull.headSha, context))
       throw new HttpError(405, `Required status check "${context}" is expected.`, { docs: DOCS });
   }
@@ -38,6 +48,13 @@ export function assertProtectionMet(
       { docs: DOCS },
     );
   }
+}
+
+function allExpected(contexts: readonly string[]): string {
+  const [only] = contexts;
+  return contexts.length === 1 && only !== undefined
+    ? `Required status check "${only}" is expected.`
+    : `${String(contexts.length)} of ${String(contexts.length)} required status checks are expected.`;
 }
 
 function passed(ctx: ForgeContext, sha: string, context: string): boolean {
