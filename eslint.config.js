@@ -32,8 +32,11 @@ const OUTER_ROOMS = ['adapters', 'agent', 'cli', 'entrypoints', 'stages', 'twin'
  * factory never calls (ADR 0005).
  */
 const ZOD_AS_A_NAMESPACE = {
-  selector:
-    "ImportDeclaration[source.value='zod'] > :matches(ImportDefaultSpecifier, ImportSpecifier[imported.name='z'])",
+  selector: [
+    'ImportDeclaration[source.value=/^zod(\\/|$)/] > ImportDefaultSpecifier',
+    'ImportDeclaration[source.value=/^zod(\\/|$)/] > ImportSpecifier[imported.name=/^(z|default)$/]',
+    'ExportNamedDeclaration[source.value=/^zod(\\/|$)/] > ExportSpecifier[local.name=/^(z|default)$/]',
+  ].join(', '),
   message: "Import zod as a namespace, `import * as z from 'zod'`: see ADR 0005.",
 };
 

@@ -6,7 +6,8 @@
  * work even on a machine whose speed drifts from one minute to the next.
  *
  * The sampled starts read the PR as the job does (with its read-only token), write their outcome
- * to a directory of their own, and never send a model request; the job then runs for real.
+ * outside the workspace and their step outputs nowhere, and never send a model request; the job
+ * then runs for real. What the samples print is kept, to say why one died.
  */
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -52,7 +53,8 @@ export async function sampleStageStarts(options: SampleOptions): Promise<StageSa
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => Sample.parse(JSON.parse(line)));
-  return byStage(samples, options.count);
+  const log = await readFile(path.join(options.dir, 'samples.log'), 'utf8').catch(() => '');
+  return byStage(samples, options.count, log);
 }
 
 /**
@@ -62,7 +64,14 @@ export async function sampleStageStarts(options: SampleOptions): Promise<StageSa
 function wrapperScript(options: SampleOptions, samplesFile: string): string {
   const node = quote(options.node);
   const preload = `--import ${quote(PRELOAD)}`;
-  const into = `STARTUP_SAMPLES_FILE=${quote(samplesFile)}`;
+  const log = `>>${quote(path.join(path.dirname(samplesFile), 'samples.log'))} 2>&1`;
+  // A sample's step files go nowhere, so only the real run reports to the step.
+  const into = [
+    `STARTUP_SAMPLES_FILE=${quote(samplesFile)}`,
+    ...['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_STATE', 'GITHUB_ENV'].map(
+      (name) => `${name}=/dev/null`,
+    ),
+  ].join(' ');
   return [
     // bash, not sh: dash drops variables whose names are not identifiers, such as the action's
     // `INPUT_GITHUB-TOKEN`, from the environment it passes on.
@@ -70,8 +79,8 @@ function wrapperScript(options: SampleOptions, samplesFile: string): string {
     '# Written by bench/lib/stage-samples.ts.',
     'if [ "$INPUT_JOB" = agent ]; then',
     `  for _ in $(seq ${String(options.count)}); do`,
-    `    ${into} STARTUP_SAMPLE_LABEL="floor:$INPUT_STAGE" PROBE_URL=${quote(options.probeUrl)} ${node} ${preload} ${quote(options.floorProbe)} >/dev/null 2>&1`,
-    `    ${into} STARTUP_SAMPLE_LABEL="stage:$INPUT_STAGE" INPUT_OUTCOME=.startup-sample ${node} ${preload} "$@" >/dev/null 2>&1`,
+    `    ${into} STARTUP_SAMPLE_LABEL="floor:$INPUT_STAGE" PROBE_URL=${quote(options.probeUrl)} ${node} ${preload} ${quote(options.floorProbe)} ${log}`,
+    `    ${into} STARTUP_SAMPLE_LABEL="stage:$INPUT_STAGE" INPUT_OUTCOME=../startup-sample ${node} ${preload} "$@" ${log}`,
     '  done',
     'fi',
     `exec ${node} "$@"`,
@@ -81,7 +90,11 @@ function wrapperScript(options: SampleOptions, samplesFile: string): string {
 
 const quote = (text: string): string => `'${text.replaceAll("'", `'\\''`)}'`;
 
-function byStage(samples: readonly z.infer<typeof Sample>[], count: number): StageSamples[] {
+function byStage(
+  samples: readonly z.infer<typeof Sample>[],
+  count: number,
+  log: string,
+): StageSamples[] {
   return AGENT_STAGES.map((stage) => {
     const of = (kind: string) =>
       samples.filter((s) => s.label === `${kind}:${stage}`).map((s) => s.modelMs);
@@ -90,7 +103,7 @@ function byStage(samples: readonly z.infer<typeof Sample>[], count: number): Sta
     // A start that died before its model request records nothing: say so, do not average it away.
     if (stageMs.length !== count || floorMs.length !== count)
       throw new Error(
-        `${stage}: ${String(stageMs.length)} stage and ${String(floorMs.length)} probe starts of ${String(count)} reached a model request`,
+        `${stage}: ${String(stageMs.length)} stage and ${String(floorMs.length)} probe starts of ${String(count)} reached a model request; the samples' output ends:\n${log.split('\n').slice(-20).join('\n')}`,
       );
     return { stage, stageMs, floorMs };
   });

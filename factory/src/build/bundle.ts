@@ -83,8 +83,8 @@ const zodInEnglishOnly: Plugin = {
  * a stage job parses each schema a few times, so the compiling only delays its start (15–40 ms,
  * ADR 0005). zod reads the setting as it builds a schema, and the factory builds many as its
  * modules load, so every `import … from 'zod'` in the bundle reaches zod through a module that
- * sets it first. It re-exports zod's names one by one (no default, no `z` object), so the factory's
- * namespace imports still let esbuild leave out the half of zod that no job calls.
+ * sets it first. The factory imports zod as a namespace and never through its `z` object, which
+ * holds all of zod (a lint rule keeps it so), so esbuild leaves out the half of zod no job calls.
  */
 const zodWithoutJit: Plugin = {
   name: 'zod-without-jit',

@@ -139,26 +139,29 @@ async function merge(
 const PROTECTION_RULE = /required|approving review|rule violation|protected branch/i;
 
 /**
- * What GitHub's refusal of the merge means for the line. 409: the head moved after CI (the re-read
- * then stands the stage down, R-19; the watchdog runs the merge again, which sends the new head
- * back to be tested). 405 naming a protection rule on the main CI ran on: a rule the line cannot
- * meet (a review by a person, a check it does not publish), which no retry would change: park,
- * quoting GitHub. Any other 405 (main moved, or GitHub still working out whether the PR merges):
- * rebase and try again, bounded.
+ * What GitHub's refusal of the merge means for the line. 409 with the head unchanged: main moved
+ * and the rule wants branches up to date, so rebase and try again (bounded). Any other 409: the
+ * head moved after CI (the re-read then stands the stage down, R-19; the watchdog runs the merge
+ * again, which sends the new head back to be tested). 405 naming a protection rule on the main CI
+ * ran on: a rule the line cannot meet (a review by a person, a check it does not publish), which
+ * no retry would change: park, quoting GitHub. Any other 405 (main moved, or GitHub still working
+ * out whether the PR merges): rebase and try again, bounded.
  */
 async function refusalEvent(
   github: GitHubPort,
   candidate: MergeCandidate,
   refusal: Exclude<MergeResult, { merged: true }>,
 ): Promise<LineEvent> {
-  if (refusal.reason === 'head-moved') return { type: 'head-moved' };
-  const { branchHead } = await github.readMergeReadiness(
-    candidate.pr,
-    candidate.headSha,
-    github.repository.defaultBranch,
-  );
-  if (branchHead !== candidate.baseSha || !PROTECTION_RULE.test(refusal.message))
-    return { type: 'main-moved' };
+  const [{ branchHead }, pull] = await Promise.all([
+    github.readMergeReadiness(candidate.pr, candidate.headSha, github.repository.defaultBranch),
+    refusal.reason === 'head-moved' ? github.readPullRequest(candidate.pr) : undefined,
+  ]);
+  const mainMoved = branchHead !== candidate.baseSha;
+  if (refusal.reason === 'head-moved')
+    return mainMoved && pull?.headSha === candidate.headSha
+      ? { type: 'main-moved' }
+      : { type: 'head-moved' };
+  if (mainMoved || !PROTECTION_RULE.test(refusal.message)) return { type: 'main-moved' };
   return {
     type: 'blocked',
     reason: 'merge-refused',

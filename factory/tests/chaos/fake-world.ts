@@ -27,6 +27,9 @@ import {
 
 const run = promisify(execFile);
 
+/** GitHub's refusal (a 409) of a head behind a base that must be up to date. */
+const BEHIND = 'Head branch is out of date. Review and try the merge again.';
+
 export async function createFakeWorld(): Promise<World> {
   const clock = createClock();
   const root = await mkdtemp(join(tmpdir(), 'chaos-fake-'));
@@ -140,11 +143,18 @@ export async function createFakeWorld(): Promise<World> {
       await syncHeads();
       if (fake.pull(pr).headSha !== sha) return fake.port.mergeExactly(pr, sha, title);
       const main = await refOf('main');
-      const merged = await git(['merge-tree', '--write-tree', main ?? '', sha]).catch(
-        () => undefined,
-      );
+      // Main requires branches to be up to date, as the operating guide asks: GitHub refuses a head
+      // that does not contain main's tip.
+      const upToDate =
+        main !== undefined &&
+        (await git(['merge-base', '--is-ancestor', main, sha]).then(
+          () => true,
+          () => false,
+        ));
+      if (!upToDate) return { merged: false, reason: 'head-moved', message: BEHIND };
+      const merged = await git(['merge-tree', '--write-tree', main, sha]).catch(() => undefined);
       const tree = merged?.split('\n')[0];
-      if (main === undefined || tree === undefined)
+      if (tree === undefined)
         return { merged: false, reason: 'not-mergeable', message: 'Pull Request is not mergeable' };
       const squash = await git(['commit-tree', tree, '-p', main, '-m', title]);
       await git(['update-ref', 'refs/heads/main', squash, main]);

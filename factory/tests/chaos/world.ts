@@ -158,6 +158,15 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
   });
   const person = octokit(forge.as(PERSON));
   const repo = { owner: forge.repository.owner, repo: forge.repository.name };
+  // Main protected as the operating guide asks: factory/ci green on a head up to date with main.
+  await octokit(forge.as('octo-owner')).rest.repos.updateBranchProtection({
+    ...repo,
+    branch: 'main',
+    required_status_checks: { strict: true, contexts: ['factory/ci'] },
+    enforce_admins: true,
+    required_pull_request_reviews: null,
+    restrictions: null,
+  });
   const git = async (args: readonly string[]) =>
     (await run('git', ['--git-dir', forge.gitDir, ...args])).stdout.trim();
   let faultRate = 0;

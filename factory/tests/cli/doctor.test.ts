@@ -196,7 +196,8 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(plain.level('secret')).toMatchObject({ level: 'warn' });
     expect(plain.level('secret')?.summary).toContain('(403)');
     expect(plain.level('actions-permissions')?.level).toBe('warn');
-    expect(plain.level('protection')?.level).toBe('ok');
+    expect(plain.level('protection')).toMatchObject({ level: 'warn' });
+    expect(plain.level('protection')?.summary).toContain('GitHub shows admins only');
     expect(plain.level('token')?.level).toBe('ok');
 
     expect((await doctorJson(fixture, 'writer', true)).code).toBe(1);

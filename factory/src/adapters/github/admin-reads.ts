@@ -20,7 +20,10 @@ export interface BranchProtectionSummary {
   readonly protected: boolean;
   /** Status-check contexts the branch requires before a merge (empty when none). */
   readonly requiredChecks: readonly string[];
-  /** Whether a head must contain the branch's tip to merge ("up to date"); unknown if unsaid. */
+  /**
+   * Whether a head must contain the branch's tip to merge ("up to date"). Undefined when GitHub
+   * would not say: only admins may read a classic rule in full, and a ruleset is read elsewhere.
+   */
   readonly upToDate: boolean | undefined;
 }
 
@@ -84,7 +87,17 @@ export function readBranchProtection(
     return {
       protected: data.protected,
       requiredChecks: [...new Set(contexts)],
-      upToDate: checks?.strict,
+      upToDate: data.protected ? await readUpToDate(ctx, branch) : false,
     };
   });
+}
+
+/** The classic rule's "require branches to be up to date", when this token may read the rule. */
+async function readUpToDate(ctx: GitHubContext, branch: string): Promise<boolean | undefined> {
+  try {
+    const { data } = await ctx.octokit.rest.repos.getBranchProtection({ ...ctx.repo, branch });
+    return data.required_status_checks?.strict ?? false;
+  } catch {
+    return undefined;
+  }
 }

@@ -18,7 +18,7 @@
  *
  * Pass `floor` (a checkout of the default branch) so a pull request cannot rewrite the prompts,
  * constitution or ADRs that judge it, and `library` (from `readContextLibrary`) to skip re-reading
- * and re-indexing when assembling several prompts in one process.
+ * and re-tokenising when assembling several prompts in one process.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

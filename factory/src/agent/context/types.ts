@@ -96,7 +96,7 @@ export interface BuildSessionPromptInput {
    * rewrite the prompts and rules that judge it.
    */
   readonly floor?: string;
-  /** A library built earlier by `readContextLibrary(floor)`, to skip re-reading and re-indexing. */
+  /** A library read earlier by `readContextLibrary(floor)`, to skip re-reading and re-tokenising. */
   readonly library?: ContextLibrary;
   /**
    * The floor already read, or being read, by `readFloor` (an agent job starts reading it before

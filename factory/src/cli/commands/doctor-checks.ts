@@ -205,12 +205,21 @@ export function checkBranchProtection(
   }
   // Without it, main can move between the merge's last look at it and the merge itself, and
   // GitHub would squash the tested change onto a main it was not tested with (ADR 0004).
-  if (read.value.upToDate !== true) {
+  const upToDate = `Tick "Require branches to be up to date before merging" (${where}).`;
+  if (read.value.upToDate === false) {
     return {
       id: 'protection',
       level: 'warn',
       summary: `${repo.defaultBranch} requires ${listed} but not that branches be up to date: a change could land on a ${repo.defaultBranch} it was not tested with.`,
-      fix: `Tick "Require branches to be up to date before merging" (${where}).`,
+      fix: upToDate,
+    };
+  }
+  if (read.value.upToDate === undefined) {
+    return {
+      id: 'protection',
+      level: 'warn',
+      summary: `${repo.defaultBranch} requires ${listed}; whether it also requires branches to be up to date, GitHub shows admins only (or it is set in a ruleset).`,
+      fix: `Check as an admin: ${upToDate}`,
     };
   }
   return {

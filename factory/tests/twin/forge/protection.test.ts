@@ -97,8 +97,10 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
     const mainBefore = await mainTip(fixture);
 
     await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
-      status: 405,
-      response: { data: { message: 'Required status check "factory/ci" is expected.' } },
+      status: 409,
+      response: {
+        data: { message: 'Head branch is out of date. Review and try the merge again.' },
+      },
     });
     expect(await mainTip(fixture)).toBe(mainBefore);
 
@@ -112,17 +114,14 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
-  it('counts every required check of a head behind main as expected, as GitHub words it', async () => {
+  it('merges a head behind main onto the newer main when the rule does not ask for up to date', async () => {
     const fixture = await startForge();
-    await protectedMain(fixture, { contexts: ['factory/ci', 'build'], strict: true });
+    await protectedMain(fixture, { contexts: ['factory/ci'], strict: false });
     const pull = await openPull(fixture);
-    await Promise.all([passCi(fixture, pull.head), passCi(fixture, pull.head, 'build')]);
+    await passCi(fixture, pull.head);
     await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
 
-    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
-      status: 405,
-      response: { data: { message: '2 of 2 required status checks are expected.' } },
-    });
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
   it('counts only approvals by people with write access, each reviewer’s latest review', async () => {

@@ -125,7 +125,10 @@ function protectionUrl(render: RenderContext, branch: string): string {
   return `${repoApiUrl(render)}/branches/${branch}/protection`;
 }
 
-/** The short form a branch carries; an unprotected branch reports enforcement `off`. */
+/**
+ * The short form a branch carries; an unprotected branch reports enforcement `off`. As on GitHub,
+ * it does not say whether heads must be up to date: only the admin-only protection read does.
+ */
 function renderSummary(
   render: RenderContext,
   branch: string,
@@ -138,7 +141,6 @@ function renderSummary(
       enforcement_level: checks === null ? 'off' : 'non_admins',
       contexts: checks?.contexts ?? [],
       checks: (checks?.contexts ?? []).map((context) => ({ context, app_id: null })),
-      ...(checks === null ? {} : { strict: checks.strict }),
     },
     ...(rule === undefined ? {} : { protection_url: protectionUrl(render, branch) }),
   };

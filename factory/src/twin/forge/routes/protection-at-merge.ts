@@ -4,8 +4,8 @@
  * that name), and enough approving reviews from people with write access. The latest review of
  * each reviewer counts; a read-only reviewer's approval does not (GitHub shows it grey). An admin
  * bypasses the rule unless it is enforced for admins. "Require branches to be up to date"
- * (`strict`) refuses a head that does not contain its base's tip. Not modelled: code owners,
- * dismissing stale approvals.
+ * (`strict`) refuses a head that does not contain its base's tip with a 409, as GitHub's merge
+ * API does ("Head branch is out of date"). Not modelled: code owners, dismissing stale approvals.
  */
 import type { Actor, TokenGrant } from '../../contract.ts';
 import type { ForgeContext } from '../context.ts';
@@ -15,6 +15,8 @@ import type { ReviewRecord } from '../store.ts';
 import type { ProtectionRecord } from './repo-settings.ts';
 
 const DOCS = 'https://docs.github.com/articles/about-protected-branches';
+
+export const HEAD_OUT_OF_DATE = 'Head branch is out of date. Review and try the merge again.';
 
 /**
  * Throws GitHub's 405 for the first requirement `pull` does not meet. `headIsBehind`: the head does
@@ -31,10 +33,9 @@ export function assertProtectionMet(
   const admin = grant.kind === 'user' && ctx.auth.permissionOf(grant.actor.login) === 'admin';
   if (admin && !rule.enforceAdmins) return;
   const checks = rule.requiredStatusChecks;
-  // A head behind its base was not tested against it: GitHub then counts every required check as
-  // still expected, however green the head's own checks are.
+  // A head behind its base was not tested against it, however green its own checks are.
   if (checks?.strict === true && headIsBehind && checks.contexts.length > 0)
-    throw new HttpError(405, allExpected(checks.contexts), { docs: DOCS });
+    throw new HttpError(409, HEAD_OUT_OF_DATE, { docs: DOCS });
   for (const context of checks?.contexts ?? []) {
     if (!passed(ctx, pull.pull.headSha, context))
       throw new HttpError(405, `Required status check "${context}" is expected.`, { docs: DOCS });
@@ -48,13 +49,6 @@ export function assertProtectionMet(
       { docs: DOCS },
     );
   }
-}
-
-function allExpected(contexts: readonly string[]): string {
-  const [only] = contexts;
-  return contexts.length === 1 && only !== undefined
-    ? `Required status check "${only}" is expected.`
-    : `${String(contexts.length)} of ${String(contexts.length)} required status checks are expected.`;
 }
 
 function passed(ctx: ForgeContext, sha: string, context: string): boolean {
