@@ -55,6 +55,8 @@ export interface ChaosPortOptions {
   readonly crashAt: ReadonlySet<number>;
   readonly onDispatch: (dispatch: Dispatch) => void;
   readonly onMerge: (merge: MergeRecord) => void;
+  /** GitHub refused a merge: why, in its words. */
+  readonly onMergeRefused: (message: string) => void;
   readonly readMain: () => Promise<string | undefined>;
   /** Called before every port call; the conductor uses it to act as a person mid-stage. */
   readonly beforeCall: (verb: keyof GitHubPort) => Promise<void>;
@@ -141,6 +143,7 @@ export function createChaosPort(options: ChaosPortOptions): ChaosPortControl {
         const mainBefore = await options.readMain();
         const result = await inner.mergeExactly(pr, sha, title);
         if (result.merged) options.onMerge({ pr, sha, squashSha: result.sha, mainBefore });
+        else options.onMergeRefused(result.message);
         return result;
       }),
     updateOnServer: (pr, expected, method) =>

@@ -145,6 +145,9 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       }
     },
     onMerge: (merge) => log.merges.push(merge),
+    onMergeRefused: (message) => {
+      count(/out of date/i.test(message) ? 'merges refused: head behind main' : 'merges refused');
+    },
     readMain: () => world.git(['rev-parse', 'refs/heads/main']),
     beforeCall,
     onCrash: (point) =>
