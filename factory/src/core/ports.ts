@@ -61,7 +61,10 @@ export interface CommitStatus {
 
 export type MergeResult =
   | { readonly merged: true; readonly sha: string }
-  /** 409: the head moved after it was tested; the PR goes back, never in. */
+  /**
+   * 409: the head moved after it was tested, or it is behind a main that wants heads up to date;
+   * either way the PR goes back, never in (R-06).
+   */
   | { readonly merged: false; readonly reason: 'head-moved'; readonly message: string }
   /** 405: GitHub refused (conflict, branch protection); the message says why. */
   | { readonly merged: false; readonly reason: 'not-mergeable'; readonly message: string };

@@ -152,9 +152,12 @@ async function refusalEvent(
   candidate: MergeCandidate,
   refusal: Exclude<MergeResult, { merged: true }>,
 ): Promise<LineEvent> {
-  const [{ branchHead }, pull] = await Promise.all([
-    github.readMergeReadiness(candidate.pr, candidate.headSha, github.repository.defaultBranch),
-    refusal.reason === 'head-moved' ? github.readPullRequest(candidate.pr) : undefined,
+  const [branchHead, pull] = await Promise.all([
+    github.readBranchHead(github.repository.defaultBranch),
+    // Unread, the head counts as moved: the stage stands down and the watchdog runs it again.
+    refusal.reason === 'head-moved'
+      ? github.readPullRequest(candidate.pr).catch(() => undefined)
+      : undefined,
   ]);
   const mainMoved = branchHead !== candidate.baseSha;
   if (refusal.reason === 'head-moved')

@@ -197,7 +197,9 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(plain.level('secret')?.summary).toContain('(403)');
     expect(plain.level('actions-permissions')?.level).toBe('warn');
     expect(plain.level('protection')).toMatchObject({ level: 'warn' });
-    expect(plain.level('protection')?.summary).toContain('GitHub shows admins only');
+    expect(plain.level('protection')?.summary).toContain(
+      'is unknown: GitHub shows that setting to admins only.',
+    );
     expect(plain.level('token')?.level).toBe('ok');
 
     expect((await doctorJson(fixture, 'writer', true)).code).toBe(1);

@@ -644,7 +644,7 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
 });
 
 describe('merging into a branch whose protection the line cannot meet', { timeout: 60_000 }, () => {
-  it('R-06: sends the PR round the merge again when main moves just before the merge call, which GitHub refuses when branches must be up to date', async () => {
+  it('R-06: when main moves just before the merge call, GitHub refuses (branches must be up to date) and the next round merges the head rebased and tested on the new main', async () => {
     const line = await startLineForge();
     await protectMain(line, { strict: true, contexts: ['factory/ci'] });
     const on = await atMerge(line, 'raced');
@@ -664,6 +664,16 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('merge', 'main-moved')]);
     expect(line.mergeCalls()).toBe(1);
     expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+
+    // The next round rebases onto the new main and, once CI passed on that head, merges it.
+    const second = candidateOf(await prepare(line, on));
+    expect(second.baseSha).not.toBe(candidate.baseSha);
+    expect(await finish(line, second, 'success')).toEqual({
+      kind: 'moved',
+      pr: on.pr,
+      to: 'merged',
+    });
+    expect(line.mergeCalls()).toBe(2);
   });
 
   it('parks merge-refused, quoting GitHub, instead of rebasing again when main has not moved', async () => {

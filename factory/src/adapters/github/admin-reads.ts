@@ -21,10 +21,10 @@ export interface BranchProtectionSummary {
   /** Status-check contexts the branch requires before a merge (empty when none). */
   readonly requiredChecks: readonly string[];
   /**
-   * Whether a head must contain the branch's tip to merge ("up to date"). Undefined when GitHub
-   * would not say: only admins may read a classic rule in full, and a ruleset is read elsewhere.
+   * Whether a head must contain the branch's tip to merge ("up to date"), or why GitHub would not
+   * say: only admins may read a classic rule in full, and a ruleset is read elsewhere.
    */
-  readonly upToDate: boolean | undefined;
+  readonly upToDate: boolean | { readonly unknown: string };
 }
 
 /** Runs a read; a failure becomes a refused `SettingRead` rather than an exception. */
@@ -71,7 +71,8 @@ export function listSecretNames(ctx: GitHubContext): Promise<SettingRead<string[
 
 /**
  * The branch's classic protection as anyone with read access sees it (`GET /branches/{branch}`),
- * so a writer's token can check it too.
+ * so a writer's token can check the required checks too; whether heads must be up to date only
+ * the admin-only protection read says.
  */
 export function readBranchProtection(
   ctx: GitHubContext,
@@ -93,11 +94,19 @@ export function readBranchProtection(
 }
 
 /** The classic rule's "require branches to be up to date", when this token may read the rule. */
-async function readUpToDate(ctx: GitHubContext, branch: string): Promise<boolean | undefined> {
+async function readUpToDate(
+  ctx: GitHubContext,
+  branch: string,
+): Promise<boolean | { readonly unknown: string }> {
   try {
     const { data } = await ctx.octokit.rest.repos.getBranchProtection({ ...ctx.repo, branch });
     return data.required_status_checks?.strict ?? false;
-  } catch {
-    return undefined;
+  } catch (error) {
+    const status = statusOf(error);
+    if (status === 403) return { unknown: 'GitHub shows that setting to admins only' };
+    if (status === 404) return { unknown: 'it has no classic rule (a ruleset, perhaps)' };
+    return {
+      unknown: `GitHub did not answer (${status === undefined ? 'no answer' : String(status)})`,
+    };
   }
 }

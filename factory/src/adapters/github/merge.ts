@@ -22,14 +22,16 @@ export function mergeExactly(
       .catch(async (error: unknown): Promise<MergeResult> => {
         const message = githubMessageOf(error);
         const status = statusOf(error);
-        if (status === 409) return { merged: false, reason: 'head-moved', message };
-        // A 405 (or a 5xx on every try) may answer our own merge, gone through unanswered. If
-        // GitHub cannot say, the merge's own answer is the one to report.
-        const outcomeUnknown = status === 405 || (status !== undefined && status >= 500);
+        // A 405 or 409 (or a 5xx on every try) may answer our own merge, gone through unanswered:
+        // once merged, the head is behind main, which a rule wanting heads up to date refuses
+        // with a 409. If GitHub cannot say, the merge's own answer is the one to report.
+        const outcomeUnknown =
+          status === 405 || status === 409 || (status !== undefined && status >= 500);
         const merged = outcomeUnknown
           ? await mergedAt(ctx, pr, sha).catch(() => undefined)
           : undefined;
         if (merged !== undefined) return merged;
+        if (status === 409) return { merged: false, reason: 'head-moved', message };
         if (status === 405) return { merged: false, reason: 'not-mergeable', message };
         throw error;
       }),
@@ -37,9 +39,10 @@ export function mergeExactly(
 }
 
 /**
- * GitHub answers 405 for a PR that is already merged, and so for the client's retry of a merge
- * whose first answer was lost (a 5xx after the merge went through); when every retry fails too,
- * the outcome is unknown. A PR merged at exactly `sha` is that merge, done (ADR 0008).
+ * GitHub answers 405 for a PR that is already merged (or 409, when the rule wants heads up to
+ * date), and so for the client's retry of a merge whose first answer was lost (a 5xx after the
+ * merge went through); when every retry fails too, the outcome is unknown. A PR merged at exactly
+ * `sha` is that merge, done (ADR 0008).
  */
 async function mergedAt(
   ctx: GitHubContext,

@@ -214,12 +214,12 @@ export function checkBranchProtection(
       fix: upToDate,
     };
   }
-  if (read.value.upToDate === undefined) {
+  if (typeof read.value.upToDate === 'object') {
     return {
       id: 'protection',
       level: 'warn',
-      summary: `${repo.defaultBranch} requires ${listed}; whether it also requires branches to be up to date, GitHub shows admins only (or it is set in a ruleset).`,
-      fix: `Check as an admin: ${upToDate}`,
+      summary: `${repo.defaultBranch} requires ${listed}; whether it also requires branches to be up to date is unknown: ${read.value.upToDate.unknown}.`,
+      fix: `Check it as an admin: ${upToDate} In a ruleset, tick "Require branches to be up to date before merging" under its status checks.`,
     };
   }
   return {

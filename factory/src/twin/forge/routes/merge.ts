@@ -1,8 +1,8 @@
 /**
- * `PUT /pulls/{n}/merge`, squash only. The precondition order follows GitHub: a moved head with a
- * `sha` is 409, and so is a head behind a base that must be up to date; anything else that prevents
- * the merge (already merged, closed, a method the repository does not allow, the base branch's
- * protection, conflicts) is 405. The squash commit is made with real git and `main` advances.
+ * `PUT /pulls/{n}/merge`, squash only, checked in this order: already merged or closed (405), a
+ * moved head with a `sha` (409), a method the repository does not allow (405), the base branch's
+ * protection (a head behind a base that wants heads up to date: 409; the rest: 405), conflicts
+ * (405). The squash commit is made with real git and `main` advances.
  */
 import * as z from 'zod';
 import type { TokenGrant } from '../../contract.ts';

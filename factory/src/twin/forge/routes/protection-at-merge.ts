@@ -19,8 +19,8 @@ const DOCS = 'https://docs.github.com/articles/about-protected-branches';
 export const HEAD_OUT_OF_DATE = 'Head branch is out of date. Review and try the merge again.';
 
 /**
- * Throws GitHub's 405 for the first requirement `pull` does not meet. `headIsBehind`: the head does
- * not contain its base branch's tip.
+ * Throws GitHub's refusal for the first requirement `pull` does not meet: a 409 for a head behind
+ * a base that wants heads up to date (`headIsBehind`: it lacks the base's tip), else a 405.
  */
 export function assertProtectionMet(
   ctx: ForgeContext,
