@@ -124,6 +124,38 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
+  it('answers a head moved since `sha` before a head behind main, and lets an admin past the rule when admins are exempt', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: ['factory/ci'], strict: true, enforceAdmins: false });
+    const pull = await openPull(fixture);
+    await passCi(fixture, pull.head);
+    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+    const merge = (login: string, sha: string) =>
+      fixture.client(login).rest.pulls.merge({
+        owner: fixture.owner,
+        repo: fixture.repo,
+        pull_number: pull.number,
+        sha,
+        merge_method: 'squash',
+      });
+
+    await expect(merge('writer', '0'.repeat(40))).rejects.toMatchObject({
+      status: 409,
+      response: { data: { message: 'Head branch was modified. Review and try the merge again.' } },
+    });
+    await expect(merge('writer', pull.head)).rejects.toMatchObject({ status: 409 });
+    expect((await merge('octo-owner', pull.head)).data.merged).toBe(true);
+  });
+
+  it('asks nothing of a head behind main when the rule requires no checks', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { contexts: [], strict: true });
+    const pull = await openPull(fixture);
+    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
   it('counts only approvals by people with write access, each reviewer’s latest review', async () => {
     const fixture = await startForge();
     await protectedMain(fixture, { approvals: 1 });
