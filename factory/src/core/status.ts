@@ -36,6 +36,16 @@ const FeedbackSchema = z.object({
 });
 
 /**
+ * Heads the merge's own rebases left with the same patch (ADR 0004): `head`, the last of them, and
+ * every head before it, oldest first. A later round that rebases `head` again, patch unchanged,
+ * counts an approval of any of them; a head anyone else pushed is not `head`, and counts none.
+ */
+const SamePatchSchema = z.object({
+  head: z.string(),
+  earlier: z.array(z.string()).max(20),
+});
+
+/**
  * The spec as it was when the PR was put on the line (the merge guardrail compares against it).
  * Stages read the file at `path`, so nothing but a spec's own path is accepted there.
  */
@@ -79,6 +89,7 @@ export const LedgerSchema = z.object({
   spec: QueuedSpecSchema.optional().catch(undefined),
   feedback: FeedbackSchema.optional().catch(undefined),
   days: DaysSchema.optional().catch(undefined),
+  samePatch: SamePatchSchema.optional().catch(undefined),
 });
 
 /** The records of the line's own stages; a stage name another version used is left out. */
@@ -95,6 +106,7 @@ function knownStages(
 
 export type StageRecord = z.output<typeof StageRecordSchema>;
 export type Feedback = z.output<typeof FeedbackSchema>;
+export type SamePatch = z.output<typeof SamePatchSchema>;
 export type Ledger = z.output<typeof LedgerSchema>;
 
 export const EMPTY_LEDGER: Ledger = { stages: {} };

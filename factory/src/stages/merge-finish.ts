@@ -19,7 +19,7 @@ import type {
   ReviewRecord,
 } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
-import { recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
+import { recordAttempt, recordFeedback, type Ledger, type SamePatch } from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
 import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
 import { today } from './clock.ts';
@@ -71,7 +71,11 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
   // Main moved after the rebase: what would land is not what CI tested. Rebase again (bounded).
   const main = readiness.branchHead;
   if (main !== candidate.baseSha)
-    return settleWith({ type: 'main-moved' }, `main moved to ${short(main)} after the rebase`);
+    return settleWith(
+      { type: 'main-moved' },
+      `main moved to ${short(main)} after the rebase`,
+      withSamePatch(ledger, candidate),
+    );
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
@@ -124,7 +128,7 @@ async function merge(
         pr,
         stage: 'merge',
         event,
-        ledger,
+        ledger: event.type === 'main-moved' ? withSamePatch(ledger, candidate) : ledger,
         status,
         timeline,
         result: `GitHub refused the merge: ${result.result.message}`,
@@ -241,7 +245,7 @@ export async function gatherMergeFacts(
     // CI's own status on this exact head: the gate's, or the one published after the rebase.
     testedSha: isGreen(checks, [CI_STATUS_CONTEXT], pr.headSha) ? pr.headSha : undefined,
     checks,
-    latestReview: latestVerdict(weighed, candidate),
+    latestReview: latestVerdict(weighed, candidate, ledger.samePatch),
     spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead },
     changes,
     isFork: pr.isFork,
@@ -288,11 +292,13 @@ async function reviewsThatCount(
  * stands, so an objection from one is not cancelled by another's later approval. Any outstanding
  * objection is the verdict; otherwise the latest approval. An approval given on the head before
  * the merge's own rebase counts for the rebased head only when the rebase left the change itself
- * unaltered (same patch id, ADR 0004); CI then tests it on top of main.
+ * unaltered (same patch id, ADR 0004), and so does one given on a head before an earlier such
+ * rebase (`samePatch`, when main moved again); CI then tests it on top of main.
  */
 function latestVerdict(
   reviews: readonly ReviewRecord[],
   candidate: MergeCandidate,
+  samePatch: SamePatch | undefined,
 ): MergeFacts['latestReview'] {
   const standing = new Map<string, ReviewRecord>();
   for (const review of reviews)
@@ -302,10 +308,27 @@ function latestVerdict(
     verdicts.findLast((review) => review.verdict === 'REQUEST_CHANGES') ?? verdicts.at(-1);
   if (latest === undefined || latest.verdict === 'COMMENT') return undefined;
   const carried =
-    latest.verdict === 'APPROVE' &&
-    candidate.updatedFrom?.patchUnchanged === true &&
-    latest.sha === candidate.updatedFrom.sha;
+    latest.verdict === 'APPROVE' && samePatchAs(candidate, samePatch).includes(latest.sha);
   return { verdict: latest.verdict, sha: carried ? candidate.headSha : latest.sha };
+}
+
+/** The heads whose patch the candidate's own rebase left unaltered, oldest first. */
+function samePatchAs(candidate: MergeCandidate, samePatch: SamePatch | undefined): string[] {
+  const from = candidate.updatedFrom;
+  if (from?.patchUnchanged !== true) return [];
+  const earlier = samePatch?.head === from.sha ? samePatch.earlier : [];
+  return [...earlier, from.sha];
+}
+
+/**
+ * The ledger for a round that goes back because main moved: it remembers that the candidate's
+ * head has the same patch as the heads before it, so the next round, which rebases that head
+ * again, can still count an approval given on one of them.
+ */
+function withSamePatch(ledger: Ledger, candidate: MergeCandidate): Ledger {
+  const earlier = samePatchAs(candidate, ledger.samePatch);
+  if (earlier.length === 0) return ledger;
+  return { ...ledger, samePatch: { head: candidate.headSha, earlier: earlier.slice(-20) } };
 }
 
 function short(sha: string | undefined): string {

@@ -676,6 +676,25 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     expect(line.mergeCalls()).toBe(2);
   });
 
+  it('counts the approval over a second rebase of the same patch when main moved again during the first round’s CI, and merges', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'twice');
+    await onMain(line, { 'docs/one.md': '1\n' });
+    const first = candidateOf(await prepare(line, on));
+    await onMain(line, { 'docs/two.md': '2\n' });
+
+    expect(await finish(line, first, 'success')).toEqual({ kind: 'moved', pr: on.pr, to: 'merge' });
+    const second = candidateOf(await prepare(line, { ...on, headSha: first.headSha }));
+    expect(second.updatedFrom).toEqual({ sha: first.headSha, patchUnchanged: true });
+
+    expect(await finish(line, second, 'success')).toEqual({
+      kind: 'moved',
+      pr: on.pr,
+      to: 'merged',
+    });
+    expect(line.mergeCalls()).toBe(1);
+  });
+
   it('parks merge-refused, quoting GitHub, instead of rebasing again when main has not moved', async () => {
     const line = await startLineForge();
     await protectMain(line, { strict: false, contexts: ['factory/ci', 'build'] });
