@@ -53,7 +53,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       status: begun.status,
       timeline: begun.timeline,
       event,
-      ledger: next,
+      ledger: withSamePatch(next, candidate),
       result,
       artifact: undefined,
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
@@ -71,11 +71,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
   // Main moved after the rebase: what would land is not what CI tested. Rebase again (bounded).
   const main = readiness.branchHead;
   if (main !== candidate.baseSha)
-    return settleWith(
-      { type: 'main-moved' },
-      `main moved to ${short(main)} after the rebase`,
-      withSamePatch(ledger, candidate),
-    );
+    return settleWith({ type: 'main-moved' }, `main moved to ${short(main)} after the rebase`);
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
@@ -128,7 +124,7 @@ async function merge(
         pr,
         stage: 'merge',
         event,
-        ledger: event.type === 'main-moved' ? withSamePatch(ledger, candidate) : ledger,
+        ledger: withSamePatch(ledger, candidate),
         status,
         timeline,
         result: `GitHub refused the merge: ${result.result.message}`,
@@ -312,23 +308,30 @@ function latestVerdict(
   return { verdict: latest.verdict, sha: carried ? candidate.headSha : latest.sha };
 }
 
-/** The heads whose patch the candidate's own rebase left unaltered, oldest first. */
+/**
+ * The heads with the candidate's patch, oldest first: the head its own rebase left unaltered and
+ * the heads recorded as that head's equals; or, with no rebase this round, the candidate's own.
+ */
 function samePatchAs(candidate: MergeCandidate, samePatch: SamePatch | undefined): string[] {
   const from = candidate.updatedFrom;
-  if (from?.patchUnchanged !== true) return [];
+  if (from === undefined)
+    return samePatch?.head === candidate.headSha ? [...samePatch.earlier] : [];
+  if (!from.patchUnchanged) return [];
   const earlier = samePatch?.head === from.sha ? samePatch.earlier : [];
   return [...earlier, from.sha];
 }
 
 /**
- * The ledger for a round that goes back because main moved: it remembers that the candidate's
- * head has the same patch as the heads before it, so the next round, which rebases that head
- * again, can still count an approval given on one of them.
+ * The ledger a round writes when it does not merge: it remembers that the candidate's head has
+ * the same patch as the heads before it, so a later round (main moved, CI re-run, the watchdog),
+ * which may rebase that head again, can still count an approval given on one of them. The first
+ * head, the one reviewed, is always kept.
  */
 function withSamePatch(ledger: Ledger, candidate: MergeCandidate): Ledger {
   const earlier = samePatchAs(candidate, ledger.samePatch);
   if (earlier.length === 0) return ledger;
-  return { ...ledger, samePatch: { head: candidate.headSha, earlier: earlier.slice(-20) } };
+  const kept = earlier.length > 20 ? [earlier[0] ?? '', ...earlier.slice(-19)] : earlier;
+  return { ...ledger, samePatch: { head: candidate.headSha, earlier: kept } };
 }
 
 function short(sha: string | undefined): string {

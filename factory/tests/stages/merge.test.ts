@@ -648,6 +648,8 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     const line = await startLineForge();
     await protectMain(line, { strict: true, contexts: ['factory/ci'] });
     const on = await atMerge(line, 'raced');
+    // Main moved since the review: this round rebases the approved head, patch unchanged.
+    await onMain(line, { 'docs/early.md': 'x\n' });
     const candidate = candidateOf(await prepare(line, on));
     // Main moves after the merge job read its tip for the last time, as the merge is asked for.
     const racing: GitHubPort = {
@@ -658,15 +660,19 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
       },
     };
 
-    const outcome = await finishMerge({ github: racing, config: line.config }, { candidate });
+    const outcome = await finishMerge(
+      { github: racing, config: line.config },
+      { candidate, ciConclusion: 'success' },
+    );
 
     expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merge' });
     expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('merge', 'main-moved')]);
     expect(line.mergeCalls()).toBe(1);
     expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
 
-    // The next round rebases onto the new main and, once CI passed on that head, merges it.
-    const second = candidateOf(await prepare(line, on));
+    // The next round rebases that head onto the new main and, once CI passed on it, merges it on
+    // the approval given before the first rebase.
+    const second = candidateOf(await prepare(line, { ...on, headSha: candidate.headSha }));
     expect(second.baseSha).not.toBe(candidate.baseSha);
     expect(await finish(line, second, 'success')).toEqual({
       kind: 'moved',
