@@ -54,13 +54,26 @@ async function mainTip(fixture: ForgeFixture): Promise<string | undefined> {
   return (await fixture.forge.readRefs()).get('refs/heads/main');
 }
 
-function mergeAs(fixture: ForgeFixture, login: string, number: number) {
+function mergeAs(fixture: ForgeFixture, login: string, number: number, sha?: string) {
   return fixture.client(login).rest.pulls.merge({
     owner: fixture.owner,
     repo: fixture.repo,
     pull_number: number,
+    ...(sha === undefined ? {} : { sha }),
     merge_method: 'squash',
   });
+}
+
+/** A protected main, a PR whose head passed CI, then main moving past it. */
+async function behindMain(
+  rule: Parameters<typeof protectedMain>[1],
+): Promise<{ fixture: ForgeFixture; pull: { number: number; head: string } }> {
+  const fixture = await startForge();
+  await protectedMain(fixture, rule);
+  const pull = await openPull(fixture);
+  await passCi(fixture, pull.head);
+  await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+  return { fixture, pull };
 }
 
 describe('merging into a protected branch', { timeout: 30_000 }, () => {
@@ -89,11 +102,7 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
   });
 
   it('refuses a head behind main when branches must be up to date, however green, until it contains main', async () => {
-    const fixture = await startForge();
-    await protectedMain(fixture, { contexts: ['factory/ci'], strict: true });
-    const pull = await openPull(fixture);
-    await passCi(fixture, pull.head);
-    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+    const { fixture, pull } = await behindMain({ contexts: ['factory/ci'], strict: true });
     const mainBefore = await mainTip(fixture);
 
     await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({
@@ -115,36 +124,26 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
   });
 
   it('merges a head behind main onto the newer main when the rule does not ask for up to date', async () => {
-    const fixture = await startForge();
-    await protectedMain(fixture, { contexts: ['factory/ci'], strict: false });
-    const pull = await openPull(fixture);
-    await passCi(fixture, pull.head);
-    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
+    const { fixture, pull } = await behindMain({ contexts: ['factory/ci'], strict: false });
 
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
   it('answers a head moved since `sha` before a head behind main, and lets an admin past the rule when admins are exempt', async () => {
-    const fixture = await startForge();
-    await protectedMain(fixture, { contexts: ['factory/ci'], strict: true, enforceAdmins: false });
-    const pull = await openPull(fixture);
-    await passCi(fixture, pull.head);
-    await fixture.forge.commit('octo-owner', { branch: 'main', files: { 'docs/late.md': 'x\n' } });
-    const merge = (login: string, sha: string) =>
-      fixture.client(login).rest.pulls.merge({
-        owner: fixture.owner,
-        repo: fixture.repo,
-        pull_number: pull.number,
-        sha,
-        merge_method: 'squash',
-      });
+    const { fixture, pull } = await behindMain({
+      contexts: ['factory/ci'],
+      strict: true,
+      enforceAdmins: false,
+    });
 
-    await expect(merge('writer', '0'.repeat(40))).rejects.toMatchObject({
+    await expect(mergeAs(fixture, 'writer', pull.number, '0'.repeat(40))).rejects.toMatchObject({
       status: 409,
       response: { data: { message: 'Head branch was modified. Review and try the merge again.' } },
     });
-    await expect(merge('writer', pull.head)).rejects.toMatchObject({ status: 409 });
-    expect((await merge('octo-owner', pull.head)).data.merged).toBe(true);
+    await expect(mergeAs(fixture, 'writer', pull.number, pull.head)).rejects.toMatchObject({
+      status: 409,
+    });
+    expect((await mergeAs(fixture, 'octo-owner', pull.number, pull.head)).data.merged).toBe(true);
   });
 
   it('asks nothing of a head behind main when the rule requires no checks', async () => {
