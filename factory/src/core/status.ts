@@ -40,9 +40,11 @@ const FeedbackSchema = z.object({
  * every head before it, oldest first. A later round that rebases `head` again, patch unchanged,
  * counts an approval of any of them; a head anyone else pushed is not `head`, and counts none.
  */
+export const SAME_PATCH_KEPT = 20;
+
 const SamePatchSchema = z.object({
   head: z.string(),
-  earlier: z.array(z.string()).max(20),
+  earlier: z.array(z.string()).max(SAME_PATCH_KEPT),
 });
 
 /**

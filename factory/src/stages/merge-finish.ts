@@ -19,7 +19,13 @@ import type {
   ReviewRecord,
 } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
-import { recordAttempt, recordFeedback, type Ledger, type SamePatch } from '../core/status.ts';
+import {
+  recordAttempt,
+  recordFeedback,
+  SAME_PATCH_KEPT,
+  type Ledger,
+  type SamePatch,
+} from '../core/status.ts';
 import { attemptFacts } from '../core/attempts.ts';
 import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
 import { today } from './clock.ts';
@@ -289,7 +295,8 @@ async function reviewsThatCount(
  * objection is the verdict; otherwise the latest approval. An approval given on the head before
  * the merge's own rebase counts for the rebased head only when the rebase left the change itself
  * unaltered (same patch id, ADR 0004), and so does one given on a head before an earlier such
- * rebase (`samePatch`, when main moved again); CI then tests it on top of main.
+ * rebase (`samePatch`, written by an earlier round that did not merge); CI then tests it on top
+ * of main.
  */
 function latestVerdict(
   reviews: readonly ReviewRecord[],
@@ -330,7 +337,9 @@ function samePatchAs(candidate: MergeCandidate, samePatch: SamePatch | undefined
 function withSamePatch(ledger: Ledger, candidate: MergeCandidate): Ledger {
   const earlier = samePatchAs(candidate, ledger.samePatch);
   if (earlier.length === 0) return ledger;
-  const kept = earlier.length > 20 ? [earlier[0] ?? '', ...earlier.slice(-19)] : earlier;
+  const [reviewed = '', ...later] = earlier;
+  const kept =
+    earlier.length > SAME_PATCH_KEPT ? [reviewed, ...later.slice(1 - SAME_PATCH_KEPT)] : earlier;
   return { ...ledger, samePatch: { head: candidate.headSha, earlier: kept } };
 }
 
