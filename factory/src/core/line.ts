@@ -32,6 +32,8 @@ export type LineEvent =
   | { readonly type: 'merge-ci-failed' }
   | { readonly type: 'head-moved' }
   | { readonly type: 'main-moved' }
+  /** The repository dismissed the line's approval when the merge brought the head up to date. */
+  | { readonly type: 'approval-dismissed' }
   | { readonly type: 'conflict' }
   | { readonly type: 'attempt-failed'; readonly reason: FailedAttemptReason }
   | { readonly type: 'blocked'; readonly reason: ParkReason; readonly detail: string };
@@ -91,6 +93,7 @@ export const TRANSITIONS = {
     'merge-ci-failed': { to: 'implementation', kind: 'retry' },
     'head-moved': { to: 'implementation-ci', kind: 'retry' },
     'main-moved': { to: 'merge', kind: 'retry' },
+    'approval-dismissed': { to: 'code-review', kind: 'retry' },
     conflict: { to: 'implementation', kind: 'conflict' },
   },
   'needs-attention': {},

@@ -35,7 +35,11 @@ export interface PullRequestSnapshot {
 export type ReviewVerdict = 'APPROVE' | 'REQUEST_CHANGES';
 
 export interface ReviewRecord {
-  readonly verdict: ReviewVerdict | 'COMMENT';
+  /**
+   * `DISMISSED`: a review that stands for nothing any more, such as an approval a branch rule
+   * dismissed as stale when the head moved; it also ends what its author said before.
+   */
+  readonly verdict: ReviewVerdict | 'COMMENT' | 'DISMISSED';
   /** The commit the review was given on. */
   readonly sha: string;
   readonly author: string;

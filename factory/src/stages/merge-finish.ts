@@ -17,6 +17,7 @@ import type {
   MergeResult,
   PullRequestSnapshot,
   ReviewRecord,
+  ReviewVerdict,
 } from '../core/ports.ts';
 import { labelOf } from '../core/states.ts';
 import {
@@ -81,6 +82,17 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
+  // The repository dismisses approvals as stale when a head moves, and the merge's own rebase
+  // moved it: the rebased head goes back to be reviewed as it is (bounded), not parked.
+  if (
+    refusal?.code === 'not-approved' &&
+    facts.latestReview === undefined &&
+    lineApprovalDismissed(github, readiness.reviews, samePatchAs(candidate, ledger.samePatch))
+  )
+    return settleWith(
+      { type: 'approval-dismissed' },
+      `GitHub dismissed the code review's approval as stale when the merge brought the branch up to date; reviewing ${short(pr.headSha)}`,
+    );
   // Every guardrail before it held, but this head is not the one the gate tested and CI did not
   // run here: someone pushed after the gate. It goes back to be tested and reviewed, never in.
   if (refusal?.code === 'head-untested' && input.ciConclusion === undefined)
@@ -291,8 +303,9 @@ async function reviewsThatCount(
 
 /**
  * The verdict the reviews that count give, as GitHub weighs them: each reviewer's latest review
- * stands, so an objection from one is not cancelled by another's later approval. Any outstanding
- * objection is the verdict; otherwise the latest approval. An approval given on the head before
+ * stands, so an objection from one is not cancelled by another's later approval, and a dismissed
+ * review leaves its author with no verdict. Any outstanding objection is the verdict; otherwise
+ * the latest approval. An approval given on the head before
  * the merge's own rebase counts for the rebased head only when the rebase left the change itself
  * unaltered (same patch id, ADR 0004), and so does one given on a head before an earlier such
  * rebase (`samePatch`, written by an earlier round that did not merge); CI then tests it on top
@@ -303,16 +316,33 @@ function latestVerdict(
   candidate: MergeCandidate,
   samePatch: SamePatch | undefined,
 ): MergeFacts['latestReview'] {
-  const standing = new Map<string, ReviewRecord>();
-  for (const review of reviews)
-    if (review.verdict !== 'COMMENT') standing.set(review.author, review);
+  const standing = new Map<string, ReviewRecord & { verdict: ReviewVerdict }>();
+  for (const review of reviews) {
+    if (review.verdict === 'DISMISSED') standing.delete(review.author);
+    else if (review.verdict !== 'COMMENT')
+      standing.set(review.author, { ...review, verdict: review.verdict });
+  }
   const verdicts = [...standing.values()].sort((a, b) => a.at.localeCompare(b.at));
   const latest =
     verdicts.findLast((review) => review.verdict === 'REQUEST_CHANGES') ?? verdicts.at(-1);
-  if (latest === undefined || latest.verdict === 'COMMENT') return undefined;
+  if (latest === undefined) return undefined;
   const carried =
     latest.verdict === 'APPROVE' && samePatchAs(candidate, samePatch).includes(latest.sha);
   return { verdict: latest.verdict, sha: carried ? candidate.headSha : latest.sha };
+}
+
+/** Whether a review the line gave on one of `earlierHeads` (heads with this patch) was dismissed. */
+function lineApprovalDismissed(
+  github: GitHubPort,
+  reviews: readonly ReviewRecord[],
+  earlierHeads: readonly string[],
+): boolean {
+  return reviews.some(
+    (review) =>
+      review.verdict === 'DISMISSED' &&
+      github.isFactoryActor(review.author) &&
+      earlierHeads.includes(review.sha),
+  );
 }
 
 /**

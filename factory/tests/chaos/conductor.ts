@@ -121,6 +121,8 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     onDispatch: (dispatch) => {
       history.push(dispatch);
       count('dispatches');
+      if (current?.run.stage === 'merge' && dispatch.stage === 'code-review')
+        count('rebased heads sent back to code review: approval dismissed');
       startDispatch(dispatch);
       if (chance(plan.duplicateRate)) {
         count('duplicated dispatches');

@@ -159,12 +159,17 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
   const person = octokit(forge.as(PERSON));
   const repo = { owner: forge.repository.owner, repo: forge.repository.name };
   // Main protected as the operating guide asks: factory/ci green on a head up to date with main.
+  // Every other world also wants one approval and dismisses stale ones, as many teams do: each
+  // rebase the merge makes then sends the PR back to code review.
   await octokit(forge.as('octo-owner')).rest.repos.updateBranchProtection({
     ...repo,
     branch: 'main',
     required_status_checks: { strict: true, contexts: ['factory/ci'] },
     enforce_admins: true,
-    required_pull_request_reviews: null,
+    required_pull_request_reviews:
+      faultSeed % 2 === 0
+        ? { required_approving_review_count: 1, dismiss_stale_reviews: true }
+        : null,
     restrictions: null,
   });
   const git = async (args: readonly string[]) =>

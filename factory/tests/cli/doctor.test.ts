@@ -32,6 +32,11 @@ async function arrangeHealthy(
   fixture: CliFixture,
   requiredChecks = ['factory/ci'],
   upToDate = true,
+  reviews: {
+    required_approving_review_count: number;
+    dismiss_stale_reviews?: boolean;
+    require_last_push_approval?: boolean;
+  } | null = null,
 ) {
   const owner = asOwner(fixture);
   expect(await runLabelsSync({ repo: REPO }, fixture.deps('octo-owner'))).toBe(0);
@@ -47,7 +52,7 @@ async function arrangeHealthy(
     branch: 'main',
     required_status_checks: { strict: upToDate, contexts: requiredChecks },
     enforce_admins: null,
-    required_pull_request_reviews: null,
+    required_pull_request_reviews: reviews,
     restrictions: null,
   });
   fixture.forge.requestLog.reset();
@@ -75,7 +80,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
 
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
-    expect(deps.captured.out.at(-1)).toBe('8 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.at(-1)).toBe('9 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
       'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
@@ -198,8 +203,9 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(plain.level('actions-permissions')?.level).toBe('warn');
     expect(plain.level('protection')).toMatchObject({ level: 'warn' });
     expect(plain.level('protection')?.summary).toContain(
-      'is unknown: GitHub shows that setting to admins only.',
+      'is unknown: GitHub shows those settings to admins only.',
     );
+    expect(plain.level('reviews')).toMatchObject({ level: 'warn' });
     expect(plain.level('token')?.level).toBe('ok');
 
     expect((await doctorJson(fixture, 'writer', true)).code).toBe(1);
@@ -252,6 +258,34 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(result.level('protection')?.summary).toContain(
       'requires "build", which the line never reports',
     );
+  });
+
+  it('judges the review rules against the one approval the line gives, from the identity that pushes', async () => {
+    const judged = async (reviews: Parameters<typeof arrangeHealthy>[3]) => {
+      const fixture = await startCliForge();
+      await arrangeHealthy(fixture, ['factory/ci'], true, reviews);
+      return doctorJson(fixture);
+    };
+
+    expect((await judged({ required_approving_review_count: 1 })).level('reviews')).toEqual({
+      id: 'reviews',
+      level: 'ok',
+      summary: "main requires one approving review; the line's code review gives it.",
+    });
+    const stale = await judged({ required_approving_review_count: 1, dismiss_stale_reviews: true });
+    expect(stale.level('reviews')).toMatchObject({ level: 'warn' });
+    expect(stale.level('reviews')?.summary).toContain("GitHub dismisses the line's approval");
+    expect(stale.code).toBe(0);
+    const two = await judged({ required_approving_review_count: 2 });
+    expect(two.level('reviews')?.summary).toBe(
+      'main requires 2 approving reviews and the line gives one: each PR parks merge-refused until people add the rest.',
+    );
+    const lastPush = await judged({
+      required_approving_review_count: 1,
+      require_last_push_approval: true,
+    });
+    expect(lastPush.level('reviews')).toMatchObject({ level: 'fail' });
+    expect(lastPush.code).toBe(1);
   });
 
   it('reports a broken config file as a failure naming the key', async () => {

@@ -33,6 +33,7 @@ const SAMPLE_EVENTS: Record<LineEventType, LineEvent> = {
   'merge-ci-failed': { type: 'merge-ci-failed' },
   'head-moved': { type: 'head-moved' },
   'main-moved': { type: 'main-moved' },
+  'approval-dismissed': { type: 'approval-dismissed' },
   conflict: { type: 'conflict' },
   'attempt-failed': { type: 'attempt-failed', reason: 'invalid-output' },
   blocked: { type: 'blocked', reason: 'protected-path', detail: 'touched .github/workflows/x.yml' },
@@ -54,6 +55,7 @@ const EXPECTED_MOVES: readonly (readonly [State, LineEventType, Next])[] = [
   ['merge', 'merge-ci-failed', 'implementation'],
   ['merge', 'head-moved', 'implementation-ci'],
   ['merge', 'main-moved', 'merge'],
+  ['merge', 'approval-dismissed', 'code-review'],
   ['merge', 'conflict', 'implementation'],
 ];
 
@@ -184,6 +186,25 @@ describe('transition()', () => {
       { type: 'comment', stage: 'merge', reason: 'main-moved' },
       { type: 'dispatch', stage: 'merge' },
     ]);
+  });
+
+  it('sends a head whose approval the repository dismissed back to code review, bounded by its attempts', () => {
+    const dismissed = SAMPLE_EVENTS['approval-dismissed'];
+    expect(
+      transition('merge', dismissed, limits({ 'code-review': 1 }, { 'code-review': 3 })),
+    ).toEqual({
+      next: 'code-review',
+      effects: [
+        { type: 'set-state', state: 'code-review' },
+        { type: 'dispatch', stage: 'code-review' },
+      ],
+    });
+    const spent = transition(
+      'merge',
+      dismissed,
+      limits({ 'code-review': 3 }, { 'code-review': 3 }),
+    );
+    expect(spent.effects[0]).toMatchObject({ type: 'park', reason: 'retries-exhausted' });
   });
 
   it('sends a moved head back to CI, never into main (R-06)', () => {

@@ -95,8 +95,18 @@ async function review(
   });
 }
 
-/** Protects main as its owner would, requiring `contexts` (up to date first when `strict`). */
-async function protectMain(line: LineForge, checks: { strict: boolean; contexts: string[] }) {
+/**
+ * Protects main as its owner would, requiring `contexts` (up to date first when `strict`) and,
+ * when given, approving reviews.
+ */
+async function protectMain(
+  line: LineForge,
+  checks: { strict: boolean; contexts: string[] },
+  reviews: {
+    required_approving_review_count: number;
+    dismiss_stale_reviews: boolean;
+  } | null = null,
+) {
   await createOctokit({
     token: line.forge.as('octo-owner'),
     baseUrl: line.forge.apiUrl,
@@ -106,7 +116,7 @@ async function protectMain(line: LineForge, checks: { strict: boolean; contexts:
     branch: 'main',
     required_status_checks: checks,
     enforce_admins: true,
-    required_pull_request_reviews: null,
+    required_pull_request_reviews: reviews,
     restrictions: null,
   });
 }
@@ -715,5 +725,56 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     expect(park).toMatchObject({ reason: 'merge-refused', stage: 'merge' });
     expect(park?.detail).toContain('Required status check "build" is expected.');
     expect(await line.notesOf(on.pr)).toEqual([]);
+  });
+});
+
+describe('merging into a branch that dismisses stale approvals', { timeout: 60_000 }, () => {
+  /** A line whose main wants factory/ci on heads up to date and one approval, dismissed when stale. */
+  async function dismissingStaleApprovals(): Promise<LineForge> {
+    const line = await startLineForge();
+    await protectMain(
+      line,
+      { strict: true, contexts: ['factory/ci'] },
+      { required_approving_review_count: 1, dismiss_stale_reviews: true },
+    );
+    return line;
+  }
+
+  it('sends the head its own rebase made back to code review, since GitHub dismissed the approval, and merges it once reviewed', async () => {
+    const line = await dismissingStaleApprovals();
+    const on = await atMerge(line, 'stale');
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+    const candidate = candidateOf(await prepare(line, on));
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
+
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'code-review' });
+    expect(await line.labelsOf(on.pr)).toEqual(['state:code-review']);
+    expect(line.dispatches().at(-1)).toEqual({
+      stage: 'code-review',
+      inputs: { pr: String(on.pr), expected_head_sha: candidate.headSha },
+    });
+    await expectNotMerged(line, on);
+
+    // The code review approves the rebased head as it is; the merge needs no rebase now.
+    await line.greenAndApproved(on.pr, candidate.headSha);
+    await line.github.setState(on.pr, await line.labelsOf(on.pr), 'merge');
+    const reviewed = candidateOf(await prepare(line, { ...on, headSha: candidate.headSha }));
+    expect(reviewed.updatedFrom).toBeUndefined();
+    expect(await finish(line, reviewed)).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
+    expect(line.mergeCalls()).toBe(1);
+  });
+
+  it('parks not-approved when a person’s objection stands, dismissed approval or not', async () => {
+    const line = await dismissingStaleApprovals();
+    const on = await atMerge(line, 'objected');
+    await review(line, 'octo-owner', on, 'REQUEST_CHANGES');
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)), 'success');
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
   });
 });

@@ -25,7 +25,21 @@ export interface BranchProtectionSummary {
    * say: only admins may read a classic rule in full, and a ruleset is read elsewhere.
    */
   readonly upToDate: boolean | { readonly unknown: string };
+  /** What the rule asks of reviews, or why GitHub would not say (as for `upToDate`). */
+  readonly reviews: ReviewRule | { readonly unknown: string };
 }
+
+/** A classic rule's "Require a pull request before merging", as far as the line is concerned. */
+export interface ReviewRule {
+  /** Approvals by people with write access a merge needs (0 when none are required). */
+  readonly approvals: number;
+  /** "Dismiss stale pull request approvals when new commits are pushed". */
+  readonly dismissStale: boolean;
+  /** "Require approval of the most recent reviewable push" (by someone other than its pusher). */
+  readonly lastPushApproval: boolean;
+}
+
+const NO_REVIEW_RULE: ReviewRule = { approvals: 0, dismissStale: false, lastPushApproval: false };
 
 /** Runs a read; a failure becomes a refused `SettingRead` rather than an exception. */
 async function readSetting<T>(work: () => Promise<T>): Promise<SettingRead<T>> {
@@ -85,28 +99,43 @@ export function readBranchProtection(
       ...(checks?.contexts ?? []),
       ...(checks?.checks ?? []).map((check) => check.context),
     ];
-    return {
-      protected: data.protected,
-      requiredChecks: [...new Set(contexts)],
-      upToDate: data.protected ? await readUpToDate(ctx, branch) : false,
-    };
+    const details = data.protected
+      ? await readRuleDetails(ctx, branch)
+      : { upToDate: false, reviews: NO_REVIEW_RULE };
+    return { protected: data.protected, requiredChecks: [...new Set(contexts)], ...details };
   });
 }
 
-/** The classic rule's "require branches to be up to date", when this token may read the rule. */
-async function readUpToDate(
+/**
+ * The classic rule's "require branches to be up to date" and its review settings, when this token
+ * may read the rule: the branch's own summary carries neither.
+ */
+async function readRuleDetails(
   ctx: GitHubContext,
   branch: string,
-): Promise<boolean | { readonly unknown: string }> {
+): Promise<Pick<BranchProtectionSummary, 'upToDate' | 'reviews'>> {
   try {
     const { data } = await ctx.octokit.rest.repos.getBranchProtection({ ...ctx.repo, branch });
-    return data.required_status_checks?.strict ?? false;
-  } catch (error) {
-    const status = statusOf(error);
-    if (status === 403) return { unknown: 'GitHub shows that setting to admins only' };
-    if (status === 404) return { unknown: 'it has no classic rule (a ruleset, perhaps)' };
+    const reviews = data.required_pull_request_reviews;
     return {
-      unknown: `GitHub did not answer (${status === undefined ? 'no answer' : String(status)})`,
+      upToDate: data.required_status_checks?.strict ?? false,
+      reviews:
+        reviews === undefined
+          ? NO_REVIEW_RULE
+          : {
+              approvals: reviews.required_approving_review_count ?? 0,
+              dismissStale: reviews.dismiss_stale_reviews,
+              lastPushApproval: reviews.require_last_push_approval ?? false,
+            },
     };
+  } catch (error) {
+    const unknown = { unknown: whyUnread(statusOf(error)) };
+    return { upToDate: unknown, reviews: unknown };
   }
+}
+
+function whyUnread(status: number | undefined): string {
+  if (status === 403) return 'GitHub shows those settings to admins only';
+  if (status === 404) return 'it has no classic rule (a ruleset, perhaps)';
+  return `GitHub did not answer (${status === undefined ? 'no answer' : String(status)})`;
 }

@@ -11,7 +11,7 @@ import { readChecks } from './checks.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { Actor, loginOf } from './graphql-actor.ts';
-import { listReviews } from './reviews.ts';
+import { listReviews, VERDICT_OF } from './reviews.ts';
 
 const MERGE_READINESS = /* GraphQL */ `
   query mergeReadiness(
@@ -135,12 +135,6 @@ const CONCLUSIONS: ReadonlySet<string> = new Set<CheckConclusion>([
   'stale',
 ]);
 
-const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
-  APPROVED: 'APPROVE',
-  CHANGES_REQUESTED: 'REQUEST_CHANGES',
-  COMMENTED: 'COMMENT',
-};
-
 export function readMergeReadiness(
   ctx: GitHubContext,
   pr: number,
@@ -193,7 +187,7 @@ function checkFact(
   return { name: node.name, sha, conclusion, at: node.completedAt ?? node.startedAt ?? '' };
 }
 
-/** A submitted verdict tied to a commit; dismissed and pending reviews are none. */
+/** A submitted or dismissed review tied to a commit; a pending review is none. */
 function reviewRecord(review: z.infer<typeof Review>): ReviewRecord[] {
   const verdict = VERDICT_OF[review.state];
   if (verdict === undefined || review.commit === null) return [];

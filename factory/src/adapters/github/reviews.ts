@@ -3,15 +3,17 @@ import type { ReviewRecord, ReviewVerdict } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 
-const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
+/** A review's state as GitHub names it, as the line reads it; a pending review is none yet. */
+export const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
   APPROVED: 'APPROVE',
   CHANGES_REQUESTED: 'REQUEST_CHANGES',
   COMMENTED: 'COMMENT',
+  DISMISSED: 'DISMISSED',
 };
 
 /**
- * Submitted reviews of `pr`, oldest first. Dismissed and pending reviews are left out (neither is
- * a verdict any more, or yet), as are reviews GitHub ties to no commit.
+ * Submitted and dismissed reviews of `pr`, oldest first. Pending reviews are left out (not a
+ * verdict yet), as are reviews GitHub ties to no commit.
  */
 export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecord[]> {
   return callGitHub('listReviews', async () => {

@@ -229,6 +229,60 @@ export function checkBranchProtection(
   };
 }
 
+/**
+ * What the rule asks of reviews, against what the line gives: one approval of the exact head,
+ * from the identity that also pushes the merge's rebase.
+ */
+export function checkReviewRules(
+  read: SettingRead<BranchProtectionSummary>,
+  repo: RepoNames,
+): Finding {
+  const main = repo.defaultBranch;
+  const where = `Settings → Branches → the rule for ${main} → Require a pull request before merging`;
+  if (!read.ok) return unreadable('reviews', `the review rules of ${main}`, read, where);
+  const rule = read.value.reviews;
+  if ('unknown' in rule) {
+    return {
+      id: 'reviews',
+      level: 'warn',
+      summary: `Whether ${main}'s rule wants the latest push approved by someone other than its pusher is unknown: ${rule.unknown}.`,
+      fix: `Check it as an admin: leave "Require approval of the most recent reviewable push" unticked (${where}).`,
+    };
+  }
+  if (rule.lastPushApproval) {
+    return {
+      id: 'reviews',
+      level: 'fail',
+      summary: `${main} wants the most recent push approved by someone other than its pusher: the line pushes and approves as one identity, so GitHub would refuse every merge it makes.`,
+      fix: `Untick "Require approval of the most recent reviewable push" (${where}).`,
+    };
+  }
+  if (rule.approvals > 1) {
+    return {
+      id: 'reviews',
+      level: 'warn',
+      summary: `${main} requires ${String(rule.approvals)} approving reviews and the line gives one: each PR parks merge-refused until people add the rest.`,
+      fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.`,
+    };
+  }
+  if (rule.approvals === 1 && rule.dismissStale) {
+    return {
+      id: 'reviews',
+      level: 'warn',
+      summary: `${main} dismisses stale approvals: when the merge brings a PR up to date with a newer ${main}, GitHub dismisses the line's approval, and the line has the rebased head reviewed again (one more code-review session, bounded by its retries).`,
+      fix: `Untick "Dismiss stale pull request approvals when new commits are pushed" (${where}) to let an approval carry over a rebase that leaves the change as it is (ADR 0004).`,
+    };
+  }
+  return {
+    id: 'reviews',
+    level: 'ok',
+    summary:
+      rule.approvals === 0
+        ? `${main} asks for no approving review; the line merges only on its own code review's approval.`
+        : `${main} requires one approving review; the line's code review gives it.`,
+  };
+}
+
 export function checkIdentity(config: FactoryConfig): Finding {
   if (config.identity.mode === 'app') {
     return {

@@ -19,6 +19,7 @@ import { runGuarded, type SetExitCode } from '../guard.ts';
 import { colorsFor, type CliIo } from '../io.ts';
 import {
   checkBranchProtection,
+  checkReviewRules,
   checkIdentity,
   checkLabels,
   checkModelSecret,
@@ -64,6 +65,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     checkTokenPermission(viewer, permission, repo),
     checkLabels(labels),
     checkBranchProtection(protection, config, repo),
+    checkReviewRules(protection, repo),
     checkIdentity(config),
   ];
 }

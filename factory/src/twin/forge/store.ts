@@ -52,7 +52,8 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
-export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED';
+/** `DISMISSED`: an approval a branch rule dismissed as stale (`stale-approvals.ts`). */
+export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
 
 export interface ReviewRecord {
   readonly id: number;

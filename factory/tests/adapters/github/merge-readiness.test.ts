@@ -42,6 +42,35 @@ describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout
     ]);
   });
 
+  it('reads an approval a branch rule dismissed as stale as dismissed, as the REST verb does', async () => {
+    const { forge, github, client, repo } = await startAdapterForge();
+    await client('octo-owner').rest.repos.updateBranchProtection({
+      ...repo,
+      branch: 'main',
+      required_status_checks: null,
+      enforce_admins: true,
+      required_pull_request_reviews: {
+        required_approving_review_count: 1,
+        dismiss_stale_reviews: true,
+      },
+      restrictions: null,
+    });
+    const pr = await openPull(forge, 'feature');
+    const approved = (await github.readPullRequest(pr))?.headSha ?? '';
+    await github.postReview(pr, approved, 'APPROVE', 'Good.');
+    const { sha: head } = await forge.commit('writer', {
+      branch: 'feature',
+      files: { 'src/later.ts': 'export const later = 1;\n' },
+    });
+
+    const readiness = await github.readMergeReadiness(pr, head, 'main');
+
+    expect(readiness.reviews).toEqual(await github.listReviews(pr));
+    expect(readiness.reviews.map((review) => [review.verdict, review.sha])).toEqual([
+      ['DISMISSED', approved],
+    ]);
+  });
+
   it('has no branch head for a branch that does not exist, and no checks on a bare commit', async () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature');

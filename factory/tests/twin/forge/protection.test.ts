@@ -1,14 +1,22 @@
 /**
  * A merge into a protected branch meets the rule or is refused with GitHub's 405 and its message:
  * required status checks successful on the head (and, when branches must be up to date, a head
- * that contains main), enough approvals from people with write access.
+ * that contains main), enough approvals from people with write access, none of them dismissed as
+ * stale by a head that moved since.
  */
 import { describe, expect, it } from 'vitest';
 import { startForge, type ForgeFixture } from './support/fixture.ts';
 
 async function protectedMain(
   fixture: ForgeFixture,
-  rule: { contexts?: string[]; strict?: boolean; approvals?: number; enforceAdmins?: boolean },
+  rule: {
+    contexts?: string[];
+    strict?: boolean;
+    approvals?: number;
+    dismissStale?: boolean;
+    lastPushApproval?: boolean;
+    enforceAdmins?: boolean;
+  },
 ): Promise<void> {
   const { client, owner, repo } = fixture;
   await client('octo-owner').rest.repos.updateBranchProtection({
@@ -21,7 +29,17 @@ async function protectedMain(
         : { strict: rule.strict ?? false, contexts: rule.contexts },
     enforce_admins: rule.enforceAdmins ?? true,
     required_pull_request_reviews:
-      rule.approvals === undefined ? null : { required_approving_review_count: rule.approvals },
+      rule.approvals === undefined
+        ? null
+        : {
+            required_approving_review_count: rule.approvals,
+            ...(rule.dismissStale === undefined
+              ? {}
+              : { dismiss_stale_reviews: rule.dismissStale }),
+            ...(rule.lastPushApproval === undefined
+              ? {}
+              : { require_last_push_approval: rule.lastPushApproval }),
+          },
     restrictions: null,
   });
 }
@@ -183,6 +201,60 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
     await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject(refused);
     await review('octo-owner', 'APPROVE');
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+  });
+
+  it('dismisses the approvals of an older head as the head moves, when the rule says so; a new approval of the new head merges', async () => {
+    for (const dismissStale of [true, false]) {
+      const fixture = await startForge();
+      await protectedMain(fixture, { approvals: 1, dismissStale });
+      const pull = await openPull(fixture);
+      const reviewed = { owner: fixture.owner, repo: fixture.repo, pull_number: pull.number };
+      await fixture.client('octo-owner').rest.pulls.createReview({ ...reviewed, event: 'APPROVE' });
+      await fixture.client('reader').rest.pulls.createReview({
+        ...reviewed,
+        event: 'REQUEST_CHANGES',
+        body: 'no',
+      });
+
+      const moved = await fixture.forge.commit('writer', {
+        branch: 'feature',
+        files: { 'src/feature.ts': 'export const feature = 2;\n' },
+      });
+
+      const { data: reviews } = await fixture.client('writer').rest.pulls.listReviews(reviewed);
+      expect(reviews.map((review) => review.state)).toEqual([
+        dismissStale ? 'DISMISSED' : 'APPROVED',
+        'CHANGES_REQUESTED',
+      ]);
+      if (!dismissStale) {
+        expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+        continue;
+      }
+      await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({ status: 405 });
+      await fixture.client('octo-owner').rest.pulls.createReview({
+        ...reviewed,
+        commit_id: moved.sha,
+        event: 'APPROVE',
+      });
+      expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
+    }
+  });
+
+  it('reports the review settings of a rule to its admin', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { approvals: 1, dismissStale: true, lastPushApproval: true });
+
+    const { data } = await fixture.client('octo-owner').rest.repos.getBranchProtection({
+      owner: fixture.owner,
+      repo: fixture.repo,
+      branch: 'main',
+    });
+
+    expect(data.required_pull_request_reviews).toMatchObject({
+      required_approving_review_count: 1,
+      dismiss_stale_reviews: true,
+      require_last_push_approval: true,
+    });
   });
 
   it('lets an admin bypass a rule that is not enforced for admins', async () => {

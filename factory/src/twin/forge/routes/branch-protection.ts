@@ -19,7 +19,11 @@ const PutProtection = z.object({
     .nullable(),
   enforce_admins: z.boolean().nullable(),
   required_pull_request_reviews: z
-    .object({ required_approving_review_count: z.int().min(0).max(6).optional() })
+    .object({
+      required_approving_review_count: z.int().min(0).max(6).optional(),
+      dismiss_stale_reviews: z.boolean().optional(),
+      require_last_push_approval: z.boolean().optional(),
+    })
     .nullable(),
   restrictions: z.unknown(),
 });
@@ -86,6 +90,7 @@ export function branchProtectionRoutes(ctx: ForgeContext, settings: RepoSettings
         await tipOf(branch, doc);
         const input = parseBody(PutProtection, body, doc);
         const checks = input.required_status_checks;
+        const reviews = input.required_pull_request_reviews;
         const rule: ProtectionRecord = {
           requiredStatusChecks:
             checks === null
@@ -96,9 +101,9 @@ export function branchProtectionRoutes(ctx: ForgeContext, settings: RepoSettings
                 },
           enforceAdmins: input.enforce_admins ?? false,
           requiredApprovingReviews:
-            input.required_pull_request_reviews === null
-              ? 0
-              : (input.required_pull_request_reviews.required_approving_review_count ?? 1),
+            reviews === null ? 0 : (reviews.required_approving_review_count ?? 1),
+          dismissStaleReviews: reviews?.dismiss_stale_reviews ?? false,
+          requireLastPushApproval: reviews?.require_last_push_approval ?? false,
         };
         settings.protection.set(branch, rule);
         return { status: 200, body: renderProtection(ctx.render, branch, rule) };
@@ -167,12 +172,17 @@ function renderProtection(
           },
         }),
     enforce_admins: { url: `${url}/enforce_admins`, enabled: rule.enforceAdmins },
-    ...(rule.requiredApprovingReviews === 0
+    ...(rule.requiredApprovingReviews === 0 &&
+    !rule.dismissStaleReviews &&
+    !rule.requireLastPushApproval
       ? {}
       : {
           required_pull_request_reviews: {
             url: `${url}/required_pull_request_reviews`,
+            dismiss_stale_reviews: rule.dismissStaleReviews,
+            require_code_owner_reviews: false,
             required_approving_review_count: rule.requiredApprovingReviews,
+            require_last_push_approval: rule.requireLastPushApproval,
           },
         }),
   };

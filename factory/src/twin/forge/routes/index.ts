@@ -18,12 +18,15 @@ import { createRepoSettings } from './repo-settings.ts';
 import { repoRoutes } from './repos.ts';
 import { reviewRoutes } from './reviews.ts';
 import { runRoutes } from './runs.ts';
+import { dismissStaleApprovals } from './stale-approvals.ts';
 import { timelineRoutes } from './timeline.ts';
 import { userRoutes } from './user.ts';
 
 export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
   // Mutable repository settings: the pull and review routes read them at request time.
   const settings = createRepoSettings(options);
+  // A branch rule also acts as pushes happen: it dismisses approvals a head move made stale.
+  dismissStaleApprovals(ctx, settings);
   return [
     ...repoRoutes(ctx),
     ...pullRoutes(ctx, settings),

@@ -18,6 +18,13 @@ export interface ProtectionRecord {
   readonly enforceAdmins: boolean;
   /** Approving reviews by people with write access a merge needs; 0 when reviews are not required. */
   readonly requiredApprovingReviews: number;
+  /** Approvals are dismissed as stale when the PR's head moves (`stale-approvals.ts`). */
+  readonly dismissStaleReviews: boolean;
+  /**
+   * The latest push must be approved by someone other than its pusher. Stored and reported for
+   * `factory doctor`; the twin's merge does not enforce it.
+   */
+  readonly requireLastPushApproval: boolean;
 }
 
 export interface RepoSettings extends PullOptions {
