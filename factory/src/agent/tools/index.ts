@@ -37,11 +37,13 @@ type AnyTool = BetaRunnableTool;
 
 const workspacePath = z.string().min(1).describe('A path relative to the repository root.');
 
-function fileTools(
-  context: FileToolContext,
-): Record<'read_file' | 'list_files' | 'search' | 'write_file' | 'edit_file', AnyTool> {
-  return {
-    read_file: betaZodTool({
+/**
+ * How each tool but the submit tools is built. A role gets only some of them, and building one
+ * computes its JSON schema, so each is built only for a session that gets it.
+ */
+const BUILDERS: Partial<Record<ToolName, (context: ToolContext) => AnyTool>> = {
+  read_file: ({ files }) =>
+    betaZodTool({
       name: 'read_file',
       description:
         'Read a text file of the repository, optionally only lines startLine..endLine (1-based).',
@@ -50,30 +52,34 @@ function fileTools(
         startLine: z.int().positive().optional(),
         endLine: z.int().positive().optional(),
       }),
-      run: (input) => readFileTool(context, input),
+      run: (input) => readFileTool(files, input),
     }),
-    list_files: betaZodTool({
+  list_files: ({ files }) =>
+    betaZodTool({
       name: 'list_files',
       description:
         'List the files under a folder of the repository (default: the root), recursively. Skips .git and node_modules.',
       inputSchema: z.object({ path: workspacePath.optional() }),
-      run: (input) => listFilesTool(context, input),
+      run: (input) => listFilesTool(files, input),
     }),
-    search: betaZodTool({
+  search: ({ files }) =>
+    betaZodTool({
       name: 'search',
       description:
         'Find lines containing a literal text (case-sensitive) under a folder or in a file. Returns path:line: text.',
       inputSchema: z.object({ text: z.string().min(1), path: workspacePath.optional() }),
-      run: (input) => searchTool(context, input),
+      run: (input) => searchTool(files, input),
     }),
-    write_file: betaZodTool({
+  write_file: ({ files }) =>
+    betaZodTool({
       name: 'write_file',
       description:
         'Create or replace a whole file. Protected paths (the factory, workflows, prompts, specs) are refused.',
       inputSchema: z.object({ path: workspacePath, content: z.string() }),
-      run: (input) => writeFileTool(context, input),
+      run: (input) => writeFileTool(files, input),
     }),
-    edit_file: betaZodTool({
+  edit_file: ({ files }) =>
+    betaZodTool({
       name: 'edit_file',
       description:
         'Replace exactly one occurrence of oldText with newText in a file. Fails when oldText is missing or occurs more than once.',
@@ -82,10 +88,10 @@ function fileTools(
         oldText: z.string().min(1),
         newText: z.string(),
       }),
-      run: (input) => editFileTool(context, input),
+      run: (input) => editFileTool(files, input),
     }),
-  };
-}
+  run: ({ run }) => runTool(run),
+};
 
 function runTool(context: RunToolContext): AnyTool {
   return betaZodTool({
@@ -119,13 +125,9 @@ export function createRoleTools(
   context: ToolContext,
   granted: readonly ToolName[],
 ): AnyTool[] {
-  const byName: Partial<Record<ToolName, AnyTool>> = {
-    ...fileTools(context.files),
-    run: runTool(context.run),
-  };
   const allowed: readonly ToolName[] = ROLE_TOOLS[role];
   const wanted = granted.length > 0 ? allowed.filter((name) => granted.includes(name)) : allowed;
   const submit = createSubmitTool(role, context.submission);
-  const tools = wanted.flatMap((name) => byName[name] ?? []);
+  const tools = wanted.flatMap((name) => BUILDERS[name]?.(context) ?? []);
   return [...tools.map((tool) => closedBySubmission(tool, context.submission)), submit];
 }
