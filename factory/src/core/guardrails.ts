@@ -87,7 +87,7 @@ export const checkApprovedOnHead: Guardrail = ({ latestReview, headSha }) => {
   if (latestReview?.verdict !== 'APPROVE') {
     return refuse(
       'not-approved',
-      `The latest code review is ${latestReview?.verdict ?? 'missing'}.`,
+      `The latest code review is ${latestReview?.verdict ?? 'missing (none was given, or it was dismissed)'}.`,
     );
   }
   return latestReview.sha === headSha

@@ -37,7 +37,8 @@ export type ReviewVerdict = 'APPROVE' | 'REQUEST_CHANGES';
 export interface ReviewRecord {
   /**
    * `DISMISSED`: a review that stands for nothing any more, such as an approval a branch rule
-   * dismissed as stale when the head moved; it also ends what its author said before.
+   * dismissed as stale when the head moved. The line also lets it end what its author said before
+   * (GitHub does not document how it weighs that; this is the cautious reading).
    */
   readonly verdict: ReviewVerdict | 'COMMENT' | 'DISMISSED';
   /** The commit the review was given on. */

@@ -82,16 +82,17 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
-  // The repository dismisses approvals as stale when a head moves, and the merge's own rebase
-  // moved it: the rebased head goes back to be reviewed as it is (bounded), not parked.
+  // When the repository dismisses approvals as stale, the merge's own rebase, which moved the
+  // head, dismissed the line's approval: the rebased head goes back to be reviewed as it is
+  // (bounded by code review's retries), not parked. A person who dismissed it gets the same.
   if (
     refusal?.code === 'not-approved' &&
     facts.latestReview === undefined &&
-    lineApprovalDismissed(github, readiness.reviews, samePatchAs(candidate, ledger.samePatch))
+    lineReviewDismissed(github, readiness.reviews, samePatchAs(candidate, ledger.samePatch))
   )
     return settleWith(
       { type: 'approval-dismissed' },
-      `GitHub dismissed the code review's approval as stale when the merge brought the branch up to date; reviewing ${short(pr.headSha)}`,
+      `the code review's approval was dismissed (as stale, when the merge brought the branch up to date, or by a person); reviewing ${short(pr.headSha)} again`,
     );
   // Every guardrail before it held, but this head is not the one the gate tested and CI did not
   // run here: someone pushed after the gate. It goes back to be tested and reviewed, never in.
@@ -332,7 +333,7 @@ function latestVerdict(
 }
 
 /** Whether a review the line gave on one of `earlierHeads` (heads with this patch) was dismissed. */
-function lineApprovalDismissed(
+function lineReviewDismissed(
   github: GitHubPort,
   reviews: readonly ReviewRecord[],
   earlierHeads: readonly string[],

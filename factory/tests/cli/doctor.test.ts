@@ -276,6 +276,11 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(stale.level('reviews')).toMatchObject({ level: 'warn' });
     expect(stale.level('reviews')?.summary).toContain("GitHub dismisses the line's approval");
     expect(stale.code).toBe(0);
+    const noneButDismissing = await judged({
+      required_approving_review_count: 0,
+      dismiss_stale_reviews: true,
+    });
+    expect(noneButDismissing.level('reviews')).toMatchObject({ level: 'warn' });
     const two = await judged({ required_approving_review_count: 2 });
     expect(two.level('reviews')?.summary).toBe(
       'main requires 2 approving reviews and the line gives one: each PR parks merge-refused until people add the rest.',

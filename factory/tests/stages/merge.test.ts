@@ -766,7 +766,22 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
     expect(line.mergeCalls()).toBe(1);
   });
 
-  it('parks not-approved when a person’s objection stands, dismissed approval or not', async () => {
+  it('parks not-approved when the rebase altered the change whose approval GitHub dismissed', async () => {
+    const line = await dismissingStaleApprovals();
+    const on = await atMerge(line, 'rewritten', {
+      'src/words.ts': wordsWith(6, 'export const w6 = 66;'),
+    });
+    await onMain(line, { 'src/words.ts': wordsWith(3, 'export const w3 = 33;') });
+    const candidate = candidateOf(await prepare(line, on));
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: false });
+
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('parks not-approved when a person’s objection stands beside the dismissed approval', async () => {
     const line = await dismissingStaleApprovals();
     const on = await atMerge(line, 'objected');
     await review(line, 'octo-owner', on, 'REQUEST_CHANGES');

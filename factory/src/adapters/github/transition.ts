@@ -189,7 +189,8 @@ async function announcementLanded(
         (review) =>
           ctx.isFactoryActor(review.author) &&
           review.sha === announcement.sha &&
-          review.verdict === announcement.verdict &&
+          // Dismissed since (its head moved at once): it landed all the same.
+          (review.verdict === announcement.verdict || review.verdict === 'DISMISSED') &&
           review.body === announcement.body,
       );
     }

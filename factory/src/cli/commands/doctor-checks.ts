@@ -265,11 +265,12 @@ export function checkReviewRules(
       fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.`,
     };
   }
-  if (rule.approvals === 1 && rule.dismissStale) {
+  // Whatever the count, a dismissed approval no longer counts for the line's own guardrail either.
+  if (rule.dismissStale) {
     return {
       id: 'reviews',
       level: 'warn',
-      summary: `${main} dismisses stale approvals: when the merge brings a PR up to date with a newer ${main}, GitHub dismisses the line's approval, and the line has the rebased head reviewed again (one more code-review session, bounded by its retries).`,
+      summary: `${main} dismisses stale approvals: each time the merge brings a PR up to date with a newer ${main}, GitHub dismisses the line's approval and the line has the rebased head reviewed again, one more code-review session each time; on a busy ${main} a PR may park retries-exhausted.`,
       fix: `Untick "Dismiss stale pull request approvals when new commits are pushed" (${where}) to let an approval carry over a rebase that leaves the change as it is (ADR 0004).`,
     };
   }

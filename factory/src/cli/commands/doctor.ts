@@ -168,7 +168,8 @@ export function doctorCommand(deps: CliDeps, setExitCode: SetExitCode) {
       `
 Checks: stage workflows on the default branch; Actions allowed to create and approve pull
 requests; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
-branch protection against requiredChecks; the identity mode. Doctor only reads.
+branch protection against requiredChecks; its review rules against the one approval the line
+gives; the identity mode. Doctor only reads.
 
 Exit code: 0 when everything is ok or only warnings remain (1 with --strict), 1 on any failure.
 Some settings are only readable with an admin's token; without one they show as warnings.

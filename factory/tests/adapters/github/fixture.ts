@@ -97,6 +97,21 @@ export async function startAdapterForge(
   return { forge, github, token, log, client, repo };
 }
 
+/** Protects main as its owner would: one approval, dismissed as stale when the head moves. */
+export async function dismissStaleApprovalsOnMain(fixture: AdapterFixture): Promise<void> {
+  await fixture.client('octo-owner').rest.repos.updateBranchProtection({
+    ...fixture.repo,
+    branch: 'main',
+    required_status_checks: null,
+    enforce_admins: true,
+    required_pull_request_reviews: {
+      required_approving_review_count: 1,
+      dismiss_stale_reviews: true,
+    },
+    restrictions: null,
+  });
+}
+
 /** Opens a PR as `writer` from a fresh branch; returns its number. */
 export function openPull(
   forge: Forge,

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { openPull, pullWithTwoHeads, startAdapterForge } from './fixture.ts';
+import {
+  dismissStaleApprovalsOnMain,
+  openPull,
+  pullWithTwoHeads,
+  startAdapterForge,
+} from './fixture.ts';
 
 describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout: 60_000 }, () => {
   it('reads main’s tip, the checks on the exact head and the reviews, as the REST verbs do', async () => {
@@ -43,18 +48,9 @@ describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout
   });
 
   it('reads an approval a branch rule dismissed as stale as dismissed, as the REST verb does', async () => {
-    const { forge, github, client, repo } = await startAdapterForge();
-    await client('octo-owner').rest.repos.updateBranchProtection({
-      ...repo,
-      branch: 'main',
-      required_status_checks: null,
-      enforce_admins: true,
-      required_pull_request_reviews: {
-        required_approving_review_count: 1,
-        dismiss_stale_reviews: true,
-      },
-      restrictions: null,
-    });
+    const fixture = await startAdapterForge();
+    const { forge, github } = fixture;
+    await dismissStaleApprovalsOnMain(fixture);
     const pr = await openPull(forge, 'feature');
     const approved = (await github.readPullRequest(pr))?.headSha ?? '';
     await github.postReview(pr, approved, 'APPROVE', 'Good.');

@@ -3,7 +3,13 @@ import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
 import { createGitHub } from '../../../src/adapters/github/index.ts';
 import type { Conversation, TransitionRecord } from '../../../src/core/ports.ts';
 import { isWrite, type FaultKind } from '../../../src/twin/forge/index.ts';
-import { FACTORY_LOGIN, JOB_SCOPES, openPull, startAdapterForge } from './fixture.ts';
+import {
+  dismissStaleApprovalsOnMain,
+  FACTORY_LOGIN,
+  JOB_SCOPES,
+  openPull,
+  startAdapterForge,
+} from './fixture.ts';
 
 const NOTE = renderRerunNote('plan', 'stage-crashed');
 
@@ -319,6 +325,24 @@ describe('GitHub adapter: a transition whose answer was lost (R-14)', { timeout:
       { verdict: 'REQUEST_CHANGES', sha: head, body: 'Not yet.' },
     ]);
     expect((await fixture.github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
+  });
+
+  it('counts its review as landed when a branch rule dismissed it since, and sends only the rest', async () => {
+    const { fixture, pr, reading } = await readThenFail('bad-gateway');
+    const { github, forge } = fixture;
+    const head = reading.pullRequest?.headSha ?? '';
+    await dismissStaleApprovalsOnMain(fixture);
+    // What GitHub left of the lost mutation: its review, dismissed since as the head moved.
+    await github.postReview(pr, head, 'APPROVE', 'Good.');
+    await forge.commit('writer', { branch: 'feature', files: { 'src/later.ts': 'x\n' } });
+
+    await github.recordTransition(pr, {
+      ...toPlan(reading),
+      announcement: { kind: 'review', sha: head, verdict: 'APPROVE', body: 'Good.' },
+    });
+
+    expect((await github.listReviews(pr)).map((review) => review.verdict)).toEqual(['DISMISSED']);
+    expect((await github.readPullRequest(pr))?.labels).toEqual(['keep-me', 'state:plan']);
   });
 
   it('keeps a label a person added meanwhile when it sends the label again', async () => {

@@ -203,8 +203,12 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
     expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
-  it('dismisses the approvals of an older head as the head moves, when the rule says so; a new approval of the new head merges', async () => {
-    for (const dismissStale of [true, false]) {
+  it.each([
+    { dismissStale: true, after: 'DISMISSED' },
+    { dismissStale: false, after: 'APPROVED' },
+  ])(
+    'leaves an approval of an older head $after as the head moves (dismiss stale: $dismissStale); requests for changes stand',
+    async ({ dismissStale, after }) => {
       const fixture = await startForge();
       await protectedMain(fixture, { approvals: 1, dismissStale });
       const pull = await openPull(fixture);
@@ -216,28 +220,36 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
         body: 'no',
       });
 
-      const moved = await fixture.forge.commit('writer', {
+      await fixture.forge.commit('writer', {
         branch: 'feature',
         files: { 'src/feature.ts': 'export const feature = 2;\n' },
       });
 
       const { data: reviews } = await fixture.client('writer').rest.pulls.listReviews(reviewed);
-      expect(reviews.map((review) => review.state)).toEqual([
-        dismissStale ? 'DISMISSED' : 'APPROVED',
-        'CHANGES_REQUESTED',
-      ]);
-      if (!dismissStale) {
-        expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
-        continue;
-      }
-      await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({ status: 405 });
-      await fixture.client('octo-owner').rest.pulls.createReview({
-        ...reviewed,
-        commit_id: moved.sha,
-        event: 'APPROVE',
-      });
-      expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
-    }
+      expect(reviews.map((review) => review.state)).toEqual([after, 'CHANGES_REQUESTED']);
+    },
+  );
+
+  it('wants a new approval of the moved head once the rule dismissed the old one, and merges on it', async () => {
+    const fixture = await startForge();
+    await protectedMain(fixture, { approvals: 1, dismissStale: true });
+    const pull = await openPull(fixture);
+    const reviewed = { owner: fixture.owner, repo: fixture.repo, pull_number: pull.number };
+    await fixture.client('octo-owner').rest.pulls.createReview({ ...reviewed, event: 'APPROVE' });
+    const moved = await fixture.forge.commit('writer', {
+      branch: 'feature',
+      files: { 'src/feature.ts': 'export const feature = 2;\n' },
+    });
+    const mainBefore = await mainTip(fixture);
+
+    await expect(mergeAs(fixture, 'writer', pull.number)).rejects.toMatchObject({ status: 405 });
+    expect(await mainTip(fixture)).toBe(mainBefore);
+    await fixture.client('octo-owner').rest.pulls.createReview({
+      ...reviewed,
+      commit_id: moved.sha,
+      event: 'APPROVE',
+    });
+    expect((await mergeAs(fixture, 'writer', pull.number)).data.merged).toBe(true);
   });
 
   it('reports the review settings of a rule to its admin', async () => {

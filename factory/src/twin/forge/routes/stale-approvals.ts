@@ -3,6 +3,9 @@
  * base branch, GitHub dismisses the PR's approvals once its head moves, whether by new commits or
  * by a rebase onto a base that brought new changes. The twin takes the plain reading: any move of
  * the head dismisses every approval given on another commit. Requests for changes stand.
+ * Not modelled: GitHub dismisses a moment after the push, where the twin does it at once (the
+ * merge reads reviews only after CI ran on the pushed head, minutes later); the
+ * `review_dismissed` timeline item and the `pull_request_review` event; rulesets.
  */
 import type { ForgeEvent } from '../../contract.ts';
 import type { ForgeContext } from '../context.ts';
