@@ -21,7 +21,10 @@ export interface ChaosResult {
 /** Runs one plan in the fast world, or on the twin forge (with its faults). */
 export async function runChaos(plan: ChaosPlan, on: 'fake' | 'forge'): Promise<ChaosResult> {
   const started = performance.now();
-  const world = on === 'forge' ? await createForgeWorld(plan.seed) : await createFakeWorld();
+  const world =
+    on === 'forge'
+      ? await createForgeWorld(plan.seed)
+      : await createFakeWorld({ dismissStaleApprovals: plan.seed % 2 === 0 });
   try {
     const log = await conduct(world, plan);
     const faults = world.faultCounts();

@@ -30,7 +30,13 @@ const run = promisify(execFile);
 /** GitHub's refusal (a 409) of a head behind a base that must be up to date. */
 const BEHIND = 'Head branch is out of date. Review and try the merge again.';
 
-export async function createFakeWorld(): Promise<World> {
+/**
+ * `dismissStaleApprovals`: main's rule dismisses approvals as heads move, as in every other forge
+ * world (`world.ts`).
+ */
+export async function createFakeWorld(options: {
+  readonly dismissStaleApprovals: boolean;
+}): Promise<World> {
   const clock = createClock();
   const root = await mkdtemp(join(tmpdir(), 'chaos-fake-'));
   const gitDir = await createBareRepository(root, 'octo-owner', 'software-factory', {
@@ -49,7 +55,11 @@ export async function createFakeWorld(): Promise<World> {
         },
       })
     ).stdout.trim();
-  const fake = createFakeGitHub({ permissions: { [PERSON]: 'write' }, now: () => clock.now() });
+  const fake = createFakeGitHub({
+    permissions: { [PERSON]: 'write' },
+    now: () => clock.now(),
+    dismissStaleApprovals: options.dismissStaleApprovals,
+  });
   const refOf = (branch: string) => readRef(gitDir, branch);
   let prs = 0;
   const fileCache = new Map<string, Promise<FileAtRef | undefined>>();

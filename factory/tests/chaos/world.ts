@@ -250,9 +250,11 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
         per_page: 100,
       });
       return reviews.flatMap((review) => {
-        const verdict = { APPROVED: 'APPROVE', CHANGES_REQUESTED: 'REQUEST_CHANGES' }[
-          review.state as 'APPROVED'
-        ] as string | undefined;
+        const verdict = {
+          APPROVED: 'APPROVE',
+          CHANGES_REQUESTED: 'REQUEST_CHANGES',
+          DISMISSED: 'DISMISSED',
+        }[review.state as 'APPROVED'] as string | undefined;
         return verdict === undefined ? [] : [{ verdict, sha: review.commit_id ?? '' }];
       });
     },

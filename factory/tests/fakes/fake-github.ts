@@ -54,6 +54,8 @@ export function createFakeGitHub(
     permissions?: Record<string, Permission>;
     /** The clock events are stamped with (default: from 2026-01-01, a second per event). */
     now?: () => Date;
+    /** Main's rule dismisses approvals of other commits when a head moves, as GitHub's can. */
+    dismissStaleApprovals?: boolean;
   } = {},
 ) {
   const pulls = new Map<number, PullRequestSnapshot>();
@@ -273,6 +275,15 @@ export function createFakeGitHub(
     moveBranch: (branch: string, sha: string) => branches.set(branch, sha),
     pushTo(pr: number, headSha: string) {
       update(pr, { headSha });
+      if (options.dismissStaleApprovals !== true) return;
+      reviews.set(
+        pr,
+        (reviews.get(pr) ?? []).map((review) =>
+          review.verdict === 'APPROVE' && review.sha !== headSha
+            ? { ...review, verdict: 'DISMISSED' }
+            : review,
+        ),
+      );
     },
     pull,
     stateOf: (pr: number) =>
