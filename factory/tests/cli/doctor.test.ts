@@ -36,6 +36,7 @@ async function arrangeHealthy(
     required_approving_review_count: number;
     dismiss_stale_reviews?: boolean;
     require_last_push_approval?: boolean;
+    require_code_owner_reviews?: boolean;
   } | null = null,
 ) {
   const owner = asOwner(fixture);
@@ -285,11 +286,21 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(two.level('reviews')?.summary).toBe(
       'main requires 2 approving reviews and the line gives one: each PR parks merge-refused until people add the rest.',
     );
-    const lastPush = await judged({
+    const owners = await judged({
       required_approving_review_count: 1,
+      require_code_owner_reviews: true,
+    });
+    expect(owners.level('reviews')?.summary).toBe(
+      "main requires a review from code owners, which the line's approval is not: each PR that changes a file with an owner parks merge-refused until an owner approves it.",
+    );
+    // Every problem is named, and one GitHub would refuse every merge for fails the whole.
+    const lastPush = await judged({
+      required_approving_review_count: 2,
       require_last_push_approval: true,
     });
     expect(lastPush.level('reviews')).toMatchObject({ level: 'fail' });
+    expect(lastPush.level('reviews')?.summary).toContain('the most recent push approved');
+    expect(lastPush.level('reviews')?.summary).toContain('requires 2 approving reviews');
     expect(lastPush.code).toBe(1);
   });
 

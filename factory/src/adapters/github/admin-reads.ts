@@ -37,9 +37,16 @@ export interface ReviewRule {
   readonly dismissStale: boolean;
   /** "Require approval of the most recent reviewable push" (by someone other than its pusher). */
   readonly lastPushApproval: boolean;
+  /** "Require review from Code Owners". */
+  readonly codeOwners: boolean;
 }
 
-const NO_REVIEW_RULE: ReviewRule = { approvals: 0, dismissStale: false, lastPushApproval: false };
+const NO_REVIEW_RULE: ReviewRule = {
+  approvals: 0,
+  dismissStale: false,
+  lastPushApproval: false,
+  codeOwners: false,
+};
 
 /** Runs a read; a failure becomes a refused `SettingRead` rather than an exception. */
 async function readSetting<T>(work: () => Promise<T>): Promise<SettingRead<T>> {
@@ -126,6 +133,7 @@ async function readRuleDetails(
               approvals: reviews.required_approving_review_count ?? 0,
               dismissStale: reviews.dismiss_stale_reviews,
               lastPushApproval: reviews.require_last_push_approval ?? false,
+              codeOwners: reviews.require_code_owner_reviews,
             },
     };
   } catch (error) {

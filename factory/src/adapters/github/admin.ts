@@ -26,7 +26,12 @@ import {
 } from './publish.ts';
 import { createLabel, listLabels, updateLabel, type RepositoryLabel } from './repo-labels.ts';
 
-export type { BranchProtectionSummary, SettingRead, WorkflowPermissions } from './admin-reads.ts';
+export type {
+  BranchProtectionSummary,
+  ReviewRule,
+  SettingRead,
+  WorkflowPermissions,
+} from './admin-reads.ts';
 export type { RepositoryLabel } from './repo-labels.ts';
 
 export interface RepositoryAdmin {

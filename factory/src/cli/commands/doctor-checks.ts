@@ -5,6 +5,7 @@
 import type {
   BranchProtectionSummary,
   RepositoryLabel,
+  ReviewRule,
   SettingRead,
   WorkflowPermissions,
 } from '../../adapters/github/index.ts';
@@ -249,39 +250,60 @@ export function checkReviewRules(
       fix: `Check it as an admin: leave "Require approval of the most recent reviewable push" unticked (${where}).`,
     };
   }
-  if (rule.lastPushApproval) {
+  const problems = reviewRuleProblems(rule, main, where);
+  if (problems.length === 0) {
     return {
       id: 'reviews',
-      level: 'fail',
-      summary: `${main} wants the most recent push approved by someone other than its pusher: the line pushes and approves as one identity, so GitHub would refuse every merge it makes.`,
-      fix: `Untick "Require approval of the most recent reviewable push" (${where}).`,
-    };
-  }
-  if (rule.approvals > 1) {
-    return {
-      id: 'reviews',
-      level: 'warn',
-      summary: `${main} requires ${String(rule.approvals)} approving reviews and the line gives one: each PR parks merge-refused until people add the rest.`,
-      fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.`,
-    };
-  }
-  // Whatever the count, a dismissed approval no longer counts for the line's own guardrail either.
-  if (rule.dismissStale) {
-    return {
-      id: 'reviews',
-      level: 'warn',
-      summary: `${main} dismisses stale approvals: each time the merge brings a PR up to date with a newer ${main}, GitHub dismisses the line's approval and the line has the rebased head reviewed again, one more code-review session each time; on a busy ${main} a PR may park retries-exhausted.`,
-      fix: `Untick "Dismiss stale pull request approvals when new commits are pushed" (${where}) to let an approval carry over a rebase that leaves the change as it is (ADR 0004).`,
+      level: 'ok',
+      summary:
+        rule.approvals === 0
+          ? `${main} asks for no approving review; the line merges only on its own code review's approval.`
+          : `${main} requires one approving review; the line's code review gives it.`,
     };
   }
   return {
     id: 'reviews',
-    level: 'ok',
-    summary:
-      rule.approvals === 0
-        ? `${main} asks for no approving review; the line merges only on its own code review's approval.`
-        : `${main} requires one approving review; the line's code review gives it.`,
+    level: problems.some((problem) => problem.fatal) ? 'fail' : 'warn',
+    summary: problems.map((problem) => problem.summary).join(' '),
+    fix: problems.map((problem) => problem.fix).join(' '),
   };
+}
+
+interface RuleProblem {
+  /** GitHub would refuse every merge the line makes. */
+  readonly fatal: boolean;
+  readonly summary: string;
+  readonly fix: string;
+}
+
+function reviewRuleProblems(rule: ReviewRule, main: string, where: string): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  if (rule.lastPushApproval)
+    problems.push({
+      fatal: true,
+      summary: `${main} wants the most recent push approved by someone other than its pusher: the line pushes and approves as one identity, so GitHub would refuse every merge it makes.`,
+      fix: `Untick "Require approval of the most recent reviewable push" (${where}).`,
+    });
+  if (rule.codeOwners)
+    problems.push({
+      fatal: false,
+      summary: `${main} requires a review from code owners, which the line's approval is not: each PR that changes a file with an owner parks merge-refused until an owner approves it.`,
+      fix: `Untick "Require review from Code Owners" (${where}), or have owners approve such PRs and set state:merge.`,
+    });
+  if (rule.approvals > 1)
+    problems.push({
+      fatal: false,
+      summary: `${main} requires ${String(rule.approvals)} approving reviews and the line gives one: each PR parks merge-refused until people add the rest.`,
+      fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.`,
+    });
+  // Whatever the count, a dismissed approval no longer counts for the line's own guardrail either.
+  if (rule.dismissStale)
+    problems.push({
+      fatal: false,
+      summary: `${main} dismisses stale approvals: each time the merge brings a PR up to date with a newer ${main}, GitHub dismisses the line's approval and the line has the rebased head reviewed again, one more code-review session each time; on a busy ${main} a PR may park retries-exhausted.`,
+      fix: `Untick "Dismiss stale pull request approvals when new commits are pushed" (${where}) to let an approval carry over a rebase that leaves the change as it is (ADR 0004).`,
+    });
+  return problems;
 }
 
 export function checkIdentity(config: FactoryConfig): Finding {

@@ -15,6 +15,7 @@ async function protectedMain(
     approvals?: number;
     dismissStale?: boolean;
     lastPushApproval?: boolean;
+    codeOwners?: boolean;
     enforceAdmins?: boolean;
   },
 ): Promise<void> {
@@ -39,6 +40,9 @@ async function protectedMain(
             ...(rule.lastPushApproval === undefined
               ? {}
               : { require_last_push_approval: rule.lastPushApproval }),
+            ...(rule.codeOwners === undefined
+              ? {}
+              : { require_code_owner_reviews: rule.codeOwners }),
           },
     restrictions: null,
   });
@@ -254,7 +258,12 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
 
   it('reports the review settings of a rule to its admin', async () => {
     const fixture = await startForge();
-    await protectedMain(fixture, { approvals: 1, dismissStale: true, lastPushApproval: true });
+    await protectedMain(fixture, {
+      approvals: 1,
+      dismissStale: true,
+      lastPushApproval: true,
+      codeOwners: true,
+    });
 
     const { data } = await fixture.client('octo-owner').rest.repos.getBranchProtection({
       owner: fixture.owner,
@@ -266,6 +275,7 @@ describe('merging into a protected branch', { timeout: 30_000 }, () => {
       required_approving_review_count: 1,
       dismiss_stale_reviews: true,
       require_last_push_approval: true,
+      require_code_owner_reviews: true,
     });
   });
 

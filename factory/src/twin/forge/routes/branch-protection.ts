@@ -23,6 +23,7 @@ const PutProtection = z.object({
       required_approving_review_count: z.int().min(0).max(6).optional(),
       dismiss_stale_reviews: z.boolean().optional(),
       require_last_push_approval: z.boolean().optional(),
+      require_code_owner_reviews: z.boolean().optional(),
     })
     .nullable(),
   restrictions: z.unknown(),
@@ -104,6 +105,7 @@ export function branchProtectionRoutes(ctx: ForgeContext, settings: RepoSettings
             reviews === null ? 0 : (reviews.required_approving_review_count ?? 1),
           dismissStaleReviews: reviews?.dismiss_stale_reviews ?? false,
           requireLastPushApproval: reviews?.require_last_push_approval ?? false,
+          requireCodeOwnerReviews: reviews?.require_code_owner_reviews ?? false,
         };
         settings.protection.set(branch, rule);
         return { status: 200, body: renderProtection(ctx.render, branch, rule) };
@@ -174,13 +176,14 @@ function renderProtection(
     enforce_admins: { url: `${url}/enforce_admins`, enabled: rule.enforceAdmins },
     ...(rule.requiredApprovingReviews === 0 &&
     !rule.dismissStaleReviews &&
-    !rule.requireLastPushApproval
+    !rule.requireLastPushApproval &&
+    !rule.requireCodeOwnerReviews
       ? {}
       : {
           required_pull_request_reviews: {
             url: `${url}/required_pull_request_reviews`,
             dismiss_stale_reviews: rule.dismissStaleReviews,
-            require_code_owner_reviews: false,
+            require_code_owner_reviews: rule.requireCodeOwnerReviews,
             required_approving_review_count: rule.requiredApprovingReviews,
             require_last_push_approval: rule.requireLastPushApproval,
           },

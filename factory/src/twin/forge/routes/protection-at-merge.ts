@@ -6,7 +6,8 @@
  * bypasses the rule unless it is enforced for admins. "Require branches to be up to date"
  * (`strict`) refuses a head that does not contain its base's tip with a 409, as GitHub's merge
  * API does ("Head branch is out of date"). A dismissed approval counts for nothing (`stale-approvals.ts`).
- * Not modelled: code owners, and approval of the latest push by someone other than its pusher.
+ * Not modelled (stored for `factory doctor` only): code owners' approval, and approval of the latest
+ * push by someone other than its pusher.
  */
 import type { Actor, TokenGrant } from '../../contract.ts';
 import type { ForgeContext } from '../context.ts';

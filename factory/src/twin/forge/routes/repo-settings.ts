@@ -25,6 +25,8 @@ export interface ProtectionRecord {
    * `factory doctor`; the twin's merge does not enforce it.
    */
   readonly requireLastPushApproval: boolean;
+  /** A code owner must approve; stored and reported for `factory doctor`, not enforced. */
+  readonly requireCodeOwnerReviews: boolean;
 }
 
 export interface RepoSettings extends PullOptions {
