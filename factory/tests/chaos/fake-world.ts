@@ -31,8 +31,9 @@ const run = promisify(execFile);
 const BEHIND = 'Head branch is out of date. Review and try the merge again.';
 
 /**
- * `dismissStaleApprovals`: main's rule dismisses approvals as heads move, as in every other forge
- * world (`world.ts`).
+ * `dismissStaleApprovals`: main's rule dismisses approvals as heads move, as in half the forge
+ * worlds (`world.ts`). This world's merge does not itself require an approval; the line's
+ * guardrail does.
  */
 export async function createFakeWorld(options: {
   readonly dismissStaleApprovals: boolean;

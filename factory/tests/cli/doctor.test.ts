@@ -291,8 +291,13 @@ describe('factory doctor', { timeout: 30_000 }, () => {
       require_code_owner_reviews: true,
     });
     expect(owners.level('reviews')?.summary).toBe(
-      "main requires a review from code owners, which the line's approval is not: each PR that changes a file with an owner parks merge-refused until an owner approves it.",
+      "main requires a review from code owners, which the line's approval is not: each PR that changes a file CODEOWNERS assigns to someone parks merge-refused until they approve it.",
     );
+    const lastPushAlone = await judged({
+      required_approving_review_count: 1,
+      require_last_push_approval: true,
+    });
+    expect(lastPushAlone.level('reviews')).toMatchObject({ level: 'fail' });
     // Every problem is named, and one GitHub would refuse every merge for fails the whole.
     const lastPush = await judged({
       required_approving_review_count: 2,

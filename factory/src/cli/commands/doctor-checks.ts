@@ -246,8 +246,8 @@ export function checkReviewRules(
     return {
       id: 'reviews',
       level: 'warn',
-      summary: `Whether ${main}'s rule wants the latest push approved by someone other than its pusher is unknown: ${rule.unknown}.`,
-      fix: `Check it as an admin: leave "Require approval of the most recent reviewable push" unticked (${where}).`,
+      summary: `Whether ${main}'s rule asks for reviews the line cannot give (approval of the latest push by someone other than its pusher, code owners' review, more than one approval) is unknown: ${rule.unknown}.`,
+      fix: `Check it as an admin (${where}): leave "Require approval of the most recent reviewable push" unticked, and see the operating guide for the rest.`,
     };
   }
   const problems = reviewRuleProblems(rule, main, where);
@@ -278,6 +278,10 @@ interface RuleProblem {
 
 function reviewRuleProblems(rule: ReviewRule, main: string, where: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
+  // People's approvals are dismissed by the merge's rebase as the line's are.
+  const again = rule.dismissStale
+    ? ` With stale approvals dismissed, they approve again each time the merge brings the PR up to date with a newer ${main}.`
+    : '';
   if (rule.lastPushApproval)
     problems.push({
       fatal: true,
@@ -287,14 +291,14 @@ function reviewRuleProblems(rule: ReviewRule, main: string, where: string): Rule
   if (rule.codeOwners)
     problems.push({
       fatal: false,
-      summary: `${main} requires a review from code owners, which the line's approval is not: each PR that changes a file with an owner parks merge-refused until an owner approves it.`,
-      fix: `Untick "Require review from Code Owners" (${where}), or have owners approve such PRs and set state:merge.`,
+      summary: `${main} requires a review from code owners, which the line's approval is not: each PR that changes a file CODEOWNERS assigns to someone parks merge-refused until they approve it.`,
+      fix: `Untick "Require review from Code Owners" (${where}), or have owners approve such PRs and set state:merge.${again}`,
     });
   if (rule.approvals > 1)
     problems.push({
       fatal: false,
       summary: `${main} requires ${String(rule.approvals)} approving reviews and the line gives one: each PR parks merge-refused until people add the rest.`,
-      fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.`,
+      fix: `Require 1 approving review (${where}), or approve each parked PR and set state:merge.${again}`,
     });
   // Whatever the count, a dismissed approval no longer counts for the line's own guardrail either.
   if (rule.dismissStale)
