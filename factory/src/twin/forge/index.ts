@@ -24,6 +24,8 @@ import { actorId } from './render/base.ts';
 import { openRepository } from './repository.ts';
 import { createRequestLog, type RequestLog } from './request-log.ts';
 import { buildRoutes } from './routes/index.ts';
+import { createRepoSettings } from './routes/repo-settings.ts';
+import { dismissStaleApprovals } from './stale-approvals.ts';
 import { createLabelRecord } from './routes/labels.ts';
 import { createBareRepository, DEFAULT_BRANCH, type Seed } from './seed.ts';
 import { commitAs } from './direct-commit.ts';
@@ -153,9 +155,12 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
   const ctx: ForgeContext = { render, store, repo, auth, events, now: () => formatTime(clock()) };
   for (const label of options.labels ?? [])
     createLabelRecord(ctx, label.name, label.color, label.description);
-  const routes: Route[] = buildRoutes(ctx, {
+  const settings = createRepoSettings({
     actionsMayCreateAndApprove: options.actionsMayCreateAndApprove ?? true,
   });
+  // A branch rule acts as pushes happen too: it dismisses approvals a head move made stale.
+  dismissStaleApprovals(ctx, settings);
+  const routes: Route[] = buildRoutes(ctx, settings);
   const faults = createFaults(options.faultSeed ?? 1);
   const requestLog = createRequestLog();
   const internalErrors: unknown[] = [];

@@ -12,21 +12,17 @@ import { issueLabelRoutes } from './issue-labels.ts';
 import { labelRoutes } from './labels.ts';
 import { mergeRoutes } from './merge.ts';
 import { pullFileRoutes } from './pull-files.ts';
-import { pullRoutes, type PullOptions } from './pulls.ts';
+import { pullRoutes } from './pulls.ts';
 import { refRoutes } from './refs.ts';
-import { createRepoSettings } from './repo-settings.ts';
+import type { RepoSettings } from './repo-settings.ts';
 import { repoRoutes } from './repos.ts';
 import { reviewRoutes } from './reviews.ts';
 import { runRoutes } from './runs.ts';
-import { dismissStaleApprovals } from './stale-approvals.ts';
 import { timelineRoutes } from './timeline.ts';
 import { userRoutes } from './user.ts';
 
-export function buildRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
-  // Mutable repository settings: the pull and review routes read them at request time.
-  const settings = createRepoSettings(options);
-  // A branch rule also acts as pushes happen: it dismisses approvals a head move made stale.
-  dismissStaleApprovals(ctx, settings);
+/** Every route, over the repository's settings (which the routes read at request time). */
+export function buildRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   return [
     ...repoRoutes(ctx),
     ...pullRoutes(ctx, settings),

@@ -7,9 +7,9 @@
  * merge reads reviews only after CI ran on the pushed head, minutes later); the
  * `review_dismissed` timeline item and the `pull_request_review` event; rulesets.
  */
-import type { ForgeEvent } from '../../contract.ts';
-import type { ForgeContext } from '../context.ts';
-import type { RepoSettings } from './repo-settings.ts';
+import type { ForgeEvent } from '../contract.ts';
+import type { ForgeContext } from './context.ts';
+import type { RepoSettings } from './routes/repo-settings.ts';
 
 /** Dismisses stale approvals as each PR's head moves (its `synchronize`), for as long as the forge runs. */
 export function dismissStaleApprovals(ctx: ForgeContext, settings: RepoSettings): void {
