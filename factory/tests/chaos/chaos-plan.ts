@@ -1,10 +1,11 @@
 /**
  * What goes wrong in one chaos run, drawn once from its seed so a failing run replays exactly:
  * which writes crash, how often dispatches are doubled or replayed, how often reviewers reject and
- * CI is red, whether a person relabels mid-stage, whether main moves under the merge, whether the
- * implementer touches the floor, and the forge's fault rate.
+ * CI is red, whether a person relabels or reviews mid-stage, whether main moves under the merge,
+ * whether the implementer touches the floor, and the forge's fault rate.
  */
 import { seededRandom } from '../../src/twin/forge/faults.ts';
+import type { ReviewVerdict } from '../../src/core/ports.ts';
 import type { State } from '../../src/core/states.ts';
 
 export interface ChaosPlan {
@@ -32,6 +33,13 @@ export interface ChaosPlan {
   readonly faultRate: number;
   /** A person puts a PR the line parked back on the line once. */
   readonly resumeParked: boolean;
+  /**
+   * Port call at which a person reviews the PR in flight, outside the merge job: a writer, whose
+   * word counts, or a reader, whose word does not (ADR 0009).
+   */
+  readonly personReview:
+    | { readonly atCall: number; readonly verdict: ReviewVerdict; readonly as: 'writer' | 'reader' }
+    | undefined;
 }
 
 const RELABEL_TARGETS: readonly State[] = [
@@ -78,5 +86,13 @@ export function drawPlan(seed: number): ChaosPlan {
     touchProtected: chance(0.15) ? pick(random, PROTECTED) : undefined,
     faultRate: pick(random, [0, 0.02, 0.04]),
     resumeParked: chance(0.3),
+    // Drawn last, so the draws above stay what they were for every seed.
+    personReview: chance(0.3)
+      ? {
+          atCall: 10 + Math.floor(random() * 150),
+          verdict: pick(random, ['APPROVE', 'REQUEST_CHANGES'] as const),
+          as: pick(random, ['writer', 'reader'] as const),
+        }
+      : undefined,
   };
 }

@@ -17,7 +17,7 @@ import { featurePath, type AgentBehaviour } from './agents.ts';
 import type { ChaosPlan } from './chaos-plan.ts';
 import { createChaosPort, InjectedCrash, type Dispatch, type MergeRecord } from './chaos-port.ts';
 import { jobsOf, type LineDeps, type NamedJob, type RunContext } from './stage-jobs.ts';
-import { FACTORY_LOGIN, PERSON, specText, type World } from './world.ts';
+import { FACTORY_LOGIN, PERSON, READER, specText, type World } from './world.ts';
 
 const MAX_JOBS = 600;
 const MAX_TICKS = 12;
@@ -64,6 +64,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
   let mainMovesLeft = plan.mainMoves;
   let conflictLeft = plan.conflictingMainMove;
   let relabel = plan.relabel;
+  let personReview = plan.personReview;
   let attempt = 0;
   const resumed = new Set<number>();
 
@@ -112,6 +113,20 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       await personSets(pr, to).catch(() => count('person relabel failed'));
     }
     const inMerge = current?.job === 'merge-rebase' || current?.job === 'merge';
+    // Not while the merge judges the reviews: one posted between its read and its merge call is
+    // one no merge could have seen.
+    if (
+      personReview !== undefined &&
+      calls >= personReview.atCall &&
+      pr !== undefined &&
+      !inMerge
+    ) {
+      const { verdict, as } = personReview;
+      personReview = undefined;
+      count(`person reviews mid-stage: ${as} ${verdict}`);
+      const who = as === 'writer' ? PERSON : READER;
+      if (await world.personReviews(pr, verdict, who).catch(() => false)) humanActs += 1;
+    }
     if (inMerge && mainMovesLeft > 0 && chance(0.2)) await moveMain(pr);
   };
 

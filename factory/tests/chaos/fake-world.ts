@@ -21,6 +21,7 @@ import {
   createClock,
   FACTORY_LOGIN,
   PERSON,
+  READER,
   SEED_FILES,
   type World,
 } from './world.ts';
@@ -57,7 +58,7 @@ export async function createFakeWorld(options: {
       })
     ).stdout.trim();
   const fake = createFakeGitHub({
-    permissions: { [PERSON]: 'write' },
+    permissions: { [PERSON]: 'write', [READER]: 'read' },
     now: () => clock.now(),
     dismissStaleApprovals: options.dismissStaleApprovals,
   });
@@ -193,6 +194,12 @@ export async function createFakeWorld(options: {
       });
       return prs;
     },
+    async personReviews(pr, verdict, who) {
+      await syncHeads();
+      const { open, headSha } = fake.pull(pr);
+      if (open) fake.personReviews(pr, headSha, verdict, who);
+      return open;
+    },
     personSets(pr, to) {
       if (!fake.pull(pr).open) return Promise.resolve(false);
       fake.personSets(pr, to, PERSON);
@@ -221,7 +228,12 @@ export async function createFakeWorld(options: {
       const reviews = await fake.port.listReviews(pr);
       return reviews
         .filter((review) => review.verdict !== 'COMMENT')
-        .map(({ verdict, sha }) => ({ verdict, sha }));
+        .map(({ verdict, sha, author }) => ({
+          verdict,
+          sha,
+          author,
+          counts: author === FACTORY_LOGIN || author === PERSON,
+        }));
     },
     faultCounts: () => ({}),
     internalErrors: () => [],

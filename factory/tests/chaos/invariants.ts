@@ -16,7 +16,7 @@ import { createProtectedPathMatcher } from '../../src/core/paths.ts';
 import { parseLedger } from '../../src/core/status.ts';
 import { labelOf, stateOfLabel, statesIn } from '../../src/core/states.ts';
 import { CONFIG, type RunLog } from './conductor.ts';
-import type { World } from './world.ts';
+import type { Verdict, World } from './world.ts';
 
 export interface RestReport {
   /** Per PR: `merged`, `parked: <reason>` or `parked by a person`. */
@@ -168,25 +168,37 @@ async function checkMerge(
   return violations;
 }
 
-/** The latest verdict is an APPROVE, given on `sha` or on a head with the same patch. */
+/**
+ * As GitHub weighs reviews, among those that count (the line's, and writers'): each reviewer's
+ * latest stands, a dismissed one stands for nothing; no objection stands, and an approval stands
+ * that was given on `sha` or on a head with the same patch.
+ */
 async function checkApproval(
   world: World,
   pr: number,
   sha: string,
   main: string,
 ): Promise<string[]> {
-  const latest = (await world.verdicts(pr)).at(-1);
-  if (latest?.verdict !== 'APPROVE')
-    return [`merged ${sha.slice(0, 7)} whose latest verdict is ${latest?.verdict ?? 'none'}`];
-  const approved = latest.sha;
-  if (
-    approved === sha ||
-    (await patchId(world, approved, main)) === (await patchId(world, sha, main))
-  )
-    return [];
-  return [
-    `merged ${sha.slice(0, 7)} but the approval was on ${approved.slice(0, 7)}, a different change`,
-  ];
+  const standing = new Map<string, Verdict>();
+  for (const review of await world.verdicts(pr)) {
+    if (!review.counts) continue;
+    if (review.verdict === 'DISMISSED') standing.delete(review.author);
+    else standing.set(review.author, review);
+  }
+  const verdicts = [...standing.values()];
+  const objection = verdicts.find((review) => review.verdict === 'REQUEST_CHANGES');
+  if (objection !== undefined)
+    return [`merged ${sha.slice(0, 7)} over ${objection.author}'s standing objection`];
+  const approvals = verdicts.filter((review) => review.verdict === 'APPROVE');
+  if (approvals.length === 0) return [`merged ${sha.slice(0, 7)} with no standing approval`];
+  for (const { sha: approved } of approvals) {
+    if (
+      approved === sha ||
+      (await patchId(world, approved, main)) === (await patchId(world, sha, main))
+    )
+      return [];
+  }
+  return [`merged ${sha.slice(0, 7)} but no standing approval was given on that change`];
 }
 
 async function patchId(world: World, head: string, main: string): Promise<string> {

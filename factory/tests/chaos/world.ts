@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { clone, tokenAuthHeader } from '../../src/adapters/git/index.ts';
 import { createGitHub, createOctokit } from '../../src/adapters/github/index.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
-import type { GitHubPort } from '../../src/core/ports.ts';
+import type { GitHubPort, ReviewVerdict } from '../../src/core/ports.ts';
 import { withState, type State } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import { STATE_LABELS, WORKING_STATES } from '../../src/core/states.ts';
@@ -25,6 +25,17 @@ const run = promisify(execFile);
 
 /** The person who queues specs and moves labels by hand (write permission on the forge). */
 export const PERSON = 'writer';
+/** Someone who may read the repository and so review its PRs, but whose word counts for nothing. */
+export const READER = 'reader';
+
+/** A review as the invariants weigh it: who gave it, and whether their word counts (ADR 0009). */
+export interface Verdict {
+  readonly verdict: string;
+  readonly sha: string;
+  readonly author: string;
+  /** The line's own review, or one by a person with write permission. */
+  readonly counts: boolean;
+}
 
 export const SEED_FILES: Readonly<Record<string, string>> = {
   'package.json': '{ "name": "widgets", "private": true, "type": "module" }\n',
@@ -92,6 +103,8 @@ export interface World {
   ): Promise<number>;
   /** A person moves the PR's state label by hand; false when the PR is closed. */
   personSets(pr: number, to: State): Promise<boolean>;
+  /** `who` reviews the PR's head as it is; false when the PR is closed. */
+  personReviews(pr: number, verdict: ReviewVerdict, who: string): Promise<boolean>;
   /** A person pushes a commit to main. */
   commitToMain(files: Record<string, string>): Promise<void>;
   injectFaults(rate: number): void;
@@ -101,8 +114,8 @@ export interface World {
   countStatusComments(pr: number): Promise<number>;
   /** The latest `factory/ci` state on exactly `sha`. */
   ciStateOn(sha: string): Promise<string | undefined>;
-  /** Approvals and change requests, oldest first. */
-  verdicts(pr: number): Promise<{ verdict: string; sha: string }[]>;
+  /** Approvals, change requests and dismissed reviews, oldest first. */
+  verdicts(pr: number): Promise<Verdict[]>;
   faultCounts(): Record<string, number>;
   internalErrors(): readonly unknown[];
   close(): Promise<void>;
@@ -201,6 +214,20 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
       whileQuiet(() =>
         forge.openPullRequest(PERSON, { branch, files, title, labels: ['state:queued'] }),
       ),
+    personReviews: (pr, verdict, who) =>
+      whileQuiet(async () => {
+        const reviewer = octokit(forge.as(who));
+        const { data } = await reviewer.rest.pulls.get({ ...repo, pull_number: pr });
+        if (data.state !== 'open') return false;
+        await reviewer.rest.pulls.createReview({
+          ...repo,
+          pull_number: pr,
+          commit_id: data.head.sha,
+          event: verdict,
+          body: verdict,
+        });
+        return true;
+      }),
     async personSets(pr, to) {
       const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
       if (data.state !== 'open') return false;
@@ -255,7 +282,17 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
           CHANGES_REQUESTED: 'REQUEST_CHANGES',
           DISMISSED: 'DISMISSED',
         }[review.state as 'APPROVED'] as string | undefined;
-        return verdict === undefined ? [] : [{ verdict, sha: review.commit_id ?? '' }];
+        const author = review.user?.login ?? '';
+        return verdict === undefined
+          ? []
+          : [
+              {
+                verdict,
+                sha: review.commit_id ?? '',
+                author,
+                counts: author === FACTORY_LOGIN || author === PERSON,
+              },
+            ];
       });
     },
     faultCounts() {

@@ -255,6 +255,13 @@ export function createFakeGitHub(
       if (init.state !== undefined)
         relabel(pr, withState(init.labels ?? [], init.state), init.author ?? 'alice');
     },
+    /** A person's review of `sha`, as GitHub records it for them. */
+    personReviews(pr: number, sha: string, verdict: ReviewVerdict, author: string) {
+      reviews.set(pr, [
+        ...(reviews.get(pr) ?? []),
+        { verdict, sha, body: verdict, author, at: now() },
+      ]);
+    },
     /** A person (or anyone) relabels the PR: used to race a running stage (R-19). */
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
