@@ -65,6 +65,15 @@ function finish(line: LineForge, candidate: MergeCandidate, ciConclusion?: CiCon
   );
 }
 
+/** CI passed on the candidate head, and the merge squash-merges it. */
+async function expectMergedAfterGreenCi(line: LineForge, on: OnLine, candidate: MergeCandidate) {
+  expect(await finish(line, candidate, 'success')).toEqual({
+    kind: 'moved',
+    pr: on.pr,
+    to: 'merged',
+  });
+}
+
 function onMain(line: LineForge, files: Readonly<Record<string, string>>) {
   return line.forge.commit('octo-owner', { branch: 'main', files });
 }
@@ -593,11 +602,7 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
       ref: candidate.headSha,
     });
     expect(merge.parents.map((parent) => parent.sha)).toEqual([on.headSha, candidate.baseSha]);
-    expect(await finish(line, candidate, 'success')).toEqual({
-      kind: 'moved',
-      pr: on.pr,
-      to: 'merged',
-    });
+    await expectMergedAfterGreenCi(line, on, candidate);
   });
 
   it('sends a head that already carries markers back to the implementer, pushing nothing (a job that crashed after pushing them)', async () => {
@@ -684,11 +689,7 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     // the approval given before the first rebase.
     const second = candidateOf(await prepare(line, { ...on, headSha: candidate.headSha }));
     expect(second.baseSha).not.toBe(candidate.baseSha);
-    expect(await finish(line, second, 'success')).toEqual({
-      kind: 'moved',
-      pr: on.pr,
-      to: 'merged',
-    });
+    await expectMergedAfterGreenCi(line, on, second);
     expect(line.mergeCalls()).toBe(2);
   });
 
@@ -703,11 +704,7 @@ describe('merging into a branch whose protection the line cannot meet', { timeou
     const second = candidateOf(await prepare(line, { ...on, headSha: first.headSha }));
     expect(second.updatedFrom).toEqual({ sha: first.headSha, patchUnchanged: true });
 
-    expect(await finish(line, second, 'success')).toEqual({
-      kind: 'moved',
-      pr: on.pr,
-      to: 'merged',
-    });
+    await expectMergedAfterGreenCi(line, on, second);
     expect(line.mergeCalls()).toBe(1);
   });
 
@@ -740,7 +737,7 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
     return line;
   }
 
-  it('sends the head its own rebase made back to code review, since GitHub dismissed the approval, and merges it once reviewed', async () => {
+  it('R-06: sends the head its own rebase made back to code review, since GitHub dismissed the approval, and merges it once reviewed', async () => {
     const line = await dismissingStaleApprovals();
     const on = await atMerge(line, 'stale');
     await onMain(line, { 'docs/newer.md': 'x\n' });
