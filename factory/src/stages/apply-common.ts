@@ -18,7 +18,7 @@ import type {
   PullRequestSnapshot,
   StatusComment,
 } from '../core/ports.ts';
-import { parseLedger, recordAttempt, type Ledger } from '../core/status.ts';
+import { parseLedger, recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
 import type { AgentArtifact } from './agent-artifact.ts';
 import { today, type Clock } from './clock.ts';
@@ -44,16 +44,17 @@ export interface ApplyDeps extends Clock {
   readonly config: FactoryConfig;
 }
 
-export type Begun =
-  | {
-      readonly kind: 'current';
-      readonly pr: PullRequestSnapshot;
-      readonly ledger: Ledger;
-      readonly status: { readonly comment: StatusComment | undefined };
-      /** The label timeline: settling the attempt counts attempts from it. */
-      readonly timeline: readonly TimelineEntry[];
-    }
-  | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
+/** The reading an apply job that goes on works from. */
+export interface Current {
+  readonly kind: 'current';
+  readonly pr: PullRequestSnapshot;
+  readonly ledger: Ledger;
+  readonly status: { readonly comment: StatusComment | undefined };
+  /** The label timeline: settling the attempt counts attempts from it. */
+  readonly timeline: readonly TimelineEntry[];
+}
+
+export type Begun = Current | { readonly kind: 'stood-down'; readonly outcome: StageOutcome };
 
 /**
  * Re-reads the PR with its timeline and status comment (one request); only a PR still in `stage`
@@ -138,6 +139,34 @@ export interface SettleInput extends Reading {
   readonly status?: { readonly comment: StatusComment | undefined };
   /** The label timeline as `beginApply` read it. */
   readonly timeline?: readonly TimelineEntry[] | undefined;
+}
+
+/**
+ * How the apply job of a stage whose agent submits work (a plan, a patch) settles its attempt:
+ * from the job's first reading unless told otherwise, with the artifact's spend.
+ */
+export function submissionSettler(
+  deps: ApplyDeps,
+  begun: Current,
+  stage: WorkingState,
+  input: ApplyInput,
+  submitted: Extract<LineEvent['type'], 'plan-submitted' | 'work-submitted'>,
+): (event: LineEvent, result: string, at?: Reading) => Promise<StageOutcome> {
+  return (event, result, at = { pr: begun.pr, readJustNow: true }) =>
+    settle(deps, {
+      ...at,
+      timeline: begun.timeline,
+      stage,
+      status: begun.status,
+      event,
+      // Only a submission that landed answers the feedback this attempt was given: after a failed
+      // attempt the next one still needs it. The stage after a submission adds its own.
+      ledger: event.type === submitted ? recordFeedback(begun.ledger, undefined) : begun.ledger,
+      result,
+      artifact: input.artifact,
+      spentBeforeCrash: input.spentBeforeCrash,
+      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
+    });
 }
 
 /** Records the attempt, then carries out the transition the event leads to. */

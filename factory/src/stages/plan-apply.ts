@@ -5,20 +5,17 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { LineEvent } from '../core/line.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
 import { escapeAgentText } from '../core/notes.ts';
-import { recordFeedback } from '../core/status.ts';
 import type { PlanSubmission } from '../agent/submissions.ts';
 import { readSubmission } from './agent-artifact.ts';
 import {
   beginApply,
   describeEvent,
   missingArtifactEvent,
-  settle,
+  submissionSettler,
   type ApplyDeps,
   type ApplyInput,
-  type Reading,
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { planPathOf } from './plan-path.ts';
@@ -31,22 +28,7 @@ export async function applyPlan(
   const begun = await beginApply(deps.github, 'plan', input);
   if (begun.kind === 'stood-down') return begun.outcome;
   const { pr } = begun;
-  const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
-    settle(deps, {
-      ...at,
-      timeline: begun.timeline,
-      stage: 'plan',
-      status: begun.status,
-      event,
-      // Only a submission that landed answers the feedback this attempt was given: after a failed
-      // attempt the next one still needs it. The stage after a submission adds its own.
-      ledger:
-        event.type === 'plan-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
-      result,
-      artifact: input.artifact,
-      spentBeforeCrash: input.spentBeforeCrash,
-      ...run(input),
-    });
+  const settleWith = submissionSettler(deps, begun, 'plan', input, 'plan-submitted');
 
   const failed = missingArtifactEvent(input);
   if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
@@ -101,8 +83,4 @@ async function commitPlan(
 export function renderPlan(plan: PlanSubmission): string {
   const files = plan.files.map((path) => `- \`${path}\``).join('\n');
   return `${escapeAgentText(plan.markdown.trim())}\n\n## Files\n\n${files}\n`;
-}
-
-function run(input: ApplyInput): { runUrl?: string } {
-  return input.runUrl === undefined ? {} : { runUrl: input.runUrl };
 }

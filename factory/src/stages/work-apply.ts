@@ -8,7 +8,6 @@
 import type { LineEvent } from '../core/line.ts';
 import { checkPatchChanges } from '../core/guardrails.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
-import { recordFeedback } from '../core/status.ts';
 import type { Git } from '../adapters/git/index.ts';
 import type { WorkSubmission } from '../agent/submissions.ts';
 import { readSubmission } from './agent-artifact.ts';
@@ -16,10 +15,9 @@ import {
   beginApply,
   describeEvent,
   missingArtifactEvent,
-  settle,
+  submissionSettler,
   type ApplyDeps,
   type ApplyInput,
-  type Reading,
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
@@ -41,22 +39,7 @@ export async function applyWork(
   const begun = await beginApply(deps.github, 'implementation', input);
   if (begun.kind === 'stood-down') return begun.outcome;
   const { pr } = begun;
-  const settleWith = (event: LineEvent, result: string, at: Reading = { pr, readJustNow: true }) =>
-    settle(deps, {
-      ...at,
-      timeline: begun.timeline,
-      stage: 'implementation',
-      status: begun.status,
-      event,
-      // Only a submission that landed answers the feedback this attempt was given: after a failed
-      // attempt the next one still needs it. The stage after a submission adds its own.
-      ledger:
-        event.type === 'work-submitted' ? recordFeedback(begun.ledger, undefined) : begun.ledger,
-      result,
-      artifact: input.artifact,
-      spentBeforeCrash: input.spentBeforeCrash,
-      ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
-    });
+  const settleWith = submissionSettler(deps, begun, 'implementation', input, 'work-submitted');
 
   const failed = missingArtifactEvent(input);
   if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
