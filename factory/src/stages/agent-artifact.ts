@@ -62,7 +62,7 @@ const SCHEMAS = {
   implementer: WorkSubmissionSchema,
 } as const;
 
-type SubmissionOf<R extends Role> = R extends 'planner'
+export type SubmissionOf<R extends Role> = R extends 'planner'
   ? PlanSubmission
   : R extends 'implementer'
     ? WorkSubmission

@@ -20,7 +20,7 @@ import type {
 } from '../core/ports.ts';
 import { parseLedger, recordAttempt, recordFeedback, type Ledger } from '../core/status.ts';
 import type { WorkingState } from '../core/states.ts';
-import type { AgentArtifact } from './agent-artifact.ts';
+import { readSubmission, type AgentArtifact, type SubmissionOf } from './agent-artifact.ts';
 import { today, type Clock } from './clock.ts';
 import type { Spend } from './spent-before-crash.ts';
 import { carryOut } from './carry-out.ts';
@@ -141,18 +141,36 @@ export interface SettleInput extends Reading {
   readonly timeline?: readonly TimelineEntry[] | undefined;
 }
 
+type Settler = (event: LineEvent, result: string, at?: Reading) => Promise<StageOutcome>;
+
+/** The roles whose submission the apply job lands on the branch, and the event it then settles. */
+const LANDED = { planner: 'plan-submitted', implementer: 'work-submitted' } as const;
+type SubmittingRole = keyof typeof LANDED;
+
+/** Where a submitting stage's apply job stands once it has read the PR and the artifact. */
+export type SubmissionStart<R extends SubmittingRole> =
+  | { readonly kind: 'settled'; readonly outcome: StageOutcome }
+  | {
+      readonly kind: 'submitted';
+      readonly begun: Current;
+      readonly submission: SubmissionOf<R>;
+      /** Settles the attempt from the job's first reading unless given a later one. */
+      readonly settleWith: Settler;
+    };
+
 /**
- * How the apply job of a stage whose agent submits work (a plan, a patch) settles its attempt:
- * from the job's first reading unless told otherwise, with the artifact's spend.
+ * The start every apply job of a stage whose agent submits work (a plan, a patch) shares: read the
+ * PR and stand down if it moved, then settle at once an artifact that holds no valid submission.
  */
-export function submissionSettler(
+export async function beginSubmission<R extends SubmittingRole>(
   deps: ApplyDeps,
-  begun: Current,
   stage: WorkingState,
   input: ApplyInput,
-  submitted: Extract<LineEvent['type'], 'plan-submitted' | 'work-submitted'>,
-): (event: LineEvent, result: string, at?: Reading) => Promise<StageOutcome> {
-  return (event, result, at = { pr: begun.pr, readJustNow: true }) =>
+  role: R,
+): Promise<SubmissionStart<R>> {
+  const begun = await beginApply(deps.github, stage, input);
+  if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
+  const settleWith: Settler = (event, result, at = { pr: begun.pr, readJustNow: true }) =>
     settle(deps, {
       ...at,
       timeline: begun.timeline,
@@ -161,12 +179,22 @@ export function submissionSettler(
       event,
       // Only a submission that landed answers the feedback this attempt was given: after a failed
       // attempt the next one still needs it. The stage after a submission adds its own.
-      ledger: event.type === submitted ? recordFeedback(begun.ledger, undefined) : begun.ledger,
+      ledger: event.type === LANDED[role] ? recordFeedback(begun.ledger, undefined) : begun.ledger,
       result,
       artifact: input.artifact,
       spentBeforeCrash: input.spentBeforeCrash,
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
     });
+  const settleFailed = async (event: LineEvent) =>
+    ({
+      kind: 'settled',
+      outcome: await settleWith(event, describeEvent(event, input.artifact)),
+    }) as const;
+  const missing = missingArtifactEvent(input);
+  if (missing !== undefined) return settleFailed(missing);
+  const reading = readSubmission(input.artifact, role);
+  if (reading.kind === 'event') return settleFailed(reading.event);
+  return { kind: 'submitted', begun, submission: reading.value, settleWith };
 }
 
 /** Records the attempt, then carries out the transition the event leads to. */

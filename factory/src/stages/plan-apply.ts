@@ -8,15 +8,7 @@ import { dirname, join } from 'node:path';
 import type { PullRequestSnapshot } from '../core/ports.ts';
 import { escapeAgentText } from '../core/notes.ts';
 import type { PlanSubmission } from '../agent/submissions.ts';
-import { readSubmission } from './agent-artifact.ts';
-import {
-  beginApply,
-  describeEvent,
-  missingArtifactEvent,
-  submissionSettler,
-  type ApplyDeps,
-  type ApplyInput,
-} from './apply-common.ts';
+import { beginSubmission, type ApplyDeps, type ApplyInput } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { planPathOf } from './plan-path.ts';
 import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
@@ -25,16 +17,10 @@ export async function applyPlan(
   deps: ApplyDeps & { readonly workbench: Workbench },
   input: ApplyInput,
 ): Promise<StageOutcome> {
-  const begun = await beginApply(deps.github, 'plan', input);
-  if (begun.kind === 'stood-down') return begun.outcome;
+  const start = await beginSubmission(deps, 'plan', input, 'planner');
+  if (start.kind === 'settled') return start.outcome;
+  const { begun, submission, settleWith } = start;
   const { pr } = begun;
-  const settleWith = submissionSettler(deps, begun, 'plan', input, 'plan-submitted');
-
-  const failed = missingArtifactEvent(input);
-  if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
-  const reading = readSubmission(input.artifact, 'planner');
-  if (reading.kind === 'event')
-    return settleWith(reading.event, describeEvent(reading.event, input.artifact));
   const specPath = begun.ledger.spec?.path;
   if (specPath === undefined) {
     const event = {
@@ -45,12 +31,12 @@ export async function applyPlan(
     return settleWith(event, event.detail);
   }
 
-  const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), reading.value);
+  const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), submission);
   if (pushed.kind === 'stood-down')
     return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
   return settleWith(
     { type: 'plan-submitted' },
-    `plan committed: ${reading.value.summary}`,
+    `plan committed: ${submission.summary}`,
     await readPushedHead(deps.github, pr, pushed.sha),
   );
 }

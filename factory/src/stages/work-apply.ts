@@ -10,15 +10,7 @@ import { checkPatchChanges } from '../core/guardrails.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
 import type { Git } from '../adapters/git/index.ts';
 import type { WorkSubmission } from '../agent/submissions.ts';
-import { readSubmission } from './agent-artifact.ts';
-import {
-  beginApply,
-  describeEvent,
-  missingArtifactEvent,
-  submissionSettler,
-  type ApplyDeps,
-  type ApplyInput,
-} from './apply-common.ts';
+import { beginSubmission, type ApplyDeps, type ApplyInput } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
 
@@ -36,25 +28,19 @@ export async function applyWork(
   deps: ApplyDeps & { readonly workbench: Workbench },
   input: WorkApplyInput,
 ): Promise<StageOutcome> {
-  const begun = await beginApply(deps.github, 'implementation', input);
-  if (begun.kind === 'stood-down') return begun.outcome;
+  const start = await beginSubmission(deps, 'implementation', input, 'implementer');
+  if (start.kind === 'settled') return start.outcome;
+  const { begun, submission, settleWith } = start;
   const { pr } = begun;
-  const settleWith = submissionSettler(deps, begun, 'implementation', input, 'work-submitted');
 
-  const failed = missingArtifactEvent(input);
-  if (failed !== undefined) return settleWith(failed, describeEvent(failed, input.artifact));
-  const reading = readSubmission(input.artifact, 'implementer');
-  if (reading.kind === 'event')
-    return settleWith(reading.event, describeEvent(reading.event, input.artifact));
-
-  const committed = await commitPatch(deps, pr, input.patch, reading.value);
+  const committed = await commitPatch(deps, pr, input.patch, submission);
   switch (committed.kind) {
     case 'stood-down':
       return { kind: 'stood-down', pr: pr.number, reason: committed.reason };
     case 'event': // after a clone and an apply: read the PR again before writing
       return settleWith(committed.event, committed.result, { pr, readJustNow: false });
     case 'pushed': {
-      const result = `${String(committed.files)} files committed: ${reading.value.summary}`;
+      const result = `${String(committed.files)} files committed: ${submission.summary}`;
       const head = await readPushedHead(deps.github, pr, committed.sha);
       return settleWith({ type: 'work-submitted' }, result, head);
     }
