@@ -162,6 +162,10 @@ export const DEFAULT_PRICES: Record<string, Price> = {
  * Paths agents may never change (design §8). Globs: `**` crosses folders, `*` does not. Besides
  * the line itself, the floor includes what decides whether the product passes: the `check` script
  * CI runs (`package.json`), the compiler, lint, format and test configuration, and the scripts.
+ * It also includes what runs or decides outside the sandbox: the package manager's settings and
+ * hooks (the implementer's job installs the PR's dependencies before its session), git's view of
+ * the files (`.gitattributes` can mark text as binary, which hides it from every diff, the size
+ * limits and the secret scan), and who must review (`CODEOWNERS`, wherever GitHub looks for it).
  */
 export const DEFAULT_PROTECTED_PATHS = [
   '.github/**',
@@ -175,6 +179,11 @@ export const DEFAULT_PROTECTED_PATHS = [
   CONFIG_FILE,
   'pnpm-lock.yaml',
   'pnpm-workspace.yaml',
+  '**/.pnpmfile.*',
+  '**/.npmrc',
+  '**/.gitattributes',
+  'CODEOWNERS',
+  'docs/CODEOWNERS',
   // In any folder: ESLint, Prettier and TypeScript take the configuration nearest to each file.
   '**/package.json',
   '**/tsconfig*.json',

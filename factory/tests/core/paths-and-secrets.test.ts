@@ -38,6 +38,12 @@ describe('protected paths (R-08)', () => {
     'docs/adr/0001-architecture.md',
     'factory.config.yaml',
     'pnpm-lock.yaml',
+    '.pnpmfile.cjs',
+    'packages/app/.npmrc',
+    '.gitattributes',
+    'src/.gitattributes',
+    'CODEOWNERS',
+    'docs/CODEOWNERS',
     './.github/workflows/x.yml',
     '../outside.ts',
   ])('protects %s', (path) => {
