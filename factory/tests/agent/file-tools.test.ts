@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import {
   mkdir,
   mkdtemp,
@@ -158,6 +159,20 @@ describe('reading tools', () => {
     );
     expect(await listFilesTool(context, {})).not.toContain('.git');
     expect(await searchTool(context, { text: 'const b' })).toBe('src/a.ts:2: const b = 1;');
+  });
+
+  it('refuses a pipe a command left in the tree instead of waiting on it forever', async () => {
+    execFileSync('mkfifo', [path.join(context.root, 'src', 'pipe')]);
+    await expect(readFileTool(context, { path: 'src/pipe' })).rejects.toThrow(/not a regular file/);
+    await expect(searchTool(context, { text: 'x', path: 'src/pipe' })).resolves.toMatch(
+      /no line contains/,
+    );
+    await expect(writeFileTool(context, { path: 'src/pipe', content: 'x' })).rejects.toThrow(
+      /not a regular file/,
+    );
+    await expect(
+      editFileTool(context, { path: 'src/pipe', oldText: 'x', newText: 'y' }),
+    ).rejects.toThrow(/not a regular file/);
   });
 
   it('shows invisible characters instead of passing them on hidden (R-09)', async () => {

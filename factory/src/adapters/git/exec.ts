@@ -52,6 +52,8 @@ export interface RunnerOptions {
 const FIXED_CONFIG: readonly (readonly [string, string])[] = [
   // A patch could plant a hook; the factory never runs the repository's own hooks.
   ['core.hooksPath', '/dev/null'],
+  // Nor a filesystem monitor named in `.git/config`, which git would start on `add` and `status`.
+  ['core.fsmonitor', 'false'],
   ['advice.detachedHead', 'false'],
   ['gc.auto', '0'],
   ['maintenance.auto', 'false'],

@@ -25,10 +25,16 @@ function notFound(relative: string): ToolRefusal {
   return new ToolRefusal(`"${relative}" does not exist`);
 }
 
+/** A pipe, socket or device: reading or writing one could wait forever. */
+function notRegular(relative: string): ToolRefusal {
+  return new ToolRefusal(`"${relative}" is not a regular file`);
+}
+
 async function readText(absolute: string, relative: string): Promise<string> {
   const info = await stat(absolute).catch(() => undefined);
   if (!info) throw notFound(relative);
   if (info.isDirectory()) throw new ToolRefusal(`"${relative}" is a directory; use list_files`);
+  if (!info.isFile()) throw notRegular(relative);
   const buffer = await readFile(absolute);
   if (buffer.includes(0)) throw new ToolRefusal(`"${relative}" is a binary file`);
   return buffer.toString('utf8');
@@ -111,8 +117,8 @@ export async function searchTool(
   const matches: string[] = [];
   for (const file of files) {
     const absolute = path.join(context.root, file);
-    const size = (await stat(absolute).catch(() => undefined))?.size ?? Infinity;
-    if (size > MAX_SEARCHED_FILE_BYTES) continue;
+    const found = await stat(absolute).catch(() => undefined);
+    if (found?.isFile() !== true || found.size > MAX_SEARCHED_FILE_BYTES) continue;
     const buffer = await readFile(absolute).catch(() => undefined);
     if (!buffer || buffer.includes(0)) continue;
     buffer
@@ -140,6 +146,7 @@ export async function writeFileTool(
   assertWritable(target, context.isProtected);
   const info = await stat(target.absolute).catch(() => undefined);
   if (info?.isDirectory()) throw new ToolRefusal(`"${target.relative}" is a folder`);
+  if (info !== undefined && !info.isFile()) throw notRegular(target.relative);
   await mkdir(path.dirname(target.absolute), { recursive: true });
   await writeFile(target.absolute, input.content, 'utf8');
   return `wrote ${target.relative} (${String(Buffer.byteLength(input.content))} bytes)`;

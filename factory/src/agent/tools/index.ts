@@ -103,6 +103,22 @@ function runTool(context: RunToolContext): AnyTool {
 }
 
 /**
+ * Tools take turns, in the order they are called: the reply's order. The SDK's runner starts every
+ * tool call of one reply at once; a `run` that swapped a folder for a symlink while a file tool was
+ * between checking a path and using it would lead that tool out of the workspace or into `.git`
+ * (R-11), and a `read_file` beside a `run` would read the tree half-changed. Taking turns, each
+ * call sees the tree as the calls before it left it.
+ */
+function takingTurns(): <T>(work: () => Promise<T>) => Promise<T> {
+  let previous: Promise<unknown> = Promise.resolve();
+  return (work) => {
+    const turn = previous.then(work);
+    previous = turn.catch(() => undefined);
+    return turn;
+  };
+}
+
+/**
  * A submission is final: a tool call the model placed after it in the same reply does not run, so
  * nothing changes behind a submitted summary.
  */
@@ -118,7 +134,7 @@ function closedBySubmission(tool: AnyTool, submission: SubmissionRecord): AnyToo
 
 /**
  * The runnable tools for `role`, limited to `granted` (the role file's list) when it names any;
- * the submit tool is always included.
+ * the submit tool is always included. They take turns.
  */
 export function createRoleTools(
   role: Role,
@@ -129,5 +145,11 @@ export function createRoleTools(
   const wanted = granted.length > 0 ? allowed.filter((name) => granted.includes(name)) : allowed;
   const submit = createSubmitTool(role, context.submission);
   const tools = wanted.flatMap((name) => BUILDERS[name]?.(context) ?? []);
-  return [...tools.map((tool) => closedBySubmission(tool, context.submission)), submit];
+  const inTurn = takingTurns();
+  return [...tools.map((tool) => closedBySubmission(tool, context.submission)), submit].map(
+    (tool) => ({
+      ...tool,
+      run: (input, runContext) => inTurn(async () => tool.run(input, runContext)),
+    }),
+  );
 }

@@ -92,6 +92,19 @@ describe('git adapter commits', { timeout: 20_000 }, () => {
     expect(existsSync(join(home, 'hook-ran'))).toBe(false);
     expect(await sh(git.dir, 'log', '-1', '--format=%an')).toBe('Ada Writer');
   });
+
+  it('starts no filesystem monitor that the repository’s .git/config names', async () => {
+    const git = await cloneOf(await createRemote(SEED));
+    const home = await scratch();
+    const monitor = join(home, 'monitor.sh');
+    await writeFile(monitor, `#!/bin/sh\ntouch "${join(home, 'monitor-ran')}"\n`);
+    await chmod(monitor, 0o755);
+    await sh(git.dir, 'config', 'core.fsmonitor', monitor);
+    await writeFiles(git.dir, { 'src/new.ts': 'x\n' });
+
+    expect((await git.commitAll({ message: 'no monitor', author: PERSON })).kind).toBe('committed');
+    expect(existsSync(join(home, 'monitor-ran'))).toBe(false);
+  });
 });
 
 describe('git adapter environment', { timeout: 20_000 }, () => {
