@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { addedLinesPerFile, parseNumstat } from '../../src/adapters/git/patch.ts';
+import { addedLinesPerFile } from '../../src/adapters/git/patch.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
 import type { ChangedFile } from '../../src/core/guardrails.ts';
 import type { FileAtRef, GitHubPort, MergeResult } from '../../src/core/ports.ts';
@@ -250,4 +250,19 @@ async function readRef(gitDir: string, branch: string): Promise<string | undefin
   const packed = await readFile(join(gitDir, 'packed-refs'), 'utf8').catch(() => '');
   const line = packed.split('\n').find((entry) => entry.endsWith(` refs/heads/${branch}`));
   return line?.split(' ')[0];
+}
+
+/**
+ * Parses `git diff --numstat -z` without renames (`added TAB deleted TAB path NUL` per file) as
+ * GitHub lists a PR's files: a binary file changes no lines.
+ */
+function parseNumstat(text: string): { path: string; additions: number; deletions: number }[] {
+  const count = (field: string) => (field === '-' ? 0 : Number.parseInt(field, 10));
+  return text
+    .split('\0')
+    .filter((entry) => entry !== '')
+    .map((entry) => {
+      const [additions = '', deletions = '', ...path] = entry.split('\t');
+      return { path: path.join('\t'), additions: count(additions), deletions: count(deletions) };
+    });
 }

@@ -33,62 +33,62 @@ const DIFF_OPTIONS = [
  * Everything in the work tree that `.gitignore` does not exclude (new, deleted, renamed and binary
  * files), compared with `baseSha`. It stages the work tree to do so, which is harmless in the
  * agent's own checkout.
+ *
+ * The guardrails judge every file as text, binary ones included: a NUL byte, or a `.gitattributes`
+ * that marks files `-diff`, makes git show "Binary files differ" and count no lines, which would
+ * hide a file's size and its content from the diff limits and the secret scan.
  */
 export async function diffAgainst(git: GitRunner, baseSha: string): Promise<WorkTreeDiff> {
   await git.output(['add', '--all']);
-  const [patch, numstat] = await Promise.all([
-    git.bytes(['diff', '--cached', '--binary', ...DIFF_OPTIONS, baseSha, '--']),
-    git.bytes(['diff', '--cached', '--numstat', '-z', ...DIFF_OPTIONS, baseSha, '--']),
+  const diff = (...options: string[]) =>
+    git.bytes(['diff', '--cached', ...options, ...DIFF_OPTIONS, baseSha, '--']);
+  const [patch, names, asText] = await Promise.all([
+    diff('--binary'),
+    diff('--name-only', '-z'),
+    diff('--text'),
   ]);
-  const counts = parseNumstat(numstat.toString('utf8'));
-  const added = addedLinesPerFile(patch.toString('utf8'));
-  if (added.length !== counts.length) {
+  const paths = names
+    .toString('utf8')
+    .split('\0')
+    .filter((path) => path !== '');
+  const sections = changedLinesPerFile(asText.toString('utf8'));
+  if (sections.length !== paths.length) {
     throw new GitError('diff', 0, '', 'the patch and its file list disagree');
   }
-  const files = counts.map((count, index) => ({ ...count, addedLines: added[index] ?? [] }));
+  const files = paths.map((path, index) => {
+    const { added, deletions } = sections[index] ?? { added: [], deletions: 0 };
+    return { path, additions: added.length, deletions, addedLines: added };
+  });
   return { patch, files };
-}
-
-interface LineCounts {
-  readonly path: string;
-  readonly additions: number;
-  readonly deletions: number;
-}
-
-/** Parses `git diff --numstat -z` without renames: `added TAB deleted TAB path NUL` per file. */
-export function parseNumstat(text: string): LineCounts[] {
-  return text
-    .split('\0')
-    .filter((entry) => entry !== '')
-    .map((entry) => {
-      const [additions = '', deletions = '', ...path] = entry.split('\t');
-      // Binary files count `-`: they have no lines, and their size is judged elsewhere.
-      return { path: path.join('\t'), additions: count(additions), deletions: count(deletions) };
-    });
-}
-
-function count(field: string): number {
-  return field === '-' ? 0 : Number.parseInt(field, 10);
 }
 
 /**
  * The added lines of each file section of a unified diff, in the order git wrote them, which is
- * the order of `--numstat` for the same diff. Sections are told apart by their `diff --git` line
- * (content lines always start with a space, `+`, `-` or `\`), so no path needs unquoting.
+ * the order of `--numstat` and `--name-only` for the same diff.
  */
 export function addedLinesPerFile(patch: string): string[][] {
-  const sections: string[][] = [];
-  let current: string[] | undefined;
+  return changedLinesPerFile(patch).map((section) => section.added);
+}
+
+/**
+ * The added lines and the count of deleted lines of each file section of a unified diff, in the
+ * order git wrote them. Sections are told apart by their `diff --git` line (content lines always
+ * start with a space, `+`, `-` or `\`), so no path needs unquoting.
+ */
+export function changedLinesPerFile(patch: string): { added: string[]; deletions: number }[] {
+  const sections: { added: string[]; deletions: number }[] = [];
+  let current: { added: string[]; deletions: number } | undefined;
   let inHunks = false;
   for (const line of patch.split('\n')) {
     if (line.startsWith('diff --git ')) {
-      current = [];
+      current = { added: [], deletions: 0 };
       sections.push(current);
       inHunks = false;
     } else if (line.startsWith('@@')) {
       inHunks = true;
-    } else if (inHunks && line.startsWith('+')) {
-      current?.push(line.slice(1));
+    } else if (inHunks && current !== undefined) {
+      if (line.startsWith('+')) current.added.push(line.slice(1));
+      else if (line.startsWith('-')) current.deletions++;
     }
   }
   return sections;

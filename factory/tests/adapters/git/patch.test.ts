@@ -1,7 +1,9 @@
 import { chmod, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addedLinesPerFile, parseNumstat } from '../../../src/adapters/git/patch.ts';
+import { addedLinesPerFile } from '../../../src/adapters/git/patch.ts';
+import { defaultConfig } from '../../../src/core/config.ts';
+import { checkPatchChanges } from '../../../src/core/guardrails.ts';
 import { cloneOf, createRemote, PERSON, readText, sh, writeFiles } from './support.ts';
 
 const BINARY = Buffer.from([0, 1, 2, 3, 255, 254, 0, 10, 13, 0, 128]);
@@ -67,7 +69,8 @@ describe('git adapter patches', { timeout: 20_000 }, () => {
     const { files } = await agent.diffAgainst(remote.mainSha);
 
     expect(files).toEqual([
-      { path: 'assets/logo.bin', additions: 0, deletions: 0, addedLines: [] },
+      // As text: the old bytes held one newline, the new ones none.
+      { path: 'assets/logo.bin', additions: 1, deletions: 2, addedLines: ['\t\0\t'] },
       { path: 'odd name\twith tab.txt', additions: 1, deletions: 0, addedLines: ['token = "abc"'] },
       { path: 'src/count.ts', additions: 1, deletions: 1, addedLines: ['export const count = 2;'] },
       {
@@ -78,6 +81,29 @@ describe('git adapter patches', { timeout: 20_000 }, () => {
       },
       { path: 'src/old-name.ts', additions: 0, deletions: 1, addedLines: [] },
     ]);
+  });
+
+  it('counts and shows every line of a file git would call binary, so the limits and the secret scan see it', async () => {
+    const { remote, agent } = await twoCheckouts();
+    const secret = `sk-ant-api03-${'A'.repeat(40)}`;
+    const lines = Array.from({ length: 3000 }, (_, index) => `const line${String(index)} = 1;`);
+    await writeFiles(agent.dir, {
+      // Either makes git print "Binary files differ" and count no lines.
+      '.gitattributes': '*.ts -diff\n',
+      'src/hidden.ts': `${[...lines, `const key = '${secret}';`].join('\n')}\n`,
+      'src/nul.txt': `\0${secret}\n`,
+    });
+
+    const { files } = await agent.diffAgainst(remote.mainSha);
+    const judged = checkPatchChanges(files, defaultConfig());
+
+    expect(files.find((file) => file.path === 'src/hidden.ts')?.additions).toBe(3001);
+    expect(judged.map((refusal) => refusal.code)).toEqual(
+      expect.arrayContaining(['diff-too-large', 'secret-detected']),
+    );
+    expect(judged.find((refusal) => refusal.code === 'secret-detected')?.reason).toMatch(
+      /src\/hidden\.ts[\s\S]*src\/nul\.txt|src\/nul\.txt[\s\S]*src\/hidden\.ts/,
+    );
   });
 
   it('gives an empty patch for an untouched work tree, which applies as no change', async () => {
@@ -211,13 +237,6 @@ describe('git adapter patches', { timeout: 20_000 }, () => {
 });
 
 describe('patch parsing', () => {
-  it('reads numstat entries, binary ones as zero lines', () => {
-    expect(parseNumstat('3\t1\ta.ts\0-\t-\tlogo.png\0')).toEqual([
-      { path: 'a.ts', additions: 3, deletions: 1 },
-      { path: 'logo.png', additions: 0, deletions: 0 },
-    ]);
-  });
-
   it('takes added lines from hunks only, never from the file headers', () => {
     const patch = [
       'diff --git a/a b/a',
