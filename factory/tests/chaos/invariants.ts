@@ -153,7 +153,10 @@ async function checkMerge(
   // merge is in the merged head's history.
   if (merge.mainBefore !== undefined && base !== merge.mainBefore)
     violations.push(`merged ${sha.slice(0, 7)} onto a main it was not tested with`);
-  const changed = (await world.git(['diff', '--name-only', base, sha])).split('\n').filter(Boolean);
+  // Without rename detection: moving a protected file away changes it.
+  const changed = (await world.git(['diff', '--name-only', '--no-renames', base, sha]))
+    .split('\n')
+    .filter(Boolean);
   for (const path of changed) {
     if (isProtected(path) && path !== specPath)
       violations.push(`merged a change to the protected path ${path}`);

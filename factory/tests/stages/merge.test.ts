@@ -15,7 +15,13 @@ import {
 } from '../../src/stages/merge.ts';
 import type { CiConclusion } from '../../src/stages/gate.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
-import { WORDS_TS, startLineForge, type LineForge, type OnLine } from '../support/line-forge.ts';
+import {
+  SEED_FILES,
+  WORDS_TS,
+  startLineForge,
+  type LineForge,
+  type OnLine,
+} from '../support/line-forge.ts';
 
 interface Job {
   readonly github: GitHubPort;
@@ -26,7 +32,9 @@ interface Job {
 async function atMerge(
   line: LineForge,
   slug: string,
-  files: Readonly<Record<string, string>> = { [`src/${slug}.ts`]: `export const ${slug} = 1;\n` },
+  files: Readonly<Record<string, string | null>> = {
+    [`src/${slug}.ts`]: `export const ${slug} = 1;\n`,
+  },
 ): Promise<OnLine> {
   const on = await line.openOnLine({ slug, stage: 'merge', files });
   await line.greenAndApproved(on.pr, on.headSha);
@@ -208,6 +216,20 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'protected-path' });
     expect((await line.ledgerOf(on.pr)).park?.detail).toContain('factory/src/x.ts');
+    await expectNotMerged(line, on);
+  });
+
+  it('R-08: parks protected-path, merging nothing, when a person’s commit moves a protected file away', async () => {
+    const workflow = '.github/workflows/plan.yml';
+    const on = await atMerge(line, 'moved', {
+      [workflow]: null,
+      'notes/plan.yml': SEED_FILES[workflow] ?? '',
+    });
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'protected-path' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(workflow);
     await expectNotMerged(line, on);
   });
 

@@ -64,8 +64,8 @@ export interface OpenOnLineInput {
   readonly slug: string;
   /** The stage the factory has moved the PR to. */
   readonly stage: State;
-  /** Files the branch carries besides the spec. */
-  readonly files?: Readonly<Record<string, string>>;
+  /** Files the branch carries besides the spec (`null` deletes one). */
+  readonly files?: Readonly<Record<string, string | null>>;
   /** The ledger before this stage; the queued spec is added unless `spec: false`. */
   readonly ledger?: Ledger;
   readonly spec?: boolean;

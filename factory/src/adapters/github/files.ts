@@ -4,7 +4,11 @@ import type { FileAtRef } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub, GitHubError, whenStatus } from './errors.ts';
 
-/** Every file `pr` changes, with the lines it adds, all pages. */
+/**
+ * Every file `pr` changes, with the lines it adds, all pages. GitHub lists a moved file once, under
+ * its new name; the path it left counts as changed too, as a file the PR removes: moving a
+ * protected file away changes it (R-08).
+ */
 export function listChangedFiles(ctx: GitHubContext, pr: number): Promise<ChangedFile[]> {
   return callGitHub('listChangedFiles', async () => {
     const files = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listFiles, {
@@ -12,13 +16,19 @@ export function listChangedFiles(ctx: GitHubContext, pr: number): Promise<Change
       pull_number: pr,
       per_page: 100,
     });
-    return files.map((file) => ({
-      path: file.filename,
-      additions: file.additions,
-      deletions: file.deletions,
-      addedLines: addedLinesOf(file.patch ?? ''),
-      ...(file.status === 'removed' || file.sha === null ? {} : { blobSha: file.sha }),
-    }));
+    return files.flatMap((file) => {
+      const changed = {
+        path: file.filename,
+        additions: file.additions,
+        deletions: file.deletions,
+        addedLines: addedLinesOf(file.patch ?? ''),
+        ...(file.status === 'removed' || file.sha === null ? {} : { blobSha: file.sha }),
+      };
+      const left = file.status === 'renamed' ? file.previous_filename : undefined;
+      return left === undefined
+        ? [changed]
+        : [changed, { path: left, additions: 0, deletions: 0, addedLines: [] }];
+    });
   });
 }
 

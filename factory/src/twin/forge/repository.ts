@@ -20,6 +20,8 @@ export interface FileChange {
   readonly path: string;
   /** `A`dded, `D`eleted, `M`odified, … as `git diff --raw` prints it. */
   readonly status: string;
+  /** The path before a move (`R`), as GitHub's `previous_filename`. */
+  readonly previousPath?: string;
   /** Blob SHA after the change (all zeros for a deleted file). */
   readonly sha: string;
   readonly additions: number;
@@ -168,38 +170,23 @@ export function openRepository(gitDir: string): Repository {
       return { additions: sum(0), deletions: sum(1), files: rows.length };
     },
     async diffFiles(base, head) {
+      // As GitHub lists them: a file moved, edited or not, is one entry naming both paths.
       const range = `${base}...${head}`;
       const [raw, numstat, patch] = await Promise.all([
-        run(['diff', '--raw', '--no-abbrev', '--no-renames', range]),
-        run(['diff', '--numstat', '--no-renames', range]),
-        run(['diff', '--no-color', '--no-renames', '--no-ext-diff', range]),
+        run(['diff', '--raw', '-z', '--no-abbrev', '-M', range]),
+        run(['diff', '--numstat', '-z', '-M', range]),
+        run(['diff', '--no-color', '-M', '--no-ext-diff', range]),
       ]);
       const patches = splitPatch(patch);
-      const counts = new Map(
-        numstat
-          .split('\n')
-          .filter(Boolean)
-          .map((line) => line.split('\t'))
-          .map(([add = '0', del = '0', path = '']) => [
-            path,
-            { additions: Number(add) || 0, deletions: Number(del) || 0 },
-          ]),
-      );
-      return raw
-        .split('\n')
-        .filter(Boolean)
-        .map((line) => {
-          const [meta = '', path = ''] = line.split('\t');
-          const [, , , sha = '', status = 'M'] = meta.split(' ');
-          const hunks = patches.get(path);
-          const change = {
-            path,
-            status,
-            sha,
-            ...(counts.get(path) ?? { additions: 0, deletions: 0 }),
-          };
-          return hunks === undefined ? change : { ...change, patch: hunks };
-        });
+      const counts = numstatByPath(numstat);
+      return rawEntries(raw).map((entry) => {
+        const hunks = patches.get(entry.path);
+        const change = {
+          ...entry,
+          ...(counts.get(entry.path) ?? { additions: 0, deletions: 0 }),
+        };
+        return hunks === undefined ? change : { ...change, patch: hunks };
+      });
     },
     commitFiles: (parent, files, message, author) =>
       commitFiles(gitDir, parent, files, message, author),
@@ -341,6 +328,49 @@ async function rebaseInWorktree(
  * Splits a whole-range diff into each file's hunks (from its first `@@` on), keyed by path, the
  * way GitHub's files API gives each file a `patch`. Binary files have no hunks and no entry.
  */
+/** Reads NUL-separated fields one after another. */
+function fieldReader(text: string): { readonly more: () => boolean; readonly next: () => string } {
+  const fields = text.split('\0');
+  let at = 0;
+  return { more: () => at < fields.length - 1, next: () => fields[at++] ?? '' };
+}
+
+/**
+ * `git diff --raw -z -M` entries: `:modes shas status NUL path NUL`, where a rename (`R087`) names
+ * the old path, then the new one.
+ */
+function rawEntries(raw: string): Omit<FileChange, 'additions' | 'deletions'>[] {
+  const fields = fieldReader(raw);
+  const entries: Omit<FileChange, 'additions' | 'deletions'>[] = [];
+  while (fields.more()) {
+    const [, , , sha = '', score = 'M'] = fields.next().split(' ');
+    const status = score.charAt(0);
+    if (status === 'R') {
+      const previousPath = fields.next();
+      entries.push({ path: fields.next(), status, sha, previousPath });
+    } else entries.push({ path: fields.next(), status, sha });
+  }
+  return entries;
+}
+
+/**
+ * `git diff --numstat -z -M` by the path after the change: `added TAB deleted TAB path NUL`, or for a
+ * rename `added TAB deleted TAB NUL old NUL new NUL`. A binary file counts `-`, which is 0 here.
+ */
+function numstatByPath(numstat: string): Map<string, { additions: number; deletions: number }> {
+  const fields = fieldReader(numstat);
+  const counts = new Map<string, { additions: number; deletions: number }>();
+  while (fields.more()) {
+    const [add = '0', del = '0', path = ''] = fields.next().split('\t');
+    if (path === '') fields.next(); // a rename: skip the old path, keep the new one
+    counts.set(path === '' ? fields.next() : path, {
+      additions: Number(add) || 0,
+      deletions: Number(del) || 0,
+    });
+  }
+  return counts;
+}
+
 function splitPatch(diff: string): Map<string, string> {
   const patches = new Map<string, string>();
   for (const section of diff.split(/^diff --git /m).slice(1)) {

@@ -67,6 +67,29 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
     ]);
   });
 
+  it('lists a moved file once, under its new name, naming the one it left, as GitHub does', async () => {
+    const { forge, client, owner, repo } = await startForge();
+    const number = await forge.openPullRequest('writer', {
+      branch: 'move',
+      files: { 'README.md': null, 'docs/README.md': '# Widgets\n' },
+      title: 'Move the readme',
+    });
+    const { data: files } = await client('reader').rest.pulls.listFiles({
+      owner,
+      repo,
+      pull_number: number,
+    });
+    expect(files).toEqual([
+      expect.objectContaining({
+        filename: 'docs/README.md',
+        previous_filename: 'README.md',
+        status: 'renamed',
+        additions: 0,
+        deletions: 0,
+      }),
+    ]);
+  });
+
   it('refuses a pull request whose head does not exist with 422 Validation Failed', async () => {
     const { client, owner, repo } = await startForge();
     const error = await client('writer')

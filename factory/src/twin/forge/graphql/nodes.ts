@@ -104,9 +104,10 @@ const CHANGE_TYPES: Readonly<Record<string, string>> = {
   D: 'DELETED',
   M: 'MODIFIED',
   T: 'CHANGED',
+  R: 'RENAMED',
 };
 
-/** A `PullRequestChangedFile`: the twin diffs without renames, as its REST route does. */
+/** A `PullRequestChangedFile`: a moved file names only its new path, as on GitHub. */
 function changedFileNode(file: FileChange) {
   return {
     path: file.path,

@@ -11,6 +11,7 @@ const STATUS: Readonly<Record<string, string>> = {
   D: 'removed',
   M: 'modified',
   T: 'changed',
+  R: 'renamed',
 };
 
 export function pullFileRoutes(ctx: ForgeContext): Route[] {
@@ -45,6 +46,7 @@ function renderDiffEntry(
     sha: file.sha,
     filename: file.path,
     status: STATUS[file.status] ?? 'modified',
+    ...(file.previousPath === undefined ? {} : { previous_filename: file.previousPath }),
     additions: file.additions,
     deletions: file.deletions,
     changes: file.additions + file.deletions,
