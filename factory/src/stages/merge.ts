@@ -94,6 +94,10 @@ export async function prepareMerge(
     }
     case 'rebased':
     case 'merged': {
+      // The update goes on the branch only while the PR is still the merge's (R-19): a person may
+      // have moved it during the clone and the rebase.
+      const still = await readCurrentPullRequest(deps.github, 'merge', stillAt(pr));
+      if (still.kind === 'stood-down') return { kind: 'settled', outcome: still.outcome };
       const method = update.kind === 'rebased' ? 'rebase' : 'merge';
       const published = await publishUpdate(deps, git, pr, update.headSha, method);
       if (published.kind === 'event')
@@ -114,6 +118,13 @@ export async function prepareMerge(
     }
   }
 }
+
+/** What a re-read before a push expects: the PR still at the merge, at the head the job read. */
+const stillAt = (pr: PullRequestSnapshot) => ({
+  pr: pr.number,
+  expectedHeadSha: pr.headSha,
+  artifact: undefined,
+});
 
 /**
  * Brings the checkout up to date with `baseSha`: a rebase for a linear branch, a merge of main for
@@ -203,11 +214,7 @@ async function returnConflict(
     return settleConflict({ pr }, describeConflict(conflict, pr.headSha));
 
   // The markers go on the branch only while the PR is still the merge's (R-19).
-  const still = await readCurrentPullRequest(github, 'merge', {
-    pr: pr.number,
-    expectedHeadSha: pr.headSha,
-    artifact: undefined,
-  });
+  const still = await readCurrentPullRequest(github, 'merge', stillAt(pr));
   if (still.kind === 'stood-down') return { kind: 'settled', outcome: still.outcome };
   const carriesWorkflows = await wouldCarryWorkflows(deps, git, pr, conflict.headSha);
   const pushed = carriesWorkflows ? undefined : await pushToPullRequest(git, pr);
@@ -218,6 +225,7 @@ async function returnConflict(
       `${result}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`,
     );
   const reading = await readPushedHead(github, pr, pushed.sha);
+  if (reading.kind === 'moved') return standDown(pr, reading.reason);
   return settleConflict(reading, describeConflict(conflict, conflict.headSha));
 }
 
@@ -291,7 +299,9 @@ async function publishUpdate(
   switch (pushed.kind) {
     case 'pushed': {
       const head = await readPushedHead(deps.github, pr, pushed.sha);
-      return { kind: 'pushed', headSha: head.pr.headSha };
+      return head.kind === 'moved'
+        ? { kind: 'stood-down', reason: head.reason }
+        : { kind: 'pushed', headSha: head.pr.headSha };
     }
     case 'rejected':
       if (pushed.reason === 'workflow-permission')

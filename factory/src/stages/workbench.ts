@@ -21,15 +21,20 @@ export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<Pu
   return git.push({ remote: 'origin', branch: pr.headRef, expectedSha: pr.headSha });
 }
 
-export interface PushedHead {
-  readonly pr: PullRequestSnapshot;
-  /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
-  readonly readJustNow: boolean;
-}
+export type PushedHead =
+  | {
+      readonly kind: 'shown';
+      readonly pr: PullRequestSnapshot;
+      /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
+      readonly readJustNow: boolean;
+    }
+  | { readonly kind: 'moved'; readonly reason: string };
 
 /**
  * GitHub updates a PR's head from a push asynchronously; read it back until it shows the pushed
- * commit, so the stage goes on with the head the next stage will be dispatched for.
+ * commit, so the stage goes on with the head the next stage will be dispatched for. A head that is
+ * neither the old one nor the pushed one is someone else's push, made right after the line's: the
+ * stage stands down rather than hand on a head it did not make (R-19).
  */
 export async function readPushedHead(
   github: GitHubPort,
@@ -39,10 +44,13 @@ export async function readPushedHead(
 ): Promise<PushedHead> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const fresh = await github.readPullRequest(pr.number);
-    if (fresh?.headSha === pushedSha) return { pr: fresh, readJustNow: true };
+    if (fresh?.headSha === pushedSha) return { kind: 'shown', pr: fresh, readJustNow: true };
     if (fresh !== undefined && fresh.headSha !== pr.headSha)
-      return { pr: fresh, readJustNow: true };
+      return {
+        kind: 'moved',
+        reason: `the branch moved to ${fresh.headSha.slice(0, 7)} right after the line pushed ${pushedSha.slice(0, 7)}`,
+      };
     await wait(500 * (attempt + 1));
   }
-  return { pr: { ...pr, headSha: pushedSha }, readJustNow: false };
+  return { kind: 'shown', pr: { ...pr, headSha: pushedSha }, readJustNow: false };
 }

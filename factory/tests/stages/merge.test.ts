@@ -221,7 +221,7 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
 
   it('R-08: parks protected-path, merging nothing, when a person’s commit moves a protected file away', async () => {
     const workflow = '.github/workflows/plan.yml';
-    const on = await atMerge(line, 'moved', {
+    const on = await atMerge(line, 'moved-away', {
       [workflow]: null,
       'notes/plan.yml': SEED_FILES[workflow] ?? '',
     });
@@ -310,11 +310,54 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     });
     prs.red = await atMerge(line, 'red');
     prs.moved = await atMerge(line, 'moved');
+    prs.parkedMidRebase = await atMerge(line, 'parked-mid-rebase');
+    prs.pushedOver = await atMerge(line, 'pushed-over');
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
       'README.md': '# Widgets, theirs\n',
     });
   }, 60_000);
+
+  it('R-19: pushes no rebased head when a person moved the PR while it was rebased', async () => {
+    const on = prs.parkedMidRebase;
+    if (on === undefined) throw new Error('no PR');
+    const workbench: Workbench = {
+      checkoutHead: async (pr) => {
+        const git = await line.workbench.checkoutHead(pr);
+        await line.move(pr.number, 'needs-attention');
+        return git;
+      },
+    };
+    const pushes = line.pushes();
+
+    const outcome = await prepare(line, on, { github: line.github, workbench });
+
+    expect(outcome).toMatchObject({ kind: 'settled', outcome: { kind: 'stood-down' } });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+  });
+
+  it('R-06: hands on no candidate when the head read back after the rebase’s push is someone else’s', async () => {
+    const on = prs.pushedOver;
+    if (on === undefined) throw new Error('no PR');
+    const pushes = line.pushes();
+    const someoneElses = (await line.branchSha('main')) ?? '';
+    // Right after the line's push, GitHub shows a head the line did not push: a person's.
+    const github: GitHubPort = {
+      ...line.github,
+      readPullRequest: async (number) => {
+        const pr = await line.github.readPullRequest(number);
+        return pr !== undefined && line.pushes() > pushes ? { ...pr, headSha: someoneElses } : pr;
+      },
+    };
+    const dispatched = line.dispatches().length;
+
+    const outcome = await prepare(line, on, { github, workbench: line.workbench });
+
+    expect(outcome).toMatchObject({ kind: 'settled', outcome: { kind: 'stood-down' } });
+    expect(line.dispatches()).toHaveLength(dispatched);
+  });
 
   it('parks not-approved when the rebase altered the change the approval was given on', async () => {
     const on = prs.altered;
