@@ -34,6 +34,9 @@ export interface PullRequestSnapshot {
 
 export type ReviewVerdict = 'APPROVE' | 'REQUEST_CHANGES';
 
+/** The commit of a review GitHub no longer ties to one; equal to no commit's SHA. */
+export const UNKNOWN_COMMIT = '';
+
 export interface ReviewRecord {
   /**
    * `DISMISSED`: a review that stands for nothing any more, such as an approval a branch rule
@@ -41,7 +44,11 @@ export interface ReviewRecord {
    * (GitHub does not document how it weighs that; this is the cautious reading).
    */
   readonly verdict: ReviewVerdict | 'COMMENT' | 'DISMISSED';
-  /** The commit the review was given on. */
+  /**
+   * The commit the review was given on, or `UNKNOWN_COMMIT` once GitHub no longer knows it (it
+   * collects commits a force-push left behind). Such a review still stands: an objection keeps
+   * a PR out, and an approval approves no head.
+   */
   readonly sha: string;
   readonly author: string;
   readonly body: string;

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createOctokit } from '../../src/adapters/github/index.ts';
 import { renderRerunNote } from '../../src/core/notes.ts';
-import type { GitHubPort } from '../../src/core/ports.ts';
+import { UNKNOWN_COMMIT, type GitHubPort } from '../../src/core/ports.ts';
 import {
   finishMerge,
   prepareMerge,
@@ -237,6 +237,31 @@ describe('merging a PR that is up to date with main', { timeout: 60_000 }, () =>
     const on = await testedUnreviewed(line, 'unapproved', 'src/unapproved.ts');
 
     const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('parks not-approved when a writer’s objection stands on a commit GitHub no longer knows', async () => {
+    const on = await atMerge(line, 'collected');
+    // GitHub collects the commits a force-push left behind, and then ties the review to none.
+    const github: GitHubPort = {
+      ...line.github,
+      readMergeReadiness: async (pr, sha, branch) => {
+        const readiness = await line.github.readMergeReadiness(pr, sha, branch);
+        const objection = {
+          verdict: 'REQUEST_CHANGES',
+          sha: UNKNOWN_COMMIT,
+          author: 'writer',
+          body: 'Not like this.',
+          at: new Date().toISOString(),
+        } as const;
+        return { ...readiness, reviews: [...readiness.reviews, objection] };
+      },
+    };
+    const candidate = candidateOf(await prepare(line, on));
+
+    const outcome = await finishMerge({ github, config: line.config }, { candidate });
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);

@@ -6,7 +6,7 @@
  */
 import * as z from 'zod';
 import type { CheckConclusion, CheckFact } from '../../core/checks.ts';
-import type { MergeReadiness, ReviewRecord } from '../../core/ports.ts';
+import { UNKNOWN_COMMIT, type MergeReadiness, type ReviewRecord } from '../../core/ports.ts';
 import { readChecks } from './checks.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
@@ -187,14 +187,14 @@ function checkFact(
   return { name: node.name, sha, conclusion, at: node.completedAt ?? node.startedAt ?? '' };
 }
 
-/** A submitted or dismissed review tied to a commit; a pending review is none. */
-function reviewRecord(review: z.infer<typeof Review>): ReviewRecord[] {
+/** A submitted or dismissed review; a pending review is none. */
+export function reviewRecord(review: z.infer<typeof Review>): ReviewRecord[] {
   const verdict = VERDICT_OF[review.state];
-  if (verdict === undefined || review.commit === null) return [];
+  if (verdict === undefined) return [];
   return [
     {
       verdict,
-      sha: review.commit.oid,
+      sha: review.commit?.oid ?? UNKNOWN_COMMIT,
       author: loginOf(review.author),
       body: review.body,
       at: review.submittedAt ?? '',

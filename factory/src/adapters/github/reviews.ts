@@ -1,5 +1,5 @@
 /** Pull request reviews: the verdicts of the plan and code reviewers, tied to a commit. */
-import type { ReviewRecord, ReviewVerdict } from '../../core/ports.ts';
+import { UNKNOWN_COMMIT, type ReviewRecord, type ReviewVerdict } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 
@@ -13,7 +13,7 @@ export const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
 
 /**
  * Submitted and dismissed reviews of `pr`, oldest first. Pending reviews are left out (not a
- * verdict yet), as are reviews GitHub ties to no commit.
+ * verdict yet).
  */
 export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecord[]> {
   return callGitHub('listReviews', async () => {
@@ -24,11 +24,11 @@ export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecor
     });
     return reviews.flatMap((review) => {
       const verdict = VERDICT_OF[review.state];
-      if (verdict === undefined || review.commit_id === null) return [];
+      if (verdict === undefined) return [];
       return [
         {
           verdict,
-          sha: review.commit_id,
+          sha: review.commit_id ?? UNKNOWN_COMMIT,
           author: review.user?.login ?? '',
           body: review.body,
           at: review.submitted_at ?? '',

@@ -1,0 +1,78 @@
+/**
+ * A review GitHub no longer ties to a commit. GitHub collects the commits a force-push left behind,
+ * and the line force-pushes on every rebase; a review of such a commit then comes with no commit.
+ * It still stands: a writer's objection on it must keep the PR out of main.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createGitHub, createOctokit } from '../../../src/adapters/github/index.ts';
+import { reviewRecord } from '../../../src/adapters/github/merge-readiness.ts';
+import { UNKNOWN_COMMIT } from '../../../src/core/ports.ts';
+import { captureLog, FAST_RETRY } from './fixture.ts';
+
+const OBJECTION_ON_A_COLLECTED_COMMIT = {
+  id: 7,
+  state: 'CHANGES_REQUESTED',
+  body: 'Not like this.',
+  commit_id: null,
+  submitted_at: '2026-11-27T10:00:00Z',
+  user: { login: 'ada' },
+};
+
+const servers: ReturnType<typeof createServer>[] = [];
+afterEach(async () => {
+  await Promise.all(
+    servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))),
+  );
+});
+
+/** GitHub's `GET /pulls/{n}/reviews`, on loopback, answering with `reviews`. */
+async function serveReviews(reviews: readonly object[]): Promise<string> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(reviews));
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+}
+
+describe('GitHub adapter: a review whose commit GitHub collected', () => {
+  it('keeps it, with an unknown commit, when reviews are listed', async () => {
+    const github = createGitHub({
+      octokit: createOctokit({
+        token: 'ghs_test',
+        baseUrl: await serveReviews([OBJECTION_ON_A_COLLECTED_COMMIT]),
+        log: captureLog(),
+        retry: FAST_RETRY,
+      }),
+      repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
+      factoryLogins: [],
+    });
+
+    expect(await github.listReviews(5)).toEqual([
+      {
+        verdict: 'REQUEST_CHANGES',
+        sha: UNKNOWN_COMMIT,
+        author: 'ada',
+        body: 'Not like this.',
+        at: '2026-11-27T10:00:00Z',
+      },
+    ]);
+  });
+
+  it('keeps it, with an unknown commit, when the merge reads its readiness', () => {
+    const node = {
+      state: 'CHANGES_REQUESTED',
+      body: 'Not like this.',
+      submittedAt: '2026-11-27T10:00:00Z',
+      commit: null,
+      author: { __typename: 'User', login: 'ada' },
+    };
+
+    expect(reviewRecord(node)).toEqual([
+      expect.objectContaining({ verdict: 'REQUEST_CHANGES', sha: UNKNOWN_COMMIT, author: 'ada' }),
+    ]);
+  });
+});
