@@ -337,6 +337,7 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     prs.moved = await atMerge(line, 'moved');
     prs.parkedMidRebase = await atMerge(line, 'parked-mid-rebase');
     prs.pushedOver = await atMerge(line, 'pushed-over');
+    prs.overwritten = await atMerge(line, 'overwritten');
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
       'README.md': '# Widgets, theirs\n',
@@ -432,6 +433,30 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
       inputs: { pr: String(on.pr), expected_head_sha: candidate.headSha },
     });
     expect(await line.labelsOf(on.pr)).toEqual(['state:merge']);
+    await expectNotMerged(line, on);
+  });
+
+  it('ADR 0004: carries no approval to a head a person pushed, whatever the ledger says of the heads before it', async () => {
+    const on = prs.overwritten;
+    if (on === undefined) throw new Error('no PR');
+    // The ledger says some earlier rebased head had the approved head's patch…
+    const ledger = await line.ledgerOf(on.pr);
+    const rebasedOnce = (await line.branchSha('main')) ?? '';
+    await line.writeLedger(on.pr, 'merge', {
+      ...ledger,
+      samePatch: { head: rebasedOnce, earlier: [on.headSha] },
+    });
+    // …and a person pushed a change of their own on top, which nobody reviewed.
+    const { sha: theirs } = await line.forge.commit('writer', {
+      branch: on.headRef,
+      files: { 'src/theirs.ts': 'export const theirs = 1;\n' },
+    });
+
+    const candidate = candidateOf(await prepare(line, { ...on, headSha: theirs }));
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(candidate.updatedFrom).toEqual({ sha: theirs, patchUnchanged: true });
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);
   });
 
