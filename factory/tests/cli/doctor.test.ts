@@ -81,7 +81,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
 
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
-    expect(deps.captured.out.at(-1)).toBe('9 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.at(-1)).toBe('10 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
       'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
@@ -307,6 +307,22 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(lastPush.level('reviews')?.summary).toContain('the most recent push approved');
     expect(lastPush.level('reviews')?.summary).toContain('requires 2 approving reviews');
     expect(lastPush.code).toBe(1);
+  });
+
+  it('fails when the configuration names another default branch than GitHub’s', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    await fixture.forge.commit('octo-owner', {
+      branch: 'main',
+      files: { 'factory.config.yaml': 'defaultBranch: trunk\n' },
+    });
+
+    const { code, level } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(level('default-branch')).toMatchObject({ level: 'fail' });
+    expect(level('default-branch')?.summary).toContain('names trunk');
+    expect(level('default-branch')?.fix).toContain('`defaultBranch: main`');
   });
 
   it('reports a broken config file as a failure naming the key', async () => {

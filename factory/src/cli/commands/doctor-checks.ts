@@ -310,6 +310,25 @@ function reviewRuleProblems(rule: ReviewRule, main: string, where: string): Rule
   return problems;
 }
 
+/**
+ * The stages dispatch each other on, and merge into, the branch the configuration names; CI's push
+ * trigger names one too. Only GitHub's default branch holds the floor the line runs.
+ */
+export function checkDefaultBranch(config: FactoryConfig, repo: RepoNames): Finding {
+  if (config.defaultBranch === repo.defaultBranch)
+    return {
+      id: 'default-branch',
+      level: 'ok',
+      summary: `Default branch: ${repo.defaultBranch}, as the configuration says.`,
+    };
+  return {
+    id: 'default-branch',
+    level: 'fail',
+    summary: `factory.config.yaml names ${config.defaultBranch} as the default branch, but ${repo.slug}'s is ${repo.defaultBranch}: the line would dispatch its stages on ${config.defaultBranch} and rebase onto it.`,
+    fix: `Set \`defaultBranch: ${repo.defaultBranch}\` in factory.config.yaml, change \`branches: [main]\` in .github/workflows/ci.yml to ${repo.defaultBranch} as well, and push both to ${repo.defaultBranch}.`,
+  };
+}
+
 export function checkIdentity(config: FactoryConfig): Finding {
   if (config.identity.mode === 'app') {
     return {

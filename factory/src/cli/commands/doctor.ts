@@ -1,6 +1,7 @@
 /**
  * `factory doctor`: checks that a repository is set up for the line — workflows, Actions
- * permissions, the model secret, the token's rights, labels, branch protection, identity — and
+ * permissions, the model secret, the token's rights, labels, branch protection, the default
+ * branch, identity — and
  * says for each what is wrong and how to fix it. Exit code: 1 on any failure; warnings exit 0
  * (the line can run), or 1 with `--strict`.
  */
@@ -19,6 +20,7 @@ import { runGuarded, type SetExitCode } from '../guard.ts';
 import { colorsFor, type CliIo } from '../io.ts';
 import {
   checkBranchProtection,
+  checkDefaultBranch,
   checkReviewRules,
   checkIdentity,
   checkLabels,
@@ -66,6 +68,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     checkLabels(labels),
     checkBranchProtection(protection, config, repo),
     checkReviewRules(protection, repo),
+    checkDefaultBranch(config, repo),
     checkIdentity(config),
   ];
 }
@@ -169,7 +172,7 @@ export function doctorCommand(deps: CliDeps, setExitCode: SetExitCode) {
 Checks: stage workflows on the default branch; Actions allowed to create and approve pull
 requests; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
 branch protection against requiredChecks; its review rules against the one approval the line
-gives; the identity mode. Doctor only reads.
+gives; the configured default branch against GitHub's; the identity mode. Doctor only reads.
 
 Exit code: 0 when everything is ok or only warnings remain (1 with --strict), 1 on any failure.
 Some settings are only readable with an admin's token; without one they show as warnings.
