@@ -29,6 +29,20 @@ describe('factory rehearse', () => {
     expect(existsSync(join(repoRoot, '.factory'))).toBe(false);
   });
 
+  it('refuses before spending anything where no sandbox can run the implementer’s checks', async () => {
+    const repoRoot = await createCheckout({ 'specs/0002-x.md': '# X\n' });
+    const io = captureIo();
+    const env = { ANTHROPIC_API_KEY: 'sk-ant-test' };
+    const sandbox = () => Promise.resolve({ usable: false, reason: 'bwrap missing' } as const);
+    const code = await runRehearse(
+      { specPath: 'specs/0002-x.md', repoRoot, env, now, sandbox },
+      io,
+    );
+    expect(code).toBe(1);
+    expect(io.err_.join('\n')).toMatch(/none is usable here \(bwrap missing\).*bubblewrap/s);
+    expect(existsSync(join(repoRoot, '.factory'))).toBe(false);
+  });
+
   it('refuses a spec that is not in the checkout, and starts nothing', async () => {
     const repoRoot = await createCheckout({ 'README.md': 'x\n' });
     const io = captureIo();

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Command } from '@commander-js/extra-typings';
+import { probeSandbox, type SandboxStatus } from '../../agent/sandbox.ts';
 import { runDemo, type DemoStage } from '../../demo/run-demo.ts';
 import type { CliDeps } from '../connection.ts';
 import type { SetExitCode } from '../guard.ts';
@@ -18,6 +19,8 @@ export interface RehearseInput {
   readonly repoRoot: string;
   readonly env: NodeJS.ProcessEnv;
   readonly now: () => Date;
+  /** Whether the implementer's checks can run here (bubblewrap); probed by default. */
+  readonly sandbox?: () => Promise<SandboxStatus>;
 }
 
 export async function runRehearse(input: RehearseInput, io: CliIo): Promise<number> {
@@ -34,6 +37,17 @@ export async function runRehearse(input: RehearseInput, io: CliIo): Promise<numb
   const specPath = relative(input.repoRoot, resolve(input.repoRoot, input.specPath));
   if (!existsSync(join(input.repoRoot, specPath))) {
     io.err(c.red(`factory rehearse: ${input.specPath} does not exist in this checkout.`));
+    return 1;
+  }
+  // Without a sandbox the implementer may not run a single check: the rehearsal would spend real
+  // money to show a line that cannot work here.
+  const sandbox = await (input.sandbox ?? probeSandbox)();
+  if (!sandbox.usable) {
+    io.err(
+      c.red(
+        `factory rehearse: the implementer's checks run in a sandbox, and none is usable here (${sandbox.reason}). Install bubblewrap and allow unprivileged user namespaces (the README's prerequisites), then rehearse again.`,
+      ),
+    );
     return 1;
   }
   const stamp = input.now().toISOString().replace(/[:.]/g, '-');
