@@ -78,7 +78,13 @@ const STAGE_BUDGET_FIELDS = {
     .number()
     .positive()
     .describe('Dollars one session may spend, priced from the usage the API reports.'),
-  wallClockMinutes: z.number().positive().describe('Minutes one session may run.'),
+  // The agent job that runs a session stops at 60 minutes (`agent-stage.yml`), checkout, install
+  // and upload included: a session allowed longer would end as a crash, not as `budget-spent`.
+  wallClockMinutes: z
+    .number()
+    .positive()
+    .max(50)
+    .describe('Minutes one session may run; at most 50, since its job stops at 60.'),
 };
 
 const StageBudgetSchema = z

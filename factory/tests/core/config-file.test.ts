@@ -34,6 +34,12 @@ describe('parseFactoryConfig()', () => {
     expect(attempt).toThrow(/custom\.yaml[\s\S]*retries\.plan[\s\S]*maxInFlight/);
   });
 
+  it('refuses a session longer than the job that runs it may last', () => {
+    expect(() =>
+      parseFactoryConfig('budgets:\n  perRole:\n    implementer:\n      wallClockMinutes: 90\n'),
+    ).toThrow(/budgets\.perRole\.implementer\.wallClockMinutes/);
+  });
+
   it('refuses YAML that does not parse, with the YAML error', () => {
     expect(() => parseFactoryConfig('models: [unclosed')).toThrow(/YAML:/);
   });
