@@ -266,11 +266,13 @@ export const FactoryConfigSchema = z
       ),
     identity: z
       .object({
+        // A GitHub App identity is not offered: no workflow mints its token, so a setting that
+        // named one would change nothing but the line's expectations.
         mode: z
-          .enum(['default-token', 'app'])
+          .literal('default-token')
           .default('default-token')
           .describe(
-            "`default-token`: the workflow's own token, no setup beyond repository settings. `app`: a GitHub App's token, which may push workflow changes when rebasing.",
+            "`default-token`, the only identity the workflows wire: each workflow's own token, no setup beyond repository settings.",
           ),
       })
       .strict()

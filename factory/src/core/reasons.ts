@@ -70,7 +70,7 @@ export const PARK_REASONS = {
     resumeFrom: 'merge',
     title: 'Update carries workflow changes',
     howToProceed:
-      'main changed files under .github/workflows/, which the default token may not push. Configure the App identity, or bring the branch up to date with main yourself, then set state:merge.',
+      'main changed files under .github/workflows/, which the default token may not push. Bring the branch up to date with main yourself (GitHub\'s "Update branch", or a rebase you push), then set state:merge.',
   },
   'merge-refused': {
     resumeFrom: 'merge',

@@ -269,10 +269,7 @@ async function wouldCarryWorkflows(
   pr: PullRequestSnapshot,
   toSha: string,
 ): Promise<boolean> {
-  return (
-    deps.config.identity.mode === 'default-token' &&
-    (await git.changesUnder(WORKFLOWS_DIR, pr.headSha, toSha)).length > 0
-  );
+  return (await git.changesUnder(WORKFLOWS_DIR, pr.headSha, toSha)).length > 0;
 }
 
 type Published =

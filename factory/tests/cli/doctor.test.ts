@@ -126,7 +126,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     );
   });
 
-  it('fails when Actions may not approve pull requests, and only warns in App mode', async () => {
+  it('fails when Actions may not approve pull requests', async () => {
     const fixture = await startCliForge({ actionsMayCreateAndApprove: false });
     await arrangeHealthy(fixture);
 
@@ -136,15 +136,6 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(tokenMode.level('actions-permissions')?.fix).toContain(
       `gh api -X PUT repos/${REPO}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
     );
-
-    await fixture.forge.commit('octo-owner', {
-      branch: 'main',
-      files: { 'factory.config.yaml': 'identity:\n  mode: app\n' },
-    });
-    const appMode = await doctorJson(fixture);
-    expect(appMode.level('actions-permissions')).toMatchObject({ level: 'warn' });
-    expect(appMode.level('identity')?.summary).toContain('GitHub App');
-    expect(appMode.code).toBe(0);
   });
 
   it('sees the setting change once an admin allows it', async () => {

@@ -63,6 +63,8 @@ describe('configuration', () => {
     [{ models: { planner: 'claude-unknown-9' } }, 'models.planner'],
     [{ requiredChecks: [] }, 'requiredChecks'],
     [{ identity: { mode: 'pat' } }, 'identity.mode'],
+    // No workflow mints an App's token: a config that asked for one is refused, not ignored.
+    [{ identity: { mode: 'app' } }, 'identity.mode'],
     [{ budgets: { perRole: { janitor: {} } } }, 'budgets.perRole'],
     [{ unknownKey: true }, ''],
   ])('refuses %j with an error at %s', (input, path) => {

@@ -59,7 +59,6 @@ function unreadable(
 
 export function checkWorkflowPermissions(
   read: SettingRead<WorkflowPermissions>,
-  config: FactoryConfig,
   repo: RepoNames,
 ): Finding {
   const where = `Settings → Actions → General → Workflow permissions`;
@@ -74,8 +73,7 @@ export function checkWorkflowPermissions(
   }
   return {
     id: 'actions-permissions',
-    // With an App, reviews are posted as the App: the setting only matters to the default token.
-    level: config.identity.mode === 'app' ? 'warn' : 'fail',
+    level: 'fail',
     summary:
       'GitHub Actions may not create or approve pull requests, so the code-review stage cannot post its APPROVE.',
     fix: `Tick "Allow GitHub Actions to create and approve pull requests" under ${where}, or run: gh api -X PUT repos/${repo.slug}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
@@ -329,19 +327,11 @@ export function checkDefaultBranch(config: FactoryConfig, repo: RepoNames): Find
   };
 }
 
-export function checkIdentity(config: FactoryConfig): Finding {
-  if (config.identity.mode === 'app') {
-    return {
-      id: 'identity',
-      level: 'ok',
-      summary:
-        "Identity: GitHub App. Rebases that carry workflow changes can be pushed, and the App's writes start workflows.",
-    };
-  }
+export function checkIdentity(): Finding {
   return {
     id: 'identity',
     level: 'ok',
     summary:
-      "Identity: the default GITHUB_TOKEN. The line dispatches every next stage itself; a rebase that carries changes under .github/workflows/ is tried on GitHub's side and otherwise parks (workflow-change-needs-app). For hands-off rebases over workflow changes, set identity.mode: app and install an App.",
+      "Identity: the default GITHUB_TOKEN. The line dispatches every next stage itself; a rebase that carries changes under .github/workflows/ is done on GitHub's side and otherwise parks (workflow-change-needs-app).",
   };
 }

@@ -62,14 +62,14 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
   const permission = viewer.ok ? await github.permissionOf(viewer.value) : undefined;
   return [
     checkWorkflows(workflows, repo),
-    checkWorkflowPermissions(permissions, config, repo),
+    checkWorkflowPermissions(permissions, repo),
     checkModelSecret(secrets, repo),
     checkTokenPermission(viewer, permission, repo),
     checkLabels(labels),
     checkBranchProtection(protection, config, repo),
     checkReviewRules(protection, repo),
     checkDefaultBranch(config, repo),
-    checkIdentity(config),
+    checkIdentity(),
   ];
 }
 
