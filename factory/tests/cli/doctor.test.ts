@@ -81,7 +81,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
 
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
-    expect(deps.captured.out.at(-1)).toBe('10 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.at(-1)).toBe('11 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
       'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
@@ -136,6 +136,17 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(tokenMode.level('actions-permissions')?.fix).toContain(
       `gh api -X PUT repos/${REPO}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
     );
+  });
+
+  it('fails a repository that does not allow squash merging, the only method the line uses', async () => {
+    const fixture = await startCliForge({ allowSquashMerge: false });
+    await arrangeHealthy(fixture);
+
+    const { code, level } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(level('squash-merge')).toMatchObject({ level: 'fail' });
+    expect(level('squash-merge')?.fix).toContain('-F allow_squash_merge=true');
   });
 
   it('sees the setting change once an admin allows it', async () => {

@@ -76,6 +76,19 @@ export function readWorkflowPermissions(
   });
 }
 
+/**
+ * Whether the repository allows squash merging, the only method the line merges with; GitHub may
+ * leave its merge settings out of the repository for a token that cannot administer it.
+ */
+export function readSquashMergeAllowed(ctx: GitHubContext): Promise<SettingRead<boolean>> {
+  return readSetting(async () => {
+    const { data } = await ctx.octokit.rest.repos.get(ctx.repo);
+    if (data.allow_squash_merge === undefined)
+      throw new Error('the repository was read without its merge settings');
+    return data.allow_squash_merge;
+  });
+}
+
 /** Names of the repository's Actions secrets, all pages. Values are never readable. */
 export function listSecretNames(ctx: GitHubContext): Promise<SettingRead<string[]>> {
   return readSetting(async () => {

@@ -9,6 +9,7 @@ import {
   listSecretNames,
   readBranchProtection,
   readViewer,
+  readSquashMergeAllowed,
   readWorkflowPermissions,
   type BranchProtectionSummary,
   type SettingRead,
@@ -42,6 +43,7 @@ export interface RepositoryAdmin {
   /** The token's user (refused for installation tokens). */
   readViewer(): Promise<SettingRead<string>>;
   readWorkflowPermissions(): Promise<SettingRead<WorkflowPermissions>>;
+  readSquashMergeAllowed(): Promise<SettingRead<boolean>>;
   listSecretNames(): Promise<SettingRead<readonly string[]>>;
   readBranchProtection(branch: string): Promise<SettingRead<BranchProtectionSummary>>;
   readBranchSha(branch: string): Promise<string | undefined>;
@@ -82,6 +84,7 @@ export function createRepositoryAdmin(options: {
     updateLabel: (label) => updateLabel(ctx, label),
     readViewer: () => readViewer(ctx),
     readWorkflowPermissions: () => readWorkflowPermissions(ctx),
+    readSquashMergeAllowed: () => readSquashMergeAllowed(ctx),
     listSecretNames: () => listSecretNames(ctx),
     readBranchProtection: (branch) => readBranchProtection(ctx, branch),
     readBranchSha: (branch) => readBranchSha(ctx, branch),

@@ -308,6 +308,19 @@ function reviewRuleProblems(rule: ReviewRule, main: string, where: string): Rule
   return problems;
 }
 
+/** The line squash-merges every PR: a repository that forbids it refuses each merge at the end. */
+export function checkSquashMerge(read: SettingRead<boolean>, repo: RepoNames): Finding {
+  const where = 'Settings → General → Pull Requests';
+  if (!read.ok) return unreadable('squash-merge', 'whether squash merging is allowed', read, where);
+  if (read.value) return { id: 'squash-merge', level: 'ok', summary: 'Squash merging is allowed.' };
+  return {
+    id: 'squash-merge',
+    level: 'fail',
+    summary: `${repo.slug} does not allow squash merging, the only method the line merges with: every PR would park merge-refused after its whole run.`,
+    fix: `Tick "Allow squash merging" under ${where}, or run: gh api -X PATCH repos/${repo.slug} -F allow_squash_merge=true`,
+  };
+}
+
 /**
  * The stages dispatch each other on, and merge into, the branch the configuration names; CI's push
  * trigger names one too. Only GitHub's default branch holds the floor the line runs.

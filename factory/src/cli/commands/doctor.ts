@@ -21,6 +21,7 @@ import { colorsFor, type CliIo } from '../io.ts';
 import {
   checkBranchProtection,
   checkDefaultBranch,
+  checkSquashMerge,
   checkReviewRules,
   checkIdentity,
   checkLabels,
@@ -51,9 +52,10 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     slug: `${repository.owner}/${repository.name}`,
     defaultBranch: repository.defaultBranch,
   };
-  const [workflows, permissions, secrets, viewer, labels, protection] = await Promise.all([
+  const [workflows, permissions, squash, secrets, viewer, labels, protection] = await Promise.all([
     readWorkflowFacts(connection),
     admin.readWorkflowPermissions(),
+    admin.readSquashMergeAllowed(),
     admin.listSecretNames(),
     admin.readViewer(),
     admin.listLabels(),
@@ -63,6 +65,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
   return [
     checkWorkflows(workflows, repo),
     checkWorkflowPermissions(permissions, repo),
+    checkSquashMerge(squash, repo),
     checkModelSecret(secrets, repo),
     checkTokenPermission(viewer, permission, repo),
     checkLabels(labels),
@@ -170,7 +173,7 @@ export function doctorCommand(deps: CliDeps, setExitCode: SetExitCode) {
       'after',
       `
 Checks: stage workflows on the default branch; Actions allowed to create and approve pull
-requests; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
+requests; squash merging allowed; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
 branch protection against requiredChecks; its review rules against the one approval the line
 gives; the configured default branch against GitHub's; the identity mode. Doctor only reads.
 

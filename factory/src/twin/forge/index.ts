@@ -53,6 +53,8 @@ export interface ForgeOptions {
   readonly app?: AppSpec;
   /** "Allow GitHub Actions to create and approve pull requests" (default true). */
   readonly actionsMayCreateAndApprove?: boolean;
+  /** "Allow squash merging" (default true; merge commits and rebase merging are never allowed). */
+  readonly allowSquashMerge?: boolean;
   /** Seed of the fault generator, so a chaos run replays (default 1). */
   readonly faultSeed?: number;
   readonly now?: () => Date;
@@ -157,6 +159,7 @@ async function startForge(options: ForgeOptions, layout: Layout): Promise<Forge>
     createLabelRecord(ctx, label.name, label.color, label.description);
   const settings = createRepoSettings({
     actionsMayCreateAndApprove: options.actionsMayCreateAndApprove ?? true,
+    allowSquashMerge: options.allowSquashMerge ?? true,
   });
   // A branch rule acts as pushes happen too: it dismisses approvals a head move made stale.
   dismissStaleApprovals(ctx, settings);

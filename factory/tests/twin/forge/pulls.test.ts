@@ -180,6 +180,32 @@ describe('forge pull requests', { timeout: 30_000 }, () => {
   });
 });
 
+describe('a repository that does not allow squash merging', { timeout: 30_000 }, () => {
+  it('says so on the repository and refuses a squash merge with GitHub’s 405, main untouched', async () => {
+    const { forge, client, owner, repo } = await startForge({ allowSquashMerge: false });
+    const number = await forge.openPullRequest('writer', {
+      branch: 'feature',
+      files: { 'a.txt': 'a\n' },
+      title: 'Add a',
+    });
+    const writer = client('writer');
+    const main = (await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha;
+
+    expect((await writer.rest.repos.get({ owner, repo })).data.allow_squash_merge).toBe(false);
+    const error = await writer.rest.pulls
+      .merge({ owner, repo, pull_number: number, merge_method: 'squash' })
+      .catch((e: unknown) => e);
+
+    expect(error).toMatchObject({
+      status: 405,
+      response: { data: { message: 'Squash merges are not allowed on this repository.' } },
+    });
+    expect((await writer.rest.git.getRef({ owner, repo, ref: 'heads/main' })).data.object.sha).toBe(
+      main,
+    );
+  });
+});
+
 describe('forge merge facts', { timeout: 30_000 }, () => {
   it('takes a failing merge-tree for a fault, not for a conflict to remember as unmergeable', async () => {
     const gitDir = await mkdtemp(join(tmpdir(), 'merge-tree-fault-'));

@@ -24,7 +24,7 @@ import { userRoutes } from './user.ts';
 /** Every route, over the repository's settings (which the routes read at request time). */
 export function buildRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   return [
-    ...repoRoutes(ctx),
+    ...repoRoutes(ctx, settings),
     ...pullRoutes(ctx, settings),
     ...pullFileRoutes(ctx),
     ...mergeRoutes(ctx, settings),

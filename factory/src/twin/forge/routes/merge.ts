@@ -37,7 +37,7 @@ export function mergeRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] 
         const pull = findPull(ctx, numberParam(request, 'pull_number', DOCS), DOCS);
         const input = parseBody(MergeBody, request.body, DOCS);
         const rule = settings.protection.get(pull.pull.baseRef);
-        const sha = await squashMerge(ctx, pull, input, request.grant, rule);
+        const sha = await squashMerge(ctx, pull, input, request.grant, rule, settings);
         return {
           status: 200,
           body: { sha, merged: true, message: 'Pull Request successfully merged' },
@@ -53,6 +53,7 @@ async function squashMerge(
   input: z.infer<typeof MergeBody>,
   grant: TokenGrant,
   rule: ProtectionRecord | undefined,
+  settings: RepoSettings,
 ): Promise<string> {
   if (pull.pull.merged || pull.state === 'closed')
     throw new HttpError(405, 'Pull Request is not mergeable', { docs: DOCS });
@@ -61,6 +62,8 @@ async function squashMerge(
   if ((input.merge_method ?? 'merge') !== 'squash') {
     throw new HttpError(405, 'Merge commits are not allowed on this repository.', { docs: DOCS });
   }
+  if (!settings.allowSquashMerge)
+    throw new HttpError(405, 'Squash merges are not allowed on this repository.', { docs: DOCS });
   const base = await baseTip(ctx, pull);
   const behind =
     rule?.requiredStatusChecks?.strict === true &&

@@ -32,15 +32,20 @@ export interface ProtectionRecord {
 export interface RepoSettings extends PullOptions {
   /** Read by the pull and review routes at request time, so a `PUT` takes effect at once. */
   actionsMayCreateAndApprove: boolean;
+  /** "Allow squash merging" (Settings → General → Pull Requests), the only method the line uses. */
+  readonly allowSquashMerge: boolean;
   defaultWorkflowPermissions: 'read' | 'write';
   readonly secrets: Map<string, SecretRecord>;
   /** Branch name → its classic protection rule. */
   readonly protection: Map<string, ProtectionRecord>;
 }
 
-export function createRepoSettings(options: PullOptions): RepoSettings {
+export function createRepoSettings(
+  options: PullOptions & { readonly allowSquashMerge: boolean },
+): RepoSettings {
   return {
     actionsMayCreateAndApprove: options.actionsMayCreateAndApprove,
+    allowSquashMerge: options.allowSquashMerge,
     defaultWorkflowPermissions: 'read',
     secrets: new Map(),
     protection: new Map(),

@@ -2,8 +2,9 @@
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { HttpError } from '../http.ts';
 import { renderRepo, renderUser } from '../render/base.ts';
+import type { RepoSettings } from './repo-settings.ts';
 
-export function repoRoutes(ctx: ForgeContext): Route[] {
+export function repoRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   return [
     {
       method: 'GET',
@@ -14,7 +15,11 @@ export function repoRoutes(ctx: ForgeContext): Route[] {
         const open = [...ctx.store.issues.values()].filter(
           (issue) => issue.state === 'open',
         ).length;
-        return { status: 200, body: renderRepo(ctx.render, open) };
+        const body = {
+          ...renderRepo(ctx.render, open),
+          allow_squash_merge: settings.allowSquashMerge,
+        };
+        return { status: 200, body };
       },
     },
     {
