@@ -27,7 +27,7 @@ import {
   type Ledger,
   type SamePatch,
 } from '../core/status.ts';
-import { attemptFacts } from '../core/attempts.ts';
+import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
 import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
 import { today } from './clock.ts';
 import { carryOut } from './carry-out.ts';
@@ -246,13 +246,9 @@ export async function gatherMergeFacts(
   },
 ): Promise<MergeFacts> {
   const spec = ledger.spec ?? { path: '', blobSha: '' };
-  const queued = timeline.findLast(
-    (entry) => entry.kind === 'labeled' && entry.label === labelOf('queued'),
-  );
-  const queuedBy = queued?.actor ?? pr.author;
-  const [blobAtHead, permission, weighed] = await Promise.all([
+  const [blobAtHead, queuedBy, weighed] = await Promise.all([
     specBlobAtHead(github, spec.path, pr.headSha, changes),
-    github.permissionOf(queuedBy),
+    queuerOf(github, timeline, pr.author),
     reviewsThatCount(github, reviews),
   ]);
   return {
@@ -264,8 +260,32 @@ export async function gatherMergeFacts(
     spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead },
     changes,
     isFork: pr.isFork,
-    queuedBy: { login: queuedBy, permission },
+    queuedBy,
   };
+}
+
+/**
+ * Who queued the spec: the latest `state:queued` label set by someone with write permission. A
+ * label anyone else set was turned away as it was set (R-12) and queued nothing, so it is passed
+ * over; with no writer's label at all, the latest label's author (or the PR's) answers for it.
+ * One permission read per labeller, from the latest, until a writer.
+ */
+async function queuerOf(
+  github: GitHubPort,
+  timeline: readonly TimelineEntry[],
+  author: string,
+): Promise<MergeFacts['queuedBy']> {
+  const labellers = timeline
+    .flatMap((entry) =>
+      entry.kind === 'labeled' && entry.label === labelOf('queued') ? [entry.actor] : [],
+    )
+    .reverse();
+  for (const login of new Set(labellers)) {
+    const permission = await github.permissionOf(login);
+    if (isWriter(permission)) return { login, permission };
+  }
+  const login = labellers[0] ?? author;
+  return { login, permission: await github.permissionOf(login) };
 }
 
 /**

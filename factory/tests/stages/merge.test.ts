@@ -16,6 +16,7 @@ import {
 import type { CiConclusion } from '../../src/stages/gate.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import {
+  FACTORY_LOGIN,
   SEED_FILES,
   WORDS_TS,
   startLineForge,
@@ -903,5 +904,32 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);
+  });
+});
+
+describe('who queued the PR, at the merge', { timeout: 60_000 }, () => {
+  it('R-12: merges when someone without write permission labelled it queued mid-line, a label the line turned away', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'turned-away');
+    // A writer queued it; later a reader set `state:queued`, which the route job removed at once.
+    const github: GitHubPort = {
+      ...line.github,
+      readConversation: async (number) => {
+        const conversation = await line.github.readConversation(number);
+        const at = new Date().toISOString();
+        const queued = { kind: 'labeled', label: 'state:queued', actor: 'writer', at: '' } as const;
+        const turnedAway = [
+          { kind: 'labeled', label: 'state:queued', actor: 'reader', at },
+          { kind: 'unlabeled', label: 'state:queued', actor: FACTORY_LOGIN, at },
+        ] as const;
+        const timeline = [queued, ...conversation.timeline, ...turnedAway];
+        return { ...conversation, timeline };
+      },
+    };
+    const candidate = candidateOf(await prepare(line, on));
+
+    const outcome = await finishMerge({ github, config: line.config }, { candidate });
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'merged' });
   });
 });
