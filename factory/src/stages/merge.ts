@@ -225,7 +225,6 @@ async function returnConflict(
       `${result}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`,
     );
   const reading = await readPushedHead(github, pr, pushed.sha);
-  if (reading.kind === 'moved') return standDown(pr, reading.reason);
   return settleConflict(reading, describeConflict(conflict, conflict.headSha));
 }
 
@@ -295,9 +294,13 @@ async function publishUpdate(
   const pushed = await pushToPullRequest(git, pr);
   switch (pushed.kind) {
     case 'pushed': {
+      // The candidate must be the head this job made and will test on main (R-06).
       const head = await readPushedHead(deps.github, pr, pushed.sha);
-      return head.kind === 'moved'
-        ? { kind: 'stood-down', reason: head.reason }
+      return head.movedBySomeoneElse
+        ? {
+            kind: 'stood-down',
+            reason: `the branch moved to ${short(head.pr.headSha)} right after the line pushed ${short(pushed.sha)}`,
+          }
         : { kind: 'pushed', headSha: head.pr.headSha };
     }
     case 'rejected':

@@ -34,9 +34,11 @@ export async function applyPlan(
   const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), submission);
   if (pushed.kind === 'stood-down')
     return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
-  const head = await readPushedHead(deps.github, pr, pushed.sha);
-  if (head.kind === 'moved') return { kind: 'stood-down', pr: pr.number, reason: head.reason };
-  return settleWith({ type: 'plan-submitted' }, `plan committed: ${submission.summary}`, head);
+  return settleWith(
+    { type: 'plan-submitted' },
+    `plan committed: ${submission.summary}`,
+    await readPushedHead(deps.github, pr, pushed.sha),
+  );
 }
 
 async function commitPlan(

@@ -42,7 +42,6 @@ export async function applyWork(
     case 'pushed': {
       const result = `${String(committed.files)} files committed: ${submission.summary}`;
       const head = await readPushedHead(deps.github, pr, committed.sha);
-      if (head.kind === 'moved') return { kind: 'stood-down', pr: pr.number, reason: head.reason };
       return settleWith({ type: 'work-submitted' }, result, head);
     }
   }

@@ -21,20 +21,22 @@ export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<Pu
   return git.push({ remote: 'origin', branch: pr.headRef, expectedSha: pr.headSha });
 }
 
-export type PushedHead =
-  | {
-      readonly kind: 'shown';
-      readonly pr: PullRequestSnapshot;
-      /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
-      readonly readJustNow: boolean;
-    }
-  | { readonly kind: 'moved'; readonly reason: string };
+export interface PushedHead {
+  readonly pr: PullRequestSnapshot;
+  /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
+  readonly readJustNow: boolean;
+  /**
+   * True when the head is neither the old one nor the pushed one: someone else pushed right after
+   * the line did. A stage that hands on to review or CI may go on with it (they judge whatever head
+   * they find); the merge, which hands on a candidate to test and merge, may not.
+   */
+  readonly movedBySomeoneElse: boolean;
+}
 
 /**
  * GitHub updates a PR's head from a push asynchronously; read it back until it shows the pushed
- * commit, so the stage goes on with the head the next stage will be dispatched for. A head that is
- * neither the old one nor the pushed one is someone else's push, made right after the line's: the
- * stage stands down rather than hand on a head it did not make (R-19).
+ * commit, or another head, so the stage goes on with the head the next stage will be dispatched
+ * for.
  */
 export async function readPushedHead(
   github: GitHubPort,
@@ -44,13 +46,11 @@ export async function readPushedHead(
 ): Promise<PushedHead> {
   for (let attempt = 0; attempt < 5; attempt += 1) {
     const fresh = await github.readPullRequest(pr.number);
-    if (fresh?.headSha === pushedSha) return { kind: 'shown', pr: fresh, readJustNow: true };
+    if (fresh?.headSha === pushedSha)
+      return { pr: fresh, readJustNow: true, movedBySomeoneElse: false };
     if (fresh !== undefined && fresh.headSha !== pr.headSha)
-      return {
-        kind: 'moved',
-        reason: `the branch moved to ${fresh.headSha.slice(0, 7)} right after the line pushed ${pushedSha.slice(0, 7)}`,
-      };
+      return { pr: fresh, readJustNow: true, movedBySomeoneElse: true };
     await wait(500 * (attempt + 1));
   }
-  return { kind: 'shown', pr: { ...pr, headSha: pushedSha }, readJustNow: false };
+  return { pr: { ...pr, headSha: pushedSha }, readJustNow: false, movedBySomeoneElse: false };
 }
