@@ -71,18 +71,24 @@ export function addedLinesPerFile(patch: string): string[][] {
 }
 
 /**
- * The added lines and the count of deleted lines of each file section of a unified diff, in the
- * order git wrote them. Sections are told apart by their `diff --git` line (content lines always
- * start with a space, `+`, `-` or `\`), so no path needs unquoting.
+ * The added lines and the count of deleted lines of each file, in the order git wrote them. Files
+ * are told apart by their `diff --git` line (content lines always start with a space, `+`, `-` or
+ * `\`), so no path needs unquoting. A file that became a symlink, or the reverse, gets two sections
+ * with the same `diff --git` line (a deletion, then a creation) and is one file here, as in
+ * `--name-only`.
  */
 export function changedLinesPerFile(patch: string): { added: string[]; deletions: number }[] {
   const sections: { added: string[]; deletions: number }[] = [];
   let current: { added: string[]; deletions: number } | undefined;
+  let header = '';
   let inHunks = false;
   for (const line of patch.split('\n')) {
     if (line.startsWith('diff --git ')) {
-      current = { added: [], deletions: 0 };
-      sections.push(current);
+      if (line !== header || current === undefined) {
+        current = { added: [], deletions: 0 };
+        sections.push(current);
+      }
+      header = line;
       inHunks = false;
     } else if (line.startsWith('@@')) {
       inHunks = true;

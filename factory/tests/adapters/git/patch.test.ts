@@ -106,6 +106,23 @@ describe('git adapter patches', { timeout: 20_000 }, () => {
     );
   });
 
+  it('describes a file that became a symlink as one changed path', async () => {
+    const { remote, agent } = await twoCheckouts();
+    await writeFiles(agent.dir, { 'src/count.ts': null });
+    await symlink('../README.md', join(agent.dir, 'src/count.ts'));
+
+    const { files } = await agent.diffAgainst(remote.mainSha);
+
+    expect(files).toEqual([
+      {
+        path: 'src/count.ts',
+        additions: 1,
+        deletions: 1,
+        addedLines: ['../README.md'],
+      },
+    ]);
+  });
+
   it('gives an empty patch for an untouched work tree, which applies as no change', async () => {
     const { remote, agent, applier } = await twoCheckouts();
     const { patch, files } = await agent.diffAgainst(remote.mainSha);
