@@ -23,7 +23,9 @@ interface JsonSchema {
   readonly propertyNames?: JsonSchema;
   readonly items?: JsonSchema;
   readonly enum?: readonly unknown[];
+  readonly const?: unknown;
   readonly minimum?: number;
+  readonly maximum?: number;
   readonly exclusiveMinimum?: number;
   readonly minItems?: number;
   readonly minLength?: number;
@@ -134,6 +136,7 @@ function mapType(field: JsonSchema, placeholder: string): string {
 
 function typeOf(field: JsonSchema): string {
   if (field.enum !== undefined) return `one of ${quoteAll(field.enum)}`;
+  if (field.const !== undefined) return `only ${quoteAll([field.const])}`;
   const type = field.type ?? 'any';
   if (type === 'integer' || type === 'number') return `${type}${bound(field)}`;
   if (type === 'string') return field.minLength === undefined ? 'string' : 'non-empty string';
@@ -143,12 +146,20 @@ function typeOf(field: JsonSchema): string {
   return `list of ${item}s${least}`;
 }
 
+/** `> 0`, `≥ 1`, `> 0, ≤ 50`: zod gives every integer the safe integers' bounds, which go unsaid. */
 function bound(field: JsonSchema): string {
-  if (field.exclusiveMinimum !== undefined) return ` > ${String(field.exclusiveMinimum)}`;
-  if (field.minimum !== undefined && field.minimum > Number.MIN_SAFE_INTEGER) {
-    return ` ≥ ${String(field.minimum)}`;
-  }
-  return '';
+  const lower =
+    field.exclusiveMinimum !== undefined
+      ? `> ${String(field.exclusiveMinimum)}`
+      : field.minimum !== undefined && field.minimum > Number.MIN_SAFE_INTEGER
+        ? `≥ ${String(field.minimum)}`
+        : undefined;
+  const upper =
+    field.maximum !== undefined && field.maximum < Number.MAX_SAFE_INTEGER
+      ? `≤ ${String(field.maximum)}`
+      : undefined;
+  const said = [lower, upper].filter((part) => part !== undefined);
+  return said.length === 0 ? '' : ` ${said.join(', ')}`;
 }
 
 function formatDefault(value: unknown): string {

@@ -269,7 +269,10 @@ export const FactoryConfigSchema = z
         // A GitHub App identity is not offered: no workflow mints its token, so a setting that
         // named one would change nothing but the line's expectations.
         mode: z
-          .literal('default-token')
+          .literal('default-token', {
+            error:
+              'the only identity is default-token: no workflow mints a GitHub App token (operating guide, "Identity")',
+          })
           .default('default-token')
           .describe(
             "`default-token`, the only identity the workflows wire: each workflow's own token, no setup beyond repository settings.",

@@ -8,6 +8,7 @@ import type { FactoryConfig } from './config.ts';
 import { protectedGlobsMatching } from './paths.ts';
 import { PARK_REASONS, type ParkReason } from './reasons.ts';
 import { findSecretLikeStrings } from './secrets.ts';
+import { UNKNOWN_COMMIT } from './ports.ts';
 
 export type Verdict =
   | { readonly ok: true }
@@ -94,7 +95,9 @@ export const checkApprovedOnHead: Guardrail = ({ latestReview, headSha }) => {
     ? OK
     : refuse(
         'not-approved',
-        `The approval was given on ${short(latestReview.sha)}, not on the head ${short(headSha)}.`,
+        latestReview.sha === UNKNOWN_COMMIT
+          ? `The approval was given on a commit GitHub no longer ties it to, not on the head ${short(headSha)}.`
+          : `The approval was given on ${short(latestReview.sha)}, not on the head ${short(headSha)}.`,
       );
 };
 

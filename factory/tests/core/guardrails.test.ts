@@ -1,3 +1,4 @@
+import { UNKNOWN_COMMIT } from '../../src/core/ports.ts';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.ts';
 import {
@@ -218,6 +219,17 @@ describe('merge guardrails (design §7)', () => {
   it('does not count the spec a person wrote as a protected-path change', () => {
     expect(checkNoProtectedPaths(eligible({ changes: [file(SPEC)] }), config)).toEqual({
       ok: true,
+    });
+  });
+
+  it('says an approval is tied to no commit GitHub still knows, rather than print an empty SHA', () => {
+    const verdict = checkApprovedOnHead(
+      eligible({ latestReview: { verdict: 'APPROVE', sha: UNKNOWN_COMMIT } }),
+      config,
+    );
+    expect(verdict).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('a commit GitHub no longer ties it to'),
     });
   });
 

@@ -57,7 +57,7 @@ async function hostileHead(): Promise<string> {
   return dir;
 }
 
-describe('the agent job’s install of a PR’s dependencies (R-10)', () => {
+describe('the agent job’s install of a PR’s dependencies (R-10)', { timeout: 60_000 }, () => {
   let head = '';
   afterEach(async () => {
     await rm(head, { recursive: true, force: true });
@@ -65,10 +65,12 @@ describe('the agent job’s install of a PR’s dependencies (R-10)', () => {
 
   it('installs them, and runs neither the pnpmfile nor the install script the PR added', async () => {
     head = await hostileHead();
-    // Offline, as in the twin: the lockfile's packages come from this machine's store.
+    // Offline, as in the twin: the lockfile's packages come from this checkout's store, named
+    // outright since a temporary folder on another filesystem would get a store of its own.
+    const { stdout: store } = await execFileAsync('pnpm', ['store', 'path'], { cwd: REPO_ROOT });
     await execFileAsync('bash', ['-c', await installCommand()], {
       cwd: head,
-      env: { ...process.env, npm_config_offline: 'true' },
+      env: { ...process.env, npm_config_offline: 'true', npm_config_store_dir: store.trim() },
     });
     expect(existsSync(join(head, 'node_modules/.bin/vitest'))).toBe(true);
     expect(existsSync(join(head, 'pnpmfile-ran'))).toBe(false);

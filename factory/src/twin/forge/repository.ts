@@ -324,10 +324,6 @@ async function rebaseInWorktree(
   }
 }
 
-/**
- * Splits a whole-range diff into each file's hunks (from its first `@@` on), keyed by path, the
- * way GitHub's files API gives each file a `patch`. Binary files have no hunks and no entry.
- */
 /** Reads NUL-separated fields one after another. */
 function fieldReader(text: string): { readonly more: () => boolean; readonly next: () => string } {
   const fields = text.split('\0');
@@ -361,7 +357,9 @@ function numstatByPath(numstat: string): Map<string, { additions: number; deleti
   const fields = fieldReader(numstat);
   const counts = new Map<string, { additions: number; deletions: number }>();
   while (fields.more()) {
-    const [add = '0', del = '0', path = ''] = fields.next().split('\t');
+    // With -z git leaves paths unquoted, so a path may hold tabs of its own.
+    const [add = '0', del = '0', ...rest] = fields.next().split('\t');
+    const path = rest.join('\t');
     if (path === '') fields.next(); // a rename: skip the old path, keep the new one
     counts.set(path === '' ? fields.next() : path, {
       additions: Number(add) || 0,
@@ -371,6 +369,10 @@ function numstatByPath(numstat: string): Map<string, { additions: number; deleti
   return counts;
 }
 
+/**
+ * Splits a whole-range diff into each file's hunks (from its first `@@` on), keyed by path, the
+ * way GitHub's files API gives each file a `patch`. Binary files have no hunks and no entry.
+ */
 function splitPatch(diff: string): Map<string, string> {
   const patches = new Map<string, string>();
   for (const section of diff.split(/^diff --git /m).slice(1)) {
