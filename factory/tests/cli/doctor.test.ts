@@ -81,7 +81,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
 
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
-    expect(deps.captured.out.at(-1)).toBe('11 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.at(-1)).toBe('12 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
       'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
@@ -136,6 +136,33 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(tokenMode.level('actions-permissions')?.fix).toContain(
       `gh api -X PUT repos/${REPO}/actions/permissions/workflow -F can_approve_pull_request_reviews=true`,
     );
+  });
+
+  it('fails where Actions are off or may not use the workflows’ actions, and warns where only some may', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    const allow = (enabled: boolean, allowed?: 'local_only' | 'selected') =>
+      asOwner(fixture).rest.actions.setGithubActionsPermissionsRepository({
+        ...repo,
+        enabled,
+        ...(allowed === undefined ? {} : { allowed_actions: allowed }),
+      });
+
+    await allow(false);
+    const off = await doctorJson(fixture);
+    expect(off.level('actions')).toMatchObject({ level: 'fail' });
+    expect(off.level('actions')?.fix).toContain('Actions tab (a fork starts with them disabled)');
+    expect(off.code).toBe(1);
+
+    await allow(true, 'local_only');
+    const local = await doctorJson(fixture);
+    expect(local.level('actions')).toMatchObject({ level: 'fail' });
+    expect(local.level('actions')?.summary).toContain('pnpm/action-setup');
+
+    await allow(true, 'selected');
+    const selected = await doctorJson(fixture);
+    expect(selected.level('actions')).toMatchObject({ level: 'warn' });
+    expect(selected.code).toBe(0);
   });
 
   it('fails a repository that does not allow squash merging, the only method the line uses', async () => {

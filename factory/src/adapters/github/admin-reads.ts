@@ -76,6 +76,20 @@ export function readWorkflowPermissions(
   });
 }
 
+/** Whether Actions run in the repository, and which actions they may use (admin only). */
+export interface ActionsAllowed {
+  readonly enabled: boolean;
+  /** Absent while Actions are disabled. */
+  readonly allowedActions: 'all' | 'local_only' | 'selected' | undefined;
+}
+
+export function readActionsAllowed(ctx: GitHubContext): Promise<SettingRead<ActionsAllowed>> {
+  return readSetting(async () => {
+    const { data } = await ctx.octokit.rest.actions.getGithubActionsPermissionsRepository(ctx.repo);
+    return { enabled: data.enabled, allowedActions: data.allowed_actions };
+  });
+}
+
 /**
  * Whether the repository allows squash merging, the only method the line merges with; GitHub may
  * leave its merge settings out of the repository for a token that cannot administer it.

@@ -9,8 +9,10 @@ import {
   listSecretNames,
   readBranchProtection,
   readViewer,
+  readActionsAllowed,
   readSquashMergeAllowed,
   readWorkflowPermissions,
+  type ActionsAllowed,
   type BranchProtectionSummary,
   type SettingRead,
   type WorkflowPermissions,
@@ -28,6 +30,7 @@ import {
 import { createLabel, listLabels, updateLabel, type RepositoryLabel } from './repo-labels.ts';
 
 export type {
+  ActionsAllowed,
   BranchProtectionSummary,
   ReviewRule,
   SettingRead,
@@ -44,6 +47,7 @@ export interface RepositoryAdmin {
   readViewer(): Promise<SettingRead<string>>;
   readWorkflowPermissions(): Promise<SettingRead<WorkflowPermissions>>;
   readSquashMergeAllowed(): Promise<SettingRead<boolean>>;
+  readActionsAllowed(): Promise<SettingRead<ActionsAllowed>>;
   listSecretNames(): Promise<SettingRead<readonly string[]>>;
   readBranchProtection(branch: string): Promise<SettingRead<BranchProtectionSummary>>;
   readBranchSha(branch: string): Promise<string | undefined>;
@@ -85,6 +89,7 @@ export function createRepositoryAdmin(options: {
     readViewer: () => readViewer(ctx),
     readWorkflowPermissions: () => readWorkflowPermissions(ctx),
     readSquashMergeAllowed: () => readSquashMergeAllowed(ctx),
+    readActionsAllowed: () => readActionsAllowed(ctx),
     listSecretNames: () => listSecretNames(ctx),
     readBranchProtection: (branch) => readBranchProtection(ctx, branch),
     readBranchSha: (branch) => readBranchSha(ctx, branch),

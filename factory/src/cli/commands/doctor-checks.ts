@@ -3,6 +3,7 @@
  * warn or fail and, when not ok, exactly how to fix it.
  */
 import type {
+  ActionsAllowed,
   BranchProtectionSummary,
   RepositoryLabel,
   ReviewRule,
@@ -306,6 +307,49 @@ function reviewRuleProblems(rule: ReviewRule, main: string, where: string): Rule
       fix: `Untick "Dismiss stale pull request approvals when new commits are pushed" (${where}) to let an approval carry over a rebase that leaves the change as it is (ADR 0004).`,
     });
   return problems;
+}
+
+/** The actions the workflows use besides their own, pinned by SHA. */
+const THIRD_PARTY_ACTIONS =
+  'actions/checkout, actions/setup-node, actions/upload-artifact, actions/download-artifact and pnpm/action-setup';
+
+/** No stage runs where Actions are off (a fork starts so), or where its actions are not allowed. */
+export function checkActionsAllowed(read: SettingRead<ActionsAllowed>, repo: RepoNames): Finding {
+  const where = 'Settings → Actions → General → Actions permissions';
+  const allowAll = `gh api -X PUT repos/${repo.slug}/actions/permissions -F enabled=true -f allowed_actions=all`;
+  if (!read.ok) return unreadable('actions', 'whether Actions may run', read, where);
+  if (!read.value.enabled)
+    return {
+      id: 'actions',
+      level: 'fail',
+      summary: `Actions are disabled for ${repo.slug}: no stage of the line can run.`,
+      fix: `Enable them on the repository's Actions tab (a fork starts with them disabled) or under ${where}, or run: ${allowAll}`,
+    };
+  switch (read.value.allowedActions) {
+    case 'all':
+      return { id: 'actions', level: 'ok', summary: 'Actions may run, with any action.' };
+    case 'selected':
+      return {
+        id: 'actions',
+        level: 'warn',
+        summary: `Actions may run only selected actions; the workflows also use ${THIRD_PARTY_ACTIONS}.`,
+        fix: `Allow actions created by GitHub and pnpm/action-setup under ${where}.`,
+      };
+    case undefined:
+      return {
+        id: 'actions',
+        level: 'warn',
+        summary: 'Actions may run, but GitHub did not say which actions they may use.',
+        fix: `Check under ${where} that ${THIRD_PARTY_ACTIONS} are allowed.`,
+      };
+    case 'local_only':
+      return {
+        id: 'actions',
+        level: 'fail',
+        summary: `Actions may run only this repository's own actions, but the workflows also use ${THIRD_PARTY_ACTIONS}: every job that needs one fails.`,
+        fix: `Allow them under ${where}, or run: ${allowAll}`,
+      };
+  }
 }
 
 /** The line squash-merges every PR: a repository that forbids it refuses each merge at the end. */

@@ -19,6 +19,7 @@ import {
 import { runGuarded, type SetExitCode } from '../guard.ts';
 import { colorsFor, type CliIo } from '../io.ts';
 import {
+  checkActionsAllowed,
   checkBranchProtection,
   checkDefaultBranch,
   checkSquashMerge,
@@ -52,18 +53,21 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     slug: `${repository.owner}/${repository.name}`,
     defaultBranch: repository.defaultBranch,
   };
-  const [workflows, permissions, squash, secrets, viewer, labels, protection] = await Promise.all([
-    readWorkflowFacts(connection),
-    admin.readWorkflowPermissions(),
-    admin.readSquashMergeAllowed(),
-    admin.listSecretNames(),
-    admin.readViewer(),
-    admin.listLabels(),
-    admin.readBranchProtection(repository.defaultBranch),
-  ]);
+  const [workflows, actions, permissions, squash, secrets, viewer, labels, protection] =
+    await Promise.all([
+      readWorkflowFacts(connection),
+      admin.readActionsAllowed(),
+      admin.readWorkflowPermissions(),
+      admin.readSquashMergeAllowed(),
+      admin.listSecretNames(),
+      admin.readViewer(),
+      admin.listLabels(),
+      admin.readBranchProtection(repository.defaultBranch),
+    ]);
   const permission = viewer.ok ? await github.permissionOf(viewer.value) : undefined;
   return [
     checkWorkflows(workflows, repo),
+    checkActionsAllowed(actions, repo),
     checkWorkflowPermissions(permissions, repo),
     checkSquashMerge(squash, repo),
     checkModelSecret(secrets, repo),
@@ -172,8 +176,8 @@ export function doctorCommand(deps: CliDeps, setExitCode: SetExitCode) {
     .addHelpText(
       'after',
       `
-Checks: stage workflows on the default branch; Actions allowed to create and approve pull
-requests; squash merging allowed; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
+Checks: stage workflows on the default branch; Actions enabled, with the actions the workflows
+use; Actions allowed to create and approve pull requests; squash merging allowed; the ANTHROPIC_API_KEY secret; the token's write permission; the state:* labels;
 branch protection against requiredChecks; its review rules against the one approval the line
 gives; the configured default branch against GitHub's; the identity mode. Doctor only reads.
 

@@ -1,6 +1,7 @@
 /**
- * Actions settings of the repository: the default workflow permissions ("Allow GitHub Actions to
- * create and approve pull requests") and Actions secrets (names only: values never come back).
+ * Actions settings of the repository: whether Actions run and which actions they may use, the
+ * default workflow permissions ("Allow GitHub Actions to create and approve pull requests") and
+ * Actions secrets (names only: values never come back).
  */
 import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
@@ -10,6 +11,11 @@ import { assertAdmin, type RepoSettings } from './repo-settings.ts';
 const WorkflowPermissions = z.object({
   default_workflow_permissions: z.enum(['read', 'write']).optional(),
   can_approve_pull_request_reviews: z.boolean().optional(),
+});
+
+const ActionsPermissions = z.object({
+  enabled: z.boolean(),
+  allowed_actions: z.enum(['all', 'local_only', 'selected']).optional(),
 });
 
 const SecretValue = z.object({
@@ -24,11 +30,40 @@ const PUBLIC_KEY = { key_id: '3380204578043523366', key: Buffer.alloc(32, 7).toS
 
 export function actionsSettingsRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   const permissionsDocs = 'actions/permissions#set-default-workflow-permissions-for-a-repository';
+  const allowedDocs = 'actions/permissions#get-github-actions-permissions-for-a-repository';
   const secretDocs = (anchor: string) => `actions/secrets#${anchor}`;
   const admin = (grant: Parameters<typeof assertAdmin>[0], docs: string) => {
     assertAdmin(grant, ctx.auth.permissionOf, docs);
   };
   return [
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/actions/permissions',
+      docs: allowedDocs,
+      need: READ_ANY,
+      handle: ({ grant }) => {
+        admin(grant, allowedDocs);
+        return {
+          status: 200,
+          body: settings.actionsEnabled
+            ? { enabled: true, allowed_actions: settings.allowedActions }
+            : { enabled: false },
+        };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/repos/{owner}/{repo}/actions/permissions',
+      docs: allowedDocs,
+      need: READ_ANY,
+      handle: ({ grant, body }) => {
+        admin(grant, allowedDocs);
+        const input = parseBody(ActionsPermissions, body, allowedDocs);
+        settings.actionsEnabled = input.enabled;
+        if (input.allowed_actions !== undefined) settings.allowedActions = input.allowed_actions;
+        return { status: 204 };
+      },
+    },
     {
       method: 'GET',
       path: '/repos/{owner}/{repo}/actions/permissions/workflow',

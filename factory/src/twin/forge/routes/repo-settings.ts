@@ -34,6 +34,9 @@ export interface RepoSettings extends PullOptions {
   actionsMayCreateAndApprove: boolean;
   /** "Allow squash merging" (Settings → General → Pull Requests), the only method the line uses. */
   readonly allowSquashMerge: boolean;
+  /** Whether Actions run at all, and which actions they may use (Settings → Actions → General). */
+  actionsEnabled: boolean;
+  allowedActions: 'all' | 'local_only' | 'selected';
   defaultWorkflowPermissions: 'read' | 'write';
   readonly secrets: Map<string, SecretRecord>;
   /** Branch name → its classic protection rule. */
@@ -46,6 +49,8 @@ export function createRepoSettings(
   return {
     actionsMayCreateAndApprove: options.actionsMayCreateAndApprove,
     allowSquashMerge: options.allowSquashMerge,
+    actionsEnabled: true,
+    allowedActions: 'all',
     defaultWorkflowPermissions: 'read',
     secrets: new Map(),
     protection: new Map(),
