@@ -57,14 +57,24 @@ export async function runScheduler(deps: SchedulerDeps): Promise<StageOutcome[]>
     dependsOn: spec.dependsOn,
   }));
   const mergedSpecNumbers = specPathsOnMain.flatMap((path) => specNumberOfPath(path) ?? []);
+  const facts = { inFlight, mergedSpecNumbers, maxInFlight: deps.config.maxInFlight };
+
+  // A spec caught in a `depends-on` cycle, or waiting on one, can never start: it parks now, with
+  // the cycle named, instead of waiting where only `factory status` would show it (R-13).
+  for (const hold of pickNext({ queued: candidates, ...facts }).held) {
+    if (hold.code !== 'dependency-cycle' && hold.code !== 'blocked-by-cycle') continue;
+    const reading = eligible.find(({ pr }) => pr.number === hold.number);
+    if (reading === undefined) continue;
+    const detail = `${reading.file.path}: ${hold.message} Change \`depends-on\` so that no spec waits on itself.`;
+    outcomes.push(await park(github, reading.pr, 'spec-invalid', detail));
+    candidates.splice(
+      candidates.findIndex((candidate) => candidate.number === hold.number),
+      1,
+    );
+  }
 
   for (;;) {
-    const decision = pickNext({
-      queued: candidates,
-      inFlight,
-      mergedSpecNumbers,
-      maxInFlight: deps.config.maxInFlight,
-    });
+    const decision = pickNext({ queued: candidates, ...facts });
     if (decision.kind === 'wait') {
       if (outcomes.length === 0) outcomes.push({ kind: 'idle', reason: decision.message });
       return outcomes;

@@ -73,6 +73,24 @@ describe('the scheduler stage', () => {
     expect(await run()).toEqual([{ kind: 'moved', pr: 12, to: 'plan' }]);
   });
 
+  it('R-13: parks specs whose depends-on form a cycle, and one that waits on them, naming the cycle', async () => {
+    queue(11, 'specs/0002-two.md', spec('Two', 'depends-on: [3]'));
+    queue(12, 'specs/0003-three.md', spec('Three', 'depends-on: [2]'));
+    queue(13, 'specs/0004-four.md', spec('Four', 'depends-on: [3]'));
+    queue(14, 'specs/0005-five.md', spec('Five'));
+
+    const outcomes = await run();
+
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'parked', pr: 11, reason: 'spec-invalid' }),
+      expect.objectContaining({ kind: 'parked', pr: 12, reason: 'spec-invalid' }),
+      expect.objectContaining({ kind: 'parked', pr: 13, reason: 'spec-invalid' }),
+      { kind: 'moved', pr: 14, to: 'plan' },
+    ]);
+    for (const pr of [11, 12, 13]) expect(github.stateOf(pr)).toEqual(['needs-attention']);
+    expect(outcomes[0]).toMatchObject({ detail: expect.stringContaining('0002, 0003') });
+  });
+
   it('parks a queued spec that fails lint with each finding and how to fix it (R-13)', async () => {
     queue(11, 'specs/0002-vague.md', '# Vague\n\n## Goal\n\nDo stuff.\n');
     const outcomes = await run();
