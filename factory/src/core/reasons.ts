@@ -31,7 +31,7 @@ export const PARK_REASONS = {
   'model-unavailable': {
     title: 'Model API unavailable',
     howToProceed:
-      'The model API kept failing (429/529/5xx) through every retry. Check the provider status page, then relabel the stage to retry.',
+      'The model API kept failing (429/529/5xx) through every retry, or refused the request outright (401: the key; 403: its permissions; 400: the request); the detail gives its answer. Fix the key or check the provider status page, then relabel the stage to retry.',
   },
   'protected-path': {
     title: 'Protected path touched',
