@@ -28,18 +28,58 @@ export type TimelineEntry =
 /** Tells the factory's own identities (default token bot, App bot) from people. */
 export type IsFactoryActor = (login: string) => boolean;
 
+type LabelEntry = Extract<TimelineEntry, { kind: 'labeled' | 'unlabeled' }>;
+
+const isStateLabelEntry = (entry: TimelineEntry): entry is LabelEntry =>
+  entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined;
+
 /**
  * Index of the last state-label move made by a person, or -1 when the timeline has none.
- * Only `state:*` labels count: a person adding an unrelated label is not a move on the line.
+ * Only `state:*` labels count: a person adding an unrelated label is not a move on the line, and
+ * neither is a label the line turned away (see `turnedAway`).
  */
 export function lastHumanMove(
   timeline: readonly TimelineEntry[],
   isFactory: IsFactoryActor,
 ): number {
   return timeline.findLastIndex(
-    (entry) =>
-      entry.kind !== 'rerun' && !isFactory(entry.actor) && stateOfLabel(entry.label) !== undefined,
+    (entry, index) =>
+      isStateLabelEntry(entry) &&
+      !isFactory(entry.actor) &&
+      !turnedAway(timeline, index, isFactory),
   );
+}
+
+/**
+ * Whether the state label a person set at `index` was turned away, as the route job does with a
+ * label set without write permission (R-12): it came on top of the PR's state label, and the next
+ * state-label entry is the factory removing it alone. Such a label moved nothing, and restarts no
+ * count. A move that replaces the state label, or that the line carries on from, is a move.
+ */
+function turnedAway(
+  timeline: readonly TimelineEntry[],
+  index: number,
+  isFactory: IsFactoryActor,
+): boolean {
+  const set = timeline[index];
+  if (set?.kind !== 'labeled') return false;
+  const removal = timeline.slice(index + 1).find(isStateLabelEntry);
+  return (
+    removal?.kind === 'unlabeled' &&
+    removal.label === set.label &&
+    isFactory(removal.actor) &&
+    stateLabelsBefore(timeline, index).size > 0
+  );
+}
+
+/** The state labels the PR carried just before `index`, replayed from its timeline. */
+function stateLabelsBefore(timeline: readonly TimelineEntry[], index: number): Set<string> {
+  const labels = new Set<string>();
+  for (const entry of timeline.slice(0, index).filter(isStateLabelEntry)) {
+    if (entry.kind === 'labeled') labels.add(entry.label);
+    else labels.delete(entry.label);
+  }
+  return labels;
 }
 
 /**

@@ -56,6 +56,43 @@ describe('countAttempts()', () => {
     });
   });
 
+  it('R-05: restarts no count for a label the line turned away (set without write permission)', () => {
+    const looped = [
+      labeled('queued', 'alice'),
+      labeled('implementation'),
+      labeled('implementation-ci'),
+      labeled('implementation'),
+      labeled('implementation-ci'),
+      labeled('implementation'),
+      labeled('implementation-ci'),
+    ];
+    // On top of the PR's state label, and removed on its own by the route job.
+    const turnedAway = [labeled('merge', 'tom'), unlabeled('merge')];
+
+    expect(countAttempts([...looped, ...turnedAway], isFactory).attempts).toMatchObject({
+      implementation: 3,
+    });
+  });
+
+  it('still counts a person’s move that replaced the state label, and one the line carried on from', () => {
+    const timeline = [
+      labeled('queued', 'alice'),
+      unlabeled('queued'),
+      labeled('implementation'),
+      unlabeled('implementation'),
+      labeled('implementation'),
+      unlabeled('implementation', 'bob'),
+      labeled('implementation-ci', 'bob'),
+      unlabeled('implementation-ci'),
+      labeled('implementation'),
+    ];
+
+    expect(countAttempts(timeline, isFactory).attempts).toEqual({
+      'implementation-ci': 1,
+      implementation: 1,
+    });
+  });
+
   it('ignores labels that are not state labels when finding the last human move', () => {
     const timeline: TimelineEntry[] = [
       labeled('queued', 'alice'),
