@@ -7,7 +7,14 @@
 import type { IsFactoryActor, TimelineEntry } from './attempts.ts';
 import type { AttemptFacts } from './line.ts';
 import type { GitHubPort, PullRequestSnapshot } from './ports.ts';
-import { isState, isWorkingState, labelOf, statesIn, type WorkingState } from './states.ts';
+import {
+  isState,
+  isWorkingState,
+  labelOf,
+  stateOfLabel,
+  statesIn,
+  type WorkingState,
+} from './states.ts';
 
 /** A run of a stage's workflow that has not finished, as the port lists it. */
 export type ActiveRun = Awaited<ReturnType<GitHubPort['listActiveRuns']>>[number];
@@ -45,6 +52,29 @@ const STATUS_HEADING = /^### 🏭 Factory status: `state:([a-z-]+)`$/m;
 export function stageInStatus(body: string | undefined): WorkingState | undefined {
   const shown = body === undefined ? undefined : STATUS_HEADING.exec(body)?.[1];
   return shown !== undefined && isState(shown) && isWorkingState(shown) ? shown : undefined;
+}
+
+/** Whether a status comment shows the PR parked (`state:needs-attention`). */
+export function parkedInStatus(body: string | undefined): boolean {
+  return body !== undefined && STATUS_HEADING.exec(body)?.[1] === 'needs-attention';
+}
+
+/**
+ * Whether the PR's missing state label is a person's doing: the last state-label event of its
+ * timeline is someone other than the factory taking `state:needs-attention` off.
+ */
+export function personTookParkOff(
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+): boolean {
+  const last = timeline.findLast(
+    (entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined,
+  );
+  return (
+    last?.kind === 'unlabeled' &&
+    last.label === labelOf('needs-attention') &&
+    !isFactory(last.actor)
+  );
 }
 
 /** When the current run of a stage began, as far as the timeline shows. */

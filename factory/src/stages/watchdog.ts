@@ -15,6 +15,8 @@ import {
   crashFacts,
   hasActiveRun,
   isPastLimit,
+  parkedInStatus,
+  personTookParkOff,
   stageInStatus,
   stageStart,
   triage,
@@ -68,9 +70,11 @@ async function watch(
       // Most PRs without a state label were never on the line; only the status comment tells.
       const status = await deps.github.readStatusComment(pr.number);
       const stage = stageInStatus(status?.body);
-      if (stage === undefined) return undefined;
-      const detail = `The PR has no state label, but its status comment shows it in state:${stage}.`;
-      return parkBroken(deps.github, pr, { reason: 'state-lost', detail, stage });
+      if (stage !== undefined) {
+        const detail = `The PR has no state label, but its status comment shows it in state:${stage}.`;
+        return parkBroken(deps.github, pr, { reason: 'state-lost', detail, stage });
+      }
+      return parkedInStatus(status?.body) ? finishPark(deps.github, pr, status) : undefined;
     }
     case 'watch':
       return watchStage(deps, pr, found.stage, runsOf);
@@ -133,6 +137,31 @@ async function parkBroken(
   await github.writeStatusComment(pr.number, renderStatus('needs-attention', ledger), status);
   await github.setState(pr.number, fresh.labels, 'needs-attention');
   return { kind: 'parked', pr: pr.number, reason: broken.reason, detail: broken.detail };
+}
+
+/**
+ * A park whose label write never landed (R-04): the status comment says `state:needs-attention`,
+ * the PR carries no state label, and no person took the label off. The missing write is made.
+ */
+async function finishPark(
+  github: GitHubPort,
+  pr: PullRequestSnapshot,
+  status: StatusComment | undefined,
+): Promise<StageOutcome | undefined> {
+  const timeline = await github.readTimeline(pr.number);
+  if (personTookParkOff(timeline, (login) => github.isFactoryActor(login))) return undefined;
+  const fresh = await github.readPullRequest(pr.number);
+  if (fresh === undefined || !isUnchanged(fresh, pr))
+    return { kind: 'stood-down', pr: pr.number, reason: `PR #${pr.number} changed meanwhile` };
+  await github.setState(pr.number, fresh.labels, 'needs-attention');
+  const park = parseLedger(status?.body).park;
+  return {
+    kind: 'parked',
+    pr: pr.number,
+    reason: park?.reason ?? 'state-lost',
+    detail:
+      `The PR was parked, but its state:needs-attention label had not landed: set it now. ${park?.detail ?? ''}`.trim(),
+  };
 }
 
 /** Still open, at the same head, with the same (broken) state labels as when the tick began. */

@@ -266,6 +266,14 @@ export function createFakeGitHub(
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
     },
+    /** A person takes a label off the PR. */
+    personRemoves(pr: number, label: string, actor = 'alice') {
+      relabel(
+        pr,
+        pull(pr).labels.filter((l) => l !== label),
+        actor,
+      );
+    },
     /** Runs `act` when a stage next reads the timeline: a race in the middle of a stage (R-19). */
     duringNextTimelineRead(act: () => void) {
       beforeTimelineRead = act;

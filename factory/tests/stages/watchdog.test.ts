@@ -198,6 +198,45 @@ describe('the watchdog: broken state labels (R-04)', () => {
     expect(github.commentsOn(7)[0]?.body).toContain('(`state-lost`) in implementation');
   });
 
+  it('R-04: sets the label of a park whose label write failed, on its next tick', async () => {
+    github.openPullRequest(7, { labels: ['bug'] });
+    await github.port.writeStatusComment(
+      7,
+      renderStatus('implementation', EMPTY_LEDGER),
+      undefined,
+    );
+    const setState = github.port.setState.bind(github.port);
+    let failed = false;
+    github.port.setState = (...args) => {
+      if (failed) return setState(...args);
+      failed = true;
+      return Promise.reject(new Error('GitHub answered 502 after every retry'));
+    };
+
+    await expect(tick(1)).rejects.toThrow(/502/);
+    expect(github.stateOf(7)).toEqual([]);
+    const outcomes = await tick(21);
+
+    expect(outcomes).toEqual([
+      expect.objectContaining({ kind: 'parked', pr: 7, reason: 'state-lost' }),
+    ]);
+    expect(github.pull(7).labels).toEqual(['bug', 'state:needs-attention']);
+  });
+
+  it('leaves a parked PR alone once a person took its state:needs-attention label off', async () => {
+    github.openPullRequest(7, { state: 'needs-attention' });
+    await github.port.writeStatusComment(
+      7,
+      renderStatus('needs-attention', EMPTY_LEDGER),
+      undefined,
+    );
+    github.personRemoves(7, 'state:needs-attention');
+    github.writes.length = 0;
+
+    expect(await tick(600)).toEqual([{ kind: 'idle', reason: 'no stalled or broken PR' }]);
+    expect(github.writes).toEqual([]);
+  });
+
   it('leaves a PR without a state label alone when the line never had it', async () => {
     github.openPullRequest(7, { labels: ['bug'] });
     github.openPullRequest(8, { labels: [] });
