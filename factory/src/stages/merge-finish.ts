@@ -28,7 +28,7 @@ import {
   type SamePatch,
 } from '../core/status.ts';
 import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
-import { beginApply, settle, type ApplyDeps, type Begun } from './apply-common.ts';
+import { beginApply, settle, type ApplyDeps, type Current } from './apply-common.ts';
 import { today } from './clock.ts';
 import { carryOut } from './carry-out.ts';
 import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
@@ -108,7 +108,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
 async function merge(
   deps: ApplyDeps,
-  current: Extract<Begun, { kind: 'current' }>,
+  current: Current,
   candidate: MergeCandidate,
   runUrl: string | undefined,
 ): Promise<StageOutcome> {
@@ -235,7 +235,7 @@ function withCiFeedback(ledger: Ledger, failure: CiFailure): Ledger {
  */
 export async function gatherMergeFacts(
   github: GitHubPort,
-  { pr, ledger, timeline }: Extract<Begun, { kind: 'current' }>,
+  { pr, ledger, timeline }: Current,
   candidate: MergeCandidate,
   {
     checks,

@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHub, createOctokit } from '../../../src/adapters/github/index.ts';
 import { STATUS_MARKER } from '../../../src/core/notes.ts';
 import { renderStatus } from '../../../src/core/status.ts';
 import {
   FACTORY_LOGIN,
-  FAST_RETRY,
+  gitHubAt,
   openPull,
   pullWithTwoHeads,
   startAdapterForge,
@@ -220,11 +219,7 @@ describe('GitHub adapter: what the line spent on a day (R-16)', { timeout: 60_00
       comment(3, 'issues/8', spent(50)), // not a pull request
       comment(4, 'pull/9', spent(40), 'writer'), // a person's copy
     ]);
-    const github = createGitHub({
-      octokit: createOctokit({ token: 'ghs_test', baseUrl: url, retry: FAST_RETRY }),
-      repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
-      factoryLogins: [FACTORY_LOGIN],
-    });
+    const github = gitHubAt(url, [FACTORY_LOGIN]);
 
     expect(await github.readDaySpend('2026-11-27')).toEqual(new Map([[7, 2]]));
     expect(seen.map((url) => new URL(url, 'http://x').searchParams.get('since'))).toEqual([

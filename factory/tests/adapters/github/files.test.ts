@@ -1,9 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHub, createOctokit } from '../../../src/adapters/github/index.ts';
 import { addedLinesOf } from '../../../src/adapters/github/files.ts';
-import { captureLog, FAST_RETRY, openPull, startAdapterForge } from './fixture.ts';
+import { gitHubAt, openPull, startAdapterForge } from './fixture.ts';
 
 /**
  * GitHub's `GET /pulls/{n}/files`, two pages of it, served on loopback, so pagination is checked
@@ -52,16 +51,7 @@ async function serveFiles(): Promise<{ url: string; seen: string[] }> {
 describe('GitHub adapter: changed files', { timeout: 60_000 }, () => {
   it('reads every page of a PR’s files with the lines each adds', async () => {
     const { url, seen } = await serveFiles();
-    const github = createGitHub({
-      octokit: createOctokit({
-        token: 'ghs_test',
-        baseUrl: url,
-        log: captureLog(),
-        retry: FAST_RETRY,
-      }),
-      repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
-      factoryLogins: [],
-    });
+    const github = gitHubAt(url);
 
     expect(await github.listChangedFiles(5)).toEqual([
       {

@@ -136,3 +136,12 @@ export async function pullWithTwoHeads(fixture: AdapterFixture) {
     app.rest.checks.create({ ...repo, name, head_sha: sha, ...extra });
   return { pr, old, head, run };
 }
+
+/** The adapter for repository `o/r`, talking to a stand-in for GitHub's API served at `baseUrl`. */
+export function gitHubAt(baseUrl: string, factoryLogins: readonly string[] = []) {
+  return createGitHub({
+    octokit: createOctokit({ token: 'ghs_test', baseUrl, log: captureLog(), retry: FAST_RETRY }),
+    repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
+    factoryLogins,
+  });
+}

@@ -6,10 +6,9 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createGitHub, createOctokit } from '../../../src/adapters/github/index.ts';
 import { reviewRecord } from '../../../src/adapters/github/merge-readiness.ts';
 import { UNKNOWN_COMMIT } from '../../../src/core/ports.ts';
-import { captureLog, FAST_RETRY } from './fixture.ts';
+import { gitHubAt } from './fixture.ts';
 
 const OBJECTION_ON_A_COLLECTED_COMMIT = {
   id: 7,
@@ -40,16 +39,7 @@ async function serveReviews(reviews: readonly object[]): Promise<string> {
 
 describe('GitHub adapter: a review whose commit GitHub collected', () => {
   it('keeps it, with an unknown commit, when reviews are listed', async () => {
-    const github = createGitHub({
-      octokit: createOctokit({
-        token: 'ghs_test',
-        baseUrl: await serveReviews([OBJECTION_ON_A_COLLECTED_COMMIT]),
-        log: captureLog(),
-        retry: FAST_RETRY,
-      }),
-      repository: { owner: 'o', name: 'r', defaultBranch: 'main' },
-      factoryLogins: [],
-    });
+    const github = gitHubAt(await serveReviews([OBJECTION_ON_A_COLLECTED_COMMIT]));
 
     expect(await github.listReviews(5)).toEqual([
       {
