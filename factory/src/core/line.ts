@@ -35,7 +35,12 @@ export type LineEvent =
   /** The repository dismissed the line's approval when the merge brought the head up to date. */
   | { readonly type: 'approval-dismissed' }
   | { readonly type: 'conflict' }
-  | { readonly type: 'attempt-failed'; readonly reason: FailedAttemptReason }
+  | {
+      readonly type: 'attempt-failed';
+      readonly reason: FailedAttemptReason;
+      /** The run that crashed was itself the re-run of a crash: R-03 re-runs a crash once. */
+      readonly crashedAgain?: boolean;
+    }
   | { readonly type: 'blocked'; readonly reason: ParkReason; readonly detail: string };
 
 export type LineEventType = LineEvent['type'];
@@ -120,7 +125,7 @@ export function transition(
   // A parked PR waits for a person: the line adds nothing to it, whatever arrives.
   if (state === 'needs-attention') return { next: state, effects: [] };
   if (event.type === 'blocked') return park(event.reason, event.detail);
-  if (event.type === 'attempt-failed') return retrySame(state, event.reason, facts);
+  if (event.type === 'attempt-failed') return retrySame(state, event, facts);
   const edge = edgeFor(state, event.type);
   if (edge === undefined) {
     return park('unknown-transition', `No rule for "${event.type}" in state:${state}.`);
@@ -166,24 +171,36 @@ function follow(edge: Edge, event: LineEvent, facts: AttemptFacts): Transition {
   }
 }
 
-/** A failed attempt runs the same stage again, without a label move, while attempts remain. */
+/**
+ * A failed attempt runs the same stage again, without a label move, while attempts remain. A
+ * crash is re-run once (R-03): a crash of that re-run parks, whatever retries remain.
+ */
 function retrySame(
   state: Exclude<State, 'needs-attention'>,
-  reason: FailedAttemptReason,
+  event: Extract<LineEvent, { type: 'attempt-failed' }>,
   facts: AttemptFacts,
 ): Transition {
+  const { reason } = event;
   if (state === 'queued')
     return park('unknown-transition', `A queued PR has no attempt to fail (${reason}).`);
+  if (reason === 'stage-crashed' && event.crashedAgain === true)
+    return park(
+      'stage-crashed',
+      `The ${state} stage stopped without finishing, and so did the re-run the watchdog gave it.`,
+    );
   if (!hasAttemptLeft(state, facts)) {
     return reason === 'stage-crashed'
       ? park(
           'stage-crashed',
-          `The ${state} stage stopped without finishing, and was already re-run.`,
+          `The ${state} stage stopped without finishing on the last run it was allowed (${attemptsUsed(state, facts)} since the last move by a person).`,
         )
       : exhausted(state, facts);
   }
   return rerun(state, reason);
 }
+
+const attemptsUsed = (stage: WorkingState, facts: AttemptFacts): number =>
+  facts.attempts[stage] ?? 0;
 
 /** Runs a stage again in place: note why in the timeline, then dispatch it. */
 function rerun(stage: WorkingState, reason: RerunReason): Transition {
@@ -221,10 +238,9 @@ function park(reason: ParkReason, detail: string, stage?: WorkingState): Transit
 }
 
 function exhausted(stage: WorkingState, facts: AttemptFacts): Transition {
-  const used = facts.attempts[stage] ?? 0;
   return park(
     'retries-exhausted',
-    `${stage} has had ${used} attempts since the last move by a person.`,
+    `${stage} has had ${attemptsUsed(stage, facts)} attempts since the last move by a person.`,
     stage,
   );
 }

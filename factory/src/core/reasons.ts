@@ -81,7 +81,7 @@ export const PARK_REASONS = {
   'stage-crashed': {
     title: 'Stage crashed',
     howToProceed:
-      'A stage stopped without finishing twice. Check the linked run logs, then relabel the stage to retry.',
+      'A stage stopped without finishing, either twice in a row or on the last run it was allowed. Check the linked run logs, then relabel the stage to retry.',
   },
   'head-untested': {
     resumeFrom: 'implementation-ci',

@@ -5,7 +5,7 @@
  * several state labels, or none while its status comment shows it on the line, is parked (R-04).
  */
 import type { IsFactoryActor, TimelineEntry } from './attempts.ts';
-import type { AttemptFacts } from './line.ts';
+import type { LineEvent } from './line.ts';
 import type { GitHubPort, PullRequestSnapshot } from './ports.ts';
 import {
   isState,
@@ -119,21 +119,14 @@ export function hasActiveRun(runs: readonly ActiveRun[], pr: number): boolean {
 }
 
 /**
- * The attempt facts to judge a crash with. `transition()` re-runs a crashed stage while it has
- * attempts left, but "re-run once, then park" must hold even when retries for other reasons remain:
- * when the stalled run was itself the re-run of a crash, with nothing in between, its attempts are
- * marked spent, so the same `attempt-failed` event parks `stage-crashed` through the line's table.
+ * The event a stalled stage makes. When the stalled run was itself the re-run of a crash, with
+ * nothing in between, it says so: the line re-runs a crash once (R-03), even when retries for other
+ * reasons remain.
  */
-export function crashFacts(
-  facts: AttemptFacts,
-  stage: WorkingState,
-  start: StageStart,
-): AttemptFacts {
-  if (!start.afterCrash) return facts;
-  const used = Math.max(facts.attempts[stage] ?? 0, 1);
+export function crashEvent(start: StageStart): LineEvent {
   return {
-    ...facts,
-    attempts: { ...facts.attempts, [stage]: used },
-    maxAttempts: { ...facts.maxAttempts, [stage]: used },
+    type: 'attempt-failed',
+    reason: 'stage-crashed',
+    ...(start.afterCrash ? { crashedAgain: true } : {}),
   };
 }

@@ -12,7 +12,7 @@ import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/por
 import { parseLedger, recordPark, renderStatus } from '../core/status.ts';
 import { statesIn, type WorkingState } from '../core/states.ts';
 import {
-  crashFacts,
+  crashEvent,
   hasActiveRun,
   isPastLimit,
   parkedInStatus,
@@ -96,8 +96,8 @@ async function watchStage(
     return undefined;
   if (hasActiveRun(await runsOf(stage), pr.number)) return undefined;
 
-  const facts = crashFacts(attemptFacts(timeline, isFactory, config), stage, start);
-  const next = transition(stage, { type: 'attempt-failed', reason: 'stage-crashed' }, facts);
+  const facts = attemptFacts(timeline, isFactory, config);
+  const next = transition(stage, crashEvent(start), facts);
   const result = await carryOut({
     github,
     pr,

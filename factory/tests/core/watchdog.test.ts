@@ -6,7 +6,7 @@ import type { PullRequestSnapshot } from '../../src/core/ports.ts';
 import { EMPTY_LEDGER, recordPark, renderStatus } from '../../src/core/status.ts';
 import type { WorkingState } from '../../src/core/states.ts';
 import {
-  crashFacts,
+  crashEvent,
   hasActiveRun,
   isPastLimit,
   stageInStatus,
@@ -152,15 +152,13 @@ describe('hasActiveRun()', () => {
   });
 });
 
-describe('crashFacts() with transition() (R-03)', () => {
-  const crash = { type: 'attempt-failed', reason: 'stage-crashed' } as const;
-
+describe('crashEvent() with transition() (R-03)', () => {
   it('re-runs a first crash in place, with a note and a dispatch and no label move', () => {
     const timeline = [labeled('queued', 'alice'), labeled('plan')];
     const start = stageStart(timeline, 'plan', isFactory);
     if (start === undefined) throw new Error('no start');
-    const facts = crashFacts(attemptFacts(timeline, isFactory, config), 'plan', start);
-    expect(transition('plan', crash, facts)).toEqual({
+    const facts = attemptFacts(timeline, isFactory, config);
+    expect(transition('plan', crashEvent(start), facts)).toEqual({
       next: 'plan',
       effects: [
         { type: 'comment', stage: 'plan', reason: 'stage-crashed' },
@@ -175,16 +173,21 @@ describe('crashFacts() with transition() (R-03)', () => {
     if (start === undefined) throw new Error('no start');
     const counted = attemptFacts(timeline, isFactory, config);
     expect(counted.attempts.plan).toBeLessThan(counted.maxAttempts.plan ?? 0);
-    const next = transition('plan', crash, crashFacts(counted, 'plan', start));
+    const next = transition('plan', crashEvent(start), counted);
     expect(next.next).toBe('needs-attention');
-    expect(next.effects[0]).toMatchObject({ type: 'park', reason: 'stage-crashed' });
+    expect(next.effects[0]).toMatchObject({
+      type: 'park',
+      reason: 'stage-crashed',
+      detail:
+        'The plan stage stopped without finishing, and so did the re-run the watchdog gave it.',
+    });
   });
 
-  it('leaves the facts as counted when the stalled run was not a crash re-run', () => {
+  it('re-runs a crash after a re-run for another reason, while attempts remain', () => {
     const timeline = [labeled('plan'), rerun('plan', 'no-submission')];
-    const facts = attemptFacts(timeline, isFactory, config);
     const start = stageStart(timeline, 'plan', isFactory);
     if (start === undefined) throw new Error('no start');
-    expect(crashFacts(facts, 'plan', start)).toBe(facts);
+    const next = transition('plan', crashEvent(start), attemptFacts(timeline, isFactory, config));
+    expect(next).toMatchObject({ next: 'plan', effects: [{ reason: 'stage-crashed' }, {}] });
   });
 });

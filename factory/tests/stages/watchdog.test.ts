@@ -65,7 +65,8 @@ describe('the watchdog: crashed stages (R-03)', () => {
         kind: 'parked',
         pr: 7,
         reason: 'stage-crashed',
-        detail: 'The plan-review stage stopped without finishing, and was already re-run.',
+        detail:
+          'The plan-review stage stopped without finishing, and so did the re-run the watchdog gave it.',
       },
     ]);
     expect(github.writes.map((write) => write.verb)).toEqual(['writeStatusComment', 'setState']);
