@@ -7,13 +7,15 @@
 import type { IsFactoryActor } from './attempts.ts';
 import { isWriter, type Permission } from './guardrails.ts';
 import type { StageName } from './line.ts';
-import { isWorkingState, stateOfLabel } from './states.ts';
+import { isWorkingState, labelOf, stateOfLabel } from './states.ts';
 
 export interface PullRequestFacts {
   readonly number: number;
   readonly open: boolean;
   /** The head branch lives in another repository. */
   readonly isFork: boolean;
+  /** Its labels once the event's own change was made. */
+  readonly labels: readonly string[];
 }
 
 export type Trigger =
@@ -41,6 +43,8 @@ export type Route =
       readonly pr?: number;
       readonly expectedHeadSha?: string;
     }
+  /** A writer set a stage's label on a parked PR: take the park off, then run the stage. */
+  | { readonly action: 'resume'; readonly stage: StageName; readonly pr: number }
   | { readonly action: 'skip'; readonly reason: string }
   | {
       readonly action: 'refuse';
@@ -94,9 +98,13 @@ function routeLabel(
       `@${sender} has ${senderPermission} permission; only writers may move a PR on the line.`,
     );
   }
-  if (state === 'queued') return { action: 'run', stage: 'scheduler', pr: pr.number };
-  if (isWorkingState(state)) return { action: 'run', stage: state, pr: pr.number };
-  return skip(`A person parked PR #${pr.number}; it waits for them.`);
+  const stage = state === 'queued' ? 'scheduler' : isWorkingState(state) ? state : undefined;
+  if (stage === undefined) return skip(`A person parked PR #${pr.number}; it waits for them.`);
+  // Setting the stage's label before taking the park off is a resume all the same: the line
+  // takes it off, rather than leave a PR with two state labels that no stage runs.
+  if (pr.labels.includes(labelOf('needs-attention')))
+    return { action: 'resume', stage, pr: pr.number };
+  return { action: 'run', stage, pr: pr.number };
 }
 
 function skip(reason: string): Route {

@@ -18,6 +18,7 @@ const LabelEventSchema = z.object({
     state: z.string(),
     head: z.object({ repo: z.object({ full_name: z.string() }).nullable() }),
     base: z.object({ repo: z.object({ full_name: z.string() }) }),
+    labels: z.array(z.object({ name: z.string() })),
   }),
 });
 
@@ -63,6 +64,7 @@ async function labelTrigger(payload: unknown, github: GitHubPort): Promise<Trigg
       open: pull.state === 'open',
       // A deleted fork has no head repository: treat it as a fork.
       isFork: pull.head.repo?.full_name !== pull.base.repo.full_name,
+      labels: pull.labels.map((label) => label.name),
     },
     sender: event.sender.login,
     senderPermission: await github.permissionOf(event.sender.login),

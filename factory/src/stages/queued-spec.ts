@@ -43,7 +43,8 @@ export type QueuedSpec =
 /**
  * Reads and lints the specs of the queued PRs. A spec may depend on, and must not reuse the number
  * of, any spec on main or carried by another PR on the line (queued, in flight or parked), so
- * every such spec's path is gathered first.
+ * every such spec's path is gathered first. Two PRs that add the same file would build one spec
+ * twice, the second ending in a conflict at its merge: the first claim stands (see `claimedBy`).
  */
 export async function readQueuedSpecs(
   github: GitHubPort,
@@ -68,13 +69,47 @@ export async function readQueuedSpecs(
       'path' in found ? [found.path] : [],
     ),
   ];
+  const claims = {
+    onLine: others.flatMap(claimOf),
+    queued: located.flatMap(({ found }) => claimOf(found)),
+  };
   return Promise.all(
-    located.map(({ found, conversation }) =>
-      'path' in found
+    located.map(({ found, conversation }) => {
+      if (!('path' in found)) return Promise.resolve(found);
+      const first = claimedBy(found.pr.number, found.path, claims);
+      return first === undefined
         ? readSpec(github, found.pr, found.path, known, conversation)
-        : Promise.resolve(found),
-    ),
+        : Promise.resolve(sameFile(found.pr, found.path, first));
+    }),
   );
+}
+
+interface Claim {
+  readonly pr: number;
+  readonly path: string;
+}
+
+const claimOf = (found: ReturnType<typeof locateSpec>): Claim[] =>
+  'path' in found ? [{ pr: found.pr.number, path: found.path }] : [];
+
+/**
+ * The PR whose claim to `path` comes before `pr`'s: one already on the line, else a queued one
+ * opened earlier (a lower number).
+ */
+function claimedBy(
+  pr: number,
+  path: string,
+  claims: { readonly onLine: readonly Claim[]; readonly queued: readonly Claim[] },
+): number | undefined {
+  const same = (claim: Claim) => claim.path === path && claim.pr !== pr;
+  return (
+    claims.onLine.find(same)?.pr ?? claims.queued.find((claim) => same(claim) && claim.pr < pr)?.pr
+  );
+}
+
+function sameFile(pr: PullRequestSnapshot, path: string, first: number): QueuedSpec {
+  const problem = `PR #${String(first)} adds ${path} too, and came first. Give this spec the next free number and its own file, or close one of the two PRs.`;
+  return { ok: false, pr, reason: 'spec-invalid', problem };
 }
 
 async function changedPathsOf(

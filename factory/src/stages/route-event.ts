@@ -10,6 +10,7 @@ import type { StageName } from '../core/line.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { PARK_REASONS } from '../core/reasons.ts';
 import { route, type Route, type Trigger } from '../core/routing.ts';
+import { labelOf } from '../core/states.ts';
 
 export type RouteDecision =
   | { readonly kind: 'proceed'; readonly pr?: number; readonly expectedHeadSha?: string }
@@ -28,9 +29,16 @@ export async function routeEvent(
       await turnAway(github, decision);
       return { kind: 'skip', reason: decision.reason };
     case 'run':
-      return decision.stage === stage
-        ? confirm(github, stage, decision)
-        : { kind: 'skip', reason: `the event is for the ${decision.stage} stage, not ${stage}` };
+    case 'resume':
+      if (decision.stage !== stage)
+        return {
+          kind: 'skip',
+          reason: `the event is for the ${decision.stage} stage, not ${stage}`,
+        };
+      // The attempts restart from the person's label, not from this removal (ADR 0002).
+      if (decision.action === 'resume')
+        await github.removeLabel(decision.pr, labelOf('needs-attention'));
+      return confirm(github, stage, decision);
   }
 }
 
@@ -53,7 +61,7 @@ const REREAD_FIRST_BY_NEXT_JOB: ReadonlySet<StageName> = new Set([
 async function confirm(
   github: GitHubPort,
   stage: StageName,
-  decision: Extract<Route, { action: 'run' }>,
+  decision: { readonly pr?: number; readonly expectedHeadSha?: string },
 ): Promise<RouteDecision> {
   if (stage === 'scheduler' || stage === 'watchdog') return { kind: 'proceed' };
   if (decision.pr === undefined) return { kind: 'skip', reason: `${stage} needs a PR number` };

@@ -76,7 +76,8 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     kind: 'label',
     action: 'labeled',
     label: labelOf(state),
-    pr: { number: pr, open: true, isFork: false },
+    // The person's move replaced the PR's state label.
+    pr: { number: pr, open: true, isFork: false, labels: [labelOf(state)] },
     sender,
     senderPermission: 'write',
   });

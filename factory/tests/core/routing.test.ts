@@ -12,12 +12,18 @@ const labelEvent = (
     isFork?: boolean;
     open?: boolean;
     action?: 'labeled' | 'unlabeled';
+    labels?: string[];
   } = {},
 ): Trigger => ({
   kind: 'label',
   action: overrides.action ?? 'labeled',
   label,
-  pr: { number: 7, open: overrides.open ?? true, isFork: overrides.isFork ?? false },
+  pr: {
+    number: 7,
+    open: overrides.open ?? true,
+    isFork: overrides.isFork ?? false,
+    labels: overrides.labels ?? [label],
+  },
   sender: overrides.sender ?? 'alice',
   senderPermission: overrides.permission ?? 'write',
 });
@@ -41,6 +47,25 @@ describe('route()', () => {
       });
     },
   );
+
+  it.each(['queued', 'plan', 'code-review'])(
+    'resumes at %s when a writer sets its label on a parked PR: the park comes off first',
+    (state) => {
+      const labels = ['state:needs-attention', `state:${state}`];
+      expect(route(labelEvent(`state:${state}`, { labels }), isFactory)).toEqual({
+        action: 'resume',
+        stage: state === 'queued' ? 'scheduler' : state,
+        pr: 7,
+      });
+    },
+  );
+
+  it('refuses a state label on a parked PR from someone without write permission (R-12)', () => {
+    const labels = ['state:needs-attention', 'state:plan'];
+    expect(
+      route(labelEvent('state:plan', { labels, permission: 'triage' }), isFactory),
+    ).toMatchObject({ action: 'refuse', code: 'not-a-writer' });
+  });
 
   it('skips label events caused by the factory itself (R-01: it dispatches explicitly)', () => {
     expect(

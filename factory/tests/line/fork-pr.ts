@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Twin } from '../../src/twin/index.ts';
 import type { RunRecord } from '../../src/twin/runner/index.ts';
-import { watchFromNow } from './watch.ts';
+import { watchFromNow, writerLabels } from './watch.ts';
 
 const FORK_SPEC = `# Run my code
 
@@ -43,12 +43,7 @@ export async function sendForkPr(twin: Twin): Promise<ForkPr> {
   const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}/issues/${String(pr)}`;
   const asWriter = { authorization: `token ${twin.forge.as('writer')}` };
   for (const label of ['state:queued', 'state:plan']) {
-    const labelled = await fetch(`${api}/labels`, {
-      method: 'POST',
-      headers: { ...asWriter, 'content-type': 'application/json' },
-      body: JSON.stringify({ labels: [label] }),
-    });
-    if (!labelled.ok) throw new Error(`labelling ${label} failed: ${String(labelled.status)}`);
+    await writerLabels(twin, pr, label);
     await twin.settle();
   }
   // The stranger pushes once more after the maintainer's labels: nothing may wake up for it.

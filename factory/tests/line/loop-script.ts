@@ -8,7 +8,7 @@
  * - the code reviewer objects once, and the implementer adds the missing test.
  *
  * `exhaustionScript` has a plan reviewer that objects every time: the third objection parks the
- * PR (R-05).
+ * PR (R-05), and so does the third after a writer resumes it.
  *
  * Every later attempt is guarded by the feedback it must have received, so a loop that loses its
  * feedback on the way shows up as a script mismatch.
@@ -122,8 +122,10 @@ export function loopScript(): ModelScript {
 export function exhaustionScript(): ModelScript {
   const answered = { userIncludes: EVERY_TIME_OBJECTION };
   const objection = requestChanges('plan: Approach', EVERY_TIME_OBJECTION);
+  // Three rounds until the park, and three more once a writer resumes the PR at plan.
+  const round = { planner: plan(PLAN, answered), reviewer: objection };
   return {
-    planner: [plan(PLAN), plan(PLAN, answered), plan(PLAN, answered)],
-    'plan-reviewer': [objection, objection, objection],
+    planner: [plan(PLAN), ...Array.from({ length: 5 }, () => round.planner)],
+    'plan-reviewer': Array.from({ length: 6 }, () => round.reviewer),
   };
 }

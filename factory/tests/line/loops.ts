@@ -13,6 +13,7 @@ import type { ModelScript } from '../../src/twin/model/index.ts';
 import type { Twin } from '../../src/twin/index.ts';
 import { queueOverTheDayCeiling, startWithinOneUtcDay, type DayCeiling } from './day-ceiling.ts';
 import { sendForkPr, type ForkPr } from './fork-pr.ts';
+import { resumeByHand, type Resume } from './resume.ts';
 import {
   CODE_OBJECTION,
   exhaustionScript,
@@ -64,6 +65,8 @@ async function runWith(
 export const runLoops = (): Promise<LineRun> => runWith(loopScript());
 
 export interface ExhaustionRun extends LineRun {
+  /** The parked PR resumed by a writer in one step, once the line is at rest. */
+  readonly resume: Resume;
   /** A spec PR from a fork, sent once the parked line is at rest (the shortest of the scenarios). */
   readonly forkPr: ForkPr;
   /** A spec queued after that, once the day's ceiling is lowered below what the line spent. */
@@ -71,16 +74,18 @@ export interface ExhaustionRun extends LineRun {
 }
 
 export async function runExhaustion(): Promise<ExhaustionRun> {
+  let resume: Resume | undefined;
   let forkPr: ForkPr | undefined;
   let dayCeiling: DayCeiling | undefined;
   await startWithinOneUtcDay();
   const run = await runWith(exhaustionScript(), async (twin) => {
+    resume = await resumeByHand(twin, 1, 'state:plan');
     forkPr = await sendForkPr(twin);
     dayCeiling = await queueOverTheDayCeiling(twin);
   });
-  if (forkPr === undefined || dayCeiling === undefined)
-    throw new Error('the fork PR or the spec over the day’s ceiling was never sent');
-  return { ...run, forkPr, dayCeiling };
+  if (resume === undefined || forkPr === undefined || dayCeiling === undefined)
+    throw new Error('the resume, the fork PR or the spec over the day’s ceiling was never sent');
+  return { ...run, resume, forkPr, dayCeiling };
 }
 
 async function observe(twin: Twin): Promise<Observed> {

@@ -12,6 +12,20 @@ export interface Watch {
   readonly labelsOf: (pr: number) => Promise<string[]>;
 }
 
+/** A writer adds `label` to `pr`, keeping its labels, as the web page's label menu does. */
+export async function writerLabels(twin: Twin, pr: number, label: string): Promise<void> {
+  const api = `${twin.forge.apiUrl}/repos/${twin.info.repo}/issues/${String(pr)}`;
+  const labelled = await fetch(`${api}/labels`, {
+    method: 'POST',
+    headers: {
+      authorization: `token ${twin.forge.as('writer')}`,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify({ labels: [label] }),
+  });
+  if (!labelled.ok) throw new Error(`labelling ${label} failed: ${String(labelled.status)}`);
+}
+
 export function watchFromNow(twin: Twin): Watch {
   const runner = twin.runner;
   if (runner === undefined) throw new Error('this scenario needs the twin runner');

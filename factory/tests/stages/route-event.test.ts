@@ -16,13 +16,18 @@ function labelled(
   label: string,
   sender: string,
   senderPermission: Permission,
-  pr: { isFork?: boolean; open?: boolean } = {},
+  pr: { isFork?: boolean; open?: boolean; labels?: string[] } = {},
 ): Trigger {
   return {
     kind: 'label',
     action: 'labeled',
     label,
-    pr: { number: 7, open: pr.open ?? true, isFork: pr.isFork ?? false },
+    pr: {
+      number: 7,
+      open: pr.open ?? true,
+      isFork: pr.isFork ?? false,
+      labels: pr.labels ?? [label],
+    },
     sender,
     senderPermission,
   };
@@ -88,6 +93,23 @@ describe('routing an event to a stage', () => {
 
     expect(decision).toEqual({ kind: 'proceed', pr: 7, expectedHeadSha: 'head-b' });
     expect(github.writes).toEqual([]);
+  });
+
+  it('resumes a parked PR whose stage label a writer set before taking the park off: the line takes the park off, and the stage proceeds', async () => {
+    github.factorySets(7, 'needs-attention');
+    github.personAdds(7, 'state:implementation');
+
+    const decision = await routeEvent(
+      github.port,
+      'implementation',
+      labelled('state:implementation', 'alice', 'write', {
+        labels: ['state:needs-attention', 'state:implementation'],
+      }),
+    );
+
+    expect(decision).toEqual({ kind: 'proceed', pr: 7, expectedHeadSha: 'head-a' });
+    expect(github.writes).toEqual([{ verb: 'removeLabel', pr: 7, label: 'state:needs-attention' }]);
+    expect(github.stateOf(7)).toEqual(['implementation']);
   });
 
   it('skips a person’s label meant for another stage', async () => {

@@ -35,6 +35,15 @@ function queue(pr: number, path: string, text: string, extra: { isFork?: boolean
 const run = (specPathsOnMain: string[] = ['specs/0001-word-count.md']) =>
   runScheduler({ github: github.port, config, specPathsOnMain });
 
+const runWithTwoSlotsAndNoSpecOnMain = () =>
+  runScheduler({ github: github.port, config: { ...config, maxInFlight: 2 }, specPathsOnMain: [] });
+
+/** A PR adding the spec at `path`, already on the line in `state`. */
+function onTheLine(pr: number, state: 'implementation' | 'plan-review', path: string) {
+  github.openPullRequest(pr, { state });
+  github.setChangedFiles(pr, [{ path, additions: 1, deletions: 0, addedLines: [] }]);
+}
+
 beforeEach(() => {
   github = createFakeGitHub({ permissions: { alice: 'write', tom: 'triage' } });
 });
@@ -143,17 +152,10 @@ describe('the scheduler stage', () => {
   });
 
   it('lets a spec depend on one that is in flight, and refuses its number to another (R-13)', async () => {
-    github.openPullRequest(5, { state: 'implementation' });
-    github.setChangedFiles(5, [
-      { path: 'specs/0002-two.md', additions: 1, deletions: 0, addedLines: [] },
-    ]);
+    onTheLine(5, 'implementation', 'specs/0002-two.md');
     queue(11, 'specs/0003-needs-two.md', spec('Needs two', 'depends-on: [2]'));
     queue(12, 'specs/0002-clash.md', spec('Clash'));
-    const outcomes = await runScheduler({
-      github: github.port,
-      config: { ...config, maxInFlight: 2 },
-      specPathsOnMain: [],
-    });
+    const outcomes = await runWithTwoSlotsAndNoSpecOnMain();
     expect(outcomes).toContainEqual(
       expect.objectContaining({
         kind: 'parked',
@@ -162,6 +164,36 @@ describe('the scheduler stage', () => {
       }),
     );
     expect(github.stateOf(11)).toEqual(['queued']);
+  });
+
+  it('R-13: parks a queued PR that adds the same spec file as one on the line, naming it', async () => {
+    onTheLine(5, 'plan-review', 'specs/0002-two.md');
+    queue(11, 'specs/0002-two.md', spec('Two'));
+    const outcomes = await runWithTwoSlotsAndNoSpecOnMain();
+    expect(outcomes).toEqual([
+      {
+        kind: 'parked',
+        pr: 11,
+        reason: 'spec-invalid',
+        detail: expect.stringContaining('PR #5 adds specs/0002-two.md too, and came first.'),
+      },
+    ]);
+    expect(github.stateOf(11)).toEqual(['needs-attention']);
+  });
+
+  it('R-13: of two queued PRs that add the same spec file, puts the one opened first on the line and parks the other', async () => {
+    queue(11, 'specs/0002-two.md', spec('Two'));
+    queue(12, 'specs/0002-two.md', spec('Two again'));
+    const outcomes = await runWithTwoSlotsAndNoSpecOnMain();
+    expect(outcomes).toEqual([
+      {
+        kind: 'parked',
+        pr: 12,
+        reason: 'spec-invalid',
+        detail: expect.stringContaining('PR #11 adds specs/0002-two.md too'),
+      },
+      { kind: 'moved', pr: 11, to: 'plan' },
+    ]);
   });
 
   it('parks a PR that changes a spec already merged instead of adding one', async () => {
@@ -193,11 +225,7 @@ describe('the scheduler stage', () => {
   it('fills every slot when more than one PR may be in flight', async () => {
     queue(11, 'specs/0002-first.md', spec('First thing'));
     queue(12, 'specs/0003-second.md', spec('Second thing'));
-    const outcomes = await runScheduler({
-      github: github.port,
-      config: { ...config, maxInFlight: 2 },
-      specPathsOnMain: [],
-    });
+    const outcomes = await runWithTwoSlotsAndNoSpecOnMain();
     expect(outcomes.map((outcome) => outcome.kind)).toEqual(['moved', 'moved']);
   });
 
