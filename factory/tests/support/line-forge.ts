@@ -90,7 +90,10 @@ export interface LineForge {
   pushes(): number;
   /** Merges the forge served (successful or refused). */
   mergeCalls(): number;
-  /** Workflow dispatches so far: the stage's workflow file name and its inputs. */
+  /**
+   * Workflow dispatches so far: the stage's workflow file name and its inputs, less the random id
+   * each dispatch names its run with.
+   */
   dispatches(): { stage: string; inputs: Record<string, string> }[];
   labelsOf(pr: number): Promise<string[]>;
   /**
@@ -256,9 +259,10 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
         .filter((event) => event.name === 'workflow_dispatch')
         .map((event) => {
           const payload = event.payload as { workflow: string; inputs?: Record<string, string> };
+          const inputs = Object.entries(payload.inputs ?? {}).filter(([n]) => n !== 'dispatch_id');
           return {
             stage: payload.workflow.replace(/^\.github\/workflows\/|\.yml$/g, ''),
-            inputs: payload.inputs ?? {},
+            inputs: Object.fromEntries(inputs),
           };
         }),
     async labelsOf(pr) {

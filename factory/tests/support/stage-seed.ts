@@ -26,6 +26,7 @@ export function stageWorkflow(name: string): string {
     '    inputs:',
     '      pr: { required: false }',
     '      expected_head_sha: { required: false }',
+    '      dispatch_id: { required: false }',
     'permissions: {}',
     'jobs:',
     '  run:',

@@ -2,16 +2,33 @@
  * Starting a stage. Label writes made with the job token trigger nothing (R-01), so every move
  * dispatches the next stage explicitly, always on the default branch: the workflow that judges a
  * PR is main's, never the one the PR's branch may have edited (github-mechanics §1).
+ *
+ * A dispatch is sent once. A 5xx leaves it unknown whether GitHub filed the run (ADR 0008), and a
+ * run sent twice is a second paid session for the same stage: so each dispatch carries an id that
+ * every stage workflow puts in its run's title (`run-name`), and after an unknown outcome the
+ * dispatch is looked for by that id before it is sent again.
  */
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { StageName } from '../../core/line.ts';
 import type { StageInputs } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
-import { callGitHub } from './errors.ts';
+import { callGitHub, outcomeUnknown } from './errors.ts';
+import { retryPolicyOf } from './octokit.ts';
 
 /** Names the workflow file of a stage, e.g. `plan` → `plan.yml`. */
 export type WorkflowFileOf = (stage: StageName) => string;
 
 export const defaultWorkflowFile: WorkflowFileOf = (stage) => `${stage}.yml`;
+
+/** Times a dispatch whose answer was lost is looked for, each followed by a new try if missing. */
+const READ_BACKS = 2;
+
+/** GitHub files a run a moment after it accepts a dispatch: the look waits this long first. */
+const SECONDS_BEFORE_LOOKING = 3;
+
+/** Runs of the workflow looked through for the dispatch's id, newest first. */
+const RECENT_DISPATCHED_RUNS = 30;
 
 /** Workflow inputs are strings on GitHub; inputs the caller leaves out are not sent at all. */
 export function toWorkflowInputs(inputs: StageInputs): Record<string, string> {
@@ -21,6 +38,10 @@ export function toWorkflowInputs(inputs: StageInputs): Record<string, string> {
   return sent;
 }
 
+/** The title a stage workflow's `run-name` gives the run of a dispatch with `dispatchId`. */
+const titledFor = (title: string, dispatchId: string): boolean =>
+  title.endsWith(` · ${dispatchId}`);
+
 /** Dispatches `stage`'s workflow on the default branch with the PR and the head it expects. */
 export async function dispatch(
   ctx: GitHubContext,
@@ -28,12 +49,41 @@ export async function dispatch(
   stage: StageName,
   inputs: StageInputs,
 ): Promise<void> {
-  await callGitHub('dispatch', () =>
+  const workflow = workflowFileOf(stage);
+  const dispatchId = randomBytes(4).toString('hex');
+  const send = () =>
     ctx.octokit.rest.actions.createWorkflowDispatch({
       ...ctx.repo,
-      workflow_id: workflowFileOf(stage),
+      workflow_id: workflow,
       ref: ctx.repository.defaultBranch,
-      inputs: toWorkflowInputs(inputs),
-    }),
-  );
+      inputs: { ...toWorkflowInputs(inputs), dispatch_id: dispatchId },
+      // Not retried by the client: after an unknown outcome the run is looked for first.
+      request: { retries: 0 },
+    });
+  await callGitHub('dispatch', async () => {
+    for (let readBacks = 0; ; readBacks++) {
+      try {
+        await send();
+        return;
+      } catch (error) {
+        if (!outcomeUnknown(error) || readBacks === READ_BACKS) throw error;
+        await delay(SECONDS_BEFORE_LOOKING * retryPolicyOf(ctx.octokit).msPerSecond);
+        const filed = await runFiled(ctx, workflow, dispatchId).catch(() => {
+          throw error; // unreadable as well: the dispatch's own failure is the one to report
+        });
+        if (filed) return;
+      }
+    }
+  });
+}
+
+/** Whether GitHub filed a run of `workflow` for the dispatch `dispatchId`. */
+async function runFiled(ctx: GitHubContext, workflow: string, dispatchId: string) {
+  const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
+    ...ctx.repo,
+    workflow_id: workflow,
+    event: 'workflow_dispatch',
+    per_page: RECENT_DISPATCHED_RUNS,
+  });
+  return data.workflow_runs.some((run) => titledFor(run.display_title, dispatchId));
 }

@@ -54,6 +54,15 @@ function describeDetail(detail: unknown): string {
   return [field, code].filter((part) => typeof part === 'string').join(' ');
 }
 
+/**
+ * A 5xx (or a dropped connection, which Octokit reports as a 500) says nothing of whether GitHub
+ * ran the request: its front end may time out on a request its back end finished (ADR 0008).
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  const status = statusOf(error);
+  return status !== undefined && status >= 500;
+}
+
 /** Runs one request of `verb`, turning any failure into a `GitHubError`. */
 export async function callGitHub<T>(verb: string, work: () => Promise<T>): Promise<T> {
   try {

@@ -63,11 +63,22 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 const LIBRARY_DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 451];
 export const DO_NOT_RETRY: readonly number[] = [...LIBRARY_DO_NOT_RETRY, 405, 409, 429];
 
+/** The policy each client was built with (see `retryPolicyOf`). */
+const POLICIES = new WeakMap<object, RetryPolicy>();
+
+/**
+ * The retry policy `octokit` was built with: the adapter's own waits (a dispatch looked for after
+ * a lost answer) keep the client's pace, seconds against GitHub and milliseconds against the twin.
+ */
+export function retryPolicyOf(octokit: object): RetryPolicy {
+  return POLICIES.get(octokit) ?? DEFAULT_RETRY_POLICY;
+}
+
 /** Builds the factory's Octokit for `token` against `baseUrl`. */
 export function createOctokit(options: CreateOctokitOptions): FactoryOctokit {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const log = options.log ?? CONSOLE_LOG;
-  return new FactoryOctokit({
+  const octokit = new FactoryOctokit({
     auth: options.token,
     baseUrl: options.baseUrl,
     userAgent: options.userAgent ?? 'factory-line',
@@ -80,6 +91,8 @@ export function createOctokit(options: CreateOctokitOptions): FactoryOctokit {
     throttle: throttleOptions(policy, log),
     ...(options.fetch === undefined ? {} : { request: { fetch: options.fetch } }),
   });
+  POLICIES.set(octokit, policy);
+  return octokit;
 }
 
 function throttleOptions(policy: RetryPolicy, log: GitHubLog): ThrottlingOptions {

@@ -1,7 +1,8 @@
 /**
  * Whether a stage is still running for a PR, for the watchdog (R-03). GitHub's run listing does not
- * return a dispatched run's inputs, so every stage workflow names its runs
- * `run-name: '<stage> #<pr>'`, which the listing returns as `display_title`.
+ * return a dispatched run's inputs, so every stage workflow titles its runs `<stage> #<pr>` (with
+ * ` · <dispatch id>` after a dispatch, see dispatch.ts) through `run-name:`, which the listing
+ * returns as `display_title`.
  */
 import type { StageName } from '../../core/line.ts';
 import type { ActiveRun } from '../../core/watchdog.ts';

@@ -16,7 +16,7 @@ import { statesIn, withState, type State } from '../../core/states.ts';
 import { setCommitStatus } from './checks.ts';
 import { comment, writeStatusComment } from './comments.ts';
 import type { GitHubContext } from './context.ts';
-import { callGitHub, GitHubError, statusOf } from './errors.ts';
+import { callGitHub, GitHubError, outcomeUnknown } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
 import { putLabels, setState } from './labels.ts';
 import { labelIdsOf } from './node-ids.ts';
@@ -100,16 +100,6 @@ async function afterMutation(
   if (failed === 'status-gone')
     await writeStatusComment(ctx, pr, record.statusComment.body, undefined);
   else if (failed !== undefined) await standStill(ctx, pr, record, failed);
-}
-
-/**
- * A 5xx (or a dropped connection, which Octokit reports as a 500) says nothing of whether GitHub
- * ran the mutation: its front end may time out on a request its back end finished. Sending it
- * again blindly would post the verdict twice.
- */
-function outcomeUnknown(error: unknown): boolean {
-  const status = statusOf(error);
-  return status !== undefined && status >= 500;
 }
 
 /**

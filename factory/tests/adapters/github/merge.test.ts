@@ -1,8 +1,40 @@
 import { describe, expect, it } from 'vitest';
 import { GitHubError } from '../../../src/adapters/github/index.ts';
-import { openPull, startAdapterForge, type AdapterFixture } from './fixture.ts';
+import type { Forge } from '../../../src/twin/forge/index.ts';
+import { FACTORY_LOGIN, openPull, startAdapterForge, type AdapterFixture } from './fixture.ts';
 
 const MERGE = 'PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge';
+const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
+const LIST_RUNS = 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs';
+
+/**
+ * Files a run for each dispatch, as GitHub does, titled as the stage workflows' `run-name` titles
+ * it (tests/twin/runner/run-name.test.ts evaluates the real ones).
+ */
+function filingRuns(forge: Forge): void {
+  forge.onEvent((event) => {
+    if (event.name !== 'workflow_dispatch') return;
+    const { workflow, inputs = {} } = event.payload as {
+      workflow: string;
+      inputs?: Record<string, string>;
+    };
+    const stage = workflow.replace(/^\.github\/workflows\/|\.yml$/g, '');
+    forge.createRun({
+      name: stage,
+      displayTitle: `${stage} #${inputs.pr ?? ''} · ${inputs.dispatch_id ?? ''}`,
+      path: workflow,
+      event: 'workflow_dispatch',
+      headBranch: 'main',
+      headSha: event.sha,
+      actor: { login: FACTORY_LOGIN, type: 'Bot' },
+      status: 'queued',
+      conclusion: null,
+    });
+  });
+}
+
+const dispatchesIn = (forge: Forge) =>
+  forge.events.filter((event) => event.name === 'workflow_dispatch');
 
 async function mainTip({ client, repo }: AdapterFixture): Promise<string> {
   const { data } = await client('writer').rest.git.getRef({ ...repo, ref: 'heads/main' });
@@ -196,6 +228,39 @@ describe('GitHub adapter: dispatch (R-01)', { timeout: 60_000 }, () => {
       { workflow: '.github/workflows/scheduler.yml', inputs: {} },
       { workflow: '.github/workflows/factory-merge.yml', inputs: { pr: '3' } },
     ]);
+  });
+
+  it('looks for a dispatch whose answer was lost, and finding its run, sends it no second time (ADR 0008)', async () => {
+    const { forge, github } = await startAdapterForge();
+    filingRuns(forge);
+    forge.faults.inject({ route: DISPATCH, times: 1, kind: 'answer-lost' });
+
+    await github.dispatch('plan', { pr: 7, expectedHeadSha: 'a'.repeat(40) });
+
+    expect(dispatchesIn(forge)).toHaveLength(1);
+    expect(forge.requestLog.countsByRoute()[LIST_RUNS]).toBe(1);
+  });
+
+  it('sends a dispatch again when no run carries its id: GitHub refused it before it ran', async () => {
+    const { forge, github } = await startAdapterForge();
+    filingRuns(forge);
+    forge.faults.inject({ route: DISPATCH, times: 1, kind: 'bad-gateway' });
+
+    await github.dispatch('plan', { pr: 7, expectedHeadSha: 'a'.repeat(40) });
+
+    expect(dispatchesIn(forge)).toHaveLength(1);
+    expect(forge.requestLog.countsByRoute()[DISPATCH]).toBe(2);
+  });
+
+  it('fails naming the verb when GitHub keeps failing, having looked for the run between tries', async () => {
+    const { forge, github } = await startAdapterForge();
+    forge.faults.inject({ route: DISPATCH, kind: 'server-error' });
+
+    const error = await github.dispatch('plan', { pr: 7 }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: 'GitHubError', verb: 'dispatch', status: 500 });
+    expect(forge.requestLog.countsByRoute()).toMatchObject({ [DISPATCH]: 3, [LIST_RUNS]: 2 });
+    expect(dispatchesIn(forge)).toEqual([]);
   });
 
   it('fails with a GitHubError naming the verb when the workflow does not exist', async () => {

@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { Runner } from '../../../src/twin/runner/index.ts';
 import {
@@ -46,6 +48,25 @@ const BY_ID = UNTITLED.replace(
   'name: Untitled',
   'name: By id\nrun-name: "run [${{ github.run_id }}]"',
 );
+
+/** The line's dispatchable workflows; their runs are titled `<stage> #<pr>`, or `scheduler`. */
+const LINE_WORKFLOWS = [
+  'plan',
+  'plan-review',
+  'implementation',
+  'implementation-ci',
+  'code-review',
+  'merge',
+] as const;
+
+/** A workflow of the line with its jobs swapped for one that echoes: its title is what counts. */
+function echoing(stage: string): string {
+  const file = new URL(`../../../../.github/workflows/${stage}.yml`, import.meta.url);
+  const workflow = parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const echo = { 'runs-on': 'ubuntu-latest', steps: [{ run: `echo ${stage}` }] };
+  // On one line, as written: the runner reads the title from the file as GitHub would.
+  return stringify({ ...workflow, jobs: { run: echo } }, { lineWidth: 0 });
+}
 
 let repo: TestRepo;
 let sha: string;
@@ -114,5 +135,71 @@ describe('run-name: the title of a run (display_title)', { timeout: INTEGRATION_
 
     expect(host.filed.map((run) => run.displayTitle)).toEqual(['run []']);
     expect(runner.runs()[0]?.id).toBe(host.filed[0]?.id);
+  });
+});
+
+describe('run-name of the line’s own workflows', { timeout: INTEGRATION_TIMEOUT }, () => {
+  let lineRepo: TestRepo;
+  let lineSha: string;
+  beforeAll(() => {
+    lineRepo = createTestRepo();
+    lineSha = lineRepo.commit(
+      Object.fromEntries(
+        [...LINE_WORKFLOWS, 'scheduler'].map((stage) => [
+          `.github/workflows/line-${stage}.yml`,
+          echoing(stage),
+        ]),
+      ),
+    );
+  });
+  afterAll(() => {
+    lineRepo.cleanup();
+  });
+  const start = (): void => {
+    host = createFakeHost(lineRepo.gitUrl);
+    runner = createRunner(host);
+  };
+
+  it('names the PR and the dispatch’s id, so a dispatch whose answer was lost can be found', async () => {
+    start();
+    for (const stage of LINE_WORKFLOWS) {
+      const inputs = { pr: '12', expected_head_sha: 'a'.repeat(40), dispatch_id: '0badf00d' };
+      host.emit(
+        dispatchEvent({
+          workflow: `line-${stage}.yml`,
+          sha: lineSha,
+          tokenKind: 'default-token',
+          inputs,
+        }),
+      );
+    }
+    const scheduler = { dispatch_id: '0badf00d' };
+    host.emit(
+      dispatchEvent({
+        workflow: 'line-scheduler.yml',
+        sha: lineSha,
+        tokenKind: 'default-token',
+        inputs: scheduler,
+      }),
+    );
+    await runner.idle();
+
+    expect(host.filed.map((run) => run.displayTitle)).toEqual([
+      ...LINE_WORKFLOWS.map((stage) => `${stage} #12 · 0badf00d`),
+      'scheduler · 0badf00d',
+    ]);
+  });
+
+  it('names only the PR when a person’s label started the run', async () => {
+    start();
+    host.emit({
+      ...pullRequestEvent({ action: 'labeled', sha: lineSha, tokenKind: 'user', number: 31 }),
+      name: 'pull_request_target',
+    });
+    await runner.idle();
+
+    expect(host.filed.map((run) => run.displayTitle).sort()).toEqual(
+      [...LINE_WORKFLOWS.map((stage) => `${stage} #31`), 'scheduler'].sort(),
+    );
   });
 });
