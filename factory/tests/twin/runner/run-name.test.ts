@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { WORKING_STATES } from '../../../src/core/states.ts';
 import { createRunner } from '../../../src/twin/runner/index.ts';
 import type { Runner } from '../../../src/twin/runner/index.ts';
 import {
@@ -49,15 +50,8 @@ const BY_ID = UNTITLED.replace(
   'name: By id\nrun-name: "run [${{ github.run_id }}]"',
 );
 
-/** The line's dispatchable workflows; their runs are titled `<stage> #<pr>`, or `scheduler`. */
-const LINE_WORKFLOWS = [
-  'plan',
-  'plan-review',
-  'implementation',
-  'implementation-ci',
-  'code-review',
-  'merge',
-] as const;
+/** The line's stage workflows, titled `<stage> #<pr>`; the scheduler's is titled `scheduler`. */
+const LINE_WORKFLOWS = WORKING_STATES;
 
 /** A workflow of the line with its jobs swapped for one that echoes: its title is what counts. */
 function echoing(stage: string): string {
