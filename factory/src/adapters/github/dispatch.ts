@@ -21,9 +21,6 @@ export type WorkflowFileOf = (stage: StageName) => string;
 
 export const defaultWorkflowFile: WorkflowFileOf = (stage) => `${stage}.yml`;
 
-/** Times a dispatch whose answer was lost is looked for, each followed by a new try if missing. */
-const READ_BACKS = 2;
-
 /** GitHub files a run a moment after it accepts a dispatch: the look waits this long first. */
 const SECONDS_BEFORE_LOOKING = 3;
 
@@ -60,14 +57,16 @@ export async function dispatch(
       // Not retried by the client: after an unknown outcome the run is looked for first.
       request: { retries: 0 },
     });
+  // As many tries as the client gives any other request, each after a look for the last one.
+  const policy = retryPolicyOf(ctx.octokit);
   await callGitHub('dispatch', async () => {
     for (let readBacks = 0; ; readBacks++) {
       try {
         await send();
         return;
       } catch (error) {
-        if (!outcomeUnknown(error) || readBacks === READ_BACKS) throw error;
-        await delay(SECONDS_BEFORE_LOOKING * retryPolicyOf(ctx.octokit).msPerSecond);
+        if (!outcomeUnknown(error) || readBacks === policy.maxRetries) throw error;
+        await delay(SECONDS_BEFORE_LOOKING * policy.msPerSecond);
         const filed = await runFiled(ctx, workflow, dispatchId).catch(() => {
           throw error; // unreadable as well: the dispatch's own failure is the one to report
         });
