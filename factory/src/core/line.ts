@@ -186,7 +186,7 @@ function retrySame(
   if (reason === 'stage-crashed' && event.crashedAgain === true)
     return park(
       'stage-crashed',
-      `The ${state} stage stopped without finishing, and so did the re-run the watchdog gave it.`,
+      `The ${state} stage stopped without finishing, and so did its re-run.`,
     );
   if (!hasAttemptLeft(state, facts)) {
     return reason === 'stage-crashed'

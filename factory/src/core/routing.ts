@@ -43,8 +43,13 @@ export type Route =
       readonly pr?: number;
       readonly expectedHeadSha?: string;
     }
-  /** A writer set a stage's label on a parked PR: take the park off, then run the stage. */
-  | { readonly action: 'resume'; readonly stage: StageName; readonly pr: number }
+  /** A writer set a stage's `label` on a parked PR: take the park off, then run the stage. */
+  | {
+      readonly action: 'resume';
+      readonly stage: StageName;
+      readonly pr: number;
+      readonly label: string;
+    }
   | { readonly action: 'skip'; readonly reason: string }
   | {
       readonly action: 'refuse';
@@ -103,7 +108,7 @@ function routeLabel(
   // Setting the stage's label before taking the park off is a resume all the same: the line
   // takes it off, rather than leave a PR with two state labels that no stage runs.
   if (pr.labels.includes(labelOf('needs-attention')))
-    return { action: 'resume', stage, pr: pr.number };
+    return { action: 'resume', stage, pr: pr.number, label };
   return { action: 'run', stage, pr: pr.number };
 }
 

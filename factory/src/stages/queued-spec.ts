@@ -18,7 +18,7 @@ import type {
   PullRequestSnapshot,
   StatusComment,
 } from '../core/ports.ts';
-import { labelOf } from '../core/states.ts';
+import { isWorkingState, labelOf, statesIn } from '../core/states.ts';
 
 export type QueuedSpec =
   | {
@@ -69,10 +69,7 @@ export async function readQueuedSpecs(
       'path' in found ? [found.path] : [],
     ),
   ];
-  const claims = {
-    onLine: others.flatMap(claimOf),
-    queued: located.flatMap(({ found }) => claimOf(found)),
-  };
+  const claims = [...others, ...located.map(({ found }) => found)].flatMap(claimOf);
   return Promise.all(
     located.map(({ found, conversation }) => {
       if (!('path' in found)) return Promise.resolve(found);
@@ -87,24 +84,30 @@ export async function readQueuedSpecs(
 interface Claim {
   readonly pr: number;
   readonly path: string;
+  /** The PR is in a stage: its claim comes first, whenever it was opened. */
+  readonly inFlight: boolean;
 }
 
 const claimOf = (found: ReturnType<typeof locateSpec>): Claim[] =>
-  'path' in found ? [{ pr: found.pr.number, path: found.path }] : [];
+  'path' in found
+    ? [
+        {
+          pr: found.pr.number,
+          path: found.path,
+          inFlight: statesIn(found.pr.labels).some(isWorkingState),
+        },
+      ]
+    : [];
 
 /**
- * The PR whose claim to `path` comes before `pr`'s: one already on the line, else a queued one
- * opened earlier (a lower number).
+ * The PR whose claim to `path` comes before `pr`'s: one in a stage, else one opened earlier (a
+ * lower number), queued or parked. A PR parked for coming second, or for any other reason, never
+ * takes the file from one opened before it.
  */
-function claimedBy(
-  pr: number,
-  path: string,
-  claims: { readonly onLine: readonly Claim[]; readonly queued: readonly Claim[] },
-): number | undefined {
-  const same = (claim: Claim) => claim.path === path && claim.pr !== pr;
-  return (
-    claims.onLine.find(same)?.pr ?? claims.queued.find((claim) => same(claim) && claim.pr < pr)?.pr
-  );
+function claimedBy(pr: number, path: string, claims: readonly Claim[]): number | undefined {
+  return claims.find(
+    (claim) => claim.path === path && claim.pr !== pr && (claim.inFlight || claim.pr < pr),
+  )?.pr;
 }
 
 function sameFile(pr: PullRequestSnapshot, path: string, first: number): QueuedSpec {

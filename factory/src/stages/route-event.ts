@@ -10,7 +10,7 @@ import type { StageName } from '../core/line.ts';
 import type { GitHubPort } from '../core/ports.ts';
 import { PARK_REASONS } from '../core/reasons.ts';
 import { route, type Route, type Trigger } from '../core/routing.ts';
-import { labelOf } from '../core/states.ts';
+import { labelOf, statesIn } from '../core/states.ts';
 
 export type RouteDecision =
   | { readonly kind: 'proceed'; readonly pr?: number; readonly expectedHeadSha?: string }
@@ -35,11 +35,32 @@ export async function routeEvent(
           kind: 'skip',
           reason: `the event is for the ${decision.stage} stage, not ${stage}`,
         };
-      // The attempts restart from the person's label, not from this removal (ADR 0002).
-      if (decision.action === 'resume')
-        await github.removeLabel(decision.pr, labelOf('needs-attention'));
+      if (decision.action === 'resume') {
+        const stale = await takeParkOff(github, decision);
+        if (stale !== undefined) return { kind: 'skip', reason: stale };
+      }
       return confirm(github, stage, decision);
   }
+}
+
+/**
+ * Takes `state:needs-attention` off the PR a writer resumed by setting a stage's label on top of
+ * it, if the PR still carries just those two: the event's labels are a copy from when it fired,
+ * and since then the person may have taken their label back, or the watchdog parked the PR anew.
+ * The attempts restart from the person's label, not from this removal (ADR 0002). Returns why
+ * nothing was done, if it was not.
+ */
+async function takeParkOff(
+  github: GitHubPort,
+  resume: Extract<Route, { action: 'resume' }>,
+): Promise<string | undefined> {
+  const pr = await github.readPullRequest(resume.pr);
+  const states = statesIn(pr?.labels ?? []);
+  const expected = [labelOf('needs-attention'), resume.label];
+  if (pr?.open !== true || states.length !== 2 || !expected.every((l) => pr.labels.includes(l)))
+    return `PR #${String(resume.pr)} no longer carries just ${expected.join(' and ')}`;
+  await github.removeLabel(resume.pr, labelOf('needs-attention'));
+  return undefined;
 }
 
 /**

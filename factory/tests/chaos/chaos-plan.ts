@@ -33,6 +33,8 @@ export interface ChaosPlan {
   readonly faultRate: number;
   /** A person puts a PR the line parked back on the line once. */
   readonly resumeParked: boolean;
+  /** They do it by adding the stage's label on top of the park, rather than replacing it. */
+  readonly resumeOnTop: boolean;
   /**
    * Port call at which a person reviews the PR in flight, outside the merge job: a writer, whose
    * word counts, or a reader, whose word does not (ADR 0009).
@@ -94,5 +96,6 @@ export function drawPlan(seed: number): ChaosPlan {
           as: pick(random, ['writer', 'reader'] as const),
         }
       : undefined,
+    resumeOnTop: chance(0.5),
   };
 }

@@ -72,24 +72,33 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     runs.push({ stage, jobs: jobsOf(stage, trigger), context: {} });
   const startDispatch = ({ stage, inputs }: Dispatch) =>
     start(stage, { kind: 'dispatch', stage, ...inputs });
-  const labelEvent = (pr: number, state: State, sender: string): Trigger => ({
+  /** A label event; `labels` are the PR's after it, by default the one label it set. */
+  const labelEvent = (
+    pr: number,
+    state: State,
+    sender: string,
+    labels: readonly string[] = [labelOf(state)],
+  ): Trigger => ({
     kind: 'label',
     action: 'labeled',
     label: labelOf(state),
-    // The person's move replaced the PR's state label.
-    pr: { number: pr, open: true, isFork: false, labels: [labelOf(state)] },
+    pr: { number: pr, open: true, isFork: false, labels },
     sender,
     senderPermission: 'write',
   });
   const stageOfLabel = (state: State): StageName | undefined =>
     state === 'queued' ? 'scheduler' : isWorkingState(state) ? state : undefined;
 
-  /** A person moves the PR's state label by hand; their label event starts that stage. */
-  const personSets = async (pr: number, to: State) => {
-    if (!(await world.personSets(pr, to))) return;
+  /**
+   * A person moves the PR's state label by hand, replacing it, or adding the new one on top of
+   * the park as a resume may (`onTop`); their label event starts that stage.
+   */
+  const personSets = async (pr: number, to: State, onTop = false) => {
+    if (!(await (onTop ? world.personAdds(pr, to) : world.personSets(pr, to)))) return;
     humanActs += 1;
     const stage = stageOfLabel(to);
-    if (stage !== undefined) start(stage, labelEvent(pr, to, PERSON));
+    const labels = onTop ? [labelOf('needs-attention'), labelOf(to)] : [labelOf(to)];
+    if (stage !== undefined) start(stage, labelEvent(pr, to, PERSON, labels));
   };
 
   const moveMain = async (pr: number | undefined) => {
@@ -229,7 +238,8 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     world.clock.advanceMinutes(CONFIG.stageTimeoutMinutes + 1);
     start('watchdog', { kind: 'schedule', stage: 'watchdog' });
     start('scheduler', { kind: 'schedule', stage: 'scheduler' });
-    if (plan.resumeParked) await resumeOneParked(world, resumed, personSets, count);
+    if (plan.resumeParked)
+      await resumeOneParked(world, { resumed, onTop: plan.resumeOnTop }, personSets, count);
   }
   log.cameToRest = true;
   return log;
@@ -250,11 +260,14 @@ async function openSpecs(world: World, plan: ChaosPlan, log: RunLog): Promise<vo
   }
 }
 
-/** Once per PR, a person puts a PR the line parked back on the line at the stage it parked in. */
+/**
+ * Once per PR, a person puts a PR the line parked back on the line at the stage it parked in, by
+ * replacing the park's label or by adding the stage's label on top of it.
+ */
 async function resumeOneParked(
   world: World,
-  resumed: Set<number>,
-  personSets: (pr: number, to: State) => Promise<void>,
+  { resumed, onTop }: { readonly resumed: Set<number>; readonly onTop: boolean },
+  personSets: (pr: number, to: State, onTop: boolean) => Promise<void>,
   count: (key: string) => void,
 ): Promise<void> {
   for (const pr of await world.github.listOpenPullRequests()) {
@@ -262,8 +275,8 @@ async function resumeOneParked(
     const park = parseLedger((await world.github.readStatusComment(pr.number))?.body).park;
     if (park === undefined) continue;
     resumed.add(pr.number);
-    count('person resumes a parked PR');
-    await personSets(pr.number, park.stage ?? 'implementation');
+    count(onTop ? 'person resumes a parked PR, its label on top' : 'person resumes a parked PR');
+    await personSets(pr.number, park.stage ?? 'implementation', onTop);
     return;
   }
 }

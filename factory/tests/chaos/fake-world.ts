@@ -14,6 +14,7 @@ import { isStatusComment } from '../../src/core/notes.ts';
 import type { ChangedFile } from '../../src/core/guardrails.ts';
 import type { FileAtRef, GitHubPort, MergeResult } from '../../src/core/ports.ts';
 import { createBareRepository } from '../../src/twin/forge/seed.ts';
+import { labelOf } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import { createFakeGitHub } from '../fakes/fake-github.ts';
 import {
@@ -203,6 +204,11 @@ export async function createFakeWorld(options: {
     personSets(pr, to) {
       if (!fake.pull(pr).open) return Promise.resolve(false);
       fake.personSets(pr, to, PERSON);
+      return Promise.resolve(true);
+    },
+    personAdds(pr, to) {
+      if (!fake.pull(pr).open) return Promise.resolve(false);
+      fake.personAdds(pr, labelOf(to), PERSON);
       return Promise.resolve(true);
     },
     async commitToMain(files) {

@@ -12,7 +12,7 @@ import { clone, tokenAuthHeader } from '../../src/adapters/git/index.ts';
 import { createGitHub, createOctokit } from '../../src/adapters/github/index.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
 import type { GitHubPort, ReviewVerdict } from '../../src/core/ports.ts';
-import { withState, type State } from '../../src/core/states.ts';
+import { labelOf, withState, type State } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
 import { STATE_LABELS, WORKING_STATES } from '../../src/core/states.ts';
 import { createForge, type FaultKind } from '../../src/twin/forge/index.ts';
@@ -103,6 +103,8 @@ export interface World {
   ): Promise<number>;
   /** A person moves the PR's state label by hand; false when the PR is closed. */
   personSets(pr: number, to: State): Promise<boolean>;
+  /** A person adds a state label, keeping the PR's others; false when the PR is closed. */
+  personAdds(pr: number, to: State): Promise<boolean>;
   /** `who` reviews the PR's head as it is; false when the PR is closed. */
   personReviews(pr: number, verdict: ReviewVerdict, who: string): Promise<boolean>;
   /** A person pushes a commit to main. */
@@ -236,6 +238,12 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
         to,
       );
       await person.rest.issues.setLabels({ ...repo, issue_number: pr, labels });
+      return true;
+    },
+    async personAdds(pr, to) {
+      const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
+      if (data.state !== 'open') return false;
+      await person.rest.issues.addLabels({ ...repo, issue_number: pr, labels: [labelOf(to)] });
       return true;
     },
     async commitToMain(files) {

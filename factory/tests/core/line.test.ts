@@ -141,8 +141,7 @@ describe('transition()', () => {
     };
     expect(transition('code-review', event, facts).effects[0]).toMatchObject({
       reason: 'stage-crashed',
-      detail:
-        'The code-review stage stopped without finishing, and so did the re-run the watchdog gave it.',
+      detail: 'The code-review stage stopped without finishing, and so did its re-run.',
     });
   });
 

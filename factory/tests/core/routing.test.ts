@@ -56,6 +56,7 @@ describe('route()', () => {
         action: 'resume',
         stage: state === 'queued' ? 'scheduler' : state,
         pr: 7,
+        label: `state:${state}`,
       });
     },
   );

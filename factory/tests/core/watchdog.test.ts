@@ -178,8 +178,7 @@ describe('crashEvent() with transition() (R-03)', () => {
     expect(next.effects[0]).toMatchObject({
       type: 'park',
       reason: 'stage-crashed',
-      detail:
-        'The plan stage stopped without finishing, and so did the re-run the watchdog gave it.',
+      detail: 'The plan stage stopped without finishing, and so did its re-run.',
     });
   });
 

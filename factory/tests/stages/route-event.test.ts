@@ -112,6 +112,25 @@ describe('routing an event to a stage', () => {
     expect(github.stateOf(7)).toEqual(['implementation']);
   });
 
+  it('takes no park off when the PR no longer carries the label the writer set: they took it back before the route job ran', async () => {
+    github.factorySets(7, 'needs-attention');
+
+    const decision = await routeEvent(
+      github.port,
+      'implementation',
+      labelled('state:implementation', 'alice', 'write', {
+        labels: ['state:needs-attention', 'state:implementation'],
+      }),
+    );
+
+    expect(decision).toEqual({
+      kind: 'skip',
+      reason: 'PR #7 no longer carries just state:needs-attention and state:implementation',
+    });
+    expect(github.writes).toEqual([]);
+    expect(github.stateOf(7)).toEqual(['needs-attention']);
+  });
+
   it('skips a person’s label meant for another stage', async () => {
     const decision = await routeEvent(
       github.port,

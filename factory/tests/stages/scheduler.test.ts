@@ -196,6 +196,29 @@ describe('the scheduler stage', () => {
     ]);
   });
 
+  it('R-13: puts the first of two PRs adding the same spec file on the line once a slot frees, though the second was parked for it', async () => {
+    onTheLine(5, 'implementation', 'specs/0002-other.md');
+    queue(10, 'specs/0003-three.md', spec('Three'));
+    queue(12, 'specs/0003-three.md', spec('Three again'));
+    expect(await run()).toEqual([
+      expect.objectContaining({ kind: 'parked', pr: 12, reason: 'spec-invalid' }),
+    ]);
+    expect(github.stateOf(10)).toEqual(['queued']);
+
+    github.personSets(5, 'needs-attention');
+    expect(await run()).toEqual([{ kind: 'moved', pr: 10, to: 'plan' }]);
+  });
+
+  it('R-13: lets a PR re-queued after a fix take its spec file back from a later PR parked for it', async () => {
+    queue(10, 'specs/0003-three.md', spec('Three').replace('## Goal', '## Goul'));
+    queue(12, 'specs/0003-three.md', spec('Three again'));
+    expect((await run()).map((outcome) => outcome.kind)).toEqual(['parked', 'parked']);
+
+    github.setFile('head-10', 'specs/0003-three.md', { text: spec('Three'), blobSha: 'blob-10b' });
+    github.personSets(10, 'queued');
+    expect(await run()).toEqual([{ kind: 'moved', pr: 10, to: 'plan' }]);
+  });
+
   it('parks a PR that changes a spec already merged instead of adding one', async () => {
     queue(11, 'specs/0001-word-count.md', spec('Word count again'));
     expect((await run())[0]).toMatchObject({

@@ -65,8 +65,7 @@ describe('the watchdog: crashed stages (R-03)', () => {
         kind: 'parked',
         pr: 7,
         reason: 'stage-crashed',
-        detail:
-          'The plan-review stage stopped without finishing, and so did the re-run the watchdog gave it.',
+        detail: 'The plan-review stage stopped without finishing, and so did its re-run.',
       },
     ]);
     expect(github.writes.map((write) => write.verb)).toEqual(['writeStatusComment', 'setState']);
