@@ -126,6 +126,26 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     );
   });
 
+  it('fails a dispatched workflow that does not declare every input the line sends it, which GitHub would refuse', async () => {
+    const template = await readTemplateGithubFolder();
+    const plan = template['.github/workflows/plan.yml'] ?? '';
+    const olderPlan = plan.replace(/\n {6}dispatch_id:\n(?: {8}.*\n)+/, '\n');
+    const fixture = await startCliForge({
+      seed: { files: { ...SEED_FILES, ...template, '.github/workflows/plan.yml': olderPlan } },
+    });
+    await arrangeHealthy(fixture);
+
+    const { code, level } = await doctorJson(fixture);
+
+    expect(olderPlan).not.toContain('dispatch_id:');
+    expect(code).toBe(1);
+    expect(level('workflows')).toMatchObject({
+      level: 'fail',
+      summary:
+        'Missing on main: the dispatch inputs dispatch_id in .github/workflows/plan.yml (GitHub refuses a dispatch with inputs its workflow does not declare).',
+    });
+  });
+
   it('fails when Actions may not approve pull requests', async () => {
     const fixture = await startCliForge({ actionsMayCreateAndApprove: false });
     await arrangeHealthy(fixture);

@@ -10,13 +10,9 @@ import { afterEach } from 'vitest';
 import { createOctokit, type FactoryOctokit } from '../../src/adapters/github/index.ts';
 import type { CliDeps } from '../../src/cli/connection.ts';
 import { createForge, isWrite, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
+import { stageWorkflowFiles } from '../support/stage-seed.ts';
 
 export const REPO = 'octo-owner/software-factory';
-
-/** A dispatchable stand-in for a stage workflow: doctor only checks that the file is there. */
-function workflow(name: string): string {
-  return `name: ${name}\non: workflow_dispatch\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${name}\n`;
-}
 
 const WORKFLOWS = [
   'plan',
@@ -34,7 +30,7 @@ export const SEED_FILES: Readonly<Record<string, string>> = {
   'README.md': '# Widgets\n',
   'specs/TEMPLATE.md': '# Title\n',
   'specs/0001-word-count.md': specText('Word count', 'Counts words.'),
-  ...Object.fromEntries(WORKFLOWS.map((name) => [`.github/workflows/${name}.yml`, workflow(name)])),
+  ...stageWorkflowFiles(WORKFLOWS),
 };
 
 /** A spec that passes lint, with optional front matter. */

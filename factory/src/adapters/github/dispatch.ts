@@ -27,6 +27,18 @@ const SECONDS_BEFORE_LOOKING = 3;
 /** Runs of the workflow looked through for the dispatch's id, newest first. */
 const RECENT_DISPATCHED_RUNS = 30;
 
+/** The input naming a dispatch's run. */
+const DISPATCH_ID = 'dispatch_id';
+
+/**
+ * The inputs a dispatch may send each workflow the line dispatches. GitHub refuses a dispatch that
+ * sends an input its workflow does not declare (422), so each must declare all of them.
+ */
+export const DISPATCH_INPUTS: Readonly<Record<'stage' | 'scheduler', readonly string[]>> = {
+  stage: ['pr', 'expected_head_sha', DISPATCH_ID],
+  scheduler: [DISPATCH_ID],
+};
+
 /** Workflow inputs are strings on GitHub; inputs the caller leaves out are not sent at all. */
 export function toWorkflowInputs(inputs: StageInputs): Record<string, string> {
   const sent: Record<string, string> = {};
@@ -53,7 +65,7 @@ export async function dispatch(
       ...ctx.repo,
       workflow_id: workflow,
       ref: ctx.repository.defaultBranch,
-      inputs: { ...toWorkflowInputs(inputs), dispatch_id: dispatchId },
+      inputs: { ...toWorkflowInputs(inputs), [DISPATCH_ID]: dispatchId },
       // Not retried by the client: after an unknown outcome the run is looked for first.
       request: { retries: 0 },
     });

@@ -13,6 +13,7 @@ export { createOctokit, DEFAULT_RETRY_POLICY, DO_NOT_RETRY } from './octokit.ts'
 export type { CreateOctokitOptions, FactoryOctokit, GitHubLog, RetryPolicy } from './octokit.ts';
 export { GitHubError } from './errors.ts';
 export type { WorkflowFileOf } from './dispatch.ts';
+export { DISPATCH_INPUTS } from './dispatch.ts';
 
 export interface CreateGitHubOptions {
   /** Built by `createOctokit`, so every call retries and waits out rate limits (R-14). */

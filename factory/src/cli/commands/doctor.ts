@@ -36,6 +36,7 @@ import {
 import {
   checkWorkflows,
   localUsesOf,
+  undeclaredInputs,
   REQUIRED_WORKFLOWS,
   WORKFLOWS_DIR,
   type WorkflowFacts,
@@ -101,7 +102,12 @@ async function readWorkflowFacts(connection: Connection): Promise<WorkflowFacts>
       : (await admin.listDirectory(path, branch)).some((entry) => /\/action\.ya?ml$/.test(entry));
     callees.set(path, { caller, exists });
   }
-  return { present, callees };
+  const undeclared = new Map(
+    required
+      .map((path, index) => [path, undeclaredInputs(path, texts[index]?.text ?? '')] as const)
+      .filter(([, inputs]) => inputs.length > 0),
+  );
+  return { present, callees, undeclared };
 }
 
 /** Runs doctor; returns the exit code. */
