@@ -77,6 +77,33 @@ export function personTookParkOff(
   );
 }
 
+/**
+ * Whether a PR carrying `state:needs-attention` and one other state label is a resume the route
+ * job has yet to finish: the last state-label event is a person adding that other label, less than
+ * `timeoutMinutes` ago. The route job takes the park off within seconds (routing.ts); a resume it
+ * never finished is parked `label-conflict` on a later tick.
+ */
+export function resumeUnderway(
+  pr: PullRequestSnapshot,
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+  at: { readonly now: Date; readonly timeoutMinutes: number },
+): boolean {
+  const states = statesIn(pr.labels);
+  const other = states.find((state) => state !== 'needs-attention');
+  if (states.length !== 2 || !states.includes('needs-attention') || other === undefined)
+    return false;
+  const last = timeline.findLast(
+    (entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined,
+  );
+  return (
+    last?.kind === 'labeled' &&
+    last.label === labelOf(other) &&
+    !isFactory(last.actor) &&
+    !isPastLimit(last.at, at.now, at.timeoutMinutes)
+  );
+}
+
 /** When the current run of a stage began, as far as the timeline shows. */
 export interface StageStart {
   readonly at: string;

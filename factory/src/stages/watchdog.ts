@@ -2,8 +2,9 @@
  * The watchdog stage: code, no agent, run on a schedule. A stage that crashed between two writes
  * leaves its PR in a working state with no run behind it: past `stageTimeoutMinutes` the watchdog
  * re-runs it in place once (a re-run note and a dispatch), and parks it `stage-crashed` when it
- * stalls again (R-03). It also parks a PR whose state labels broke: several at once, or none while
- * its status comment shows it on the line (R-04). Queued, parked and fork PRs are left alone.
+ * stalls again (R-03). It also parks a PR whose state labels broke: several at once (but for a
+ * person's resume its route job is finishing), or none while its status comment shows it on the
+ * line (R-04). Queued, parked and fork PRs are left alone.
  */
 import { attemptFacts } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
@@ -17,6 +18,7 @@ import {
   isPastLimit,
   parkedInStatus,
   personTookParkOff,
+  resumeUnderway,
   stageInStatus,
   stageStart,
   triage,
@@ -65,6 +67,7 @@ async function watch(
     case 'leave':
       return undefined;
     case 'label-conflict':
+      if (await resumingNow(deps, pr)) return undefined;
       return parkBroken(deps.github, pr, { reason: 'label-conflict', detail: found.detail });
     case 'unlabelled': {
       // Most PRs without a state label were never on the line; only the status comment tells.
@@ -79,6 +82,17 @@ async function watch(
     case 'watch':
       return watchStage(deps, pr, found.stage, runsOf);
   }
+}
+
+/** A person's resume of the parked PR that its route job is about to finish: leave it be. */
+async function resumingNow(deps: WatchdogDeps, pr: PullRequestSnapshot): Promise<boolean> {
+  if (!statesIn(pr.labels).includes('needs-attention')) return false;
+  return resumeUnderway(
+    pr,
+    await deps.github.readTimeline(pr.number),
+    (login) => deps.github.isFactoryActor(login),
+    { now: deps.now(), timeoutMinutes: deps.config.stageTimeoutMinutes },
+  );
 }
 
 /** Re-runs (or parks) a stage that started past the limit and has no run behind it (R-03). */

@@ -174,6 +174,27 @@ describe('the watchdog: broken state labels (R-04)', () => {
     expect(status?.body).toContain('(`label-conflict`)');
   });
 
+  it('leaves a parked PR a writer just set a stage label on: its route job is taking the park off', async () => {
+    onLine(7);
+    github.factorySets(7, 'needs-attention');
+    github.personAdds(7, 'state:plan');
+
+    expect(await tick(5)).toEqual([{ kind: 'idle', reason: 'no stalled or broken PR' }]);
+    expect(github.writes).toEqual([]);
+    expect(github.stateOf(7)).toEqual(['needs-attention', 'plan']);
+  });
+
+  it('parks that PR label-conflict once the stage limit passed and the park is still on', async () => {
+    onLine(7);
+    github.factorySets(7, 'needs-attention');
+    github.personAdds(7, 'state:plan');
+
+    expect(await tick(60)).toEqual([
+      expect.objectContaining({ kind: 'parked', pr: 7, reason: 'label-conflict' }),
+    ]);
+    expect(github.stateOf(7)).toEqual(['needs-attention']);
+  });
+
   it('parks a PR whose state label is gone while its status comment shows it on the line', async () => {
     github.openPullRequest(7, { labels: ['bug'] });
     await github.port.writeStatusComment(
