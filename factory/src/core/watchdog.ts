@@ -78,10 +78,16 @@ export function personTookParkOff(
 }
 
 /**
+ * How long a person's resume may wait for its route job, which takes the park off within seconds
+ * (routing.ts), or minutes when runners are busy; capped by the stage limit.
+ */
+const RESUME_GRACE_MINUTES = 10;
+
+/**
  * Whether a PR carrying `state:needs-attention` and one other state label is a resume the route
- * job has yet to finish: the last state-label event is a person adding that other label, less than
- * `timeoutMinutes` ago. The route job takes the park off within seconds (routing.ts); a resume it
- * never finished is parked `label-conflict` on a later tick.
+ * job has yet to finish: the last state-label event is a person adding that other label, within
+ * the grace above. A resume its route job never finished is parked `label-conflict` on a later
+ * tick.
  */
 export function resumeUnderway(
   pr: PullRequestSnapshot,
@@ -96,11 +102,14 @@ export function resumeUnderway(
   const last = timeline.findLast(
     (entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined,
   );
+  const grace = Math.min(RESUME_GRACE_MINUTES, at.timeoutMinutes);
   return (
     last?.kind === 'labeled' &&
     last.label === labelOf(other) &&
     !isFactory(last.actor) &&
-    !isPastLimit(last.at, at.now, at.timeoutMinutes)
+    // An unreadable time is no resume: the PR would otherwise never be parked.
+    !Number.isNaN(Date.parse(last.at)) &&
+    !isPastLimit(last.at, at.now, grace)
   );
 }
 

@@ -142,7 +142,28 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(level('workflows')).toMatchObject({
       level: 'fail',
       summary:
-        'Missing on main: the dispatch inputs dispatch_id in .github/workflows/plan.yml (GitHub refuses a dispatch with inputs its workflow does not declare).',
+        '.github/workflows/plan.yml does not declare the inputs dispatch_id: GitHub would refuse every dispatch the line makes to it.',
+    });
+  });
+
+  it('fails a dispatched workflow that requires an input the line never sends', async () => {
+    const template = await readTemplateGithubFolder();
+    const scheduler = (template['.github/workflows/scheduler.yml'] ?? '').replace(
+      '    inputs:\n',
+      '    inputs:\n      since:\n        description: A day.\n        required: true\n        type: string\n',
+    );
+    const fixture = await startCliForge({
+      seed: { files: { ...SEED_FILES, ...template, '.github/workflows/scheduler.yml': scheduler } },
+    });
+    await arrangeHealthy(fixture);
+
+    const { level } = await doctorJson(fixture);
+
+    expect(scheduler).toContain('      since:\n');
+    expect(level('workflows')).toMatchObject({
+      level: 'fail',
+      summary:
+        '.github/workflows/scheduler.yml requires since, which the line never sends: GitHub would refuse every dispatch the line makes to it.',
     });
   });
 

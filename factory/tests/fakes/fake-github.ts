@@ -266,6 +266,10 @@ export function createFakeGitHub(
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
     },
+    /** The factory adds a label to the PR, keeping the ones it has. */
+    factoryAdds(pr: number, label: string) {
+      relabel(pr, [...pull(pr).labels, label], FACTORY_LOGIN);
+    },
     /** A person adds a label to the PR, keeping the ones it has. */
     personAdds(pr: number, label: string, actor = 'alice') {
       relabel(pr, [...pull(pr).labels, label], actor);

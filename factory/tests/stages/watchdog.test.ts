@@ -184,15 +184,46 @@ describe('the watchdog: broken state labels (R-04)', () => {
     expect(github.stateOf(7)).toEqual(['needs-attention', 'plan']);
   });
 
-  it('parks that PR label-conflict once the stage limit passed and the park is still on', async () => {
+  it('parks that PR label-conflict once the resume’s grace passed and the park is still on', async () => {
     onLine(7);
     github.factorySets(7, 'needs-attention');
     github.personAdds(7, 'state:plan');
 
-    expect(await tick(60)).toEqual([
+    expect(await tick(11)).toEqual([
       expect.objectContaining({ kind: 'parked', pr: 7, reason: 'label-conflict' }),
     ]);
     expect(github.stateOf(7)).toEqual(['needs-attention']);
+  });
+
+  it.each([
+    [
+      'the factory set the other label',
+      (pr: number) => {
+        github.factoryAdds(pr, 'state:plan');
+      },
+    ],
+    [
+      'a person parked the PR on top of its stage',
+      (pr: number) => {
+        github.factorySets(pr, 'plan');
+        github.personAdds(pr, 'state:needs-attention');
+      },
+    ],
+    [
+      'the PR carries three state labels',
+      (pr: number) => {
+        github.personAdds(pr, 'state:merge');
+        github.personAdds(pr, 'state:plan');
+      },
+    ],
+  ])('parks a parked PR with a second state label at once when %s: no resume', async (_, act) => {
+    onLine(7);
+    github.factorySets(7, 'needs-attention');
+    act(7);
+
+    expect(await tick(1)).toEqual([
+      expect.objectContaining({ kind: 'parked', pr: 7, reason: 'label-conflict' }),
+    ]);
   });
 
   it('parks a PR whose state label is gone while its status comment shows it on the line', async () => {

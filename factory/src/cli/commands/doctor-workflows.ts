@@ -33,28 +33,46 @@ const DISPATCHED: ReadonlyMap<string, readonly string[]> = new Map([
 /** Only what doctor reads of a workflow: the inputs its `workflow_dispatch` declares. */
 const DispatchTrigger = z.object({
   on: z.object({
-    workflow_dispatch: z.object({ inputs: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+    workflow_dispatch: z
+      .object({
+        inputs: z.record(z.string(), z.unknown()).nullish(),
+      })
+      .nullish(),
   }),
 });
 
 /**
- * The inputs the line sends the workflow at `path` that its text does not declare: every dispatch
- * the line makes to it would be refused (422). None for a workflow the line never dispatches.
+ * Why GitHub would refuse every dispatch the line makes to the workflow at `path` (422): inputs
+ * the line sends that it does not declare, or inputs it requires that the line never sends.
+ * Undefined for a workflow that takes them, or that the line never dispatches.
  */
-export function undeclaredInputs(path: string, text: string): string[] {
-  const sent = DISPATCHED.get(path.slice(path.lastIndexOf('/') + 1)) ?? [];
-  if (sent.length === 0) return [];
-  let document: unknown;
+export function dispatchMisfit(path: string, text: string): string | undefined {
+  const sent = DISPATCHED.get(path.slice(path.lastIndexOf('/') + 1));
+  if (sent === undefined) return undefined;
+  const read = DispatchTrigger.safeParse(parseOrNothing(text));
+  const declared = (read.success ? read.data.on.workflow_dispatch?.inputs : null) ?? {};
+  const undeclared = sent.filter((input) => !(input in declared));
+  const unsent = Object.entries(declared)
+    .filter(([input, spec]) => isRequired(spec) && !sent.includes(input))
+    .map(([input]) => input);
+  const problems = [
+    ...(undeclared.length > 0 ? [`does not declare the inputs ${undeclared.join(', ')}`] : []),
+    ...(unsent.length > 0 ? [`requires ${unsent.join(', ')}, which the line never sends`] : []),
+  ];
+  return problems.length === 0
+    ? undefined
+    : `${path} ${problems.join(' and ')}: GitHub would refuse every dispatch the line makes to it.`;
+}
+
+const isRequired = (spec: unknown): boolean =>
+  typeof spec === 'object' && spec !== null && (spec as { required?: unknown }).required === true;
+
+function parseOrNothing(text: string): unknown {
   try {
-    document = parse(text);
+    return parse(text);
   } catch {
-    return [...sent];
+    return undefined;
   }
-  const read = DispatchTrigger.safeParse(document);
-  const declared = Object.keys(
-    (read.success ? read.data.on.workflow_dispatch?.inputs : null) ?? {},
-  );
-  return sent.filter((input) => !declared.includes(input));
 }
 
 export interface WorkflowFacts {
@@ -62,8 +80,8 @@ export interface WorkflowFacts {
   readonly present: readonly string[];
   /** Each local path a present workflow calls → whether it exists on the default branch. */
   readonly callees: ReadonlyMap<string, { readonly caller: string; readonly exists: boolean }>;
-  /** Each dispatched workflow that lacks inputs the line sends → those inputs. */
-  readonly undeclared: ReadonlyMap<string, readonly string[]>;
+  /** What is wrong with each dispatched workflow whose inputs GitHub would refuse. */
+  readonly misfits: readonly string[];
 }
 
 export function checkWorkflows(facts: WorkflowFacts, repo: RepoNames): Finding {
@@ -71,16 +89,10 @@ export function checkWorkflows(facts: WorkflowFacts, repo: RepoNames): Finding {
   const missing = REQUIRED_WORKFLOWS.filter((file) => !names.has(file)).map(
     (file) => `${WORKFLOWS_DIR}/${file}`,
   );
-  const broken = [
-    ...[...facts.callees.entries()]
-      .filter(([, callee]) => !callee.exists)
-      .map(([path, callee]) => `${path} (called by ${callee.caller})`),
-    ...[...facts.undeclared.entries()].map(
-      ([path, inputs]) =>
-        `the dispatch inputs ${inputs.join(', ')} in ${path} (GitHub refuses a dispatch with inputs its workflow does not declare)`,
-    ),
-  ];
-  if (missing.length === 0 && broken.length === 0) {
+  const broken = [...facts.callees.entries()]
+    .filter(([, callee]) => !callee.exists)
+    .map(([path, callee]) => `${path} (called by ${callee.caller})`);
+  if (missing.length === 0 && broken.length === 0 && facts.misfits.length === 0) {
     const callees =
       facts.callees.size === 0 ? '' : ` with the ${String(facts.callees.size)} they call`;
     return {
@@ -92,7 +104,12 @@ export function checkWorkflows(facts: WorkflowFacts, repo: RepoNames): Finding {
   return {
     id: 'workflows',
     level: 'fail',
-    summary: `Missing on ${repo.defaultBranch}: ${[...missing, ...broken].join(', ')}.`,
+    summary: [
+      ...(missing.length + broken.length > 0
+        ? [`Missing on ${repo.defaultBranch}: ${[...missing, ...broken].join(', ')}.`]
+        : []),
+      ...facts.misfits,
+    ].join(' '),
     fix: `Copy them from the template (.github/), as the template has them now, and push them to ${repo.defaultBranch}: stages always run ${repo.defaultBranch}'s workflows.`,
   };
 }

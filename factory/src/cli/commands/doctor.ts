@@ -36,7 +36,7 @@ import {
 import {
   checkWorkflows,
   localUsesOf,
-  undeclaredInputs,
+  dispatchMisfit,
   REQUIRED_WORKFLOWS,
   WORKFLOWS_DIR,
   type WorkflowFacts,
@@ -102,12 +102,10 @@ async function readWorkflowFacts(connection: Connection): Promise<WorkflowFacts>
       : (await admin.listDirectory(path, branch)).some((entry) => /\/action\.ya?ml$/.test(entry));
     callees.set(path, { caller, exists });
   }
-  const undeclared = new Map(
-    required
-      .map((path, index) => [path, undeclaredInputs(path, texts[index]?.text ?? '')] as const)
-      .filter(([, inputs]) => inputs.length > 0),
+  const misfits = required.flatMap(
+    (path, index) => dispatchMisfit(path, texts[index]?.text ?? '') ?? [],
   );
-  return { present, callees, undeclared };
+  return { present, callees, misfits };
 }
 
 /** Runs doctor; returns the exit code. */
