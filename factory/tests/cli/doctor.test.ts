@@ -167,6 +167,36 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     });
   });
 
+  it('fails a stage workflow a person’s label would not start, and one that is not YAML, saying which', async () => {
+    const template = await readTemplateGithubFolder();
+    const review = (template['.github/workflows/code-review.yml'] ?? '').replace(
+      /\n {2}pull_request_target:\n {4}types: \[labeled\]\n/,
+      '\n',
+    );
+    const fixture = await startCliForge({
+      seed: {
+        files: {
+          ...SEED_FILES,
+          ...template,
+          '.github/workflows/code-review.yml': review,
+          '.github/workflows/merge.yml': 'on: [\n',
+        },
+      },
+    });
+    await arrangeHealthy(fixture);
+
+    const { level } = await doctorJson(fixture);
+
+    expect(review).not.toContain('pull_request_target');
+    expect(level('workflows')?.level).toBe('fail');
+    expect(level('workflows')?.summary).toContain(
+      '.github/workflows/code-review.yml does not run on `pull_request_target` `labeled`: a state label a person sets, to queue or to resume, would start nothing.',
+    );
+    expect(level('workflows')?.summary).toMatch(
+      /\.github\/workflows\/merge\.yml is not valid YAML \(.+\)\./,
+    );
+  });
+
   it('fails when Actions may not approve pull requests', async () => {
     const fixture = await startCliForge({ actionsMayCreateAndApprove: false });
     await arrangeHealthy(fixture);

@@ -30,7 +30,7 @@ export const SEED_FILES: Readonly<Record<string, string>> = {
   'README.md': '# Widgets\n',
   'specs/TEMPLATE.md': '# Title\n',
   'specs/0001-word-count.md': specText('Word count', 'Counts words.'),
-  ...stageWorkflowFiles(WORKFLOWS),
+  ...stageWorkflowFiles(WORKFLOWS, true),
 };
 
 /** A spec that passes lint, with optional front matter. */

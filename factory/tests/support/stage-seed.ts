@@ -17,11 +17,15 @@ export const JOB_SCOPES: TokenScopes = {
   statuses: 'write',
 };
 
-/** A dispatchable stage workflow that does nothing but echo. */
-export function stageWorkflow(name: string): string {
+/**
+ * A dispatchable stage workflow that does nothing but echo; `labelled` also starts it on label
+ * events, as the line's own do.
+ */
+export function stageWorkflow(name: string, labelled = false): string {
   return [
     `name: ${name}`,
     'on:',
+    ...(labelled ? ['  pull_request_target:', '    types: [labeled]'] : []),
     '  workflow_dispatch:',
     '    inputs:',
     '      pr: { required: false }',
@@ -38,8 +42,11 @@ export function stageWorkflow(name: string): string {
 }
 
 /** `.github/workflows/<stage>.yml` for each stage named. */
-export function stageWorkflowFiles(stages: readonly string[]): Record<string, string> {
+export function stageWorkflowFiles(
+  stages: readonly string[],
+  labelled = false,
+): Record<string, string> {
   return Object.fromEntries(
-    stages.map((stage) => [`.github/workflows/${stage}.yml`, stageWorkflow(stage)]),
+    stages.map((stage) => [`.github/workflows/${stage}.yml`, stageWorkflow(stage, labelled)]),
   );
 }

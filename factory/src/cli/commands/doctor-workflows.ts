@@ -30,57 +30,67 @@ const DISPATCHED: ReadonlyMap<string, readonly string[]> = new Map([
   ['scheduler.yml', DISPATCH_INPUTS.scheduler],
 ]);
 
-/** Only what doctor reads of a workflow: the inputs its `workflow_dispatch` declares. */
-const DispatchTrigger = z.object({
+/**
+ * Only what doctor reads of a workflow's triggers: the inputs its `workflow_dispatch` declares and
+ * the activity types its `pull_request_target` runs for.
+ */
+const Triggers = z.object({
   on: z.object({
-    workflow_dispatch: z
-      .object({
-        inputs: z.record(z.string(), z.unknown()).nullish(),
-      })
-      .nullish(),
+    workflow_dispatch: z.object({ inputs: z.record(z.string(), z.unknown()).nullish() }).nullish(),
+    pull_request_target: z.object({ types: z.array(z.unknown()).nullish() }).nullish(),
   }),
 });
 
 /**
- * Why GitHub would refuse every dispatch the line makes to the workflow at `path` (422): inputs
- * the line sends that it does not declare, or inputs it requires that the line never sends.
- * Undefined for a workflow that takes them, or that the line never dispatches.
+ * What keeps the line from starting the workflow at `path`, one sentence each: it is not YAML;
+ * GitHub would refuse every dispatch to it (422) for an input the line sends that it does not
+ * declare, or one it requires that the line never sends; or a person's state label (a queue, a
+ * resume) would start nothing. None for a workflow the line never starts.
  */
-export function dispatchMisfit(path: string, text: string): string | undefined {
+export function workflowMisfits(path: string, text: string): string[] {
   const sent = DISPATCHED.get(path.slice(path.lastIndexOf('/') + 1));
-  if (sent === undefined) return undefined;
-  const read = DispatchTrigger.safeParse(parseOrNothing(text));
-  const declared = (read.success ? read.data.on.workflow_dispatch?.inputs : null) ?? {};
+  if (sent === undefined) return [];
+  let document: unknown;
+  try {
+    document = parse(text);
+  } catch (error) {
+    const reason = error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+    return [`${path} is not valid YAML (${reason}).`];
+  }
+  const read = Triggers.safeParse(document);
+  const on = read.success ? read.data.on : undefined;
+  const declared = on?.workflow_dispatch?.inputs ?? {};
   const undeclared = sent.filter((input) => !(input in declared));
   const unsent = Object.entries(declared)
     .filter(([input, spec]) => isRequired(spec) && !sent.includes(input))
     .map(([input]) => input);
-  const problems = [
+  const inputs = [
     ...(undeclared.length > 0 ? [`does not declare the inputs ${undeclared.join(', ')}`] : []),
     ...(unsent.length > 0 ? [`requires ${unsent.join(', ')}, which the line never sends`] : []),
   ];
-  return problems.length === 0
-    ? undefined
-    : `${path} ${problems.join(' and ')}: GitHub would refuse every dispatch the line makes to it.`;
+  return [
+    ...(inputs.length > 0
+      ? [
+          `${path} ${inputs.join(' and ')}: GitHub would refuse every dispatch the line makes to it.`,
+        ]
+      : []),
+    ...(on?.pull_request_target?.types?.includes('labeled') === true
+      ? []
+      : [
+          `${path} does not run on \`pull_request_target\` \`labeled\`: a state label a person sets, to queue or to resume, would start nothing.`,
+        ]),
+  ];
 }
 
 const isRequired = (spec: unknown): boolean =>
   typeof spec === 'object' && spec !== null && (spec as { required?: unknown }).required === true;
-
-function parseOrNothing(text: string): unknown {
-  try {
-    return parse(text);
-  } catch {
-    return undefined;
-  }
-}
 
 export interface WorkflowFacts {
   /** Paths of the files in `.github/workflows/` on the default branch. */
   readonly present: readonly string[];
   /** Each local path a present workflow calls → whether it exists on the default branch. */
   readonly callees: ReadonlyMap<string, { readonly caller: string; readonly exists: boolean }>;
-  /** What is wrong with each dispatched workflow whose inputs GitHub would refuse. */
+  /** Why the line could not start a workflow it starts (see `workflowMisfits`), a sentence each. */
   readonly misfits: readonly string[];
 }
 

@@ -36,7 +36,7 @@ import {
 import {
   checkWorkflows,
   localUsesOf,
-  dispatchMisfit,
+  workflowMisfits,
   REQUIRED_WORKFLOWS,
   WORKFLOWS_DIR,
   type WorkflowFacts,
@@ -102,8 +102,8 @@ async function readWorkflowFacts(connection: Connection): Promise<WorkflowFacts>
       : (await admin.listDirectory(path, branch)).some((entry) => /\/action\.ya?ml$/.test(entry));
     callees.set(path, { caller, exists });
   }
-  const misfits = required.flatMap(
-    (path, index) => dispatchMisfit(path, texts[index]?.text ?? '') ?? [],
+  const misfits = required.flatMap((path, index) =>
+    workflowMisfits(path, texts[index]?.text ?? ''),
   );
   return { present, callees, misfits };
 }
