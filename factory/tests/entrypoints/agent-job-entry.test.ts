@@ -6,6 +6,7 @@ import { defaultConfig } from '../../src/core/config.ts';
 import type { Conversation } from '../../src/core/ports.ts';
 import { loadOnceTheReadIsOut } from '../../src/entrypoints/jobs/agent.ts';
 import type { StageContext } from '../../src/entrypoints/wiring.ts';
+import { actionsEnvironment } from './environment.ts';
 import { createFakeGitHub } from '../fakes/fake-github.ts';
 
 /** When the agent runtime (the model SDK above all) is first imported. */
@@ -26,16 +27,7 @@ async function agentJob(sent: Promise<void>, answer: Promise<void>) {
   github.factorySets(7, 'needs-attention');
   const workspace = await mkdtemp(join(tmpdir(), 'agent-entry-'));
   const context: StageContext = {
-    env: {
-      GITHUB_REPOSITORY: 'octo-owner/line',
-      GITHUB_API_URL: 'https://api.github.com',
-      GITHUB_SERVER_URL: 'https://github.com',
-      GITHUB_WORKSPACE: workspace,
-      GITHUB_EVENT_NAME: 'workflow_dispatch',
-      GITHUB_EVENT_PATH: join(workspace, 'event.json'),
-      GITHUB_RUN_ID: '1',
-      RUNNER_TEMP: workspace,
-    },
+    env: actionsEnvironment(workspace),
     inputs: {
       stage: 'plan',
       job: 'agent',

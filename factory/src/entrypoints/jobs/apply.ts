@@ -2,8 +2,10 @@
  * The `apply` job of an agent stage: reads the agent job's outcome, which it trusts in nothing,
  * and lets the stage's apply code judge it and write (commit, review, label, dispatch).
  */
+import { formatDollars } from '../../core/status.ts';
+import { tokensOf } from '../../stages/apply-common.ts';
 import { applyPlan } from '../../stages/plan-apply.ts';
-import { spentInTranscript } from '../../stages/spent-before-crash.ts';
+import { spentInTranscript, type Spend } from '../../stages/spent-before-crash.ts';
 import type { StageOutcome } from '../../stages/outcome.ts';
 import { applyVerdict } from '../../stages/verdict.ts';
 import { applyWork } from '../../stages/work-apply.ts';
@@ -41,5 +43,20 @@ export async function run(context: StageContext): Promise<JobResult> {
     case 'watchdog':
       throw new Error(`${inputs.stage} has no apply job`);
   }
-  return outcomesResult([outcome]);
+  const result = outcomesResult([outcome]);
+  const spent: Spend =
+    input.artifact === undefined
+      ? input.spentBeforeCrash
+      : { tokens: tokensOf(input.artifact), dollars: input.artifact.dollars };
+  return outcome.kind === 'stood-down' && spent.dollars > 0
+    ? { ...result, summary: `${result.summary}\n- ${unrecorded(spent)}` }
+    : result;
+}
+
+/**
+ * A session whose PR moved on while it ran still cost what it cost. The status comment cannot say
+ * so, since a stage writes nothing to a PR after a person's move (R-19), so the run page does.
+ */
+function unrecorded(spent: Spend): string {
+  return `The session spent ${formatDollars(spent.dollars)} (${String(spent.tokens)} tokens), which the PR's status comment does not count: the PR moved on before its result could land.`;
 }
