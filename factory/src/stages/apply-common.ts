@@ -207,10 +207,7 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
     config,
   );
   const next = transition(stage, input.event, facts);
-  const spent =
-    input.artifact === undefined
-      ? (input.spentBeforeCrash ?? { tokens: 0, dollars: 0 })
-      : { tokens: tokensOf(input.artifact), dollars: input.artifact.dollars };
+  const spent = spendOf(input.artifact, input.spentBeforeCrash);
   const ledger = recordAttempt(input.ledger, stage, {
     result: input.result,
     ...spent,
@@ -231,6 +228,16 @@ export async function settle(deps: ApplyDeps, input: SettleInput): Promise<Stage
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
     : outcomeOf(pr.number, next);
+}
+
+/** What an attempt spent: its artifact's count, else what its transcript showed before it died. */
+export function spendOf(
+  artifact: AgentArtifact | undefined,
+  spentBeforeCrash: Spend | undefined,
+): Spend {
+  return artifact === undefined
+    ? (spentBeforeCrash ?? { tokens: 0, dollars: 0 })
+    : { tokens: tokensOf(artifact), dollars: artifact.dollars };
 }
 
 export function tokensOf(artifact: AgentArtifact | undefined): number {

@@ -63,13 +63,8 @@ export async function readQueuedSpecs(
   const others = await Promise.all(
     otherLinePrs.map(async (pr) => locateSpec(pr, await changedPathsOf(github, pr), [])),
   );
-  const known = [
-    ...specPathsOnMain,
-    ...[...located.map(({ found }) => found), ...others].flatMap((found) =>
-      'path' in found ? [found.path] : [],
-    ),
-  ];
   const claims = [...others, ...located.map(({ found }) => found)].flatMap(claimOf);
+  const known = [...specPathsOnMain, ...claims.map((claim) => claim.path)];
   return Promise.all(
     located.map(({ found, conversation }) => {
       if (!('path' in found)) return Promise.resolve(found);

@@ -144,6 +144,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
       summary:
         '.github/workflows/plan.yml does not declare the inputs dispatch_id: GitHub would refuse every dispatch the line makes to it.',
     });
+    expect(fixture.writes()).toEqual([]);
   });
 
   it('fails a dispatched workflow that requires an input the line never sends', async () => {

@@ -59,27 +59,36 @@ export function workflowMisfits(path: string, text: string): string[] {
   }
   const read = Triggers.safeParse(document);
   const on = read.success ? read.data.on : undefined;
+  return [...inputMisfit(path, on, sent), ...labelMisfit(path, on)];
+}
+
+type On = z.infer<typeof Triggers>['on'] | undefined;
+
+/** Inputs the line sends that the workflow does not declare, or that it requires and never gets. */
+function inputMisfit(path: string, on: On, sent: readonly string[]): string[] {
   const declared = on?.workflow_dispatch?.inputs ?? {};
   const undeclared = sent.filter((input) => !(input in declared));
   const unsent = Object.entries(declared)
     .filter(([input, spec]) => isRequired(spec) && !sent.includes(input))
     .map(([input]) => input);
-  const inputs = [
+  const problems = [
     ...(undeclared.length > 0 ? [`does not declare the inputs ${undeclared.join(', ')}`] : []),
     ...(unsent.length > 0 ? [`requires ${unsent.join(', ')}, which the line never sends`] : []),
   ];
-  return [
-    ...(inputs.length > 0
-      ? [
-          `${path} ${inputs.join(' and ')}: GitHub would refuse every dispatch the line makes to it.`,
-        ]
-      : []),
-    ...(on?.pull_request_target?.types?.includes('labeled') === true
-      ? []
-      : [
-          `${path} does not run on \`pull_request_target\` \`labeled\`: a state label a person sets, to queue or to resume, would start nothing.`,
-        ]),
-  ];
+  return problems.length === 0
+    ? []
+    : [
+        `${path} ${problems.join(' and ')}: GitHub would refuse every dispatch the line makes to it.`,
+      ];
+}
+
+/** A workflow a person's state label does not start. */
+function labelMisfit(path: string, on: On): string[] {
+  return on?.pull_request_target?.types?.includes('labeled') === true
+    ? []
+    : [
+        `${path} does not run on \`pull_request_target\` \`labeled\`: a state label a person sets, to queue or to resume, would start nothing.`,
+      ];
 }
 
 const isRequired = (spec: unknown): boolean =>

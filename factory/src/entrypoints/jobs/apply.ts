@@ -3,7 +3,7 @@
  * and lets the stage's apply code judge it and write (commit, review, label, dispatch).
  */
 import { formatDollars } from '../../core/status.ts';
-import { tokensOf } from '../../stages/apply-common.ts';
+import { spendOf } from '../../stages/apply-common.ts';
 import { applyPlan } from '../../stages/plan-apply.ts';
 import { spentInTranscript, type Spend } from '../../stages/spent-before-crash.ts';
 import type { StageOutcome } from '../../stages/outcome.ts';
@@ -44,10 +44,7 @@ export async function run(context: StageContext): Promise<JobResult> {
       throw new Error(`${inputs.stage} has no apply job`);
   }
   const result = outcomesResult([outcome]);
-  const spent: Spend =
-    input.artifact === undefined
-      ? input.spentBeforeCrash
-      : { tokens: tokensOf(input.artifact), dollars: input.artifact.dollars };
+  const spent = spendOf(input.artifact, input.spentBeforeCrash);
   return outcome.kind === 'stood-down' && spent.dollars > 0
     ? { ...result, summary: `${result.summary}\n- ${unrecorded(spent)}` }
     : result;
