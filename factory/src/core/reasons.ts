@@ -99,7 +99,7 @@ export const PARK_REASONS = {
     resumeFrom: 'code-review',
     title: 'No approval on this head',
     howToProceed:
-      'The reviews that count (the line’s code review, and those of people with write permission) do not approve the exact head commit. A person’s requested changes stand until that person approves or dismisses their review; otherwise set state:code-review to review it again.',
+      'The reviews that count (the line’s code review, and those of people with write permission) do not approve the exact head commit. A person’s requested changes stand until that person approves or dismisses their review; otherwise, or once a person who dismissed the line’s approval is satisfied, set state:code-review to review it again.',
   },
   'fork-pr': {
     title: 'Pull request from a fork',

@@ -303,7 +303,7 @@ export function createFakeGitHub(
         pr,
         (reviews.get(pr) ?? []).map((review) =>
           review.verdict === 'APPROVE' && review.sha !== headSha
-            ? { ...review, verdict: 'DISMISSED' }
+            ? { ...review, verdict: 'DISMISSED', dismissal: { by: 'branch-rule' } }
             : review,
         ),
       );

@@ -99,17 +99,21 @@ async function review(
   on: OnLine,
   event: 'APPROVE' | 'REQUEST_CHANGES',
 ) {
-  const person = createOctokit({
-    token: line.forge.as(login),
-    baseUrl: line.forge.apiUrl,
-    retry: { msPerSecond: 2, spaceWrites: false },
-  });
-  await person.rest.pulls.createReview({
+  await asPerson(line, login).rest.pulls.createReview({
     ...line.repo,
     pull_number: on.pr,
     commit_id: on.headSha,
     event,
     body: `${login}: ${event}`,
+  });
+}
+
+/** A client of `login`'s own, as a person acting on the PR from GitHub's page would use. */
+function asPerson(line: LineForge, login: string) {
+  return createOctokit({
+    token: line.forge.as(login),
+    baseUrl: line.forge.apiUrl,
+    retry: { msPerSecond: 2, spaceWrites: false },
   });
 }
 
@@ -125,11 +129,7 @@ async function protectMain(
     dismiss_stale_reviews: boolean;
   } | null = null,
 ) {
-  await createOctokit({
-    token: line.forge.as('octo-owner'),
-    baseUrl: line.forge.apiUrl,
-    retry: { msPerSecond: 2, spaceWrites: false },
-  }).rest.repos.updateBranchProtection({
+  await asPerson(line, 'octo-owner').rest.repos.updateBranchProtection({
     ...line.repo,
     branch: 'main',
     required_status_checks: checks,
@@ -903,6 +903,62 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
     const outcome = await finish(line, candidateOf(await prepare(line, on)), 'success');
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+});
+
+describe('a person dismissing the line’s approval', { timeout: 60_000 }, () => {
+  /** A writer dismisses the line's approval of `on`'s head, as GitHub lets them, saying why. */
+  async function dismissLineApproval(line: LineForge, on: OnLine, message: string) {
+    const { data: reviews } = await line.bot.rest.pulls.listReviews({
+      ...line.repo,
+      pull_number: on.pr,
+    });
+    const approval = reviews.find((r) => r.state === 'APPROVED' && r.commit_id === on.headSha);
+    await asPerson(line, 'writer').rest.pulls.dismissReview({
+      ...line.repo,
+      pull_number: on.pr,
+      review_id: approval?.id ?? 0,
+      message,
+    });
+  }
+
+  it('parks not-approved naming them and quoting why, and has nothing reviewed again, when the merge’s rebase carried the approval over', async () => {
+    const line = await startLineForge();
+    await protectMain(
+      line,
+      { strict: true, contexts: ['factory/ci'] },
+      { required_approving_review_count: 1, dismiss_stale_reviews: true },
+    );
+    const on = await atMerge(line, 'held');
+    await dismissLineApproval(line, on, 'Hold this until\nthe release is out.');
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+    const candidate = candidateOf(await prepare(line, on));
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
+    const dispatched = line.dispatches().length;
+
+    const outcome = await finish(line, candidate, 'success');
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
+      `writer dismissed the code review's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line does not review it again on its own.`,
+    );
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    expect(line.dispatches()).toHaveLength(dispatched);
+    await expectNotMerged(line, on);
+  });
+
+  it('parks not-approved naming them when the approval they dismissed was on the head itself', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'withdrawn');
+    await dismissLineApproval(line, on, 'Wrong approach.');
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      "writer dismissed the code review's approval",
+    );
     await expectNotMerged(line, on);
   });
 });

@@ -1,17 +1,24 @@
 /**
  * What the merge judges besides the diff, in one GraphQL query: the tip of the branch it merges
- * into, every check run and commit status on the exact head (R-07), and the PR's reviews. REST
- * needs four requests for the same. A commit with more than 100 results or a PR with more than
- * 100 reviews is read in full over REST instead, so nothing is judged on part of a list.
+ * into, every check run and commit status on the exact head (R-07), and the PR's reviews with
+ * who dismissed those that were dismissed. REST needs five requests for the same. A commit with
+ * more than 100 results or a PR with more than 100 reviews is read in full over REST instead, so
+ * nothing is judged on part of a list; past 100 dismissals, those after the hundredth say
+ * nothing of who dismissed them, which the merge reads as a person's.
  */
 import * as z from 'zod';
 import type { CheckConclusion, CheckFact } from '../../core/checks.ts';
-import { UNKNOWN_COMMIT, type MergeReadiness, type ReviewRecord } from '../../core/ports.ts';
+import {
+  UNKNOWN_COMMIT,
+  type Dismissal,
+  type MergeReadiness,
+  type ReviewRecord,
+} from '../../core/ports.ts';
 import { readChecks } from './checks.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { Actor, loginOf } from './graphql-actor.ts';
-import { listReviews, VERDICT_OF } from './reviews.ts';
+import { listIdentifiedReviews, VERDICT_OF, type IdentifiedReview } from './reviews.ts';
 
 const MERGE_READINESS = /* GraphQL */ `
   query mergeReadiness(
@@ -59,6 +66,7 @@ const MERGE_READINESS = /* GraphQL */ `
             hasNextPage
           }
           nodes {
+            id
             state
             body
             submittedAt
@@ -68,6 +76,25 @@ const MERGE_READINESS = /* GraphQL */ `
             author {
               __typename
               login
+            }
+          }
+        }
+        dismissals: timelineItems(itemTypes: [REVIEW_DISMISSED_EVENT], first: 100) {
+          nodes {
+            ... on ReviewDismissedEvent {
+              actor {
+                __typename
+                login
+              }
+              dismissalMessage
+              pullRequestCommit {
+                commit {
+                  oid
+                }
+              }
+              review {
+                id
+              }
             }
           }
         }
@@ -95,11 +122,20 @@ const StatusContext = z.object({
 });
 
 const Review = z.object({
+  id: z.string(),
   state: z.string(),
   body: z.string(),
   submittedAt: z.string().nullable(),
   commit: z.object({ oid: z.string() }).nullable(),
   author: Actor,
+});
+
+/** A pushed commit made the review stale (`pullRequestCommit`), or a person dismissed it. */
+const ReviewDismissed = z.object({
+  actor: Actor,
+  dismissalMessage: z.string().nullable(),
+  pullRequestCommit: z.object({ commit: z.object({ oid: z.string() }) }).nullable(),
+  review: z.object({ id: z.string() }).nullable(),
 });
 
 const Answer = z.object({
@@ -120,6 +156,7 @@ const Answer = z.object({
       .nullable(),
     pullRequest: z.object({
       reviews: z.object({ pageInfo: PageInfo, nodes: z.array(Review) }),
+      dismissals: z.object({ nodes: z.array(ReviewDismissed) }),
     }),
   }),
 });
@@ -158,9 +195,12 @@ export function readMergeReadiness(
         contexts?.pageInfo.hasNextPage === true
           ? await readChecks(ctx, sha)
           : (contexts?.nodes ?? []).map((node) => checkFact(node, sha)),
-      reviews: reviews.pageInfo.hasNextPage
-        ? await listReviews(ctx, pr)
-        : reviews.nodes.flatMap(reviewRecord),
+      reviews: withDismissals(
+        reviews.pageInfo.hasNextPage
+          ? await listIdentifiedReviews(ctx, pr)
+          : reviews.nodes.flatMap(identifiedReview),
+        pullRequest.dismissals.nodes,
+      ),
     };
   });
 }
@@ -189,15 +229,42 @@ function checkFact(
 
 /** A submitted or dismissed review; a pending review is none. */
 export function reviewRecord(review: z.infer<typeof Review>): ReviewRecord[] {
+  return identifiedReview(review).map((identified) => identified.review);
+}
+
+function identifiedReview(review: z.infer<typeof Review>): IdentifiedReview[] {
   const verdict = VERDICT_OF[review.state];
   if (verdict === undefined) return [];
   return [
     {
-      verdict,
-      sha: review.commit?.oid ?? UNKNOWN_COMMIT,
-      author: loginOf(review.author),
-      body: review.body,
-      at: review.submittedAt ?? '',
+      id: review.id,
+      review: {
+        verdict,
+        sha: review.commit?.oid ?? UNKNOWN_COMMIT,
+        author: loginOf(review.author),
+        body: review.body,
+        at: review.submittedAt ?? '',
+      },
     },
   ];
+}
+
+/** Each dismissed review, with who dismissed it when the timeline says. */
+function withDismissals(
+  reviews: readonly IdentifiedReview[],
+  events: readonly z.infer<typeof ReviewDismissed>[],
+): ReviewRecord[] {
+  const byReview = new Map<string, Dismissal>();
+  for (const event of events)
+    if (event.review !== null) byReview.set(event.review.id, dismissalOf(event));
+  return reviews.map(({ id, review }) => {
+    const dismissal = review.verdict === 'DISMISSED' ? byReview.get(id) : undefined;
+    return dismissal === undefined ? review : { ...review, dismissal };
+  });
+}
+
+function dismissalOf(event: z.infer<typeof ReviewDismissed>): Dismissal {
+  return event.pullRequestCommit !== null
+    ? { by: 'branch-rule' }
+    : { by: 'person', login: loginOf(event.actor), message: event.dismissalMessage ?? '' };
 }

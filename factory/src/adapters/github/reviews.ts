@@ -15,7 +15,18 @@ export const VERDICT_OF: Partial<Record<string, ReviewRecord['verdict']>> = {
  * Submitted and dismissed reviews of `pr`, oldest first. Pending reviews are left out (not a
  * verdict yet).
  */
-export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecord[]> {
+export async function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecord[]> {
+  return (await listIdentifiedReviews(ctx, pr)).map(({ review }) => review);
+}
+
+/** A review and its GraphQL node id, which a timeline item names it by. */
+export interface IdentifiedReview {
+  readonly id: string;
+  readonly review: ReviewRecord;
+}
+
+/** `listReviews`, each review with its node id. */
+export function listIdentifiedReviews(ctx: GitHubContext, pr: number): Promise<IdentifiedReview[]> {
   return callGitHub('listReviews', async () => {
     const reviews = await ctx.octokit.paginate(ctx.octokit.rest.pulls.listReviews, {
       ...ctx.repo,
@@ -27,11 +38,14 @@ export function listReviews(ctx: GitHubContext, pr: number): Promise<ReviewRecor
       if (verdict === undefined) return [];
       return [
         {
-          verdict,
-          sha: review.commit_id ?? UNKNOWN_COMMIT,
-          author: review.user?.login ?? '',
-          body: review.body,
-          at: review.submitted_at ?? '',
+          id: review.node_id,
+          review: {
+            verdict,
+            sha: review.commit_id ?? UNKNOWN_COMMIT,
+            author: review.user?.login ?? '',
+            body: review.body,
+            at: review.submitted_at ?? '',
+          },
         },
       ];
     });

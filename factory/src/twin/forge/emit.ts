@@ -56,15 +56,16 @@ export async function emitReview(
   issue: PullIssue,
   review: Record<string, unknown>,
   cause: Cause,
+  action: 'submitted' | 'dismissed' = 'submitted',
 ): Promise<void> {
   const payload = {
-    action: 'submitted',
+    action,
     review,
     pull_request: await readFullPull(ctx, issue),
     ...envelope(ctx, cause),
   };
   const where = await runsOn(ctx, issue);
-  deliver(ctx, { name: 'pull_request_review', action: 'submitted', payload, ...where }, cause);
+  deliver(ctx, { name: 'pull_request_review', action, payload, ...where }, cause);
 }
 
 export interface RefUpdate {

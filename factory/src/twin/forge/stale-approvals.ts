@@ -5,7 +5,8 @@
  * the head dismisses every approval given on another commit. Requests for changes stand.
  * Not modelled: GitHub dismisses a moment after the push, where the twin does it at once (the
  * merge reads reviews only after CI ran on the pushed head, minutes later); the
- * `review_dismissed` timeline item and the `pull_request_review` event; rulesets.
+ * `pull_request_review` event; rulesets. The timeline's `ReviewDismissedEvent` names the head
+ * that made the approval stale, which tells it from a person's dismissal (`routes/reviews.ts`).
  */
 import type { ForgeEvent } from '../contract.ts';
 import type { ForgeContext } from './context.ts';
@@ -23,7 +24,17 @@ export function dismissStaleApprovals(ctx: ForgeContext, settings: RepoSettings)
         review.state === 'APPROVED' &&
         review.commitId !== moved.head
       )
-        ctx.store.reviews[index] = { ...review, state: 'DISMISSED' };
+        ctx.store.reviews[index] = {
+          ...review,
+          state: 'DISMISSED',
+          dismissal: {
+            id: ctx.store.nextId(),
+            actor: event.actor,
+            message: '',
+            at: ctx.now(),
+            staleOn: moved.head,
+          },
+        };
     });
   });
 }

@@ -52,8 +52,19 @@ export interface CommentRecord {
   updatedAt: string;
 }
 
-/** `DISMISSED`: an approval a branch rule dismissed as stale (`stale-approvals.ts`). */
+/** `DISMISSED`: a review a person dismissed, or an approval a branch rule dismissed as stale. */
 export type ReviewState = 'APPROVED' | 'CHANGES_REQUESTED' | 'COMMENTED' | 'DISMISSED';
+
+/** How a review came to be `DISMISSED`: the timeline's `ReviewDismissedEvent`. */
+export interface ReviewDismissal {
+  /** From the store's one sequence of ids, so the event takes its place in the timeline. */
+  readonly id: number;
+  readonly actor: Actor;
+  readonly message: string;
+  readonly at: string;
+  /** The head whose push made the approval stale; absent when a person dismissed the review. */
+  readonly staleOn?: string;
+}
 
 export interface ReviewRecord {
   readonly id: number;
@@ -63,6 +74,7 @@ export interface ReviewRecord {
   readonly state: ReviewState;
   readonly commitId: string;
   readonly submittedAt: string;
+  readonly dismissal?: ReviewDismissal;
 }
 
 export type IssueEventName = 'labeled' | 'unlabeled' | 'closed' | 'merged' | 'reopened';

@@ -61,10 +61,76 @@ describe('GitHub adapter: what the merge judges, in one query (R-07)', { timeout
 
     const readiness = await github.readMergeReadiness(pr, head, 'main');
 
-    expect(readiness.reviews).toEqual(await github.listReviews(pr));
+    expect(readiness.reviews).toEqual(
+      (await github.listReviews(pr)).map((review) => ({
+        ...review,
+        dismissal: { by: 'branch-rule' },
+      })),
+    );
     expect(readiness.reviews.map((review) => [review.verdict, review.sha])).toEqual([
       ['DISMISSED', approved],
     ]);
+  });
+
+  it('reads who dismissed a review, and why, when a person did', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github, client, repo } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    await github.postReview(pr, head, 'APPROVE', 'Good.');
+    await github.postReview(pr, head, 'REQUEST_CHANGES', 'On second thoughts, no.');
+    const [approval] = (await client('writer').rest.pulls.listReviews({ ...repo, pull_number: pr }))
+      .data;
+    await client('writer').rest.pulls.dismissReview({
+      ...repo,
+      pull_number: pr,
+      review_id: approval?.id ?? 0,
+      message: 'Hold this until the release is out.',
+    });
+
+    const readiness = await github.readMergeReadiness(pr, head, 'main');
+
+    expect(readiness.reviews).toEqual([
+      expect.objectContaining({
+        verdict: 'DISMISSED',
+        sha: head,
+        dismissal: {
+          by: 'person',
+          login: 'writer',
+          message: 'Hold this until the release is out.',
+        },
+      }),
+      expect.not.objectContaining({ dismissal: expect.anything() as unknown }),
+    ]);
+  });
+
+  it('reads a PR with more than 100 reviews over REST, who dismissed them included', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github, client, repo } = fixture;
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    for (let i = 0; i < 101; i += 1)
+      await github.postReview(pr, head, 'REQUEST_CHANGES', `Note ${String(i)}.`);
+    await github.postReview(pr, head, 'APPROVE', 'Good.');
+    const reviews = await client('writer').paginate(client('writer').rest.pulls.listReviews, {
+      ...repo,
+      pull_number: pr,
+      per_page: 100,
+    });
+    await client('writer').rest.pulls.dismissReview({
+      ...repo,
+      pull_number: pr,
+      review_id: reviews.at(-1)?.id ?? 0,
+      message: 'Not yet.',
+    });
+
+    const readiness = await github.readMergeReadiness(pr, head, 'main');
+
+    expect(readiness.reviews).toHaveLength(102);
+    expect(readiness.reviews.at(-1)).toMatchObject({
+      verdict: 'DISMISSED',
+      dismissal: { by: 'person', login: 'writer', message: 'Not yet.' },
+    });
   });
 
   it('has no branch head for a branch that does not exist, and no checks on a bare commit', async () => {

@@ -54,6 +54,7 @@ describe('GitHub adapter: a review whose commit GitHub collected', () => {
 
   it('keeps it, with an unknown commit, when the merge reads its readiness', () => {
     const node = {
+      id: 'PRR_1',
       state: 'CHANGES_REQUESTED',
       body: 'Not like this.',
       submittedAt: '2026-11-27T10:00:00Z',

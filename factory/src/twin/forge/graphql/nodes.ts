@@ -148,9 +148,10 @@ export function actorNode(actor: Actor) {
     : { __typename: 'User', login: actor.login };
 }
 
-type TimelineItemType = 'LABELED_EVENT' | 'UNLABELED_EVENT' | 'ISSUE_COMMENT';
+type TimelineItemType =
+  'LABELED_EVENT' | 'UNLABELED_EVENT' | 'ISSUE_COMMENT' | 'REVIEW_DISMISSED_EVENT';
 
-/** Label moves and comments, oldest first; the twin models no other timeline item. */
+/** Label moves, comments and dismissed reviews, oldest first; the twin models no other item. */
 function timelineOf(forge: ForgeContext, number: number, itemTypes?: readonly string[]) {
   const wanted = (type: TimelineItemType) => itemTypes === undefined || itemTypes.includes(type);
   const items = [
@@ -160,8 +161,32 @@ function timelineOf(forge: ForgeContext, number: number, itemTypes?: readonly st
     ...forge.store.comments
       .filter((comment) => comment.issueNumber === number && wanted('ISSUE_COMMENT'))
       .map(commentNode),
+    ...forge.store.reviews
+      .filter((review) => review.pullNumber === number && wanted('REVIEW_DISMISSED_EVENT'))
+      .flatMap(reviewDismissedNode),
   ];
   return items.sort((a, b) => a.order - b.order).map(({ node }) => node);
+}
+
+/** A dismissal names the push that made the review stale, or none when a person dismissed it. */
+function reviewDismissedNode(review: ReviewRecord) {
+  const { dismissal } = review;
+  if (dismissal === undefined) return [];
+  return [
+    {
+      order: dismissal.id,
+      node: {
+        __typename: 'ReviewDismissedEvent',
+        id: nodeId('RDE', dismissal.id),
+        createdAt: dismissal.at,
+        actor: actorNode(dismissal.actor),
+        dismissalMessage: dismissal.message === '' ? null : dismissal.message,
+        pullRequestCommit:
+          dismissal.staleOn === undefined ? null : { commit: { oid: dismissal.staleOn } },
+        review: reviewNode(review),
+      },
+    },
+  ];
 }
 
 function labelEventNode(

@@ -1,6 +1,8 @@
 /**
- * Pull request reviews: create and list. GitHub refuses an author reviewing their own pull
- * request with APPROVE or REQUEST_CHANGES (422), bots included (github-mechanics §3).
+ * Pull request reviews: create, list and dismiss. GitHub refuses an author reviewing their own
+ * pull request with APPROVE or REQUEST_CHANGES (422), bots included (github-mechanics §3). Only
+ * someone with write permission may dismiss a review, and only an approval or a request for
+ * changes; the dismissal, with its message, joins the PR's timeline.
  */
 import * as z from 'zod';
 import { findPull, numberParam, type ForgeContext, type Route } from '../context.ts';
@@ -16,6 +18,11 @@ const CreateReview = z.object({
   body: z.string().optional(),
   event: z.enum(['APPROVE', 'REQUEST_CHANGES', 'COMMENT']),
   commit_id: z.string().optional(),
+});
+
+const DismissReview = z.object({
+  message: z.string().min(1),
+  event: z.literal('DISMISS').optional(),
 });
 
 const STATE_OF: Record<z.infer<typeof CreateReview>['event'], ReviewState> = {
@@ -76,6 +83,39 @@ export function reviewRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
         const { review } = submitted;
         const rendered = renderReview(ctx.render, review);
         await emitReview(ctx, pull, rendered, causeOf(request.grant));
+        return { status: 200, body: rendered };
+      },
+    },
+    {
+      method: 'PUT',
+      path: '/repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals',
+      docs: docs('dismiss-a-review-for-a-pull-request'),
+      need: PULLS_WRITE,
+      handle: async (request) => {
+        const doc = docs('dismiss-a-review-for-a-pull-request');
+        const pull = findPull(ctx, numberParam(request, 'pull_number', doc), doc);
+        const reviewId = numberParam(request, 'review_id', doc);
+        const index = ctx.store.reviews.findIndex(
+          (review) => review.id === reviewId && review.pullNumber === pull.number,
+        );
+        const review = ctx.store.reviews[index];
+        if (review === undefined) throw new HttpError(404, 'Not Found', { docs: doc });
+        const { message } = parseBody(DismissReview, request.body, doc);
+        if (review.state !== 'APPROVED' && review.state !== 'CHANGES_REQUESTED')
+          throw new HttpError(422, 'Unprocessable Entity', {
+            docs: doc,
+            extra: {
+              errors: [`Can not dismiss a ${review.state.toLowerCase()} pull request review`],
+            },
+          });
+        const dismissed: ReviewRecord = {
+          ...review,
+          state: 'DISMISSED',
+          dismissal: { id: ctx.store.nextId(), actor: request.grant.actor, message, at: ctx.now() },
+        };
+        ctx.store.reviews[index] = dismissed;
+        const rendered = renderReview(ctx.render, dismissed);
+        await emitReview(ctx, pull, rendered, causeOf(request.grant), 'dismissed');
         return { status: 200, body: rendered };
       },
     },
