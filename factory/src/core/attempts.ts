@@ -23,6 +23,17 @@ export type TimelineEntry =
       readonly write?: string;
       readonly actor: string;
       readonly at: string;
+    }
+  | {
+      /**
+       * A person dismissed an approval the line gave (on `sha`), saying why; a branch rule's
+       * dismissal of a stale approval is no such entry. It holds the PR back (`core/hold.ts`).
+       */
+      readonly kind: 'approval-dismissed';
+      readonly sha: string;
+      readonly message: string;
+      readonly actor: string;
+      readonly at: string;
     };
 
 /** Tells the factory's own identities (default token bot, App bot) from people. */
@@ -30,8 +41,13 @@ export type IsFactoryActor = (login: string) => boolean;
 
 type LabelEntry = Extract<TimelineEntry, { kind: 'labeled' | 'unlabeled' }>;
 
-const isStateLabelEntry = (entry: TimelineEntry): entry is LabelEntry =>
-  entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined;
+/** A label added or taken off, by anyone. */
+export const isLabelEntry = (entry: TimelineEntry): entry is LabelEntry =>
+  entry.kind === 'labeled' || entry.kind === 'unlabeled';
+
+/** A `state:*` label added or taken off, by anyone. */
+export const isStateLabelEntry = (entry: TimelineEntry): entry is LabelEntry =>
+  isLabelEntry(entry) && stateOfLabel(entry.label) !== undefined;
 
 /**
  * Index of the last state-label move made by a person, or -1 when the timeline has none.
@@ -109,6 +125,7 @@ export function countAttempts(
       else bump(entry.stage);
       continue;
     }
+    if (!isLabelEntry(entry)) continue;
     const state = stateOfLabel(entry.label);
     if (entry.kind === 'labeled' && state !== undefined && isWorkingState(state)) bump(state);
   }

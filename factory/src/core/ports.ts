@@ -53,17 +53,12 @@ export interface ReviewRecord {
   readonly author: string;
   readonly body: string;
   readonly at: string;
-  /** For a `DISMISSED` review, who dismissed it; absent when GitHub's timeline did not say. */
-  readonly dismissal?: Dismissal;
+  /**
+   * For a `DISMISSED` review, whether a branch rule dismissed it as a push made it stale (the
+   * timeline names the push), as opposed to a person; absent when the timeline did not say.
+   */
+  readonly dismissedAsStale?: boolean;
 }
-
-/**
- * A branch rule dismisses approvals a push made stale; a person with write permission dismisses
- * a review deliberately, and GitHub makes them say why.
- */
-export type Dismissal =
-  | { readonly by: 'branch-rule' }
-  | { readonly by: 'person'; readonly login: string; readonly message: string };
 
 /** What a stage passes to the next stage's workflow: always the PR and the head it expects. */
 export interface StageInputs {

@@ -4,17 +4,10 @@
  * behind it; the watchdog re-runs it in place once, then parks it `stage-crashed` (R-03). A PR with
  * several state labels, or none while its status comment shows it on the line, is parked (R-04).
  */
-import type { IsFactoryActor, TimelineEntry } from './attempts.ts';
+import { isStateLabelEntry, type IsFactoryActor, type TimelineEntry } from './attempts.ts';
 import type { LineEvent } from './line.ts';
 import type { GitHubPort, PullRequestSnapshot } from './ports.ts';
-import {
-  isState,
-  isWorkingState,
-  labelOf,
-  stateOfLabel,
-  statesIn,
-  type WorkingState,
-} from './states.ts';
+import { isState, isWorkingState, labelOf, statesIn, type WorkingState } from './states.ts';
 
 /** A run of a stage's workflow that has not finished, as the port lists it. */
 export type ActiveRun = Awaited<ReturnType<GitHubPort['listActiveRuns']>>[number];
@@ -67,9 +60,7 @@ export function personTookParkOff(
   timeline: readonly TimelineEntry[],
   isFactory: IsFactoryActor,
 ): boolean {
-  const last = timeline.findLast(
-    (entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined,
-  );
+  const last = timeline.findLast(isStateLabelEntry);
   return (
     last?.kind === 'unlabeled' &&
     last.label === labelOf('needs-attention') &&
@@ -99,9 +90,7 @@ export function resumeUnderway(
   const other = states.find((state) => state !== 'needs-attention');
   if (states.length !== 2 || !states.includes('needs-attention') || other === undefined)
     return false;
-  const last = timeline.findLast(
-    (entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined,
-  );
+  const last = timeline.findLast(isStateLabelEntry);
   const grace = Math.min(RESUME_GRACE_MINUTES, at.timeoutMinutes);
   return (
     last?.kind === 'labeled' &&

@@ -28,6 +28,7 @@ import {
   type SamePatch,
 } from '../core/status.ts';
 import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
+import { describeHold, holdOn } from '../core/hold.ts';
 import { beginApply, settle, type ApplyDeps, type Current } from './apply-common.ts';
 import { today } from './clock.ts';
 import { carryOut } from './carry-out.ts';
@@ -66,11 +67,18 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       ...(input.runUrl === undefined ? {} : { runUrl: input.runUrl }),
     });
 
-  if (input.ciConclusion !== undefined) {
-    const published = await publishCi(github, pr, input.ciConclusion, input.runUrl);
-    if (published !== undefined)
-      return settleWith(published.event, published.result, withCiFeedback(ledger, published));
+  const published =
+    input.ciConclusion === undefined
+      ? undefined
+      : await publishCi(github, pr, input.ciConclusion, input.runUrl);
+  // Before anything else the PR could go on to, red CI's way back to the implementer included.
+  const hold = holdOn(begun.timeline, (login) => github.isFactoryActor(login));
+  if (hold !== undefined) {
+    const detail = describeHold(hold);
+    return settleWith({ type: 'blocked', reason: 'not-approved', detail }, `refused: ${detail}`);
   }
+  if (published !== undefined)
+    return settleWith(published.event, published.result, withCiFeedback(ledger, published));
   const [readiness, changes] = await Promise.all([
     github.readMergeReadiness(pr.number, pr.headSha, github.repository.defaultBranch),
     github.listChangedFiles(pr.number),
@@ -82,27 +90,18 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
 
   const facts = await gatherMergeFacts(github, begun, candidate, { ...readiness, changes });
   const [refusal] = checkMergeEligibility(facts, deps.config);
-  const dismissed =
-    refusal?.code === 'not-approved' && facts.latestReview === undefined
-      ? dismissedLineReview(github, readiness.reviews, [
-          ...samePatchAs(candidate, ledger.samePatch),
-          pr.headSha,
-        ])
-      : undefined;
   // When the repository dismisses approvals as stale, the merge's own rebase, which moved the
   // head, dismissed the line's approval: the rebased head goes back to be reviewed as it is
-  // (bounded by code review's retries), not parked.
-  if (dismissed?.dismissal?.by === 'branch-rule')
+  // (bounded by code review's retries), not parked. A person's dismissal held it above.
+  if (
+    refusal?.code === 'not-approved' &&
+    facts.latestReview === undefined &&
+    lineReviewDismissedAsStale(github, readiness.reviews, samePatchAs(candidate, ledger.samePatch))
+  )
     return settleWith(
       { type: 'approval-dismissed' },
       `the code review's approval was dismissed as stale when the merge brought the branch up to date; reviewing ${short(pr.headSha)} again`,
     );
-  // A person who dismissed it meant it: reviewing again could approve and merge what they held
-  // back, so the PR parks until a person moves it on.
-  if (dismissed !== undefined) {
-    const detail = personalDismissal(dismissed);
-    return settleWith({ type: 'blocked', reason: 'not-approved', detail }, `refused: ${detail}`);
-  }
   // Every guardrail before it held, but this head is not the one the gate tested and CI did not
   // run here: someone pushed after the gate. It goes back to be tested and reviewed, never in.
   if (refusal?.code === 'head-untested' && input.ciConclusion === undefined)
@@ -362,40 +361,18 @@ function latestVerdict(
 }
 
 /**
- * The line's own latest verdict, when it was dismissed and was given on one of `heads` (this
- * head, or one with its patch): what left the PR with no approval.
+ * Whether the line's own latest verdict was an approval of one of `earlierHeads` (heads with this
+ * patch) that a branch rule dismissed as stale.
  */
-function dismissedLineReview(
+function lineReviewDismissedAsStale(
   github: GitHubPort,
   reviews: readonly ReviewRecord[],
-  heads: readonly string[],
-): ReviewRecord | undefined {
+  earlierHeads: readonly string[],
+): boolean {
   const latest = reviews.findLast(
     (review) => github.isFactoryActor(review.author) && review.verdict !== 'COMMENT',
   );
-  return latest?.verdict === 'DISMISSED' && heads.includes(latest.sha) ? latest : undefined;
-}
-
-/** Who dismissed the line's approval and why, in a sentence; the message on one short line. */
-function personalDismissal(review: ReviewRecord): string {
-  const { dismissal } = review;
-  const approval = `the code review's approval of ${short(review.sha)}`;
-  if (dismissal?.by !== 'person')
-    return `${capitalised(approval)} was dismissed, and GitHub's timeline does not say whether by a person; the line does not review it again on its own.`;
-  const message = dismissal.message.replace(/\s+/g, ' ').trim();
-  const why = message === '' ? '' : `, saying “${clipped(message, DISMISSAL_MESSAGE_CHARS)}”`;
-  return `${dismissal.login} dismissed ${approval}${why}; the line does not review it again on its own.`;
-}
-
-/** How much of a dismissal's message the park quotes. */
-const DISMISSAL_MESSAGE_CHARS = 200;
-
-function clipped(text: string, chars: number): string {
-  return text.length <= chars ? text : `${text.slice(0, chars - 1)}…`;
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
+  return latest?.dismissedAsStale === true && earlierHeads.includes(latest.sha);
 }
 
 /**

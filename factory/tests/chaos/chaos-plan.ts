@@ -1,7 +1,8 @@
 /**
  * What goes wrong in one chaos run, drawn once from its seed so a failing run replays exactly:
  * which writes crash, how often dispatches are doubled or replayed, how often reviewers reject and
- * CI is red, whether a person relabels or reviews mid-stage, whether main moves under the merge,
+ * CI is red, whether a person relabels, reviews or dismisses the line's approval mid-stage,
+ * whether main moves under the merge,
  * whether the implementer touches the floor, and the forge's fault rate.
  */
 import { seededRandom } from '../../src/twin/forge/faults.ts';
@@ -42,6 +43,11 @@ export interface ChaosPlan {
   readonly personReview:
     | { readonly atCall: number; readonly verdict: ReviewVerdict; readonly as: 'writer' | 'reader' }
     | undefined;
+  /**
+   * Port call from which a writer dismisses the line's approval of the PR in flight, once there is
+   * one, to hold the PR back.
+   */
+  readonly dismissApproval: { readonly atCall: number } | undefined;
 }
 
 const RELABEL_TARGETS: readonly State[] = [
@@ -97,5 +103,6 @@ export function drawPlan(seed: number): ChaosPlan {
         }
       : undefined,
     resumeOnTop: chance(0.5),
+    dismissApproval: chance(0.25) ? { atCall: 10 + Math.floor(random() * 150) } : undefined,
   };
 }

@@ -65,6 +65,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
   let conflictLeft = plan.conflictingMainMove;
   let relabel = plan.relabel;
   let personReview = plan.personReview;
+  let dismissal = plan.dismissApproval;
   let attempt = 0;
   const resumed = new Set<number>();
 
@@ -136,6 +137,23 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       count(`person reviews mid-stage: ${as} ${verdict}`);
       const who = as === 'writer' ? PERSON : READER;
       if (await world.personReviews(pr, verdict, who).catch(() => false)) humanActs += 1;
+    }
+    // While the line's approval stands: after the code review posted it, or while the merge
+    // brings the branch up to date; not while the merge judges the reviews, as above.
+    const approvalStands =
+      (current?.run.stage === 'code-review' && current.job === 'apply') ||
+      current?.job === 'merge-rebase';
+    if (
+      dismissal !== undefined &&
+      calls >= dismissal.atCall &&
+      pr !== undefined &&
+      approvalStands
+    ) {
+      if (await world.personDismissesApproval(pr).catch(() => false)) {
+        dismissal = undefined;
+        humanActs += 1;
+        count('person dismisses the line’s approval');
+      }
     }
     if (inMerge && mainMovesLeft > 0 && chance(0.2)) await moveMain(pr);
   };

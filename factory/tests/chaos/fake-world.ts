@@ -20,6 +20,7 @@ import { createFakeGitHub } from '../fakes/fake-github.ts';
 import {
   cloningWorkbench,
   createClock,
+  DISMISSAL_MESSAGE,
   FACTORY_LOGIN,
   PERSON,
   READER,
@@ -200,6 +201,11 @@ export async function createFakeWorld(options: {
       const { open, headSha } = fake.pull(pr);
       if (open) fake.personReviews(pr, headSha, verdict, who);
       return open;
+    },
+    personDismissesApproval(pr) {
+      return Promise.resolve(
+        fake.pull(pr).open && fake.personDismissesApproval(pr, PERSON, DISMISSAL_MESSAGE),
+      );
     },
     personSets(pr, to) {
       if (!fake.pull(pr).open) return Promise.resolve(false);

@@ -6,15 +6,17 @@
  * - no open PR carries other than exactly one state label (R-04);
  * - every merged SHA has a `factory/ci` success on exactly that SHA and an APPROVE on it, or on a
  *   head the merge's rebase left patch-identical (ADR 0004) — and the PR changed no protected path;
+ * - no PR merged after a person dismissed the line's approval, unless a person moved it since;
  * - main's history since the seed touches no protected path (R-08);
  * - nothing lost: every commit the line pushed to a PR branch is in the branch's final head (by
  *   patch, so a rebase keeps it), the squash commit carries the merged head's files exactly, and
  *   the spec is on main;
  * - one status comment per PR, however often events were repeated (R-02).
  */
+import { isStateLabelEntry } from '../../src/core/attempts.ts';
 import { createProtectedPathMatcher } from '../../src/core/paths.ts';
 import { parseLedger } from '../../src/core/status.ts';
-import { labelOf, stateOfLabel, statesIn } from '../../src/core/states.ts';
+import { labelOf, statesIn } from '../../src/core/states.ts';
 import { CONFIG, type RunLog } from './conductor.ts';
 import type { Verdict, World } from './world.ts';
 
@@ -61,6 +63,7 @@ async function checkPullRequest(
   violations.push(...(await checkNothingLost(world, log, pr, data.headRef)));
   if (data.merged) {
     violations.push(...(await checkMerge(world, log, pr, specPath)));
+    violations.push(...(await checkNotHeld(world, pr)));
     return { outcome: 'merged', violations };
   }
   const states = statesIn(data.labels);
@@ -98,19 +101,30 @@ async function parkOf(world: World, pr: number): Promise<Parked> {
   );
   const parkEntry = timeline[parkIndex];
   if (parkEntry !== undefined && !world.github.isFactoryActor(parkEntry.actor)) {
-    const after = timeline
-      .slice(parkIndex + 1)
-      .filter((entry) => entry.kind !== 'rerun' && stateOfLabel(entry.label) !== undefined);
+    const after = timeline.slice(parkIndex + 1).filter(isStateLabelEntry);
     return {
       kind: 'person',
-      violations: after.map(
-        (entry) =>
-          `the line moved ${entry.kind === 'rerun' ? '' : entry.label} after a person parked it`,
-      ),
+      violations: after.map((entry) => `the line moved ${entry.label} after a person parked it`),
     };
   }
   const park = parseLedger((await world.github.readStatusComment(pr))?.body).park;
   return park === undefined ? { kind: 'none' } : { kind: 'line', reason: park.reason };
+}
+
+/** A person who dismissed the line's approval held the PR back until a person moved it again. */
+async function checkNotHeld(world: World, pr: number): Promise<string[]> {
+  const timeline = await world.github.readTimeline(pr);
+  const isPerson = (login: string) => !world.github.isFactoryActor(login);
+  const held = timeline.findLastIndex(
+    (entry) => entry.kind === 'approval-dismissed' && isPerson(entry.actor),
+  );
+  if (held === -1) return [];
+  const resumed = timeline
+    .slice(held + 1)
+    .some((entry) => isStateLabelEntry(entry) && entry.kind === 'labeled' && isPerson(entry.actor));
+  return resumed
+    ? []
+    : ['merged after a person dismissed the line’s approval, with no move by a person since'];
 }
 
 /** Every commit the line pushed is in the branch's final head, by patch (a rebase keeps it). */

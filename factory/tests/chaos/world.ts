@@ -27,6 +27,8 @@ const run = promisify(execFile);
 export const PERSON = 'writer';
 /** Someone who may read the repository and so review its PRs, but whose word counts for nothing. */
 export const READER = 'reader';
+/** What that person says as they dismiss the line's approval to hold a PR back. */
+export const DISMISSAL_MESSAGE = 'Hold this until the release is out.';
 
 /** A review as the invariants weigh it: who gave it, and whether their word counts (ADR 0009). */
 export interface Verdict {
@@ -107,6 +109,11 @@ export interface World {
   personAdds(pr: number, to: State): Promise<boolean>;
   /** `who` reviews the PR's head as it is; false when the PR is closed. */
   personReviews(pr: number, verdict: ReviewVerdict, who: string): Promise<boolean>;
+  /**
+   * A writer dismisses the line's latest verdict when it is an approval, saying why; false when
+   * there is none (or the PR is closed).
+   */
+  personDismissesApproval(pr: number): Promise<boolean>;
   /** A person pushes a commit to main. */
   commitToMain(files: Record<string, string>): Promise<void>;
   injectFaults(rate: number): void;
@@ -227,6 +234,26 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
           commit_id: data.head.sha,
           event: verdict,
           body: verdict,
+        });
+        return true;
+      }),
+    personDismissesApproval: (pr) =>
+      whileQuiet(async () => {
+        const { data: reviews } = await person.rest.pulls.listReviews({
+          ...repo,
+          pull_number: pr,
+          per_page: 100,
+        });
+        const latest = reviews.findLast(
+          (review) =>
+            github.isFactoryActor(review.user?.login ?? '') && review.state !== 'COMMENTED',
+        );
+        if (latest?.state !== 'APPROVED') return false;
+        await person.rest.pulls.dismissReview({
+          ...repo,
+          pull_number: pr,
+          review_id: latest.id,
+          message: DISMISSAL_MESSAGE,
         });
         return true;
       }),

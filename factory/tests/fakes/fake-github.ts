@@ -262,6 +262,27 @@ export function createFakeGitHub(
         { verdict, sha, body: verdict, author, at: now() },
       ]);
     },
+    /**
+     * A person dismisses the line's latest verdict when it is a standing approval, as GitHub
+     * records it: the review reads dismissed, and the timeline keeps who and why. False when
+     * there is none to dismiss.
+     */
+    personDismissesApproval(pr: number, actor: string, message: string): boolean {
+      const list = reviews.get(pr) ?? [];
+      const index = list.findLastIndex(
+        (review) => review.author === FACTORY_LOGIN && review.verdict !== 'COMMENT',
+      );
+      const approval = list[index];
+      if (approval?.verdict !== 'APPROVE') return false;
+      reviews.set(
+        pr,
+        list.with(index, { ...approval, verdict: 'DISMISSED', dismissedAsStale: false }),
+      );
+      const timeline = timelines.get(pr) ?? [];
+      timeline.push({ kind: 'approval-dismissed', sha: approval.sha, message, actor, at: now() });
+      timelines.set(pr, timeline);
+      return true;
+    },
     /** A person (or anyone) relabels the PR: used to race a running stage. */
     personSets(pr: number, state: State, actor = 'alice') {
       relabel(pr, withState(pull(pr).labels, state), actor);
@@ -303,7 +324,7 @@ export function createFakeGitHub(
         pr,
         (reviews.get(pr) ?? []).map((review) =>
           review.verdict === 'APPROVE' && review.sha !== headSha
-            ? { ...review, verdict: 'DISMISSED', dismissal: { by: 'branch-rule' } }
+            ? { ...review, verdict: 'DISMISSED', dismissedAsStale: true }
             : review,
         ),
       );

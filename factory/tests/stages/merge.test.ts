@@ -941,7 +941,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
-      `writer dismissed the code review's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line does not review it again on its own.`,
+      `writer dismissed the line's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line holds the PR until a person sets its state label again.`,
     );
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
     expect(line.dispatches()).toHaveLength(dispatched);
@@ -957,9 +957,44 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
-      "writer dismissed the code review's approval",
+      "writer dismissed the line's approval",
     );
     await expectNotMerged(line, on);
+  });
+
+  it('holds the PR even when CI failed, so the implementer is not sent to work on it', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'red');
+    await dismissLineApproval(line, on, 'Stop.');
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)), 'failure');
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('lets go once a person sets a state label after dismissing: approved again, the PR merges', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'released');
+    await dismissLineApproval(line, on, 'Wait for the release.');
+    expect(await finish(line, candidateOf(await prepare(line, on)))).toMatchObject({
+      kind: 'parked',
+    });
+
+    // The person resumes at code review; the line approves the head again and moves it on.
+    await asPerson(line, 'writer').rest.issues.setLabels({
+      ...line.repo,
+      issue_number: on.pr,
+      labels: ['state:code-review'],
+    });
+    await line.greenAndApproved(on.pr, on.headSha);
+    await line.github.setState(on.pr, await line.labelsOf(on.pr), 'merge');
+
+    expect(await finish(line, candidateOf(await prepare(line, on)))).toEqual({
+      kind: 'moved',
+      pr: on.pr,
+      to: 'merged',
+    });
   });
 });
 

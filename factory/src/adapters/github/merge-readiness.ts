@@ -1,19 +1,14 @@
 /**
  * What the merge judges besides the diff, in one GraphQL query: the tip of the branch it merges
- * into, every check run and commit status on the exact head (R-07), and the PR's reviews with
- * who dismissed those that were dismissed. REST needs five requests for the same. A commit with
- * more than 100 results or a PR with more than 100 reviews is read in full over REST instead, so
- * nothing is judged on part of a list; past 100 dismissals, those after the hundredth say
- * nothing of who dismissed them, which the merge reads as a person's.
+ * into, every check run and commit status on the exact head (R-07), and the PR's reviews, with
+ * whether a branch rule dismissed those that were dismissed. REST needs five requests for the
+ * same. A commit with more than 100 results or a PR with more than 100 reviews is read in full
+ * over REST instead, so nothing is judged on part of a list; past 100 dismissals, those after
+ * the hundredth say nothing, which the merge reads as not a branch rule's.
  */
 import * as z from 'zod';
 import type { CheckConclusion, CheckFact } from '../../core/checks.ts';
-import {
-  UNKNOWN_COMMIT,
-  type Dismissal,
-  type MergeReadiness,
-  type ReviewRecord,
-} from '../../core/ports.ts';
+import { UNKNOWN_COMMIT, type MergeReadiness, type ReviewRecord } from '../../core/ports.ts';
 import { readChecks } from './checks.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
@@ -82,11 +77,6 @@ const MERGE_READINESS = /* GraphQL */ `
         dismissals: timelineItems(itemTypes: [REVIEW_DISMISSED_EVENT], first: 100) {
           nodes {
             ... on ReviewDismissedEvent {
-              actor {
-                __typename
-                login
-              }
-              dismissalMessage
               pullRequestCommit {
                 commit {
                   oid
@@ -132,8 +122,6 @@ const Review = z.object({
 
 /** A pushed commit made the review stale (`pullRequestCommit`), or a person dismissed it. */
 const ReviewDismissed = z.object({
-  actor: Actor,
-  dismissalMessage: z.string().nullable(),
   pullRequestCommit: z.object({ commit: z.object({ oid: z.string() }) }).nullable(),
   review: z.object({ id: z.string() }).nullable(),
 });
@@ -249,22 +237,16 @@ function identifiedReview(review: z.infer<typeof Review>): IdentifiedReview[] {
   ];
 }
 
-/** Each dismissed review, with who dismissed it when the timeline says. */
+/** Each dismissed review, with whether a branch rule dismissed it, when the timeline says. */
 function withDismissals(
   reviews: readonly IdentifiedReview[],
   events: readonly z.infer<typeof ReviewDismissed>[],
 ): ReviewRecord[] {
-  const byReview = new Map<string, Dismissal>();
+  const asStale = new Map<string, boolean>();
   for (const event of events)
-    if (event.review !== null) byReview.set(event.review.id, dismissalOf(event));
+    if (event.review !== null) asStale.set(event.review.id, event.pullRequestCommit !== null);
   return reviews.map(({ id, review }) => {
-    const dismissal = review.verdict === 'DISMISSED' ? byReview.get(id) : undefined;
-    return dismissal === undefined ? review : { ...review, dismissal };
+    const dismissedAsStale = review.verdict === 'DISMISSED' ? asStale.get(id) : undefined;
+    return dismissedAsStale === undefined ? review : { ...review, dismissedAsStale };
   });
-}
-
-function dismissalOf(event: z.infer<typeof ReviewDismissed>): Dismissal {
-  return event.pullRequestCommit !== null
-    ? { by: 'branch-rule' }
-    : { by: 'person', login: loginOf(event.actor), message: event.dismissalMessage ?? '' };
 }

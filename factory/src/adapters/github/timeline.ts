@@ -5,17 +5,20 @@
  *
  * The timeline keeps state-label moves by anyone, and re-run notes only from the factory's own
  * comments: a note in anyone else's comment is ignored, so a comment can neither forge nor erase
- * an attempt. A person's copy of the status marker is ignored the same way.
+ * an attempt. A person's copy of the status marker is ignored the same way. It keeps a person's
+ * dismissal of an approval the line gave, which holds the PR back (`core/hold.ts`), and leaves
+ * out a branch rule's dismissal of a stale one (it names the push that made it stale).
  */
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import * as z from 'zod';
 import type { TimelineEntry } from '../../core/attempts.ts';
 import { isStatusComment, parseRerunNote } from '../../core/notes.ts';
-import type {
-  Conversation,
-  ConversationOptions,
-  PullRequestSnapshot,
-  StatusComment,
+import {
+  UNKNOWN_COMMIT,
+  type Conversation,
+  type ConversationOptions,
+  type PullRequestSnapshot,
+  type StatusComment,
 } from '../../core/ports.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
@@ -71,7 +74,7 @@ const CONVERSATION = /* GraphQL */ `
         timelineItems(
           first: 100
           after: $cursor
-          itemTypes: [LABELED_EVENT, UNLABELED_EVENT, ISSUE_COMMENT]
+          itemTypes: [LABELED_EVENT, UNLABELED_EVENT, ISSUE_COMMENT, REVIEW_DISMISSED_EVENT]
         ) {
           pageInfo {
             hasNextPage
@@ -93,6 +96,29 @@ const CONVERSATION = /* GraphQL */ `
               author {
                 __typename
                 login
+              }
+            }
+            ... on ReviewDismissedEvent {
+              createdAt
+              actor {
+                __typename
+                login
+              }
+              dismissalMessage
+              previousReviewState
+              pullRequestCommit {
+                commit {
+                  oid
+                }
+              }
+              review {
+                author {
+                  __typename
+                  login
+                }
+                commit {
+                  oid
+                }
               }
             }
           }
@@ -118,7 +144,17 @@ const Comment = z.object({
   author: Actor,
 });
 
-const Item = z.discriminatedUnion('__typename', [LabelMove, Comment]);
+const ReviewDismissed = z.object({
+  __typename: z.literal('ReviewDismissedEvent'),
+  createdAt: z.string(),
+  actor: Actor,
+  dismissalMessage: z.string().nullable(),
+  previousReviewState: z.string(),
+  pullRequestCommit: z.object({ commit: z.object({ oid: z.string() }) }).nullable(),
+  review: z.object({ author: Actor, commit: z.object({ oid: z.string() }).nullable() }).nullable(),
+});
+
+const Item = z.discriminatedUnion('__typename', [LabelMove, Comment, ReviewDismissed]);
 
 const Label = z.object({ id: z.string(), name: z.string() });
 
@@ -270,6 +306,7 @@ function statusCommentIn(
 
 /** One timeline item as zero or one entries. */
 function toEntries(item: Item, isFactoryActor: (login: string) => boolean): TimelineEntry[] {
+  if (item.__typename === 'ReviewDismissedEvent') return approvalDismissed(item, isFactoryActor);
   const actor = loginOf(item.__typename === 'IssueComment' ? item.author : item.actor);
   if (item.__typename !== 'IssueComment') {
     const kind = item.__typename === 'LabeledEvent' ? 'labeled' : 'unlabeled';
@@ -278,4 +315,30 @@ function toEntries(item: Item, isFactoryActor: (login: string) => boolean): Time
   if (!isFactoryActor(actor)) return [];
   const note = parseRerunNote(item.body);
   return note === undefined ? [] : [{ kind: 'rerun', ...note, actor, at: item.createdAt }];
+}
+
+/** A person's dismissal of an approval the line gave; any other dismissal is no entry. */
+function approvalDismissed(
+  item: z.infer<typeof ReviewDismissed>,
+  isFactoryActor: (login: string) => boolean,
+): TimelineEntry[] {
+  const actor = loginOf(item.actor);
+  const { review } = item;
+  if (
+    item.pullRequestCommit !== null ||
+    item.previousReviewState !== 'APPROVED' ||
+    review === null ||
+    !isFactoryActor(loginOf(review.author)) ||
+    isFactoryActor(actor)
+  )
+    return [];
+  return [
+    {
+      kind: 'approval-dismissed',
+      sha: review.commit?.oid ?? UNKNOWN_COMMIT,
+      message: item.dismissalMessage ?? '',
+      actor,
+      at: item.createdAt,
+    },
+  ];
 }

@@ -32,6 +32,7 @@ export function dismissStaleApprovals(ctx: ForgeContext, settings: RepoSettings)
             actor: event.actor,
             message: '',
             at: ctx.now(),
+            previous: review.state,
             staleOn: moved.head,
           },
         };

@@ -62,6 +62,8 @@ export interface ReviewDismissal {
   readonly actor: Actor;
   readonly message: string;
   readonly at: string;
+  /** What the review said before it was dismissed. */
+  readonly previous: ReviewState;
   /** The head whose push made the approval stale; absent when a person dismissed the review. */
   readonly staleOn?: string;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { isLabelEntry } from '../../../src/core/attempts.ts';
 import { renderRerunNote, STATUS_MARKER } from '../../../src/core/notes.ts';
 import { statesIn } from '../../../src/core/states.ts';
-import { FACTORY_LOGIN, openPull, startAdapterForge } from './fixture.ts';
+import {
+  dismissStaleApprovalsOnMain,
+  FACTORY_LOGIN,
+  openPull,
+  startAdapterForge,
+} from './fixture.ts';
 import { isWrite } from '../../../src/twin/forge/index.ts';
 
 describe('GitHub adapter: pull requests', { timeout: 60_000 }, () => {
@@ -156,6 +162,36 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
     expect(await github.readTimeline(pr)).toEqual([]);
   });
 
+  it('keeps a person’s dismissal of the line’s approval, and no other dismissal', async () => {
+    const fixture = await startAdapterForge();
+    const { forge, github, client, repo } = fixture;
+    await dismissStaleApprovalsOnMain(fixture);
+    const pr = await openPull(forge, 'feature');
+    const head = (await github.readPullRequest(pr))?.headSha ?? '';
+    const writer = client('writer');
+    const review = async (as: 'line' | 'octo-owner', event: 'APPROVE' | 'REQUEST_CHANGES') => {
+      if (as === 'line') await github.postReview(pr, head, event, event);
+      else
+        await client(as).rest.pulls.createReview({ ...repo, pull_number: pr, event, body: event });
+      const { data } = await writer.rest.pulls.listReviews({ ...repo, pull_number: pr });
+      return data.at(-1)?.id ?? 0;
+    };
+    const dismiss = (id: number, message: string) =>
+      writer.rest.pulls.dismissReview({ ...repo, pull_number: pr, review_id: id, message });
+    await dismiss(await review('line', 'REQUEST_CHANGES'), 'The objection was wrong.');
+    await dismiss(await review('octo-owner', 'APPROVE'), 'Not the owner’s call.');
+    await dismiss(await review('line', 'APPROVE'), 'Hold it.');
+    await review('line', 'APPROVE');
+    // A branch rule dismisses this approval as stale: the timeline names the push.
+    await forge.commit('writer', { branch: 'feature', files: { 'later.txt': 'later\n' } });
+
+    const timeline = await github.readTimeline(pr);
+
+    expect(timeline.map((entry) => ({ ...entry, at: 'any' }))).toEqual([
+      { kind: 'approval-dismissed', sha: head, message: 'Hold it.', actor: 'writer', at: 'any' },
+    ]);
+  });
+
   it('reads every page of a long timeline', async () => {
     const { forge, github } = await startAdapterForge();
     const pr = await openPull(forge, 'feature', ['state:queued']);
@@ -167,7 +203,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
 
     const timeline = await github.readTimeline(pr);
 
-    expect(timeline.map((entry) => entry.kind === 'rerun' || entry.label)).toEqual([
+    expect(timeline.map((entry) => (isLabelEntry(entry) ? entry.label : true))).toEqual([
       'state:queued',
       'state:queued',
       'state:plan',

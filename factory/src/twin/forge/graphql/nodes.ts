@@ -181,6 +181,7 @@ function reviewDismissedNode(review: ReviewRecord) {
         createdAt: dismissal.at,
         actor: actorNode(dismissal.actor),
         dismissalMessage: dismissal.message === '' ? null : dismissal.message,
+        previousReviewState: dismissal.previous,
         pullRequestCommit:
           dismissal.staleOn === undefined ? null : { commit: { oid: dismissal.staleOn } },
         review: reviewNode(review),

@@ -111,7 +111,13 @@ export function reviewRoutes(ctx: ForgeContext, options: PullOptions): Route[] {
         const dismissed: ReviewRecord = {
           ...review,
           state: 'DISMISSED',
-          dismissal: { id: ctx.store.nextId(), actor: request.grant.actor, message, at: ctx.now() },
+          dismissal: {
+            id: ctx.store.nextId(),
+            actor: request.grant.actor,
+            message,
+            at: ctx.now(),
+            previous: review.state,
+          },
         };
         ctx.store.reviews[index] = dismissed;
         const rendered = renderReview(ctx.render, dismissed);
