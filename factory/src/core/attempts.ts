@@ -1,7 +1,8 @@
 /**
  * Attempt counting, derived from what GitHub already shows (design §1, principle 2): the PR's
  * timeline of state-label moves and the factory's re-run notes. Nothing is kept in a hidden store,
- * so a person who relabels a PR visibly restarts the count from their move (R-05).
+ * so a person who relabels a PR visibly restarts the count from their move (R-05). The timeline
+ * also carries a person's withdrawal of the line's approval, which holds the PR (`hold.ts`).
  */
 import type { AttemptFacts, RerunReason } from './line.ts';
 import { isWorkingState, stateOfLabel, WORKING_STATES, type WorkingState } from './states.ts';
@@ -26,10 +27,11 @@ export type TimelineEntry =
     }
   | {
       /**
-       * A person dismissed an approval the line gave (on `sha`), saying why; a branch rule's
-       * dismissal of a stale approval is no such entry. It holds the PR back (`core/hold.ts`).
+       * A person withdrew an approval the line gave (on `sha`) by dismissing it, saying why; a
+       * branch rule's dismissal of a stale approval is no such entry. It holds the PR back
+       * (`core/hold.ts`).
        */
-      readonly kind: 'approval-dismissed';
+      readonly kind: 'approval-withdrawn';
       readonly sha: string;
       readonly message: string;
       readonly actor: string;

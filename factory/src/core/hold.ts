@@ -1,29 +1,52 @@
 /**
- * A person holds a PR back by dismissing an approval the line gave. Reviewing it again could
- * approve and merge what they objected to, so the merge refuses the PR until a person sets its
- * state label again (a resume), which lifts the hold.
+ * A person holds a PR back by dismissing an approval the line gave (a withdrawal). Reviewing it
+ * again could approve and merge what they objected to, so the merge refuses the PR until a person
+ * with write permission sets a state label on it after the withdrawal, as a resume does.
  */
-import { lastHumanMove, type IsFactoryActor, type TimelineEntry } from './attempts.ts';
+import { isStateLabelEntry, type IsFactoryActor, type TimelineEntry } from './attempts.ts';
+import { UNKNOWN_COMMIT } from './ports.ts';
 
-export type Hold = Extract<TimelineEntry, { kind: 'approval-dismissed' }>;
+export type Withdrawal = Extract<TimelineEntry, { kind: 'approval-withdrawn' }>;
 
-/** The dismissal that holds the PR back: a person's, since the last move by a person. */
-export function holdOn(timeline: readonly TimelineEntry[], isFactory: IsFactoryActor) {
-  return timeline
-    .slice(lastHumanMove(timeline, isFactory) + 1)
-    .findLast(
-      (entry): entry is Hold => entry.kind === 'approval-dismissed' && !isFactory(entry.actor),
-    );
+/** The latest withdrawal, and who has set a state label since: a writer among them lifts it. */
+export interface Hold {
+  readonly withdrawal: Withdrawal;
+  readonly labelledSince: readonly string[];
 }
 
-/** How much of a dismissal's message the park quotes. */
+/**
+ * The PR's hold, if a person withdrew one of the line's approvals. Only a label added counts as
+ * a move on from it: a person taking a label off is no resume.
+ */
+export function holdOn(
+  timeline: readonly TimelineEntry[],
+  isFactory: IsFactoryActor,
+): Hold | undefined {
+  const index = timeline.findLastIndex(
+    (entry) => entry.kind === 'approval-withdrawn' && !isFactory(entry.actor),
+  );
+  const withdrawal = timeline[index];
+  if (withdrawal?.kind !== 'approval-withdrawn') return undefined;
+  const labelledSince = timeline
+    .slice(index + 1)
+    .filter(isStateLabelEntry)
+    .filter((entry) => entry.kind === 'labeled' && !isFactory(entry.actor))
+    .map((entry) => entry.actor);
+  return { withdrawal, labelledSince: [...new Set(labelledSince)] };
+}
+
+/** How much of a withdrawal's message the park quotes. */
 const MESSAGE_CHARS = 200;
 
-/** Who dismissed the approval and why, in a sentence; the message on one short line. */
-export function describeHold(hold: Hold): string {
-  const message = hold.message.replace(/\s+/g, ' ').trim();
+/** Who withdrew the approval and why, in a sentence; the message on one short line. */
+export function describeHold({ withdrawal }: Hold): string {
+  const message = withdrawal.message.replace(/\s+/g, ' ').trim();
   const clipped =
     message.length <= MESSAGE_CHARS ? message : `${message.slice(0, MESSAGE_CHARS - 1)}…`;
   const why = clipped === '' ? '' : `, saying “${clipped}”`;
-  return `${hold.actor} dismissed the line's approval of ${hold.sha.slice(0, 7)}${why}; the line holds the PR until a person sets its state label again.`;
+  const of =
+    withdrawal.sha === UNKNOWN_COMMIT
+      ? 'a commit GitHub no longer knows'
+      : withdrawal.sha.slice(0, 7);
+  return `${withdrawal.actor} dismissed the line's approval of ${of}${why}; the line holds the PR until a person with write permission sets its state label again.`;
 }

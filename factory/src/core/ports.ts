@@ -174,7 +174,7 @@ export interface GitHubPort {
 
   readPullRequest(pr: number): Promise<PullRequestSnapshot | undefined>;
   listOpenPullRequests(): Promise<readonly PullRequestSnapshot[]>;
-  /** State-label moves and the factory's re-run notes, oldest first. */
+  /** Label moves, the factory's re-run notes and withdrawn approvals, oldest first. */
   readTimeline(pr: number): Promise<readonly TimelineEntry[]>;
   /** The PR, its timeline and its status comment in one reading (one GraphQL query). */
   readConversation(pr: number, options?: ConversationOptions): Promise<Conversation>;

@@ -50,7 +50,7 @@ export interface Current {
   readonly pr: PullRequestSnapshot;
   readonly ledger: Ledger;
   readonly status: { readonly comment: StatusComment | undefined };
-  /** The label timeline: settling the attempt counts attempts from it. */
+  /** The PR's timeline: settling counts attempts from it, and the merge reads holds in it. */
   readonly timeline: readonly TimelineEntry[];
 }
 

@@ -28,12 +28,13 @@ import {
   type SamePatch,
 } from '../core/status.ts';
 import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
-import { describeHold, holdOn } from '../core/hold.ts';
+import { describeHold } from '../core/hold.ts';
 import { beginApply, settle, type ApplyDeps, type Current } from './apply-common.ts';
 import { today } from './clock.ts';
 import { carryOut } from './carry-out.ts';
 import { CI_STATUS_CONTEXT, type CiConclusion } from './gate.ts';
 import type { MergeCandidate } from './merge.ts';
+import { standingHold } from './merge-hold.ts';
 import { outcomeOf, type StageOutcome } from './outcome.ts';
 
 export interface FinishMergeInput {
@@ -72,7 +73,7 @@ export async function finishMerge(deps: ApplyDeps, input: FinishMergeInput): Pro
       ? undefined
       : await publishCi(github, pr, input.ciConclusion, input.runUrl);
   // Before anything else the PR could go on to, red CI's way back to the implementer included.
-  const hold = holdOn(begun.timeline, (login) => github.isFactoryActor(login));
+  const hold = await standingHold(github, begun.timeline);
   if (hold !== undefined) {
     const detail = describeHold(hold);
     return settleWith({ type: 'blocked', reason: 'not-approved', detail }, `refused: ${detail}`);

@@ -12,6 +12,7 @@
  * date by merging main in again, since a rebase would replay the conflicts the merge resolved.
  */
 import { attemptFacts } from '../core/attempts.ts';
+import { describeHold } from '../core/hold.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type {
   Conversation,
@@ -23,6 +24,7 @@ import { parseLedger, recordFeedback } from '../core/status.ts';
 import type { Git, MergeInResult, RebaseResult } from '../adapters/git/index.ts';
 import { readCurrentPullRequest, settle, type ApplyDeps, type Reading } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
+import { standingHold } from './merge-hold.ts';
 import { pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
 
 export { finishMerge, type FinishMergeInput } from './merge-finish.ts';
@@ -194,6 +196,21 @@ async function returnConflict(
     config,
   );
   const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
+  // A PR a person holds back is not handed to the implementer.
+  const hold = await standingHold(github, conversation.timeline);
+  if (hold !== undefined) {
+    const detail = describeHold(hold);
+    return settleMerge(
+      deps,
+      { pr },
+      { type: 'blocked', reason: 'not-approved', detail },
+      result,
+      runUrl,
+      {
+        conversation,
+      },
+    );
+  }
   const settleConflict = (reading: Reading, feedback?: string) =>
     settleMerge(deps, reading, { type: 'conflict' }, result, runUrl, { conversation, feedback });
   const park = (detail: string) =>

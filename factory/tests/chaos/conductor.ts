@@ -33,6 +33,8 @@ export interface RunLog {
   readonly prs: { readonly number: number; readonly specPath: string }[];
   readonly merges: MergeRecord[];
   readonly pushes: { readonly pr: number; readonly sha: string }[];
+  /** PRs whose line approval a person dismissed. */
+  readonly dismissals: number[];
   readonly crashes: string[];
   readonly jobErrors: string[];
   readonly counts: Record<string, number>;
@@ -49,6 +51,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
     prs: [],
     merges: [],
     pushes: [],
+    dismissals: [],
     crashes: [],
     jobErrors: [],
     counts: {},
@@ -152,6 +155,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
       if (await world.personDismissesApproval(pr).catch(() => false)) {
         dismissal = undefined;
         humanActs += 1;
+        log.dismissals.push(pr);
         count('person dismisses the line’s approval');
       }
     }

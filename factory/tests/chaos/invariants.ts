@@ -61,6 +61,7 @@ async function checkPullRequest(
   const statusComments = await world.countStatusComments(pr);
   if (statusComments !== 1) violations.push(`${String(statusComments)} status comments`);
   violations.push(...(await checkNothingLost(world, log, pr, data.headRef)));
+  violations.push(...(await checkHoldRead(world, log, pr)));
   if (data.merged) {
     violations.push(...(await checkMerge(world, log, pr, specPath)));
     violations.push(...(await checkNotHeld(world, pr)));
@@ -111,12 +112,21 @@ async function parkOf(world: World, pr: number): Promise<Parked> {
   return park === undefined ? { kind: 'none' } : { kind: 'line', reason: park.reason };
 }
 
+/** A person's dismissal of the line's approval is in the timeline the line reads its holds from. */
+async function checkHoldRead(world: World, log: RunLog, pr: number): Promise<string[]> {
+  if (!log.dismissals.includes(pr)) return [];
+  const timeline = await world.github.readTimeline(pr);
+  return timeline.some((entry) => entry.kind === 'approval-withdrawn')
+    ? []
+    : ['a person dismissed the line’s approval, and the timeline the line reads does not show it'];
+}
+
 /** A person who dismissed the line's approval held the PR back until a person moved it again. */
 async function checkNotHeld(world: World, pr: number): Promise<string[]> {
   const timeline = await world.github.readTimeline(pr);
   const isPerson = (login: string) => !world.github.isFactoryActor(login);
   const held = timeline.findLastIndex(
-    (entry) => entry.kind === 'approval-dismissed' && isPerson(entry.actor),
+    (entry) => entry.kind === 'approval-withdrawn' && isPerson(entry.actor),
   );
   if (held === -1) return [];
   const resumed = timeline

@@ -1,54 +1,82 @@
 import { describe, expect, it } from 'vitest';
 import type { TimelineEntry } from '../../src/core/attempts.ts';
-import { describeHold, holdOn, type Hold } from '../../src/core/hold.ts';
+import { describeHold, holdOn, type Withdrawal } from '../../src/core/hold.ts';
+import { UNKNOWN_COMMIT } from '../../src/core/ports.ts';
 
 const FACTORY = 'github-actions[bot]';
 const isFactory = (login: string) => login === FACTORY;
+const AT = '2026-11-28T10:00:00Z';
 
-const labeled = (label: string, actor: string): TimelineEntry => ({
-  kind: 'labeled',
+const move = (kind: 'labeled' | 'unlabeled', label: string, actor: string): TimelineEntry => ({
+  kind,
   label,
   actor,
-  at: '2026-11-28T10:00:00Z',
+  at: AT,
 });
 
-const dismissal = (actor: string, message = 'Not yet.'): Hold => ({
-  kind: 'approval-dismissed',
-  sha: 'abcdef1234567890',
+const withdrawal = (actor: string, message = 'Not yet.', sha = 'abcdef1234567890'): Withdrawal => ({
+  kind: 'approval-withdrawn',
+  sha,
   message,
   actor,
-  at: '2026-11-28T10:00:00Z',
+  at: AT,
 });
 
-describe('a person’s dismissal of the line’s approval holds the PR', () => {
-  it('holds it when the dismissal came after the last move by a person', () => {
-    const timeline = [labeled('state:queued', 'ada'), labeled('state:merge', FACTORY)];
-    const held = dismissal('ada');
+describe('a person’s withdrawal of the line’s approval holds the PR', () => {
+  it('holds it, with nobody having moved it since, when it came after every move', () => {
+    const held = withdrawal('ada');
+    const timeline = [
+      move('labeled', 'state:queued', 'ada'),
+      move('labeled', 'state:merge', FACTORY),
+    ];
 
-    expect(holdOn([...timeline, held], isFactory)).toEqual(held);
+    expect(holdOn([...timeline, held], isFactory)).toEqual({ withdrawal: held, labelledSince: [] });
   });
 
-  it('lets go once a person sets a state label after it', () => {
-    expect(holdOn([dismissal('ada'), labeled('state:code-review', 'ada')], isFactory)).toBe(
-      undefined,
-    );
+  it('names each person who set a state label since, once, for the merge to ask who may lift it', () => {
+    const timeline = [
+      withdrawal('ada'),
+      move('labeled', 'state:code-review', 'bob'),
+      move('labeled', 'state:merge', FACTORY),
+      move('labeled', 'state:code-review', 'bob'),
+    ];
+
+    expect(holdOn(timeline, isFactory)?.labelledSince).toEqual(['bob']);
   });
 
-  it('is not lifted by the line’s own moves, or by a label that is not a state', () => {
-    const held = dismissal('ada');
-    const timeline = [held, labeled('state:merge', FACTORY), labeled('priority', 'ada')];
+  it('counts no label taken off, no label that is not a state, and none the line set', () => {
+    const timeline = [
+      withdrawal('ada'),
+      move('unlabeled', 'state:merge', 'bob'),
+      move('labeled', 'priority', 'bob'),
+      move('labeled', 'state:needs-attention', FACTORY),
+    ];
 
-    expect(holdOn(timeline, isFactory)).toEqual(held);
+    expect(holdOn(timeline, isFactory)?.labelledSince).toEqual([]);
   });
 
-  it('takes no dismissal by the factory’s own identity as a hold', () => {
-    expect(holdOn([dismissal(FACTORY)], isFactory)).toBe(undefined);
+  it('is the latest withdrawal: one after a resume holds the PR again', () => {
+    const latest = withdrawal('cy', 'Again, no.');
+    const timeline = [withdrawal('ada'), move('labeled', 'state:code-review', 'bob'), latest];
+
+    expect(holdOn(timeline, isFactory)).toEqual({ withdrawal: latest, labelledSince: [] });
+  });
+
+  it('takes no withdrawal by the factory’s own identity as a hold', () => {
+    expect(holdOn([withdrawal(FACTORY)], isFactory)).toBe(undefined);
   });
 
   it('names who and quotes why on one line, clipped', () => {
-    expect(describeHold(dismissal('ada', 'Wait for\n\nthe release.'))).toBe(
-      "ada dismissed the line's approval of abcdef1, saying “Wait for the release.”; the line holds the PR until a person sets its state label again.",
+    const hold = (message: string, sha?: string) => ({
+      withdrawal: withdrawal('ada', message, sha),
+      labelledSince: [],
+    });
+    expect(describeHold(hold('Wait for\n\nthe release.'))).toBe(
+      "ada dismissed the line's approval of abcdef1, saying “Wait for the release.”; the line holds the PR until a person with write permission sets its state label again.",
     );
-    expect(describeHold(dismissal('ada', 'x'.repeat(500)))).toContain(`“${'x'.repeat(199)}…”`);
+    expect(describeHold(hold('x'.repeat(500)))).toContain(`“${'x'.repeat(199)}…”`);
+    expect(describeHold(hold('No.', UNKNOWN_COMMIT))).toContain(
+      'approval of a commit GitHub no longer knows, saying',
+    );
   });
 });

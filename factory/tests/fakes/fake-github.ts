@@ -279,7 +279,7 @@ export function createFakeGitHub(
         list.with(index, { ...approval, verdict: 'DISMISSED', dismissedAsStale: false }),
       );
       const timeline = timelines.get(pr) ?? [];
-      timeline.push({ kind: 'approval-dismissed', sha: approval.sha, message, actor, at: now() });
+      timeline.push({ kind: 'approval-withdrawn', sha: approval.sha, message, actor, at: now() });
       timelines.set(pr, timeline);
       return true;
     },

@@ -117,6 +117,21 @@ function asPerson(line: LineForge, login: string) {
   });
 }
 
+/** A writer dismisses the line's approval of `on`'s head, as GitHub lets them, saying why. */
+async function dismissLineApproval(line: LineForge, on: OnLine, message: string) {
+  const { data: reviews } = await line.bot.rest.pulls.listReviews({
+    ...line.repo,
+    pull_number: on.pr,
+  });
+  const approval = reviews.find((r) => r.state === 'APPROVED' && r.commit_id === on.headSha);
+  await asPerson(line, 'writer').rest.pulls.dismissReview({
+    ...line.repo,
+    pull_number: on.pr,
+    review_id: approval?.id ?? 0,
+    message,
+  });
+}
+
 /**
  * Protects main as its owner would, requiring `contexts` (up to date first when `strict`) and,
  * when given, approving reviews.
@@ -582,6 +597,7 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     });
     prs.binary = await atMerge(line, 'binary', { 'docs/logo.bin': '\0mine\n' });
     prs.relabelled = await atMerge(line, 'relabelled', { 'README.md': '# Widgets, mine\n' });
+    prs.held = await atMerge(line, 'held', words(wordsWith(10, 'export const w10 = -100;')));
     await onMain(line, {
       ...words(THEIRS),
       'docs/logo.bin': '\0theirs\n',
@@ -614,6 +630,22 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     await line.move(on.pr, 'merge');
     return { ...on, headSha: sha };
   }
+
+  it('parks a PR a person holds back instead of handing its conflict to the implementer, pushing nothing', async () => {
+    const on = pr('held');
+    await dismissLineApproval(line, on, 'Not this week.');
+    const dispatched = line.dispatches().length;
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'not-approved' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('Not this week.');
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(line.dispatches()).toHaveLength(dispatched);
+  });
 
   it('goes back to the implementer once, on a merge of main that marks the conflict; resolved, that head merges', async () => {
     const on = pr('resolved');
@@ -908,21 +940,6 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
 });
 
 describe('a person dismissing the line’s approval', { timeout: 60_000 }, () => {
-  /** A writer dismisses the line's approval of `on`'s head, as GitHub lets them, saying why. */
-  async function dismissLineApproval(line: LineForge, on: OnLine, message: string) {
-    const { data: reviews } = await line.bot.rest.pulls.listReviews({
-      ...line.repo,
-      pull_number: on.pr,
-    });
-    const approval = reviews.find((r) => r.state === 'APPROVED' && r.commit_id === on.headSha);
-    await asPerson(line, 'writer').rest.pulls.dismissReview({
-      ...line.repo,
-      pull_number: on.pr,
-      review_id: approval?.id ?? 0,
-      message,
-    });
-  }
-
   it('parks not-approved naming them and quoting why, and has nothing reviewed again, when the merge’s rebase carried the approval over', async () => {
     const line = await startLineForge();
     await protectMain(
@@ -941,7 +958,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
-      `writer dismissed the line's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line holds the PR until a person sets its state label again.`,
+      `writer dismissed the line's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line holds the PR until a person with write permission sets its state label again.`,
     );
     expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
     expect(line.dispatches()).toHaveLength(dispatched);
@@ -968,6 +985,28 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     await dismissLineApproval(line, on, 'Stop.');
 
     const outcome = await finish(line, candidateOf(await prepare(line, on)), 'failure');
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    await expectNotMerged(line, on);
+  });
+
+  it('is not lifted by a label from someone without write permission', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'triaged');
+    await dismissLineApproval(line, on, 'Hold it.');
+    await asPerson(line, 'writer').rest.issues.setLabels({
+      ...line.repo,
+      issue_number: on.pr,
+      labels: ['state:code-review'],
+    });
+    await line.github.setState(on.pr, ['state:code-review'], 'merge');
+    // As if the person who set it could only triage: labels, but no push.
+    const github: GitHubPort = { ...line.github, permissionOf: () => Promise.resolve('triage') };
+
+    const outcome = await finishMerge(
+      { github, config: line.config },
+      { candidate: candidateOf(await prepare(line, on)) },
+    );
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);

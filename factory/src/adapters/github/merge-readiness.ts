@@ -13,6 +13,7 @@ import { readChecks } from './checks.ts';
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { Actor, loginOf } from './graphql-actor.ts';
+import { isDismissedAsStale } from './dismissals.ts';
 import { listIdentifiedReviews, VERDICT_OF, type IdentifiedReview } from './reviews.ts';
 
 const MERGE_READINESS = /* GraphQL */ `
@@ -77,6 +78,7 @@ const MERGE_READINESS = /* GraphQL */ `
         dismissals: timelineItems(itemTypes: [REVIEW_DISMISSED_EVENT], first: 100) {
           nodes {
             ... on ReviewDismissedEvent {
+              dismissalMessage
               pullRequestCommit {
                 commit {
                   oid
@@ -120,8 +122,9 @@ const Review = z.object({
   author: Actor,
 });
 
-/** A pushed commit made the review stale (`pullRequestCommit`), or a person dismissed it. */
+/** A branch rule dismissed the review as stale, or a person did (`dismissals.ts`). */
 const ReviewDismissed = z.object({
+  dismissalMessage: z.string().nullable(),
   pullRequestCommit: z.object({ commit: z.object({ oid: z.string() }) }).nullable(),
   review: z.object({ id: z.string() }).nullable(),
 });
@@ -244,7 +247,11 @@ function withDismissals(
 ): ReviewRecord[] {
   const asStale = new Map<string, boolean>();
   for (const event of events)
-    if (event.review !== null) asStale.set(event.review.id, event.pullRequestCommit !== null);
+    if (event.review !== null)
+      asStale.set(
+        event.review.id,
+        isDismissedAsStale(event.pullRequestCommit, event.dismissalMessage),
+      );
   return reviews.map(({ id, review }) => {
     const dismissedAsStale = review.verdict === 'DISMISSED' ? asStale.get(id) : undefined;
     return dismissedAsStale === undefined ? review : { ...review, dismissedAsStale };

@@ -7,7 +7,7 @@
  * comments: a note in anyone else's comment is ignored, so a comment can neither forge nor erase
  * an attempt. A person's copy of the status marker is ignored the same way. It keeps a person's
  * dismissal of an approval the line gave, which holds the PR back (`core/hold.ts`), and leaves
- * out a branch rule's dismissal of a stale one (it names the push that made it stale).
+ * out a branch rule's dismissal of a stale one (`dismissals.ts`).
  */
 import { paginateGraphQL } from '@octokit/plugin-paginate-graphql';
 import * as z from 'zod';
@@ -23,6 +23,7 @@ import {
 import type { GitHubContext } from './context.ts';
 import { callGitHub } from './errors.ts';
 import { graphqlErrorsOf } from './graphql-errors.ts';
+import { isDismissedAsStale } from './dismissals.ts';
 import { Actor, loginOf } from './graphql-actor.ts';
 import { noteLabels } from './node-ids.ts';
 
@@ -233,7 +234,7 @@ export function readConversationBack(
   });
 }
 
-/** Label moves and the factory's re-run notes on `pr`, oldest first. */
+/** Label moves, the factory's re-run notes and withdrawn approvals on `pr`, oldest first. */
 export async function readTimeline(ctx: GitHubContext, pr: number): Promise<TimelineEntry[]> {
   return [...(await readConversation(ctx, pr)).timeline];
 }
@@ -306,7 +307,7 @@ function statusCommentIn(
 
 /** One timeline item as zero or one entries. */
 function toEntries(item: Item, isFactoryActor: (login: string) => boolean): TimelineEntry[] {
-  if (item.__typename === 'ReviewDismissedEvent') return approvalDismissed(item, isFactoryActor);
+  if (item.__typename === 'ReviewDismissedEvent') return approvalWithdrawn(item, isFactoryActor);
   const actor = loginOf(item.__typename === 'IssueComment' ? item.author : item.actor);
   if (item.__typename !== 'IssueComment') {
     const kind = item.__typename === 'LabeledEvent' ? 'labeled' : 'unlabeled';
@@ -317,15 +318,20 @@ function toEntries(item: Item, isFactoryActor: (login: string) => boolean): Time
   return note === undefined ? [] : [{ kind: 'rerun', ...note, actor, at: item.createdAt }];
 }
 
-/** A person's dismissal of an approval the line gave; any other dismissal is no entry. */
-function approvalDismissed(
+/**
+ * A person's dismissal of an approval the line gave; any other dismissal is no entry. A branch
+ * rule's names the push that made the approval stale, and carries no message, where GitHub makes
+ * a person give one: either sign marks it as the rule's.
+ */
+function approvalWithdrawn(
   item: z.infer<typeof ReviewDismissed>,
   isFactoryActor: (login: string) => boolean,
 ): TimelineEntry[] {
   const actor = loginOf(item.actor);
   const { review } = item;
+  const message = item.dismissalMessage ?? '';
   if (
-    item.pullRequestCommit !== null ||
+    isDismissedAsStale(item.pullRequestCommit, message) ||
     item.previousReviewState !== 'APPROVED' ||
     review === null ||
     !isFactoryActor(loginOf(review.author)) ||
@@ -334,9 +340,9 @@ function approvalDismissed(
     return [];
   return [
     {
-      kind: 'approval-dismissed',
+      kind: 'approval-withdrawn',
       sha: review.commit?.oid ?? UNKNOWN_COMMIT,
-      message: item.dismissalMessage ?? '',
+      message,
       actor,
       at: item.createdAt,
     },

@@ -164,7 +164,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
 
   it('keeps a person’s dismissal of the line’s approval, and no other dismissal', async () => {
     const fixture = await startAdapterForge();
-    const { forge, github, client, repo } = fixture;
+    const { forge, github, client, repo, token } = fixture;
     await dismissStaleApprovalsOnMain(fixture);
     const pr = await openPull(forge, 'feature');
     const head = (await github.readPullRequest(pr))?.headSha ?? '';
@@ -180,6 +180,14 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
       writer.rest.pulls.dismissReview({ ...repo, pull_number: pr, review_id: id, message });
     await dismiss(await review('line', 'REQUEST_CHANGES'), 'The objection was wrong.');
     await dismiss(await review('octo-owner', 'APPROVE'), 'Not the owner’s call.');
+    // The line's own identity withdrawing its approval is no person holding the PR.
+    const own = await review('line', 'APPROVE');
+    await client(token).rest.pulls.dismissReview({
+      ...repo,
+      pull_number: pr,
+      review_id: own,
+      message: 'Superseded.',
+    });
     await dismiss(await review('line', 'APPROVE'), 'Hold it.');
     await review('line', 'APPROVE');
     // A branch rule dismisses this approval as stale: the timeline names the push.
@@ -188,7 +196,7 @@ describe('GitHub adapter: timeline', { timeout: 60_000 }, () => {
     const timeline = await github.readTimeline(pr);
 
     expect(timeline.map((entry) => ({ ...entry, at: 'any' }))).toEqual([
-      { kind: 'approval-dismissed', sha: head, message: 'Hold it.', actor: 'writer', at: 'any' },
+      { kind: 'approval-withdrawn', sha: head, message: 'Hold it.', actor: 'writer', at: 'any' },
     ]);
   });
 

@@ -6,6 +6,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { isDismissedAsStale } from '../../../src/adapters/github/dismissals.ts';
 import { reviewRecord } from '../../../src/adapters/github/merge-readiness.ts';
 import { UNKNOWN_COMMIT } from '../../../src/core/ports.ts';
 import { gitHubAt } from './fixture.ts';
@@ -65,5 +66,19 @@ describe('GitHub adapter: a review whose commit GitHub collected', () => {
     expect(reviewRecord(node)).toEqual([
       expect.objectContaining({ verdict: 'REQUEST_CHANGES', sha: UNKNOWN_COMMIT, author: 'ada' }),
     ]);
+  });
+});
+
+describe('GitHub adapter: who dismissed a review', () => {
+  const push = { commit: { oid: 'a'.repeat(40) } };
+
+  it('reads a dismissal that names the push as a branch rule’s, and one with a message and no push as a person’s', () => {
+    expect(isDismissedAsStale(push, null)).toBe(true);
+    expect(isDismissedAsStale(null, 'Hold it.')).toBe(false);
+  });
+
+  it('reads one with neither as a branch rule’s, since GitHub makes a person say why', () => {
+    expect(isDismissedAsStale(null, null)).toBe(true);
+    expect(isDismissedAsStale(null, '  ')).toBe(true);
   });
 });

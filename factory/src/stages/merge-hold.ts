@@ -1,0 +1,24 @@
+/**
+ * The merge asks whether a person holds the PR back (`core/hold.ts`) wherever it could send the
+ * PR on: as it judges the PR, and before it hands a conflict back to the implementer.
+ */
+import type { TimelineEntry } from '../core/attempts.ts';
+import { isWriter } from '../core/guardrails.ts';
+import { holdOn, type Hold } from '../core/hold.ts';
+import type { GitHubPort } from '../core/ports.ts';
+
+/**
+ * The hold a person's withdrawal of the line's approval puts on the PR, unless someone with write
+ * permission has set a state label since. One permission read per person who did.
+ */
+export async function standingHold(
+  github: GitHubPort,
+  timeline: readonly TimelineEntry[],
+): Promise<Hold | undefined> {
+  const hold = holdOn(timeline, (login) => github.isFactoryActor(login));
+  if (hold === undefined) return undefined;
+  const permissions = await Promise.all(
+    hold.labelledSince.map((login) => github.permissionOf(login)),
+  );
+  return permissions.some(isWriter) ? undefined : hold;
+}
