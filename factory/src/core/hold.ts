@@ -5,6 +5,7 @@
  */
 import { isStateLabelEntry, type IsFactoryActor, type TimelineEntry } from './attempts.ts';
 import { UNKNOWN_COMMIT } from './ports.ts';
+import { labelOf } from './states.ts';
 
 export type Withdrawal = Extract<TimelineEntry, { kind: 'approval-withdrawn' }>;
 
@@ -15,8 +16,9 @@ export interface Hold {
 }
 
 /**
- * The PR's hold, if a person withdrew one of the line's approvals. Only a label added counts as
- * a move on from it: a person taking a label off is no resume.
+ * The PR's hold, if a person withdrew one of the line's approvals. Only a state label added counts
+ * as a move on from it, and not `state:needs-attention`: taking a label off, or parking the PR by
+ * hand, is no resume.
  */
 export function holdOn(
   timeline: readonly TimelineEntry[],
@@ -30,7 +32,12 @@ export function holdOn(
   const labelledSince = timeline
     .slice(index + 1)
     .filter(isStateLabelEntry)
-    .filter((entry) => entry.kind === 'labeled' && !isFactory(entry.actor))
+    .filter(
+      (entry) =>
+        entry.kind === 'labeled' &&
+        entry.label !== labelOf('needs-attention') &&
+        !isFactory(entry.actor),
+    )
     .map((entry) => entry.actor);
   return { withdrawal, labelledSince: [...new Set(labelledSince)] };
 }

@@ -9,7 +9,8 @@ import type { GitHubPort } from '../core/ports.ts';
 
 /**
  * The hold a person's withdrawal of the line's approval puts on the PR, unless someone with write
- * permission has set a state label since. One permission read per person who did.
+ * permission has set a state label since. One permission read per person who did, of their
+ * permission now: one who has lost write permission since lifts nothing, the cautious reading.
  */
 export async function standingHold(
   github: GitHubPort,

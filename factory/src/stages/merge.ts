@@ -190,40 +190,30 @@ async function returnConflict(
 ): Promise<PrepareMergeResult> {
   const { github, config } = deps;
   const conversation = await github.readConversation(pr.number);
+  const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
+  const park = (reason: 'conflict' | 'not-approved', detail: string) =>
+    settleMerge(deps, { pr }, { type: 'blocked', reason, detail }, result, runUrl, {
+      conversation,
+    });
+  // A PR a person holds back is not handed to the implementer.
+  const hold = await standingHold(github, conversation.timeline);
+  if (hold !== undefined) return park('not-approved', describeHold(hold));
   const facts = attemptFacts(
     conversation.timeline,
     (login) => github.isFactoryActor(login),
     config,
   );
-  const result = `main (${short(conflict.baseSha)}) conflicted in ${conflict.files.join(', ')}`;
-  // A PR a person holds back is not handed to the implementer.
-  const hold = await standingHold(github, conversation.timeline);
-  if (hold !== undefined) {
-    const detail = describeHold(hold);
-    return settleMerge(
-      deps,
-      { pr },
-      { type: 'blocked', reason: 'not-approved', detail },
-      result,
-      runUrl,
-      {
-        conversation,
-      },
-    );
-  }
   const settleConflict = (reading: Reading, feedback?: string) =>
     settleMerge(deps, reading, { type: 'conflict' }, result, runUrl, { conversation, feedback });
-  const park = (detail: string) =>
-    settleMerge(deps, { pr }, { type: 'blocked', reason: 'conflict', detail }, result, runUrl, {
-      conversation,
-    });
   if (conflict.kind === 'unmarkable')
     return park(
+      'conflict',
       `${result}, and git cannot mark ${conflict.unmarked.join(', ')} (a binary file, or a file deleted on one side): the conflict cannot be handed to the implementer.`,
     );
   const goesBack = transition('merge', { type: 'conflict' }, facts).next === 'implementation';
   if (!goesBack && conflict.kind === 'on-head')
     return park(
+      'conflict',
       `Conflict markers are still in ${conflict.files.join(', ')} after the implementer had its turn to resolve them.`,
     );
   if (!goesBack) return settleConflict({ pr });
@@ -239,6 +229,7 @@ async function returnConflict(
     return standDown(pr, `the branch moved while main was merged in (${pushed.reason})`);
   if (pushed?.kind !== 'pushed')
     return park(
+      'conflict',
       `${result}, and main changed workflow files, which the default token may not push: the conflict cannot be handed to the implementer.`,
     );
   const reading = await readPushedHead(github, pr, pushed.sha);

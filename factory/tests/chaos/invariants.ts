@@ -121,7 +121,7 @@ async function checkHoldRead(world: World, log: RunLog, pr: number): Promise<str
     : ['a person dismissed the line’s approval, and the timeline the line reads does not show it'];
 }
 
-/** A person who dismissed the line's approval held the PR back until a person moved it again. */
+/** A person who dismissed the line's approval held the PR back until a writer added a state label. */
 async function checkNotHeld(world: World, pr: number): Promise<string[]> {
   const timeline = await world.github.readTimeline(pr);
   const isPerson = (login: string) => !world.github.isFactoryActor(login);
@@ -131,7 +131,13 @@ async function checkNotHeld(world: World, pr: number): Promise<string[]> {
   if (held === -1) return [];
   const resumed = timeline
     .slice(held + 1)
-    .some((entry) => isStateLabelEntry(entry) && entry.kind === 'labeled' && isPerson(entry.actor));
+    .some(
+      (entry) =>
+        isStateLabelEntry(entry) &&
+        entry.kind === 'labeled' &&
+        entry.label !== labelOf('needs-attention') &&
+        isPerson(entry.actor),
+    );
   return resumed
     ? []
     : ['merged after a person dismissed the line’s approval, with no move by a person since'];

@@ -44,10 +44,11 @@ describe('a person’s withdrawal of the line’s approval holds the PR', () => 
     expect(holdOn(timeline, isFactory)?.labelledSince).toEqual(['bob']);
   });
 
-  it('counts no label taken off, no label that is not a state, and none the line set', () => {
+  it('counts no label taken off, no park by hand, no label that is not a state, and none the line set', () => {
     const timeline = [
       withdrawal('ada'),
       move('unlabeled', 'state:merge', 'bob'),
+      move('labeled', 'state:needs-attention', 'bob'),
       move('labeled', 'priority', 'bob'),
       move('labeled', 'state:needs-attention', FACTORY),
     ];

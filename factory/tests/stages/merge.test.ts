@@ -994,14 +994,20 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     const line = await startLineForge();
     const on = await atMerge(line, 'triaged');
     await dismissLineApproval(line, on, 'Hold it.');
-    await asPerson(line, 'writer').rest.issues.setLabels({
+    await asPerson(line, 'octo-owner').rest.issues.setLabels({
       ...line.repo,
       issue_number: on.pr,
       labels: ['state:code-review'],
     });
+    // The line approves again, so only the hold keeps the PR from merging.
+    await line.greenAndApproved(on.pr, on.headSha);
     await line.github.setState(on.pr, ['state:code-review'], 'merge');
-    // As if the person who set it could only triage: labels, but no push.
-    const github: GitHubPort = { ...line.github, permissionOf: () => Promise.resolve('triage') };
+    // As if the person who set the label could only triage: labels, but no push.
+    const github: GitHubPort = {
+      ...line.github,
+      permissionOf: (login) =>
+        login === 'octo-owner' ? Promise.resolve('triage') : line.github.permissionOf(login),
+    };
 
     const outcome = await finishMerge(
       { github, config: line.config },
@@ -1009,6 +1015,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     );
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('“Hold it.”');
     await expectNotMerged(line, on);
   });
 

@@ -21,7 +21,7 @@ import { STATUS_MARKER } from '../../src/core/notes.ts';
 import { parseLedger, renderStatus, EMPTY_LEDGER, type Ledger } from '../../src/core/status.ts';
 import { labelOf, STATE_LABELS, WORKING_STATES, type State } from '../../src/core/states.ts';
 import type { TokenScopes } from '../../src/twin/contract.ts';
-import { createForge, isWrite, type Forge, type ForgeOptions } from '../../src/twin/forge/index.ts';
+import { createForge, isWrite, type Forge } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from './stage-seed.ts';
 
@@ -167,16 +167,10 @@ export interface LineForgeOptions {
   readonly lifetime?: 'test' | 'file';
   /** The job token's scopes (default `JOB_SCOPES`). */
   readonly scopes?: TokenScopes;
-  /** The forge's people (default: `octo-owner` admin, `writer` write, `reader` read). */
-  readonly users?: ForgeOptions['users'];
 }
 
 export async function startLineForge(options: LineForgeOptions = {}): Promise<LineForge> {
-  const forge = await createForge({
-    seed: { files: SEED_FILES },
-    labels: STATE_LABELS,
-    ...(options.users === undefined ? {} : { users: options.users }),
-  });
+  const forge = await createForge({ seed: { files: SEED_FILES }, labels: STATE_LABELS });
   (options.lifetime === 'file' ? perFile : perTest).push(forge);
   const repo = { owner: forge.repository.owner, repo: forge.repository.name };
   const { token } = forge.issueJobToken(options.scopes ?? JOB_SCOPES);

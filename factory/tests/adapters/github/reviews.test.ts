@@ -79,6 +79,10 @@ describe('GitHub adapter: who dismissed a review', () => {
 
   it('reads one with neither as a branch rule’s, since GitHub makes a person say why', () => {
     expect(isDismissedAsStale(null, null)).toBe(true);
-    expect(isDismissedAsStale(null, '  ')).toBe(true);
+    expect(isDismissedAsStale(null, '')).toBe(true);
+  });
+
+  it('reads a blank message as a person’s, so a person’s dismissal is never taken for the rule’s', () => {
+    expect(isDismissedAsStale(null, '  ')).toBe(false);
   });
 });
