@@ -990,7 +990,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     await expectNotMerged(line, on);
   });
 
-  it('is not lifted by a label from someone without write permission', async () => {
+  it('R-12: is not lifted by a label from someone without write permission', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'triaged');
     await dismissLineApproval(line, on, 'Hold it.');

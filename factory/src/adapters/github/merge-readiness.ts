@@ -218,12 +218,8 @@ function checkFact(
   return { name: node.name, sha, conclusion, at: node.completedAt ?? node.startedAt ?? '' };
 }
 
-/** A submitted or dismissed review; a pending review is none. */
-export function reviewRecord(review: z.infer<typeof Review>): ReviewRecord[] {
-  return identifiedReview(review).map((identified) => identified.review);
-}
-
-function identifiedReview(review: z.infer<typeof Review>): IdentifiedReview[] {
+/** A submitted or dismissed review, with its node id; a pending review is none. */
+export function identifiedReview(review: z.infer<typeof Review>): IdentifiedReview[] {
   const verdict = VERDICT_OF[review.state];
   if (verdict === undefined) return [];
   return [

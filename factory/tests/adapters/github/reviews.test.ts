@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isDismissedAsStale } from '../../../src/adapters/github/dismissals.ts';
-import { reviewRecord } from '../../../src/adapters/github/merge-readiness.ts';
+import { identifiedReview } from '../../../src/adapters/github/merge-readiness.ts';
 import { UNKNOWN_COMMIT } from '../../../src/core/ports.ts';
 import { gitHubAt } from './fixture.ts';
 
@@ -63,8 +63,15 @@ describe('GitHub adapter: a review whose commit GitHub collected', () => {
       author: { __typename: 'User', login: 'ada' },
     };
 
-    expect(reviewRecord(node)).toEqual([
-      expect.objectContaining({ verdict: 'REQUEST_CHANGES', sha: UNKNOWN_COMMIT, author: 'ada' }),
+    expect(identifiedReview(node)).toEqual([
+      {
+        id: 'PRR_1',
+        review: expect.objectContaining({
+          verdict: 'REQUEST_CHANGES',
+          sha: UNKNOWN_COMMIT,
+          author: 'ada',
+        }) as unknown,
+      },
     ]);
   });
 });
