@@ -5,8 +5,7 @@
  *
  * An apply job reads the PR, its status comment and its label timeline once, at the start, in one
  * request: every later decision of the job works from that reading, and only a job that did slow work since
- * (a clone, a rebase) reads the PR again before it writes. The merge's update job reads only the
- * PR up front, and the rest only when it settles.
+ * (a clone, a rebase) reads the PR again before it writes.
  */
 import { attemptFacts, type TimelineEntry } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';

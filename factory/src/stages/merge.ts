@@ -22,7 +22,13 @@ import type {
 } from '../core/ports.ts';
 import { parseLedger, recordFeedback } from '../core/status.ts';
 import type { Git, MergeInResult, RebaseResult } from '../adapters/git/index.ts';
-import { readCurrentPullRequest, settle, type ApplyDeps, type Reading } from './apply-common.ts';
+import {
+  beginApply,
+  readCurrentPullRequest,
+  settle,
+  type ApplyDeps,
+  type Reading,
+} from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { standingHold } from './merge-hold.ts';
 import { pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
@@ -61,14 +67,24 @@ export async function prepareMerge(
   deps: PrepareDeps,
   input: PrepareMergeInput,
 ): Promise<PrepareMergeResult> {
-  // The update usually hands on to CI without settling: the PR alone is read up front, and the
-  // status comment and timeline only by a path that settles.
-  const read = await readCurrentPullRequest(deps.github, 'merge', {
+  // The PR with its timeline and status comment, in one read: a PR a person holds back parks
+  // here, before the merge touches its branch or spends CI on it.
+  const begun = await beginApply(deps.github, 'merge', {
     ...input,
     artifact: undefined,
+    artifactFound: true,
   });
-  if (read.kind === 'stood-down') return { kind: 'settled', outcome: read.outcome };
-  const { pr } = read;
+  if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
+  const { pr } = begun;
+  const hold = await standingHold(deps.github, begun.timeline);
+  if (hold !== undefined) {
+    const detail = describeHold(hold);
+    const conversation = { timeline: begun.timeline, statusComment: begun.status.comment };
+    const held: LineEvent = { type: 'blocked', reason: 'not-approved', detail };
+    return settleMerge(deps, { pr, readJustNow: true }, held, `refused: ${detail}`, input.runUrl, {
+      conversation,
+    });
+  }
   const git = await deps.workbench.checkoutHead(pr);
   const baseSha = await git.fetch(deps.github.repository.defaultBranch);
   // A head that still carries conflict markers (handed back and not resolved, or left by a job
@@ -243,7 +259,10 @@ async function settleMerge(
   event: LineEvent,
   result: string,
   runUrl: string | undefined,
-  extra: { conversation?: Conversation; feedback?: string | undefined } = {},
+  extra: {
+    conversation?: Pick<Conversation, 'timeline' | 'statusComment'>;
+    feedback?: string | undefined;
+  } = {},
 ): Promise<PrepareMergeResult> {
   const { timeline, statusComment: comment } =
     extra.conversation ?? (await deps.github.readConversation(reading.pr.number));

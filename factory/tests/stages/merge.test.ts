@@ -633,10 +633,17 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
 
   it('parks a PR a person holds back instead of handing its conflict to the implementer, pushing nothing', async () => {
     const on = pr('held');
-    await dismissLineApproval(line, on, 'Not this week.');
+    // The person acts while the merge clones the branch, after its first read.
+    const workbench: Workbench = {
+      checkoutHead: async (snapshot) => {
+        const git = await line.workbench.checkoutHead(snapshot);
+        await dismissLineApproval(line, on, 'Not this week.');
+        return git;
+      },
+    };
     const dispatched = line.dispatches().length;
 
-    const outcome = await prepare(line, on);
+    const outcome = await prepare(line, on, { github: line.github, workbench });
 
     expect(outcome).toMatchObject({
       kind: 'settled',
@@ -940,37 +947,70 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
 });
 
 describe('a person dismissing the line’s approval', { timeout: 60_000 }, () => {
-  it('parks not-approved naming them and quoting why, and has nothing reviewed again, when the merge’s rebase carried the approval over', async () => {
+  it('parks not-approved naming them and quoting why before the merge touches the branch: nothing rebased, pushed or tested', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'held');
+    await dismissLineApproval(line, on, 'Hold this until\nthe release is out.');
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+    const pushes = line.pushes();
+    const dispatched = line.dispatches().length;
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', pr: on.pr, reason: 'not-approved' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
+      `writer dismissed the line's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line holds the PR until a person with write permission sets its state label again.`,
+    );
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(line.pushes()).toBe(pushes);
+    expect(line.dispatches()).toHaveLength(dispatched);
+    await expectNotMerged(line, on);
+  });
+
+  it('parks at the judgment, reviewing nothing again, when they dismissed the approval while the merge brought the branch up to date', async () => {
     const line = await startLineForge();
     await protectMain(
       line,
       { strict: true, contexts: ['factory/ci'] },
       { required_approving_review_count: 1, dismiss_stale_reviews: true },
     );
-    const on = await atMerge(line, 'held');
-    await dismissLineApproval(line, on, 'Hold this until\nthe release is out.');
+    const on = await atMerge(line, 'mid-rebase');
     await onMain(line, { 'docs/newer.md': 'x\n' });
-    const candidate = candidateOf(await prepare(line, on));
+    // The person acts after the merge's first read, before its push would dismiss the approval.
+    let dismissed = false;
+    const github: GitHubPort = {
+      ...line.github,
+      readPullRequest: async (number) => {
+        if (!dismissed) await dismissLineApproval(line, on, 'Not yet.');
+        dismissed = true;
+        return line.github.readPullRequest(number);
+      },
+    };
+    const candidate = candidateOf(await prepare(line, on, { github, workbench: line.workbench }));
     expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
     const dispatched = line.dispatches().length;
 
     const outcome = await finish(line, candidate, 'success');
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
-    expect((await line.ledgerOf(on.pr)).park?.detail).toBe(
-      `writer dismissed the line's approval of ${on.headSha.slice(0, 7)}, saying “Hold this until the release is out.”; the line holds the PR until a person with write permission sets its state label again.`,
-    );
-    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('“Not yet.”');
     expect(line.dispatches()).toHaveLength(dispatched);
     await expectNotMerged(line, on);
   });
 
-  it('parks not-approved naming them when the approval they dismissed was on the head itself', async () => {
+  it('parks not-approved naming them when they dismissed the approval the merge’s rebase carried over, while CI ran', async () => {
     const line = await startLineForge();
-    const on = await atMerge(line, 'withdrawn');
+    const on = await atMerge(line, 'carried');
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+    const candidate = candidateOf(await prepare(line, on));
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
     await dismissLineApproval(line, on, 'Wrong approach.');
 
-    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+    const outcome = await finish(line, candidate, 'success');
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
@@ -982,9 +1022,10 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
   it('holds the PR even when CI failed, so the implementer is not sent to work on it', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'red');
+    const candidate = candidateOf(await prepare(line, on));
     await dismissLineApproval(line, on, 'Stop.');
 
-    const outcome = await finish(line, candidateOf(await prepare(line, on)), 'failure');
+    const outcome = await finish(line, candidate, 'failure');
 
     expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
     await expectNotMerged(line, on);
@@ -1009,12 +1050,12 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
         login === 'octo-owner' ? Promise.resolve('triage') : line.github.permissionOf(login),
     };
 
-    const outcome = await finishMerge(
-      { github, config: line.config },
-      { candidate: candidateOf(await prepare(line, on)) },
-    );
+    const outcome = await prepare(line, on, { github, workbench: line.workbench });
 
-    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'not-approved' },
+    });
     expect((await line.ledgerOf(on.pr)).park?.detail).toContain('“Hold it.”');
     await expectNotMerged(line, on);
   });
@@ -1023,9 +1064,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     const line = await startLineForge();
     const on = await atMerge(line, 'released');
     await dismissLineApproval(line, on, 'Wait for the release.');
-    expect(await finish(line, candidateOf(await prepare(line, on)))).toMatchObject({
-      kind: 'parked',
-    });
+    expect(await prepare(line, on)).toMatchObject({ kind: 'settled', outcome: { kind: 'parked' } });
 
     // The person resumes at code review; the line approves the head again and moves it on.
     await asPerson(line, 'writer').rest.issues.setLabels({
