@@ -78,6 +78,11 @@ export const PARK_REASONS = {
     howToProceed:
       'GitHub would not merge although main had not moved: usually a branch protection rule the line cannot meet (a required review, a required check it does not publish). Fix the rule or meet it, then set state:merge.',
   },
+  'push-refused': {
+    title: 'GitHub refused the line’s push',
+    howToProceed:
+      'GitHub refused to take the line’s commit on the PR branch for a reason other than the branch having moved: usually a ruleset or branch rule its commits cannot meet (signed commits, restricted pushes, a file path or size rule). The detail quotes GitHub. Exempt the line’s pushes from the rule or meet it, then relabel the stage to retry.',
+  },
   'stage-crashed': {
     title: 'Stage crashed',
     howToProceed:

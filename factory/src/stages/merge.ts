@@ -31,7 +31,7 @@ import {
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { standingHold } from './merge-hold.ts';
-import { pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
+import { pushRefusal, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
 
 export { finishMerge, type FinishMergeInput } from './merge-finish.ts';
 
@@ -241,8 +241,11 @@ async function returnConflict(
   if (still.kind === 'stood-down') return { kind: 'settled', outcome: still.outcome };
   const carriesWorkflows = await wouldCarryWorkflows(deps, git, pr, conflict.headSha);
   const pushed = carriesWorkflows ? undefined : await pushToPullRequest(git, pr);
-  if (pushed?.kind === 'rejected' && pushed.reason !== 'workflow-permission')
-    return standDown(pr, `the branch moved while main was merged in (${pushed.reason})`);
+  if (pushed?.kind === 'rejected' && pushed.reason !== 'workflow-permission') {
+    const refusal = pushRefusal(pr, pushed, 'main was merged in');
+    if (refusal.kind === 'stood-down') return standDown(pr, refusal.reason);
+    return settleMerge(deps, { pr }, refusal.event, refusal.result, runUrl, { conversation });
+  }
   if (pushed?.kind !== 'pushed')
     return park(
       'conflict',
@@ -333,10 +336,7 @@ async function publishUpdate(
     case 'rejected':
       if (pushed.reason === 'workflow-permission')
         return updateOnServer(deps.github, git, pr, method);
-      return {
-        kind: 'stood-down',
-        reason: `the branch moved while it was brought up to date (${pushed.reason})`,
-      };
+      return pushRefusal(pr, pushed, 'it was brought up to date');
   }
 }
 

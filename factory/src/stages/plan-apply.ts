@@ -11,7 +11,13 @@ import type { PlanSubmission } from '../agent/submissions.ts';
 import { beginSubmission, type ApplyDeps, type ApplyInput } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
 import { planPathOf } from './plan-path.ts';
-import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
+import {
+  FACTORY_AUTHOR,
+  pushRefusal,
+  pushToPullRequest,
+  readPushedHead,
+  type Workbench,
+} from './workbench.ts';
 
 export async function applyPlan(
   deps: ApplyDeps & { readonly workbench: Workbench },
@@ -34,6 +40,9 @@ export async function applyPlan(
   const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), submission);
   if (pushed.kind === 'stood-down')
     return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
+  // After a clone and a commit: read the PR again before writing.
+  if (pushed.kind === 'event')
+    return settleWith(pushed.event, pushed.result, { pr, readJustNow: false });
   return settleWith(
     { type: 'plan-submitted' },
     `plan committed: ${submission.summary}`,
@@ -46,7 +55,7 @@ async function commitPlan(
   pr: PullRequestSnapshot,
   planPath: string,
   plan: PlanSubmission,
-): Promise<{ kind: 'pushed'; sha: string } | { kind: 'stood-down'; reason: string }> {
+): Promise<{ kind: 'pushed'; sha: string } | ReturnType<typeof pushRefusal>> {
   const git = await workbench.checkoutHead(pr);
   const file = join(git.dir, planPath);
   await mkdir(dirname(file), { recursive: true });
@@ -57,12 +66,7 @@ async function commitPlan(
   });
   if (commit.kind === 'nothing-to-commit') return { kind: 'pushed', sha: pr.headSha };
   const pushed = await pushToPullRequest(git, pr);
-  return pushed.kind === 'pushed'
-    ? pushed
-    : {
-        kind: 'stood-down',
-        reason: `the branch moved while the plan was committed (${pushed.reason})`,
-      };
+  return pushed.kind === 'pushed' ? pushed : pushRefusal(pr, pushed, 'the plan was committed');
 }
 
 /** The plan as committed: the planner's Markdown, with the files it expects to touch. */

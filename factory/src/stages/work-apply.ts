@@ -12,7 +12,13 @@ import type { Git } from '../adapters/git/index.ts';
 import type { WorkSubmission } from '../agent/submissions.ts';
 import { beginSubmission, type ApplyDeps, type ApplyInput } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
-import { FACTORY_AUTHOR, pushToPullRequest, readPushedHead, type Workbench } from './workbench.ts';
+import {
+  FACTORY_AUTHOR,
+  pushRefusal,
+  pushToPullRequest,
+  readPushedHead,
+  type Workbench,
+} from './workbench.ts';
 
 export interface WorkApplyInput extends ApplyInput {
   /** The patch the agent job produced against the head it worked on (absent: no changes). */
@@ -66,10 +72,7 @@ async function commitPatch(
   if (commit.kind === 'nothing-to-commit') return invalid('the patch changes nothing');
   const pushed = await pushToPullRequest(git, pr);
   if (pushed.kind === 'pushed') return { ...pushed, files: applied.paths.length };
-  return {
-    kind: 'stood-down',
-    reason: `the branch moved while the work was pushed (${pushed.reason})`,
-  };
+  return pushRefusal(pr, pushed, 'the work was pushed');
 }
 
 /** Every guardrail a patch must pass, judged on the files as applied, not as the agent said. */

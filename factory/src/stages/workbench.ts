@@ -3,6 +3,7 @@
  * know where the remote is or how they authenticate to it.
  */
 import type { Git, GitIdentity, PushResult } from '../adapters/git/index.ts';
+import type { LineEvent } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot } from '../core/ports.ts';
 
 export interface Workbench {
@@ -19,6 +20,46 @@ export const FACTORY_AUTHOR: GitIdentity = {
 /** Pushes the checkout's HEAD to the PR branch, leased on the head the stage read (R-19). */
 export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<PushResult> {
   return git.push({ remote: 'origin', branch: pr.headRef, expectedSha: pr.headSha });
+}
+
+type Rejected = Extract<PushResult, { kind: 'rejected' }>;
+
+/**
+ * What a push GitHub refused means for the stage. Only a lost lease says the branch moved, and
+ * then the stage stands down. Any other refusal (a ruleset requiring signed commits, a push
+ * restriction) would refuse the stage's next run the same way, after paying for its session
+ * again: the PR parks instead, quoting GitHub, and the spend is recorded as it parks.
+ */
+export function pushRefusal(
+  pr: PullRequestSnapshot,
+  rejected: Rejected,
+  whileDoing: string,
+):
+  | { readonly kind: 'stood-down'; readonly reason: string }
+  | { readonly kind: 'event'; readonly event: LineEvent; readonly result: string } {
+  if (rejected.reason === 'stale')
+    return { kind: 'stood-down', reason: `the branch moved while ${whileDoing} (stale lease)` };
+  const detail = `GitHub refused the line’s push to ${pr.headRef} while ${whileDoing}: ${oneLine(rejected.message)}`;
+  return {
+    kind: 'event',
+    event: { type: 'blocked', reason: 'push-refused', detail },
+    result: 'GitHub refused the push',
+  };
+}
+
+/** git's report on one line, clipped: the remote's own words, without its progress noise. */
+function oneLine(message: string): string {
+  const text = message
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^remote:/, '')
+        .replace(/\s+/g, ' ')
+        .trim(),
+    )
+    .filter((line) => line !== '' && line !== 'Done' && !/^(To |error: failed to push)/.test(line))
+    .join(' ');
+  return text.length > 600 ? `${text.slice(0, 600)}…` : text;
 }
 
 export interface PushedHead {

@@ -354,11 +354,33 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     prs.parkedMidRebase = await atMerge(line, 'parked-mid-rebase');
     prs.pushedOver = await atMerge(line, 'pushed-over');
     prs.overwritten = await atMerge(line, 'overwritten');
+    prs.signed = await atMerge(line, 'signed');
+    await line.requireSignedCommits(prs.signed.headRef);
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
       'README.md': '# Widgets, theirs\n',
     });
   }, 60_000);
+
+  it('parks push-refused, quoting GitHub, when a ruleset refuses the rebased head the line pushes', async () => {
+    const on = prs.signed;
+    if (on === undefined) throw new Error('no PR');
+    const dispatched = line.dispatches().length;
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'push-refused' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      `GitHub refused the line’s push to ${on.headRef} while it was brought up to date:`,
+    );
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    expect(line.dispatches()).toHaveLength(dispatched);
+    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+  });
 
   it('R-19: pushes no rebased head when a person moved the PR while it was rebased', async () => {
     const on = prs.parkedMidRebase;
@@ -598,6 +620,8 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     prs.binary = await atMerge(line, 'binary', { 'docs/logo.bin': '\0mine\n' });
     prs.relabelled = await atMerge(line, 'relabelled', { 'README.md': '# Widgets, mine\n' });
     prs.held = await atMerge(line, 'held', words(wordsWith(10, 'export const w10 = -100;')));
+    prs.refused = await atMerge(line, 'refused', words(wordsWith(1, 'export const w1 = -101;')));
+    await line.requireSignedCommits(pr('refused').headRef);
     await onMain(line, {
       ...words(THEIRS),
       'docs/logo.bin': '\0theirs\n',
@@ -650,6 +674,23 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
       outcome: { kind: 'parked', reason: 'not-approved' },
     });
     expect((await line.ledgerOf(on.pr)).park?.detail).toContain('Not this week.');
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(line.dispatches()).toHaveLength(dispatched);
+  });
+
+  it('parks push-refused, quoting GitHub, when a ruleset refuses the merge that marks the conflict', async () => {
+    const on = pr('refused');
+    const dispatched = line.dispatches().length;
+
+    const outcome = await prepare(line, on);
+
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'push-refused' },
+    });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      `GitHub refused the line’s push to ${on.headRef} while main was merged in:`,
+    );
     expect(await line.branchSha(on.headRef)).toBe(on.headSha);
     expect(line.dispatches()).toHaveLength(dispatched);
   });

@@ -107,6 +107,22 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
     expect((await line.ledgerOf(on.pr)).feedback).toEqual(objections);
   });
 
+  it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the plan’s commit', async () => {
+    const on = await atPlan();
+    await line.requireSignedCommits(on.headRef);
+    const dispatched = line.dispatches().length;
+
+    const outcome = await apply(on);
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'push-refused' });
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    const ledger = await line.ledgerOf(on.pr);
+    expect(ledger.park?.detail).toContain('Commits must have verified signatures.');
+    expect(ledger.stages.plan).toMatchObject({ attempts: 1, dollars: 0.05 });
+    expect(line.dispatches()).toHaveLength(dispatched);
+  });
+
   it('R-02: stands down with zero writes when the plan was made on an older head', async () => {
     const on = await atPlan();
     const writes = line.writeRequests().length;

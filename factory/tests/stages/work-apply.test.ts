@@ -210,6 +210,26 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
     await expectParked(on, 'diff-too-large', seen);
   });
 
+  it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the line’s commit', async () => {
+    const on = await atImplementation();
+    await line.requireSignedCommits(on.headRef);
+    const seen = watch();
+
+    const outcome = await apply(on);
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'push-refused' });
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+    const ledger = await line.ledgerOf(on.pr);
+    expect(ledger.park?.detail).toContain(
+      `GitHub refused the line’s push to ${on.headRef} while the work was pushed:`,
+    );
+    expect(ledger.park?.detail).toContain('GH013: Repository rule violations found');
+    expect(ledger.park?.detail).toContain('Commits must have verified signatures.');
+    expect(ledger.stages.implementation).toMatchObject({ attempts: 1, dollars: 0.12 });
+    expect(seen.dispatches()).toEqual([]);
+  });
+
   it('R-17: a missing artifact is a crashed attempt: a re-run note and a dispatch at the same head, no push, the feedback kept', async () => {
     const on = await atImplementation();
     const feedback = { kind: 'review', from: 'code-review', text: 'Count hyphens once.' } as const;

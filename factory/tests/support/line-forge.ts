@@ -113,6 +113,8 @@ export interface LineForge {
   jobWith(scopes: TokenScopes): { github: GitHubPort; workbench: Workbench };
   /** Every write request the forge served (anything but GET or a fetch), as `METHOD route`. */
   writeRequests(): string[];
+  /** The owner adds a ruleset requiring signed commits on `branch`, which the line never signs. */
+  requireSignedCommits(branch: string): Promise<void>;
 }
 
 const scratchDirs: string[] = [];
@@ -220,6 +222,15 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     config,
     repo,
     move,
+    async requireSignedCommits(branch) {
+      await client(forge.as('octo-owner')).rest.repos.createRepoRuleset({
+        ...repo,
+        name: `signed commits on ${branch}`,
+        enforcement: 'active',
+        conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
+        rules: [{ type: 'required_signatures' }],
+      });
+    },
     async openOnLine(input) {
       const specPath = `specs/0001-${input.slug}.md`;
       const headRef = `spec/${input.slug}`;

@@ -18,15 +18,50 @@ export const DEFAULT_BRANCH = 'main';
 export const WORKFLOWS_REFUSED_ENV = 'FORGE_REFUSE_WORKFLOW_CHANGES';
 
 /**
+ * The file in the bare repository where the rulesets route lists the branches whose pushed
+ * commits must be signed: one line per ruleset, `include;exclude`, each a list of ref globs.
+ */
+export const RULESETS_FILE = 'forge-signed-refs';
+
+/**
  * GitHub compares the old and new tip, so a rebase or merge that brings in someone else's
  * workflow change is refused too (github-mechanics §4). A new branch is compared with main.
+ * A ruleset's `required_signatures` refuses a pushed commit without a signature on a branch it
+ * covers, as GitHub does with its GH013 message.
  */
 const PRE_RECEIVE_HOOK = `#!/bin/sh
-# Installed by the twin forge. Mirrors GitHub refusing a token without the workflows permission.
-[ "$${WORKFLOWS_REFUSED_ENV}" = "1" ] || exit 0
+# Installed by the twin forge. Mirrors GitHub's push rules: the workflows permission, and
+# rulesets that require signed commits.
 zero=0000000000000000000000000000000000000000
+matches() {
+  ref=$1; shift
+  for glob in "$@"; do
+    case "$ref" in $glob) return 0 ;; esac
+  done
+  return 1
+}
+must_be_signed() {
+  [ -f ${RULESETS_FILE} ] || return 1
+  set -f
+  while IFS=';' read -r include exclude; do
+    if matches "$1" $include && ! matches "$1" $exclude; then set +f; return 0; fi
+  done < ${RULESETS_FILE}
+  set +f
+  return 1
+}
 while read -r old new ref; do
   [ "$new" = "$zero" ] && continue
+  if must_be_signed "$ref"; then
+    for commit in $(git rev-list "$new" --not --all); do
+      if ! git cat-file commit "$commit" | sed '/^$/q' | grep -q '^gpgsig '; then
+        echo "error: GH013: Repository rule violations found for $ref." >&2
+        echo "- Commits must have verified signatures." >&2
+        echo "  Found 1 violation: $commit" >&2
+        exit 1
+      fi
+    done
+  fi
+  [ "$${WORKFLOWS_REFUSED_ENV}" = "1" ] || continue
   if [ "$old" = "$zero" ]; then
     old=$(git merge-base refs/heads/${DEFAULT_BRANCH} "$new" 2>/dev/null) || old=$(git hash-object -t tree /dev/null)
   fi

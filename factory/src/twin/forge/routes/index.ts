@@ -17,6 +17,7 @@ import { refRoutes } from './refs.ts';
 import type { RepoSettings } from './repo-settings.ts';
 import { repoRoutes } from './repos.ts';
 import { reviewRoutes } from './reviews.ts';
+import { rulesetRoutes } from './rulesets.ts';
 import { runRoutes } from './runs.ts';
 import { timelineRoutes } from './timeline.ts';
 import { userRoutes } from './user.ts';
@@ -41,6 +42,7 @@ export function buildRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] 
     ...graphqlRoutes(ctx, settings),
     ...actionsSettingsRoutes(ctx, settings),
     ...branchProtectionRoutes(ctx, settings),
+    ...rulesetRoutes(ctx, settings),
     ...contentWriteRoutes(ctx),
     ...userRoutes(ctx),
   ];

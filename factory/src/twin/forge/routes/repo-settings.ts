@@ -1,6 +1,6 @@
 /**
  * Repository settings that live beside the code on GitHub: the Actions workflow permissions,
- * the names of Actions secrets and classic branch protection. One mutable record per forge, so
+ * the names of Actions secrets, classic branch protection and rulesets. One mutable record per forge, so
  * a test sets each through GitHub's own write routes and `factory doctor` reads it back.
  */
 import type { Actor } from '../../contract.ts';
@@ -29,6 +29,19 @@ export interface ProtectionRecord {
   readonly requireCodeOwnerReviews: boolean;
 }
 
+/** A repository ruleset (`rulesets.ts`); the twin enforces only `required_signatures`. */
+export interface RulesetRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly enforcement: 'active' | 'evaluate' | 'disabled';
+  /** GitHub's ref patterns: `~ALL`, `~DEFAULT_BRANCH`, `refs/heads/<fnmatch>`. */
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  /** The rule types. */
+  readonly rules: readonly string[];
+  readonly createdAt: string;
+}
+
 export interface RepoSettings extends PullOptions {
   /** Read by the pull and review routes at request time, so a `PUT` takes effect at once. */
   actionsMayCreateAndApprove: boolean;
@@ -41,6 +54,7 @@ export interface RepoSettings extends PullOptions {
   readonly secrets: Map<string, SecretRecord>;
   /** Branch name → its classic protection rule. */
   readonly protection: Map<string, ProtectionRecord>;
+  readonly rulesets: RulesetRecord[];
 }
 
 export function createRepoSettings(
@@ -54,6 +68,7 @@ export function createRepoSettings(
     defaultWorkflowPermissions: 'read',
     secrets: new Map(),
     protection: new Map(),
+    rulesets: [],
   };
 }
 

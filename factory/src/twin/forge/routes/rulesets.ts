@@ -1,0 +1,121 @@
+/**
+ * Repository rulesets, as far as the line meets them: `POST` and `GET /repos/{o}/{r}/rulesets`
+ * (admin only) with the one rule the twin enforces, `required_signatures`. GitHub signs the
+ * commits it makes itself (the web editor, merges, server-side branch updates), so the rule bites
+ * only on git pushes: the pre-receive hook refuses an unsigned commit on a matching branch with
+ * GitHub's GH013 message (`seed.ts`). Any other rule type is refused as not modelled, so a test
+ * never believes the twin enforces what it does not.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import * as z from 'zod';
+import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
+import { parseBody, validationFailed } from '../http.ts';
+import { repoApiUrl } from '../render/base.ts';
+import { DEFAULT_BRANCH, RULESETS_FILE } from '../seed.ts';
+import { assertAdmin, type RepoSettings, type RulesetRecord } from './repo-settings.ts';
+
+const CreateRuleset = z.object({
+  name: z.string().min(1),
+  target: z.enum(['branch', 'tag', 'push']).default('branch'),
+  enforcement: z.enum(['active', 'evaluate', 'disabled']),
+  conditions: z
+    .object({
+      ref_name: z.object({
+        include: z.array(z.string()).default([]),
+        exclude: z.array(z.string()).default([]),
+      }),
+    })
+    .optional(),
+  rules: z.array(z.object({ type: z.string(), parameters: z.unknown().optional() })).default([]),
+});
+
+const MODELLED_RULES = new Set(['required_signatures']);
+const DOCS = 'repos/rules#create-a-repository-ruleset';
+
+export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/repos/{owner}/{repo}/rulesets',
+      docs: DOCS,
+      need: READ_ANY,
+      handle: async ({ grant, body }) => {
+        assertAdmin(grant, ctx.auth.permissionOf, DOCS);
+        const input = parseBody(CreateRuleset, body, DOCS);
+        const unmodelled = [
+          ...(input.target === 'branch' ? [] : [`${input.target} rulesets`]),
+          ...input.rules.filter((rule) => !MODELLED_RULES.has(rule.type)).map((rule) => rule.type),
+        ];
+        if (unmodelled.length > 0)
+          throw validationFailed(DOCS, [
+            {
+              resource: 'Ruleset',
+              field: 'rules',
+              code: 'custom',
+              message: `the twin models only branch rulesets with required_signatures, not ${unmodelled.join(', ')}`,
+            },
+          ]);
+        const record: RulesetRecord = {
+          id: settings.rulesets.length + 1,
+          name: input.name,
+          enforcement: input.enforcement,
+          include: input.conditions?.ref_name.include ?? [],
+          exclude: input.conditions?.ref_name.exclude ?? [],
+          rules: input.rules.map((rule) => rule.type),
+          createdAt: ctx.now(),
+        };
+        settings.rulesets.push(record);
+        await writeFile(join(ctx.repo.gitDir, RULESETS_FILE), signedRefLines(settings.rulesets));
+        return { status: 201, body: renderRuleset(ctx, record) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/rulesets',
+      docs: 'repos/rules#get-all-repository-rulesets',
+      need: READ_ANY,
+      handle: ({ grant }) => {
+        assertAdmin(grant, ctx.auth.permissionOf, 'repos/rules#get-all-repository-rulesets');
+        return { status: 200, body: settings.rulesets.map((record) => renderRuleset(ctx, record)) };
+      },
+    },
+  ];
+}
+
+/**
+ * What the hook reads: one line per active ruleset that requires signatures, its branch patterns
+ * as `include;exclude`, each a space-separated list of shell globs over full ref names.
+ */
+function signedRefLines(rulesets: readonly RulesetRecord[]): string {
+  return rulesets
+    .filter((record) => record.enforcement === 'active')
+    .filter((record) => record.rules.includes('required_signatures'))
+    .map((record) => `${globsOf(record.include).join(' ')};${globsOf(record.exclude).join(' ')}\n`)
+    .join('');
+}
+
+/** GitHub's ref patterns as globs: `~ALL`, `~DEFAULT_BRANCH`, or `refs/heads/<fnmatch>`. */
+function globsOf(patterns: readonly string[]): string[] {
+  return patterns.map((pattern) => {
+    if (pattern === '~ALL') return 'refs/heads/*';
+    if (pattern === '~DEFAULT_BRANCH') return `refs/heads/${DEFAULT_BRANCH}`;
+    return pattern.startsWith('refs/') ? pattern : `refs/heads/${pattern}`;
+  });
+}
+
+function renderRuleset(ctx: ForgeContext, record: RulesetRecord) {
+  return {
+    id: record.id,
+    name: record.name,
+    target: 'branch',
+    source_type: 'Repository',
+    source: `${ctx.render.owner.login}/${ctx.render.name}`,
+    enforcement: record.enforcement,
+    conditions: { ref_name: { include: record.include, exclude: record.exclude } },
+    rules: record.rules.map((type) => ({ type })),
+    created_at: record.createdAt,
+    updated_at: record.createdAt,
+    _links: { self: { href: `${repoApiUrl(ctx.render)}/rulesets/${String(record.id)}` } },
+  };
+}

@@ -1,0 +1,77 @@
+/**
+ * A repository ruleset that requires signed commits refuses an unsigned git push to a branch it
+ * covers, as GitHub does with its GH013 message, and moves nothing; GitHub's own commits (the web
+ * editor's) are signed and pass. Only admins write rulesets, and a rule the twin does not enforce
+ * is refused rather than silently ignored.
+ */
+import { describe, expect, it } from 'vitest';
+import { startForge, type ForgeFixture } from './support/fixture.ts';
+
+function requireSignatures(fixture: ForgeFixture, login: string, exclude: string[] = []) {
+  const { client, owner, repo } = fixture;
+  return client(login).rest.repos.createRepoRuleset({
+    owner,
+    repo,
+    name: 'signed commits',
+    target: 'branch',
+    enforcement: 'active',
+    conditions: { ref_name: { include: ['~ALL'], exclude } },
+    rules: [{ type: 'required_signatures' }],
+  });
+}
+
+describe('forge rulesets', { timeout: 30_000 }, () => {
+  it('refuses an unsigned push to a covered branch with GitHub’s GH013 message, moving nothing', async () => {
+    const fixture = await startForge();
+    const { forge } = fixture;
+    const { status, data } = await requireSignatures(fixture, 'octo-owner', ['refs/heads/free/*']);
+    expect(status).toBe(201);
+    expect(data).toMatchObject({ name: 'signed commits', enforcement: 'active' });
+
+    const refused = await forge.push('writer', { branch: 'feature', files: { 'a.txt': 'a\n' } });
+
+    expect(refused.ok).toBe(false);
+    expect(refused.output).toContain(
+      'GH013: Repository rule violations found for refs/heads/feature.',
+    );
+    expect(refused.output).toContain('- Commits must have verified signatures.');
+    expect(refused.output).toContain('[remote rejected]');
+    expect((await forge.readRefs()).has('refs/heads/feature')).toBe(false);
+    expect(forge.events).toEqual([]);
+  });
+
+  it('lets through a push to an excluded branch and a commit GitHub makes itself', async () => {
+    const fixture = await startForge();
+    const { forge } = fixture;
+    await requireSignatures(fixture, 'octo-owner', ['refs/heads/free/*']);
+
+    expect((await forge.push('writer', { branch: 'free/x', files: { 'a.txt': 'a\n' } })).ok).toBe(
+      true,
+    );
+    expect((await forge.commit('writer', { branch: 'web', files: { 'b.txt': 'b\n' } })).ok).toBe(
+      true,
+    );
+  });
+
+  it('refuses a ruleset from someone without admin rights, and one with a rule the twin does not enforce, writing nothing', async () => {
+    const fixture = await startForge();
+    const { forge, client, owner, repo } = fixture;
+
+    await expect(requireSignatures(fixture, 'writer')).rejects.toMatchObject({ status: 403 });
+    await expect(
+      client('octo-owner').rest.repos.createRepoRuleset({
+        owner,
+        repo,
+        name: 'linear',
+        enforcement: 'active',
+        rules: [{ type: 'required_linear_history' }],
+      }),
+    ).rejects.toMatchObject({ status: 422 });
+
+    const { data } = await client('octo-owner').rest.repos.getRepoRulesets({ owner, repo });
+    expect(data).toEqual([]);
+    expect((await forge.push('writer', { branch: 'feature', files: { 'a.txt': 'a\n' } })).ok).toBe(
+      true,
+    );
+  });
+});
