@@ -92,6 +92,25 @@ async function expectNotMerged(line: LineForge, on: OnLine) {
   expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
 }
 
+/** The merge's update job parks push-refused, quoting GitHub, with the branch as it was. */
+async function expectPushRefused(line: LineForge, on: OnLine, whileDoing: string) {
+  const dispatched = line.dispatches().length;
+
+  const outcome = await prepare(line, on);
+
+  expect(outcome).toMatchObject({
+    kind: 'settled',
+    outcome: { kind: 'parked', reason: 'push-refused' },
+  });
+  expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+    `GitHub refused the line’s push to ${on.headRef} while ${whileDoing}: `,
+  );
+  expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+  expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
+  expect(line.dispatches()).toHaveLength(dispatched);
+  expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+}
+
 /** A review of the PR's head by a person. */
 async function review(
   line: LineForge,
@@ -365,21 +384,7 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
   it('parks push-refused, quoting GitHub, when a ruleset refuses the rebased head the line pushes', async () => {
     const on = prs.signed;
     if (on === undefined) throw new Error('no PR');
-    const dispatched = line.dispatches().length;
-
-    const outcome = await prepare(line, on);
-
-    expect(outcome).toMatchObject({
-      kind: 'settled',
-      outcome: { kind: 'parked', reason: 'push-refused' },
-    });
-    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
-      `GitHub refused the line’s push to ${on.headRef} while it was brought up to date:`,
-    );
-    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
-    expect(await line.labelsOf(on.pr)).toEqual(['state:needs-attention']);
-    expect(line.dispatches()).toHaveLength(dispatched);
-    expect(await line.github.readPullRequest(on.pr)).toMatchObject({ open: true, merged: false });
+    await expectPushRefused(line, on, 'it was brought up to date');
   });
 
   it('R-19: pushes no rebased head when a person moved the PR while it was rebased', async () => {
@@ -679,20 +684,7 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
   });
 
   it('parks push-refused, quoting GitHub, when a ruleset refuses the merge that marks the conflict', async () => {
-    const on = pr('refused');
-    const dispatched = line.dispatches().length;
-
-    const outcome = await prepare(line, on);
-
-    expect(outcome).toMatchObject({
-      kind: 'settled',
-      outcome: { kind: 'parked', reason: 'push-refused' },
-    });
-    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
-      `GitHub refused the line’s push to ${on.headRef} while main was merged in:`,
-    );
-    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
-    expect(line.dispatches()).toHaveLength(dispatched);
+    await expectPushRefused(line, pr('refused'), 'main was merged in');
   });
 
   it('goes back to the implementer once, on a merge of main that marks the conflict; resolved, that head merges', async () => {
