@@ -53,6 +53,8 @@ export interface MergeFacts {
   /** The PR's diff against its base. */
   readonly changes: readonly ChangedFile[];
   readonly isFork: boolean;
+  /** The branch the PR merges into, and the default branch, the only one the line merges into. */
+  readonly base: { readonly ref: string; readonly defaultBranch: string };
   readonly queuedBy: { readonly login: string; readonly permission: Permission };
 }
 
@@ -205,6 +207,15 @@ export const checkNoConflictMarkers: Guardrail = (facts) => {
 export const checkSameRepository: Guardrail = ({ isFork }) =>
   isFork ? refuse('fork-pr', 'The head branch lives in a fork.') : OK;
 
+/**
+ * The merge rebases onto the default branch and tests there; a PR retargeted at another branch
+ * would land a tree nobody tested on it (GitHub squashes onto the PR's own base).
+ */
+export const checkMergesIntoDefaultBranch: Guardrail = ({ base }) =>
+  base.ref === base.defaultBranch
+    ? OK
+    : refuse('wrong-base', `The PR merges into ${base.ref}, not ${base.defaultBranch}.`);
+
 export const checkQueuedByWriter: Guardrail = ({ queuedBy }) =>
   isWriter(queuedBy.permission)
     ? OK
@@ -216,6 +227,7 @@ export const checkQueuedByWriter: Guardrail = ({ queuedBy }) =>
 /** Every guardrail, in the order a person would want to hear about them. */
 export const MERGE_GUARDRAILS: readonly Guardrail[] = [
   checkSameRepository,
+  checkMergesIntoDefaultBranch,
   checkQueuedByWriter,
   checkSpecUnchanged,
   checkNoProtectedPaths,

@@ -111,6 +111,11 @@ export const PARK_REASONS = {
     howToProceed:
       'The line only runs on branches of this repository. Push the spec to a branch here and open the PR from it.',
   },
+  'wrong-base': {
+    title: 'Not based on the default branch',
+    howToProceed:
+      'The line merges only into the default branch, the one it rebases onto, tests against and reviews for. Change the PR’s base branch back to it (Edit, next to the title), then set state:queued, or the label of the stage it parked in.',
+  },
   'not-a-writer': {
     resumeFrom: 'queued',
     title: 'Queued by someone without write permission',

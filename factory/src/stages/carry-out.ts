@@ -59,6 +59,13 @@ export async function carryOut(input: CarryOutInput): Promise<CarryOutResult> {
   }
 
   const writes = inOrder(transition.effects);
+  // The base moves neither the head nor a label: a PR retargeted since it was judged is not merged.
+  const { defaultBranch } = github.repository;
+  if (writes.merges.length > 0 && fresh.baseRef !== defaultBranch)
+    return {
+      kind: 'stood-down',
+      reason: `PR #${String(pr.number)} now merges into ${fresh.baseRef}, not ${defaultBranch}`,
+    };
   for (const sha of writes.merges) {
     const result = await github.mergeExactly(pr.number, sha, pr.title);
     if (!result.merged) return { kind: 'merge-refused', result };

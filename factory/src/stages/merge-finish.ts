@@ -269,6 +269,7 @@ export async function gatherMergeFacts(
     spec: { path: spec.path, blobWhenQueued: spec.blobSha, blobAtHead },
     changes,
     isFork: pr.isFork,
+    base: { ref: pr.baseRef, defaultBranch: github.repository.defaultBranch },
     queuedBy,
   };
 }

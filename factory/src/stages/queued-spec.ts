@@ -36,7 +36,7 @@ export type QueuedSpec =
   | {
       readonly ok: false;
       readonly pr: PullRequestSnapshot;
-      readonly reason: 'spec-invalid' | 'not-a-writer';
+      readonly reason: 'spec-invalid' | 'not-a-writer' | 'wrong-base';
       readonly problem: string;
     };
 
@@ -68,6 +68,9 @@ export async function readQueuedSpecs(
   return Promise.all(
     located.map(({ found, conversation }) => {
       if (!('path' in found)) return Promise.resolve(found);
+      const { defaultBranch } = github.repository;
+      if (found.pr.baseRef !== defaultBranch)
+        return Promise.resolve(wrongBase(found.pr, defaultBranch));
       const first = claimedBy(found.pr.number, found.path, claims);
       return first === undefined
         ? readSpec(github, found.pr, found.path, known, conversation)
@@ -108,6 +111,12 @@ function claimedBy(pr: number, path: string, claims: readonly Claim[]): number |
 function sameFile(pr: PullRequestSnapshot, path: string, first: number): QueuedSpec {
   const problem = `PR #${String(first)} adds ${path} too, and came first. Give this spec the next free number and its own file, or close one of the two PRs.`;
   return { ok: false, pr, reason: 'spec-invalid', problem };
+}
+
+/** The line merges only into the default branch: a spec aimed elsewhere never starts. */
+function wrongBase(pr: PullRequestSnapshot, defaultBranch: string): QueuedSpec {
+  const problem = `The PR merges into ${pr.baseRef}, not ${defaultBranch}, the only branch the line merges into.`;
+  return { ok: false, pr, reason: 'wrong-base', problem };
 }
 
 async function changedPathsOf(

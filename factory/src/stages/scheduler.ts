@@ -132,7 +132,7 @@ async function putOnLine(
 async function park(
   github: GitHubPort,
   pr: PullRequestSnapshot,
-  reason: 'spec-invalid' | 'not-a-writer',
+  reason: Extract<QueuedSpec, { ok: false }>['reason'],
   detail: string,
 ): Promise<StageOutcome> {
   const comment = await github.readStatusComment(pr.number);

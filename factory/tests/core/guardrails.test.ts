@@ -12,6 +12,7 @@ import {
   checkPatchChanges,
   checkQueuedByWriter,
   checkRequiredChecksGreen,
+  checkMergesIntoDefaultBranch,
   checkSameRepository,
   checkSpecUnchanged,
   type ChangedFile,
@@ -45,6 +46,7 @@ function eligible(overrides: Partial<MergeFacts> = {}): MergeFacts {
       file('tests/words.test.ts'),
     ],
     isFork: false,
+    base: { ref: 'main', defaultBranch: 'main' },
     queuedBy: { login: 'alice', permission: 'write' },
     ...overrides,
   };
@@ -199,6 +201,12 @@ describe('merge guardrails (design §7)', () => {
       'conflict',
     ],
     ['PR from a fork (R-12)', checkSameRepository, { isFork: true }, 'fork-pr'],
+    [
+      'PR retargeted at another branch',
+      checkMergesIntoDefaultBranch,
+      { base: { ref: 'develop', defaultBranch: 'main' } },
+      'wrong-base',
+    ],
     [
       'queued by a reader (R-12)',
       checkQueuedByWriter,

@@ -1116,6 +1116,56 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
   });
 });
 
+describe('a PR retargeted at another branch', { timeout: 60_000 }, () => {
+  /** A `develop` branch ahead of main, and the PR's base changed to it by a writer. */
+  async function retarget(line: LineForge, on: OnLine) {
+    await line.forge.commit('octo-owner', {
+      branch: 'develop',
+      from: 'main',
+      files: { 'docs/develop.md': 'only on develop\n' },
+    });
+    await asPerson(line, 'writer').rest.pulls.update({
+      ...line.repo,
+      pull_number: on.pr,
+      base: 'develop',
+    });
+    return line.branchSha('develop');
+  }
+
+  it('parks wrong-base, merging nothing into either branch, though CI and the review passed', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'retargeted');
+    const develop = await retarget(line, on);
+
+    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'wrong-base' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toBe('The PR merges into develop, not main.');
+    expect(await line.branchSha('develop')).toBe(develop);
+    await expectNotMerged(line, on);
+  });
+
+  it('merges nothing when the PR is retargeted while the merge judges it', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'retargeted-late');
+    const candidate = candidateOf(await prepare(line, on));
+    let develop: string | undefined;
+    const github: GitHubPort = {
+      ...line.github,
+      readMergeReadiness: async (...args) => {
+        develop ??= await retarget(line, on);
+        return line.github.readMergeReadiness(...args);
+      },
+    };
+
+    const outcome = await finishMerge({ github, config: line.config }, { candidate });
+
+    expect(outcome).toMatchObject({ kind: 'stood-down', pr: on.pr });
+    expect(await line.branchSha('develop')).toBe(develop);
+    await expectNotMerged(line, on);
+  });
+});
+
 describe('who queued the PR, at the merge', { timeout: 60_000 }, () => {
   it('R-12: merges when someone without write permission labelled it queued mid-line, a label the line turned away', async () => {
     const line = await startLineForge();

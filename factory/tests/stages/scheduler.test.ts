@@ -24,7 +24,12 @@ function spec(title: string, frontMatter = ''): string {
 }
 
 /** A person opens a PR adding one spec and queues it. */
-function queue(pr: number, path: string, text: string, extra: { isFork?: boolean } = {}) {
+function queue(
+  pr: number,
+  path: string,
+  text: string,
+  extra: { isFork?: boolean; baseRef?: string } = {},
+) {
   github.openPullRequest(pr, { state: 'queued', headSha: `head-${pr}`, ...extra });
   github.setChangedFiles(pr, [
     { path, additions: text.split('\n').length, deletions: 0, addedLines: text.split('\n') },
@@ -237,6 +242,22 @@ describe('the scheduler stage', () => {
       kind: 'parked',
       detail: expect.stringContaining('exactly one spec'),
     });
+  });
+
+  it('parks, never plans, a queued PR that merges into a branch other than the default one', async () => {
+    queue(11, 'specs/0002-elsewhere.md', spec('Elsewhere'), { baseRef: 'develop' });
+    queue(12, 'specs/0003-here.md', spec('Here'));
+
+    expect(await run()).toEqual([
+      {
+        kind: 'parked',
+        pr: 11,
+        reason: 'wrong-base',
+        detail: 'The PR merges into develop, not main, the only branch the line merges into.',
+      },
+      { kind: 'moved', pr: 12, to: 'plan' },
+    ]);
+    expect(github.stateOf(11)).toEqual(['needs-attention']);
   });
 
   it('never picks a PR from a fork (R-12)', async () => {
