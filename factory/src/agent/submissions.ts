@@ -13,10 +13,26 @@ const RelativePath = z
     error: 'must be a path relative to the repository root, without ..',
   });
 
+/**
+ * Text a person reads on the branch. A control character (a NUL above all) would make git and
+ * GitHub treat the plan as a binary file, whose contents no diff shows and no merge check scans.
+ */
+const Text = z.string().refine((text) => !hasControlCharacter(text), {
+  error: 'must be plain text: no control characters other than tabs and line breaks',
+});
+
+function hasControlCharacter(text: string): boolean {
+  for (const character of text) {
+    const code = character.charCodeAt(0);
+    if (code === 0x7f || (code < 0x20 && !'\t\n\r'.includes(character))) return true;
+  }
+  return false;
+}
+
 export const PlanSubmissionSchema = z
   .object({
-    summary: z.string().min(1).max(500).describe('One paragraph: what the plan does.'),
-    markdown: z.string().min(1).describe('The whole implementation plan, in Markdown.'),
+    summary: Text.min(1).max(500).describe('One paragraph: what the plan does.'),
+    markdown: Text.min(1).describe('The whole implementation plan, in Markdown.'),
     files: z
       .array(RelativePath)
       .min(1)

@@ -141,6 +141,19 @@ export function checkPatchChanges(
 }
 
 /**
+ * The checks the plan's commit must pass before the apply job pushes it: no secret-looking text,
+ * within the size limits. Its path is the plan stage's own, so the protected paths do not apply.
+ */
+export function checkPlanChanges(
+  changes: readonly ChangedFile[],
+  config: FactoryConfig,
+): Extract<Verdict, { ok: false }>[] {
+  return [secretsIn(changes), diffSizeOf(changes, config)].filter(
+    (verdict): verdict is Extract<Verdict, { ok: false }> => !verdict.ok,
+  );
+}
+
+/**
  * Paths the plan stage writes and no patch may: the approved plan is the implementer's brief and
  * the reviewers' yardstick, so an implementer cannot weaken it to fit its work. Not on
  * `protectedPaths`, which the merge checks the whole PR against, plan included.

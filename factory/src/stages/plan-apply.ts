@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { checkPlanChanges } from '../core/guardrails.ts';
 import type { PullRequestSnapshot } from '../core/ports.ts';
 import { escapeAgentText } from '../core/notes.ts';
 import type { PlanSubmission } from '../agent/submissions.ts';
@@ -37,7 +38,7 @@ export async function applyPlan(
     return settleWith(event, event.detail);
   }
 
-  const pushed = await commitPlan(deps.workbench, pr, planPathOf(specPath), submission);
+  const pushed = await commitPlan(deps, pr, planPathOf(specPath), submission);
   if (pushed.kind === 'stood-down')
     return { kind: 'stood-down', pr: pr.number, reason: pushed.reason };
   // After a clone and a commit: read the PR again before writing.
@@ -50,16 +51,27 @@ export async function applyPlan(
   );
 }
 
+/**
+ * Commits the plan and pushes it, unless it carries secret-looking text or passes the size limits:
+ * the merge would refuse it for that, after the implementation had been paid for.
+ */
 async function commitPlan(
-  workbench: Workbench,
+  deps: ApplyDeps & { readonly workbench: Workbench },
   pr: PullRequestSnapshot,
   planPath: string,
   plan: PlanSubmission,
 ): Promise<{ kind: 'pushed'; sha: string } | ReturnType<typeof pushRefusal>> {
-  const git = await workbench.checkoutHead(pr);
+  const git = await deps.workbench.checkoutHead(pr);
   const file = join(git.dir, planPath);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, renderPlan(plan));
+  const [refusal] = checkPlanChanges((await git.diffAgainst(pr.headSha)).files, deps.config);
+  if (refusal !== undefined)
+    return {
+      kind: 'event',
+      event: { type: 'blocked', reason: refusal.code, detail: refusal.reason },
+      result: refusal.reason,
+    };
   const commit = await git.commitAll({
     message: `Plan for ${planPath.replace(/^plans\//, '')}\n\n${plan.summary}`,
     author: FACTORY_AUTHOR,

@@ -123,6 +123,58 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
     expect(line.dispatches()).toHaveLength(dispatched);
   });
 
+  it('R-17: a plan with a control character is a failed attempt, never committed where the merge could not read it', async () => {
+    const on = await atPlan();
+    const pushes = line.pushes();
+    // A NUL makes git and GitHub treat the file as binary: no diff shows it, no merge check scans it.
+    const hidden = { ...PLAN, markdown: `\0${PLAN.markdown}` };
+
+    const outcome = await apply(on, { artifact: artifact(on.headSha, hidden) });
+
+    expect(outcome).toEqual({ kind: 'moved', pr: on.pr, to: 'plan' });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('plan', 'invalid-output')]);
+  });
+
+  it('parks secret-detected, pushing nothing, when the plan carries secret-looking text', async () => {
+    const on = await atPlan();
+    const pushes = line.pushes();
+    const key = `sk-ant-api03-${'a1B2c3D4e5'.repeat(4)}`;
+    const leaky = { ...PLAN, markdown: `${PLAN.markdown}\n\nCall it with \`${key}\`.` };
+
+    const outcome = await apply(on, { artifact: artifact(on.headSha, leaky) });
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'secret-detected' });
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain(
+      `Secret-looking text added: Anthropic API key in plans/0001-plan-`,
+    );
+  });
+
+  it('parks diff-too-large, pushing nothing, when the plan alone passes the size limits', async () => {
+    const on = await atPlan();
+    const pushes = line.pushes();
+    const long = { ...PLAN, markdown: Array.from({ length: 40 }, (_, n) => `${n}.`).join('\n') };
+    const small = {
+      ...line.config,
+      diffLimits: { ...line.config.diffLimits, maxChangedLines: 30 },
+    };
+
+    const outcome = await applyPlan(
+      { github: line.github, config: small, workbench: line.workbench },
+      {
+        pr: on.pr,
+        expectedHeadSha: on.headSha,
+        artifact: artifact(on.headSha, long),
+        artifactFound: true,
+      },
+    );
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'diff-too-large' });
+    expect(line.pushes()).toBe(pushes);
+  });
+
   it('R-02: stands down with zero writes when the plan was made on an older head', async () => {
     const on = await atPlan();
     const writes = line.writeRequests().length;
