@@ -64,7 +64,7 @@ function oneLine(message: string): string {
 
 export interface PushedHead {
   readonly pr: PullRequestSnapshot;
-  /** True when `pr` is a reading taken just now; false when GitHub never showed the push. */
+  /** True when `pr` is a reading taken just now; false when the PR could not be read back. */
   readonly readJustNow: boolean;
   /**
    * True when the head is neither the old one nor the pushed one: someone else pushed right after
@@ -77,7 +77,9 @@ export interface PushedHead {
 /**
  * GitHub updates a PR's head from a push asynchronously; read it back until it shows the pushed
  * commit, or another head, so the stage goes on with the head the next stage will be dispatched
- * for.
+ * for. Should GitHub still show the old head at the last read (~5 s on), the push that went
+ * through on its lease says where the branch is: the stage goes on with the pushed head and that
+ * read's labels, rather than stand down and leave its work on a branch nobody moves on.
  */
 export async function readPushedHead(
   github: GitHubPort,
@@ -85,13 +87,17 @@ export async function readPushedHead(
   pushedSha: string,
   wait: (ms: number) => Promise<void> = (ms) => new Promise((done) => setTimeout(done, ms)),
 ): Promise<PushedHead> {
+  let lagging: PullRequestSnapshot | undefined;
   for (let attempt = 0; attempt < 5; attempt += 1) {
+    if (attempt > 0) await wait(500 * attempt);
     const fresh = await github.readPullRequest(pr.number);
     if (fresh?.headSha === pushedSha)
       return { pr: fresh, readJustNow: true, movedBySomeoneElse: false };
     if (fresh !== undefined && fresh.headSha !== pr.headSha)
       return { pr: fresh, readJustNow: true, movedBySomeoneElse: true };
-    await wait(500 * (attempt + 1));
+    lagging = fresh;
   }
-  return { pr: { ...pr, headSha: pushedSha }, readJustNow: false, movedBySomeoneElse: false };
+  return lagging === undefined
+    ? { pr: { ...pr, headSha: pushedSha }, readJustNow: false, movedBySomeoneElse: false }
+    : { pr: { ...lagging, headSha: pushedSha }, readJustNow: true, movedBySomeoneElse: false };
 }
