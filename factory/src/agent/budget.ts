@@ -55,15 +55,22 @@ export function costOf(usage: TokenUsage, price: Price): number {
   );
 }
 
+/** Tokens a request part will take, estimated from its JSON as the session sends it. */
+export function estimateTokens(value: unknown): number {
+  return Math.ceil(JSON.stringify(value).length / 4);
+}
+
 /**
  * The most the next call can plausibly use: it resends everything the last call read or wrote
- * (read from the cache), plus the last reply and new tool results (written to it), plus a full
- * `max_tokens` reply. Before the first call, the estimated prompt is all written.
+ * (read from the cache), plus the last reply and the tool results it asked for (written to it),
+ * plus a full `max_tokens` reply. Before the first call, the estimated prompt is all written.
+ * `toolResultTokens` matters: one reply's reads can add far more than the whole session so far.
  */
 export function projectNextCall(
   last: TokenUsage | undefined,
   firstPromptTokens: number,
   maxOutputTokens: number,
+  toolResultTokens = 0,
 ): TokenUsage {
   if (!last)
     return { input: 0, output: maxOutputTokens, cacheRead: 0, cacheWrite: firstPromptTokens };
@@ -71,7 +78,7 @@ export function projectNextCall(
     input: 0,
     output: maxOutputTokens,
     cacheRead: last.cacheRead + last.cacheWrite,
-    cacheWrite: last.input + last.output,
+    cacheWrite: last.input + last.output + toolResultTokens,
   };
 }
 

@@ -22,6 +22,8 @@ export interface SessionState {
   usage: TokenUsage;
   /** Usage of the latest reply: the basis for projecting the next call. */
   last: TokenUsage | undefined;
+  /** The estimated tokens of the tool results the next call sends, which no usage counts yet. */
+  toolResultTokens: number;
   /**
    * Attempts that got no answer, at the most each could cost: the API may have billed them all
    * the same, so they count against the session's money, not its tokens (R-16).
@@ -52,6 +54,7 @@ export function createSessionState(): SessionState {
     turns: 0,
     usage: NO_USAGE,
     last: undefined,
+    toolResultTokens: 0,
     unanswered: NO_USAGE,
     transientErrors: 0,
     commands: [],

@@ -14,6 +14,7 @@ import type { BetaRunnableTool } from '@anthropic-ai/sdk/lib/tools/BetaRunnableT
 import {
   addUsage,
   checkBudget,
+  estimateTokens,
   costOf,
   fromApiUsage,
   projectNextCall,
@@ -84,6 +85,7 @@ function nextCallFits(
     state.last,
     firstPromptTokens,
     session.budget.maxOutputTokensPerTurn,
+    state.toolResultTokens,
   );
   const spent = {
     turns: state.turns,
@@ -161,7 +163,8 @@ async function converse(
     state.turns++;
     state.last = fromApiUsage(message.usage);
     state.usage = addUsage(state.usage, state.last);
-    await runner.generateToolResponse();
+    const results = await runner.generateToolResponse();
+    state.toolResultTokens = results === null ? 0 : estimateTokens(results.content);
     const ending = endingAfterTurn(state, maxRejected, fits);
     if (ending) return ending;
   }
@@ -194,7 +197,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   timer.unref();
   const tools = createSessionTools(options, session, state, controller.signal);
   const { system, user } = session.prompt;
-  const firstPromptTokens = Math.ceil(JSON.stringify({ system, user, tools }).length / 4);
+  const firstPromptTokens = estimateTokens({ system, user, tools });
   const fits = (): BudgetVerdict => nextCallFits(options, session, state, firstPromptTokens);
   const client = createModelClient(options, session.transcript, state, {
     signal: controller.signal,

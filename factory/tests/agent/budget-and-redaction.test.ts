@@ -27,13 +27,19 @@ describe('cost', () => {
     expect(costOf(usage, SONNET)).toBeCloseTo(3 + 15 + 0.3 + 3.75, 10);
   });
 
-  it('projects the next call as the last one resent from cache, its new part written, and a full reply', () => {
+  it('projects the next call as the last one resent from cache, its new part and the tool results written, and a full reply', () => {
     const last = { input: 10, output: 20, cacheRead: 1_000, cacheWrite: 300 };
     expect(projectNextCall(last, 0, 8_000)).toEqual({
       input: 0,
       output: 8_000,
       cacheRead: 1_300,
       cacheWrite: 30,
+    });
+    expect(projectNextCall(last, 0, 8_000, 25_000)).toEqual({
+      input: 0,
+      output: 8_000,
+      cacheRead: 1_300,
+      cacheWrite: 25_030,
     });
     expect(projectNextCall(undefined, 5_000, 8_000)).toEqual({
       input: 0,

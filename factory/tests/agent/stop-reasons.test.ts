@@ -100,6 +100,24 @@ describe('each stop reason', () => {
     expect(outcome.turns).toBeGreaterThan(0);
   });
 
+  it('budget-spent (R-16): counts the tool results a reply asked for, so one large read cannot carry the next call past the ceiling', async () => {
+    harness = await createHarness(
+      { planner: [call('read_file', { path: 'big.txt' }), call('submit_plan', PLAN)] },
+      { 'big.txt': `${'word '.repeat(12_000)}\n` },
+      { budgets: { perSession: { maxTotalTokens: 20_000, maxOutputTokensPerTurn: 1_000 } } },
+    );
+    const outcome = await harness.run('planner');
+    expect(outcome).toMatchObject({ stopReason: 'budget-spent', turns: 1 });
+    expect(outcome.detail).toMatch(/^tokens:/);
+    expect(harness.server.requests).toHaveLength(1);
+    const used =
+      outcome.usage.input +
+      outcome.usage.output +
+      outcome.usage.cacheRead +
+      outcome.usage.cacheWrite;
+    expect(used).toBeLessThanOrEqual(20_000);
+  });
+
   it('budget-spent (R-16): the wall clock cuts a session whose command outlives it', async () => {
     harness = await createHarness(
       {
