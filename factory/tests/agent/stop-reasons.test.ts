@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { costOf, fromApiUsage, type ApiUsage } from '../../src/agent/budget.ts';
+import { costOf, fromApiUsage, totalTokens, type ApiUsage } from '../../src/agent/budget.ts';
 import type { AgentOutcome } from '../../src/agent/index.ts';
 import { defaultConfig } from '../../src/core/config.ts';
 import { call, createHarness, type Harness } from './harness.ts';
@@ -91,11 +91,7 @@ describe('each stop reason', () => {
     const outcome = await harness.run('planner');
     expect(outcome.stopReason).toBe('budget-spent');
     expect(outcome.detail).toMatch(/^tokens:/);
-    const used =
-      outcome.usage.input +
-      outcome.usage.output +
-      outcome.usage.cacheRead +
-      outcome.usage.cacheWrite;
+    const used = totalTokens(outcome.usage);
     expect(used).toBeLessThanOrEqual(30_000);
     expect(outcome.turns).toBeGreaterThan(0);
   });
@@ -110,11 +106,7 @@ describe('each stop reason', () => {
     expect(outcome).toMatchObject({ stopReason: 'budget-spent', turns: 1 });
     expect(outcome.detail).toMatch(/^tokens:/);
     expect(harness.server.requests).toHaveLength(1);
-    const used =
-      outcome.usage.input +
-      outcome.usage.output +
-      outcome.usage.cacheRead +
-      outcome.usage.cacheWrite;
+    const used = totalTokens(outcome.usage);
     expect(used).toBeLessThanOrEqual(20_000);
   });
 
