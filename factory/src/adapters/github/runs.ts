@@ -11,20 +11,16 @@ import type { WorkflowFileOf } from './dispatch.ts';
 import { callGitHub } from './errors.ts';
 
 /** Statuses of a run that has not finished; `action_required` waits for a person, not a runner. */
-const ACTIVE_STATUSES: ReadonlySet<string> = new Set([
-  'queued',
-  'in_progress',
-  'waiting',
-  'requested',
-  'pending',
-]);
+const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'requested', 'pending'] as const;
 
 /**
- * One page is enough: a run that is still active after 100 newer runs of the same workflow were
- * created has outlived any stage's time limit. One listing filtered here, rather than one request
- * per status, since GitHub's `status` filter takes a single value.
+ * One listing per unfinished status, since GitHub's `status` filter takes a single value. A
+ * listing of the newest runs filtered here would miss a slow run: every stage workflow also
+ * starts (and skips) a run for each label set on any PR, and a busy repository's bots set a
+ * hundred in less than a stage's time limit. A hundred runs of one stage in one such status at
+ * once, on the other hand, is beyond any line.
  */
-const RECENT_RUNS = 100;
+const RUNS_PER_STATUS = 100;
 
 /** The PR a run's title names (`plan #12` → 12), or `undefined` when it names none. */
 export function prOfRunTitle(title: string | undefined): number | undefined {
@@ -39,13 +35,19 @@ export function listActiveRuns(
   stage: StageName,
 ): Promise<ActiveRun[]> {
   return callGitHub('listActiveRuns', async () => {
-    const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
-      ...ctx.repo,
-      workflow_id: workflowFileOf(stage),
-      per_page: RECENT_RUNS,
-    });
-    return data.workflow_runs
-      .filter((run) => run.status !== null && ACTIVE_STATUSES.has(run.status))
+    const listings = await Promise.all(
+      ACTIVE_STATUSES.map((status) =>
+        ctx.octokit.rest.actions.listWorkflowRuns({
+          ...ctx.repo,
+          workflow_id: workflowFileOf(stage),
+          status,
+          per_page: RUNS_PER_STATUS,
+        }),
+      ),
+    );
+    return listings
+      .flatMap(({ data }) => data.workflow_runs)
+      .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
       .map((run) => ({
         pr: prOfRunTitle(run.display_title),
         status: run.status ?? '',

@@ -49,6 +49,16 @@ describe('GitHub adapter: active runs of a stage (R-03)', { timeout: 60_000 }, (
     expect((await github.listActiveRuns('merge')).map(({ pr }) => pr)).toEqual([8]);
   });
 
+  it('R-03: finds a slow run behind more than a hundred newer finished ones, as label events start and skip', async () => {
+    const { forge, github } = await startAdapterForge();
+    await fileRun(forge, 'plan.yml', 'plan #9', 'in_progress');
+    for (let n = 0; n < 120; n += 1) await fileRun(forge, 'plan.yml', 'Plan', 'completed');
+
+    const runs = await github.listActiveRuns('plan');
+
+    expect(runs.map(({ pr, status }) => [pr, status])).toEqual([[9, 'in_progress']]);
+  });
+
   it('lists nothing for a stage with no unfinished run', async () => {
     const { forge, github } = await startAdapterForge();
     await fileRun(forge, 'plan.yml', 'plan #3', 'completed');
