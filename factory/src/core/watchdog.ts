@@ -107,6 +107,8 @@ export interface StageStart {
   readonly at: string;
   /** The start was the watchdog's own re-run of a crashed stage (or the gate's, after a cancel). */
   readonly afterCrash: boolean;
+  /** The person whose label started it; absent when the line did. */
+  readonly labelledBy?: string;
 }
 
 /**
@@ -125,7 +127,10 @@ export function stageStart(
       : entry.kind === 'labeled' && entry.label === label,
   );
   if (start === undefined) return undefined;
-  return { at: start.at, afterCrash: start.kind === 'rerun' && start.reason === 'stage-crashed' };
+  const afterCrash = start.kind === 'rerun' && start.reason === 'stage-crashed';
+  return start.kind === 'labeled' && !isFactory(start.actor)
+    ? { at: start.at, afterCrash, labelledBy: start.actor }
+    : { at: start.at, afterCrash };
 }
 
 /** True when the stage started longer ago than the limit; an unreadable time is not a stall. */

@@ -8,7 +8,8 @@
  */
 import { attemptFacts } from '../core/attempts.ts';
 import type { FactoryConfig } from '../core/config.ts';
-import { transition } from '../core/line.ts';
+import { isWriter } from '../core/guardrails.ts';
+import { transition, type LineEvent } from '../core/line.ts';
 import type { GitHubPort, PullRequestSnapshot, StatusComment } from '../core/ports.ts';
 import { parseLedger, recordPark, renderStatus } from '../core/status.ts';
 import { statesIn, type WorkingState } from '../core/states.ts';
@@ -23,6 +24,7 @@ import {
   stageStart,
   triage,
   type ActiveRun,
+  type StageStart,
 } from '../core/watchdog.ts';
 import { carryOut } from './carry-out.ts';
 import { outcomeOf, type StageOutcome } from './outcome.ts';
@@ -111,7 +113,7 @@ async function watchStage(
   if (hasActiveRun(await runsOf(stage), pr.number)) return undefined;
 
   const facts = attemptFacts(timeline, isFactory, config);
-  const next = transition(stage, crashEvent(start), facts);
+  const next = transition(stage, await stallEvent(github, start), facts);
   const result = await carryOut({
     github,
     pr,
@@ -123,6 +125,19 @@ async function watchStage(
   return result.kind === 'stood-down'
     ? { kind: 'stood-down', pr: pr.number, reason: result.reason }
     : outcomeOf(pr.number, next);
+}
+
+/**
+ * What a stalled stage's start means. The route job turns away a state label from someone
+ * without write permission as it is set (R-12); should that have failed, the label still stands,
+ * and re-running the stage on it would start an agent for them. Then the PR parks instead.
+ */
+async function stallEvent(github: GitHubPort, start: StageStart): Promise<LineEvent> {
+  if (start.labelledBy === undefined) return crashEvent(start);
+  const permission = await github.permissionOf(start.labelledBy);
+  if (isWriter(permission)) return crashEvent(start);
+  const detail = `@${start.labelledBy}, who has ${permission} permission, set the stage's label, and it was not turned away.`;
+  return { type: 'blocked', reason: 'not-a-writer', detail };
 }
 
 interface Breakage {

@@ -96,10 +96,19 @@ describe('stageInStatus()', () => {
 });
 
 describe('stageStart()', () => {
-  it('is the latest time the stage label was set, by anyone', () => {
+  it('is the latest time the stage label was set, by anyone, naming the person who set it', () => {
     const entered = labeled('plan', 'alice');
     const timeline = [labeled('queued', 'alice'), labeled('plan'), labeled('plan-review'), entered];
-    expect(stageStart(timeline, 'plan', isFactory)).toEqual({ at: entered.at, afterCrash: false });
+    expect(stageStart(timeline, 'plan', isFactory)).toEqual({
+      at: entered.at,
+      afterCrash: false,
+      labelledBy: 'alice',
+    });
+    const byLine = labeled('plan');
+    expect(stageStart([entered, byLine], 'plan', isFactory)).toEqual({
+      at: byLine.at,
+      afterCrash: false,
+    });
   });
 
   it('is the factory’s re-run note when that is newer, and says when it re-ran a crash', () => {

@@ -28,7 +28,7 @@ const writesOn = (pr: number) =>
   });
 
 beforeEach(() => {
-  github = createFakeGitHub();
+  github = createFakeGitHub({ permissions: { alice: 'write', tom: 'triage' } });
 });
 
 describe('the watchdog: crashed stages (R-03)', () => {
@@ -83,6 +83,23 @@ describe('the watchdog: crashed stages (R-03)', () => {
 
     expect(await tick(240)).toEqual([{ kind: 'moved', pr: 7, to: 'plan-review' }]);
     expect(github.writes.at(-1)).toMatchObject({ verb: 'dispatch', stage: 'plan-review' });
+  });
+
+  it('R-12: parks not-a-writer, starting nothing, when the label it stalled on was set by someone without write permission and never turned away', async () => {
+    onLine(7);
+    github.personSets(7, 'implementation', 'tom');
+
+    expect(await tick(60)).toEqual([
+      {
+        kind: 'parked',
+        pr: 7,
+        reason: 'not-a-writer',
+        detail:
+          "@tom, who has triage permission, set the stage's label, and it was not turned away.",
+      },
+    ]);
+    expect(github.writes.some((write) => write.verb === 'dispatch')).toBe(false);
+    expect(github.stateOf(7)).toEqual(['needs-attention']);
   });
 
   it('writes nothing while the stage is within its time limit', async () => {
