@@ -18,8 +18,9 @@ export const DEFAULT_BRANCH = 'main';
 export const WORKFLOWS_REFUSED_ENV = 'FORGE_REFUSE_WORKFLOW_CHANGES';
 
 /**
- * The file in the bare repository where the rulesets route lists the branches whose pushed
- * commits must be signed: one line per ruleset, `include;exclude`, each a list of ref globs.
+ * The file in the bare repository where the rulesets route lists the refs whose pushed commits
+ * must be signed: one line per ruleset, the refs it covers and those it leaves out, each an
+ * extended regular expression, tab-separated.
  */
 export const RULESETS_FILE = 'forge-signed-refs';
 
@@ -33,20 +34,14 @@ const PRE_RECEIVE_HOOK = `#!/bin/sh
 # Installed by the twin forge. Mirrors GitHub's push rules: the workflows permission, and
 # rulesets that require signed commits.
 zero=0000000000000000000000000000000000000000
-matches() {
-  ref=$1; shift
-  for glob in "$@"; do
-    case "$ref" in $glob) return 0 ;; esac
-  done
-  return 1
-}
+tab=$(printf '\\t')
 must_be_signed() {
   [ -f ${RULESETS_FILE} ] || return 1
-  set -f
-  while IFS=';' read -r include exclude; do
-    if matches "$1" $include && ! matches "$1" $exclude; then set +f; return 0; fi
+  while IFS="$tab" read -r include exclude; do
+    printf '%s\\n' "$1" | grep -Eq "$include" || continue
+    [ -n "$exclude" ] && printf '%s\\n' "$1" | grep -Eq "$exclude" && continue
+    return 0
   done < ${RULESETS_FILE}
-  set +f
   return 1
 }
 while read -r old new ref; do

@@ -40,13 +40,18 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
     expect(forge.events).toEqual([]);
   });
 
-  it('lets through a push to an excluded branch and a commit GitHub makes itself', async () => {
+  it('lets through a push to an excluded branch, and a commit GitHub makes itself', async () => {
     const fixture = await startForge();
     const { forge } = fixture;
     await requireSignatures(fixture, 'octo-owner', ['refs/heads/free/*']);
 
     expect((await forge.push('writer', { branch: 'free/x', files: { 'a.txt': 'a\n' } })).ok).toBe(
       true,
+    );
+    // As in GitHub's fnmatch patterns, `*` stops at a slash: a branch further down is covered.
+    const nested = await forge.push('writer', { branch: 'free/a/b', files: { 'a.txt': 'a\n' } });
+    expect(nested.output).toContain(
+      'GH013: Repository rule violations found for refs/heads/free/a/b.',
     );
     expect((await forge.commit('writer', { branch: 'web', files: { 'b.txt': 'b\n' } })).ok).toBe(
       true,

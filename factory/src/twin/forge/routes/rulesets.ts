@@ -84,25 +84,43 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
 }
 
 /**
- * What the hook reads: one line per active ruleset that requires signatures, its branch patterns
- * as `include;exclude`, each a space-separated list of shell globs over full ref names.
+ * What the hook reads: one line per active ruleset that requires signatures, the refs it covers
+ * and those it leaves out, each as one extended regular expression, tab-separated (no ref name
+ * holds a tab). A ruleset that includes nothing covers nothing and gets no line.
  */
 function signedRefLines(rulesets: readonly RulesetRecord[]): string {
   return rulesets
     .filter((record) => record.enforcement === 'active')
     .filter((record) => record.rules.includes('required_signatures'))
-    .map((record) => `${globsOf(record.include).join(' ')};${globsOf(record.exclude).join(' ')}\n`)
+    .filter((record) => record.include.length > 0)
+    .map((record) => `${refsMatching(record.include)}\t${refsMatching(record.exclude)}\n`)
     .join('');
 }
 
-/** GitHub's ref patterns as globs: `~ALL`, `~DEFAULT_BRANCH`, or `refs/heads/<fnmatch>`. */
-function globsOf(patterns: readonly string[]): string[] {
-  return patterns.map((pattern) => {
-    if (pattern === '~ALL') return 'refs/heads/*';
-    if (pattern === '~DEFAULT_BRANCH') return `refs/heads/${DEFAULT_BRANCH}`;
-    return pattern.startsWith('refs/') ? pattern : `refs/heads/${pattern}`;
-  });
+/** A regular expression (POSIX extended, and JavaScript alike) for any of `patterns`, or ''. */
+export function refsMatching(patterns: readonly string[]): string {
+  return patterns.length === 0 ? '' : `^(${patterns.map(refPattern).join('|')})$`;
 }
+
+/**
+ * One of GitHub's ref patterns: `~ALL`, `~DEFAULT_BRANCH`, or an fnmatch pattern over the branch
+ * (or full ref) name, where `*` and `?` stop at a `/` and `**` does not.
+ */
+function refPattern(pattern: string): string {
+  if (pattern === '~ALL') return 'refs/heads/.*';
+  const ref =
+    pattern === '~DEFAULT_BRANCH'
+      ? `refs/heads/${DEFAULT_BRANCH}`
+      : pattern.startsWith('refs/')
+        ? pattern
+        : `refs/heads/${pattern}`;
+  return ref
+    .split(/(\*\*|\*|\?)/)
+    .map((part) => WILDCARDS[part] ?? part.replace(/[.^$+(){}|[\]\\]/g, '\\$&'))
+    .join('');
+}
+
+const WILDCARDS: Readonly<Record<string, string>> = { '**': '.*', '*': '[^/]*', '?': '[^/]' };
 
 function renderRuleset(ctx: ForgeContext, record: RulesetRecord) {
   return {
