@@ -81,7 +81,7 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(await runDoctor({ repo: REPO }, deps)).toBe(0);
 
     expect(deps.captured.out[0]).toBe(`Checking ${REPO}`);
-    expect(deps.captured.out.at(-1)).toBe('12 ok, 0 warning(s), 0 failure(s)');
+    expect(deps.captured.out.at(-1)).toBe('13 ok, 0 warning(s), 0 failure(s)');
     expect(deps.captured.out.join('\n')).toContain(
       'main requires "factory/ci" on heads up to date with it, as the config says.',
     );
@@ -246,6 +246,30 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(code).toBe(1);
     expect(level('squash-merge')).toMatchObject({ level: 'fail' });
     expect(level('squash-merge')?.fix).toContain('-F allow_squash_merge=true');
+  });
+
+  it('fails a ruleset that requires signed commits on spec branches, and passes one kept to main', async () => {
+    const fixture = await startCliForge();
+    await arrangeHealthy(fixture);
+    const signed = (include: string[]) =>
+      asOwner(fixture).rest.repos.createRepoRuleset({
+        ...repo,
+        name: `signed ${include.join(' ')}`,
+        enforcement: 'active',
+        conditions: { ref_name: { include, exclude: [] } },
+        rules: [{ type: 'required_signatures' }],
+      });
+    await signed(['~DEFAULT_BRANCH']);
+
+    expect((await doctorJson(fixture)).level('push-rules')).toMatchObject({ level: 'ok' });
+
+    await signed(['refs/heads/spec/**']);
+    const { code, level } = await doctorJson(fixture);
+
+    expect(code).toBe(1);
+    expect(level('push-rules')).toMatchObject({ level: 'fail' });
+    expect(level('push-rules')?.summary).toContain('spec/0001-example');
+    expect(level('push-rules')?.fix).toContain('Target the rule at main alone');
   });
 
   it('sees the setting change once an admin allows it', async () => {

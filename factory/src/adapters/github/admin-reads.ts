@@ -103,6 +103,24 @@ export function readSquashMergeAllowed(ctx: GitHubContext): Promise<SettingRead<
   });
 }
 
+/**
+ * The types of the rules rulesets apply to `branch`, which need not exist (GitHub answers for the
+ * name), from the repository's rulesets and its organization's alike.
+ */
+export function readBranchRuleTypes(
+  ctx: GitHubContext,
+  branch: string,
+): Promise<SettingRead<string[]>> {
+  return readSetting(async () => {
+    const rules = await ctx.octokit.paginate(ctx.octokit.rest.repos.getBranchRules, {
+      ...ctx.repo,
+      branch,
+      per_page: 100,
+    });
+    return [...new Set(rules.map((rule) => rule.type))];
+  });
+}
+
 /** Names of the repository's Actions secrets, all pages. Values are never readable. */
 export function listSecretNames(ctx: GitHubContext): Promise<SettingRead<string[]>> {
   return readSetting(async () => {

@@ -8,6 +8,7 @@ import type { RepositoryRef } from '../../core/ports.ts';
 import {
   listSecretNames,
   readBranchProtection,
+  readBranchRuleTypes,
   readViewer,
   readActionsAllowed,
   readSquashMergeAllowed,
@@ -50,6 +51,8 @@ export interface RepositoryAdmin {
   readActionsAllowed(): Promise<SettingRead<ActionsAllowed>>;
   listSecretNames(): Promise<SettingRead<readonly string[]>>;
   readBranchProtection(branch: string): Promise<SettingRead<BranchProtectionSummary>>;
+  /** The types of the ruleset rules that apply to `branch` (which need not exist). */
+  readBranchRuleTypes(branch: string): Promise<SettingRead<readonly string[]>>;
   readBranchSha(branch: string): Promise<string | undefined>;
   /** Paths directly inside `dir` at `ref`; empty when there is no such folder. */
   listDirectory(dir: string, ref: string): Promise<readonly string[]>;
@@ -92,6 +95,7 @@ export function createRepositoryAdmin(options: {
     readActionsAllowed: () => readActionsAllowed(ctx),
     listSecretNames: () => listSecretNames(ctx),
     readBranchProtection: (branch) => readBranchProtection(ctx, branch),
+    readBranchRuleTypes: (branch) => readBranchRuleTypes(ctx, branch),
     readBranchSha: (branch) => readBranchSha(ctx, branch),
     listDirectory: (dir, ref) => listDirectory(ctx, dir, ref),
     createBranch: (branch, sha) => createBranch(ctx, branch, sha),

@@ -365,6 +365,35 @@ export function checkSquashMerge(read: SettingRead<boolean>, repo: RepoNames): F
   };
 }
 
+/** A branch named as `factory queue` names a spec's: GitHub answers which rules would apply. */
+export const SPEC_BRANCH_PROBE = 'spec/0001-example';
+
+/**
+ * The line pushes unsigned commits to a PR's branch (the plan, each patch, the merge's update): a
+ * ruleset requiring signed commits there refuses every one, and each PR parks `push-refused`.
+ */
+export function checkPushRules(
+  read: SettingRead<readonly string[]>,
+  repo: RepoNames,
+  branch = SPEC_BRANCH_PROBE,
+): Finding {
+  const where = 'Settings → Rules → Rulesets (and the organization’s rulesets)';
+  if (!read.ok)
+    return unreadable('push-rules', `the rules on a branch like ${branch}`, read, where);
+  if (!read.value.includes('required_signatures'))
+    return {
+      id: 'push-rules',
+      level: 'ok',
+      summary: `No ruleset requires signed commits on a spec branch (${branch}).`,
+    };
+  return {
+    id: 'push-rules',
+    level: 'fail',
+    summary: `A ruleset requires signed commits on spec branches such as ${branch}: the line's commits are not signed, so GitHub would refuse its first push on every PR, which then parks push-refused.`,
+    fix: `Target the rule at ${repo.defaultBranch} alone, where GitHub signs the squash merges it makes, or exclude the spec branches from it, under ${where}.`,
+  };
+}
+
 /**
  * The stages dispatch each other on, and merge into, the branch the configuration names; CI's push
  * trigger names one too. Only GitHub's default branch holds the floor the line runs.

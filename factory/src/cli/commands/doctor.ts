@@ -1,7 +1,7 @@
 /**
  * `factory doctor`: checks that a repository is set up for the line — workflows, Actions
- * permissions, the model secret, the token's rights, labels, branch protection, the default
- * branch, identity — and
+ * permissions, the model secret, the token's rights, labels, branch protection, the rules on spec
+ * branches, the default branch, identity — and
  * says for each what is wrong and how to fix it. Exit code: 1 on any failure; warnings exit 0
  * (the line can run), or 1 with `--strict`.
  */
@@ -27,9 +27,11 @@ import {
   checkIdentity,
   checkLabels,
   checkModelSecret,
+  checkPushRules,
   checkTokenPermission,
   checkWorkflowPermissions,
   worstLevel,
+  SPEC_BRANCH_PROBE,
   type Finding,
   type Level,
 } from './doctor-checks.ts';
@@ -54,7 +56,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     slug: `${repository.owner}/${repository.name}`,
     defaultBranch: repository.defaultBranch,
   };
-  const [workflows, actions, permissions, squash, secrets, viewer, labels, protection] =
+  const [workflows, actions, permissions, squash, secrets, viewer, labels, protection, rules] =
     await Promise.all([
       readWorkflowFacts(connection),
       admin.readActionsAllowed(),
@@ -64,6 +66,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
       admin.readViewer(),
       admin.listLabels(),
       admin.readBranchProtection(repository.defaultBranch),
+      admin.readBranchRuleTypes(SPEC_BRANCH_PROBE),
     ]);
   const permission = viewer.ok ? await github.permissionOf(viewer.value) : undefined;
   return [
@@ -76,6 +79,7 @@ export async function diagnose(connection: Connection): Promise<Finding[]> {
     checkLabels(labels),
     checkBranchProtection(protection, config, repo),
     checkReviewRules(protection, repo),
+    checkPushRules(rules, repo),
     checkDefaultBranch(config, repo),
     checkIdentity(),
   ];

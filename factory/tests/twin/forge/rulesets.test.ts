@@ -58,6 +58,24 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
     );
   });
 
+  it('tells anyone who can read the repository which rules apply to a branch, existing or not', async () => {
+    const fixture = await startForge();
+    const { client, owner, repo } = fixture;
+    const { data: ruleset } = await requireSignatures(fixture, 'octo-owner', ['refs/heads/free/*']);
+    const rulesOf = async (branch: string) =>
+      (await client('reader').rest.repos.getBranchRules({ owner, repo, branch })).data;
+
+    expect(await rulesOf('spec/0001-example')).toEqual([
+      {
+        type: 'required_signatures',
+        ruleset_source_type: 'Repository',
+        ruleset_source: `${owner}/${repo}`,
+        ruleset_id: ruleset.id,
+      },
+    ]);
+    expect(await rulesOf('free/x')).toEqual([]);
+  });
+
   it('refuses a ruleset from someone without admin rights, and one with a rule the twin does not enforce, writing nothing', async () => {
     const fixture = await startForge();
     const { forge, client, owner, repo } = fixture;

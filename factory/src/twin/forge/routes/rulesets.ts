@@ -1,6 +1,7 @@
 /**
  * Repository rulesets, as far as the line meets them: `POST` and `GET /repos/{o}/{r}/rulesets`
- * (admin only) with the one rule the twin enforces, `required_signatures`. GitHub signs the
+ * (admin only) with the one rule the twin enforces, `required_signatures`, and the rules that
+ * apply to a branch (`GET …/rules/branches/{branch}`, for anyone who can read the repository). GitHub signs the
  * commits it makes itself (the web editor, merges, server-side branch updates), so the rule bites
  * only on git pushes: the pre-receive hook refuses an unsigned commit on a matching branch with
  * GitHub's GH013 message (`seed.ts`). Any other rule type is refused as not modelled, so a test
@@ -80,7 +81,34 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
         return { status: 200, body: settings.rulesets.map((record) => renderRuleset(ctx, record)) };
       },
     },
+    {
+      method: 'GET',
+      path: '/repos/{owner}/{repo}/rules/branches/{branch}',
+      docs: 'repos/rules#get-rules-for-a-branch',
+      need: READ_ANY,
+      handle: ({ params }) => {
+        const ref = `refs/heads/${params.branch ?? ''}`;
+        const body = settings.rulesets
+          .filter((record) => record.enforcement === 'active' && covers(record, ref))
+          .flatMap((record) =>
+            record.rules.map((type) => ({
+              type,
+              ruleset_source_type: 'Repository',
+              ruleset_source: `${ctx.render.owner.login}/${ctx.render.name}`,
+              ruleset_id: record.id,
+            })),
+          );
+        return { status: 200, body };
+      },
+    },
   ];
+}
+
+/** Whether `record` applies to `ref`, which need not exist, as GitHub answers for a branch. */
+function covers(record: RulesetRecord, ref: string): boolean {
+  const matches = (patterns: readonly string[]) =>
+    patterns.length > 0 && new RegExp(refsMatching(patterns)).test(ref);
+  return matches(record.include) && !matches(record.exclude);
 }
 
 /**
@@ -98,7 +126,7 @@ function signedRefLines(rulesets: readonly RulesetRecord[]): string {
 }
 
 /** A regular expression (POSIX extended, and JavaScript alike) for any of `patterns`, or ''. */
-export function refsMatching(patterns: readonly string[]): string {
+function refsMatching(patterns: readonly string[]): string {
   return patterns.length === 0 ? '' : `^(${patterns.map(refPattern).join('|')})$`;
 }
 
