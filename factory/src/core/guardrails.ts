@@ -224,10 +224,14 @@ export const checkSameRepository: Guardrail = ({ isFork }) =>
  * The merge rebases onto the default branch and tests there; a PR retargeted at another branch
  * would land a tree nobody tested on it (GitHub squashes onto the PR's own base).
  */
-export const checkMergesIntoDefaultBranch: Guardrail = ({ base }) =>
-  base.ref === base.defaultBranch
+export const checkMergesIntoDefaultBranch: Guardrail = ({ base }) => checkBase(base);
+
+/** The base check alone, for the merge to ask before it touches the branch. */
+export function checkBase(base: MergeFacts['base']): Verdict {
+  return base.ref === base.defaultBranch
     ? OK
     : refuse('wrong-base', `The PR merges into ${base.ref}, not ${base.defaultBranch}.`);
+}
 
 export const checkQueuedByWriter: Guardrail = ({ queuedBy }) =>
   isWriter(queuedBy.permission)

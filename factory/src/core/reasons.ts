@@ -118,8 +118,9 @@ export const PARK_REASONS = {
   },
   'not-a-writer': {
     resumeFrom: 'queued',
-    title: 'Queued by someone without write permission',
-    howToProceed: 'Someone with write permission must set state:queued.',
+    title: 'State label set by someone without write permission',
+    howToProceed:
+      'Someone with write permission must set the label: state:queued when the spec was queued by someone without it, else the label of the stage the PR parked in (the detail says who set which).',
   },
 
   'label-conflict': {

@@ -12,6 +12,7 @@
  * date by merging main in again, since a rebase would replay the conflicts the merge resolved.
  */
 import { attemptFacts } from '../core/attempts.ts';
+import { checkBase } from '../core/guardrails.ts';
 import { describeHold } from '../core/hold.ts';
 import { transition, type LineEvent } from '../core/line.ts';
 import type {
@@ -27,6 +28,7 @@ import {
   readCurrentPullRequest,
   settle,
   type ApplyDeps,
+  type Current,
   type Reading,
 } from './apply-common.ts';
 import type { StageOutcome } from './outcome.ts';
@@ -76,14 +78,20 @@ export async function prepareMerge(
   });
   if (begun.kind === 'stood-down') return { kind: 'settled', outcome: begun.outcome };
   const { pr } = begun;
-  const hold = await standingHold(deps.github, begun.timeline);
-  if (hold !== undefined) {
-    const detail = describeHold(hold);
+  const refusal = await refusalUpFront(deps.github, begun);
+  if (refusal !== undefined) {
     const conversation = { timeline: begun.timeline, statusComment: begun.status.comment };
-    const held: LineEvent = { type: 'blocked', reason: 'not-approved', detail };
-    return settleMerge(deps, { pr, readJustNow: true }, held, `refused: ${detail}`, input.runUrl, {
-      conversation,
-    });
+    const { detail } = refusal;
+    return settleMerge(
+      deps,
+      { pr, readJustNow: true },
+      refusal,
+      `refused: ${detail}`,
+      input.runUrl,
+      {
+        conversation,
+      },
+    );
   }
   const git = await deps.workbench.checkoutHead(pr);
   const baseSha = await git.fetch(deps.github.repository.defaultBranch);
@@ -135,6 +143,22 @@ export async function prepareMerge(
       };
     }
   }
+}
+
+/**
+ * What parks the PR before the merge touches its branch: a person holding it back, or a base a
+ * person changed to a branch other than the default one, which the merge rebases onto and tests
+ * against (the merge's guardrails refuse both too, after CI).
+ */
+async function refusalUpFront(
+  github: GitHubPort,
+  { pr, timeline }: Current,
+): Promise<Extract<LineEvent, { type: 'blocked' }> | undefined> {
+  const hold = await standingHold(github, timeline);
+  if (hold !== undefined)
+    return { type: 'blocked', reason: 'not-approved', detail: describeHold(hold) };
+  const verdict = checkBase({ ref: pr.baseRef, defaultBranch: github.repository.defaultBranch });
+  return verdict.ok ? undefined : { type: 'blocked', reason: verdict.code, detail: verdict.reason };
 }
 
 /** What a re-read before a push expects: the PR still at the merge, at the head the job read. */

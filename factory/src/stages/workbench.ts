@@ -25,10 +25,12 @@ export function pushToPullRequest(git: Git, pr: PullRequestSnapshot): Promise<Pu
 type Rejected = Extract<PushResult, { kind: 'rejected' }>;
 
 /**
- * What a push GitHub refused means for the stage. Only a lost lease says the branch moved, and
- * then the stage stands down. Any other refusal (a ruleset requiring signed commits, a push
- * restriction) would refuse the stage's next run the same way, after paying for its session
- * again: the PR parks instead, quoting GitHub, and the spend is recorded as it parks.
+ * What a push GitHub refused means for the stage:
+ * - the branch moved under the lease: the stage stands down (R-19);
+ * - a rule the line's commits cannot meet (a ruleset requiring signed commits, a push
+ *   restriction): the stage's next run would be refused the same way after paying for its session
+ *   again, so the PR parks, quoting GitHub;
+ * - anything else (GitHub failing): a crashed attempt, its spend recorded and run again once.
  */
 export function pushRefusal(
   pr: PullRequestSnapshot,
@@ -37,14 +39,26 @@ export function pushRefusal(
 ):
   | { readonly kind: 'stood-down'; readonly reason: string }
   | { readonly kind: 'event'; readonly event: LineEvent; readonly result: string } {
-  if (rejected.reason === 'stale')
-    return { kind: 'stood-down', reason: `the branch moved while ${whileDoing} (stale lease)` };
-  const detail = `GitHub refused the line’s push to ${pr.headRef} while ${whileDoing}: ${oneLine(rejected.message)}`;
-  return {
-    kind: 'event',
-    event: { type: 'blocked', reason: 'push-refused', detail },
-    result: 'GitHub refused the push',
-  };
+  const quoted = oneLine(rejected.message);
+  switch (rejected.reason) {
+    case 'stale':
+      return { kind: 'stood-down', reason: `the branch moved while ${whileDoing} (stale lease)` };
+    case 'rule':
+    case 'workflow-permission': {
+      const detail = `GitHub refused the line’s push to ${pr.headRef} while ${whileDoing}: ${quoted}`;
+      return {
+        kind: 'event',
+        event: { type: 'blocked', reason: 'push-refused', detail },
+        result: 'GitHub refused the push',
+      };
+    }
+    case 'other':
+      return {
+        kind: 'event',
+        event: { type: 'attempt-failed', reason: 'stage-crashed' },
+        result: `the push failed while ${whileDoing}: ${quoted}`.slice(0, 300),
+      };
+  }
 }
 
 /** git's report on one line, clipped: the remote's own words, without its progress noise. */

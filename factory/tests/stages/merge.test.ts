@@ -1132,15 +1132,22 @@ describe('a PR retargeted at another branch', { timeout: 60_000 }, () => {
     return line.branchSha('develop');
   }
 
-  it('parks wrong-base, merging nothing into either branch, though CI and the review passed', async () => {
+  it('parks wrong-base before it touches the branch, merging nothing into either, though CI and the review passed', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'retargeted');
     const develop = await retarget(line, on);
+    await onMain(line, { 'docs/newer.md': 'x\n' });
+    const pushes = line.pushes();
 
-    const outcome = await finish(line, candidateOf(await prepare(line, on)));
+    const outcome = await prepare(line, on);
 
-    expect(outcome).toMatchObject({ kind: 'parked', reason: 'wrong-base' });
+    expect(outcome).toMatchObject({
+      kind: 'settled',
+      outcome: { kind: 'parked', reason: 'wrong-base' },
+    });
     expect((await line.ledgerOf(on.pr)).park?.detail).toBe('The PR merges into develop, not main.');
+    expect(line.pushes()).toBe(pushes);
+    expect(await line.branchSha(on.headRef)).toBe(on.headSha);
     expect(await line.branchSha('develop')).toBe(develop);
     await expectNotMerged(line, on);
   });

@@ -34,7 +34,12 @@ export interface PushInput {
   readonly authHeader?: string;
 }
 
-export type PushRejection = 'stale' | 'workflow-permission' | 'other';
+/**
+ * Why the remote refused a push: the branch moved under the lease (`stale`); the token may not
+ * touch workflow files; a rule the pushed commits do not meet (a ruleset, a protected branch,
+ * a hook), which a retry would meet again; or anything else, such as a server error.
+ */
+export type PushRejection = 'stale' | 'workflow-permission' | 'rule' | 'other';
 
 export type PushResult =
   | { readonly kind: 'pushed'; readonly sha: string }
@@ -42,6 +47,16 @@ export type PushResult =
 
 /** GitHub's words for a token without the `workflows` permission (github-mechanics §4). */
 const WORKFLOW_REFUSAL = /refusing to allow an? .+? to create or update workflow/i;
+/**
+ * The remote's ref moved between its advertisement and its update: someone pushed meanwhile, as
+ * a lease that no longer holds says.
+ */
+const LOST_RACE = /\(stale info\)|cannot lock ref|incorrect old value|failed to update ref/i;
+/**
+ * A rule refused the push: GitHub's rule messages (`GH006` protected branch, `GH013` rulesets)
+ * and a hook's `declined`.
+ */
+const RULE_REFUSAL = /\bGH0\d\d\b|declined|protected branch/i;
 /** `git push --porcelain` marks a ref the remote did not take with `!`. */
 const REJECTED_REF = /^!\t/m;
 
@@ -133,7 +148,8 @@ export async function pushWithLease(git: GitRunner, input: PushInput): Promise<P
 /** Why the remote refused a ref, from git's report and the remote's own messages. */
 export function classifyPushRejection(output: string): PushRejection {
   if (WORKFLOW_REFUSAL.test(output)) return 'workflow-permission';
-  if (output.includes('(stale info)')) return 'stale';
+  if (LOST_RACE.test(output)) return 'stale';
+  if (RULE_REFUSAL.test(output)) return 'rule';
   return 'other';
 }
 

@@ -10,8 +10,11 @@ import type { GitHubContext } from './context.ts';
 import type { WorkflowFileOf } from './dispatch.ts';
 import { callGitHub } from './errors.ts';
 
-/** Statuses of a run that has not finished; `action_required` waits for a person, not a runner. */
-const ACTIVE_STATUSES = ['queued', 'in_progress', 'waiting', 'requested', 'pending'] as const;
+/**
+ * Statuses of a run that has not finished, in the order a run passes through them;
+ * `action_required` waits for a person, not a runner.
+ */
+const ACTIVE_STATUSES = ['requested', 'waiting', 'pending', 'queued', 'in_progress'] as const;
 
 /**
  * One listing per unfinished status, since GitHub's `status` filter takes a single value. A
@@ -35,18 +38,19 @@ export function listActiveRuns(
   stage: StageName,
 ): Promise<ActiveRun[]> {
   return callGitHub('listActiveRuns', async () => {
-    const listings = await Promise.all(
-      ACTIVE_STATUSES.map((status) =>
-        ctx.octokit.rest.actions.listWorkflowRuns({
-          ...ctx.repo,
-          workflow_id: workflowFileOf(stage),
-          status,
-          per_page: RUNS_PER_STATUS,
-        }),
-      ),
-    );
-    return listings
-      .flatMap(({ data }) => data.workflow_runs)
+    // One after another, in the order a run moves through them: a run that moves on between two
+    // listings is found by the later one, where listings side by side could both miss it.
+    const runs = [];
+    for (const status of ACTIVE_STATUSES) {
+      const { data } = await ctx.octokit.rest.actions.listWorkflowRuns({
+        ...ctx.repo,
+        workflow_id: workflowFileOf(stage),
+        status,
+        per_page: RUNS_PER_STATUS,
+      });
+      runs.push(...data.workflow_runs);
+    }
+    return [...new Map(runs.map((run) => [run.id, run])).values()]
       .sort((a, b) => b.created_at.localeCompare(a.created_at) || b.id - a.id)
       .map((run) => ({
         pr: prOfRunTitle(run.display_title),

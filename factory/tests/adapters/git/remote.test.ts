@@ -236,10 +236,21 @@ describe('push rejection reasons', () => {
     ],
     ['a lease that no longer holds', '!\tabc:refs/heads/f\t[rejected] (stale info)', 'stale'],
     [
+      'a push that lost the race for the ref on the remote',
+      "!\tabc:refs/heads/f\t[remote rejected] (cannot lock ref 'refs/heads/f': is at 123 but expected 456)",
+      'stale',
+    ],
+    [
       'branch protection',
       '!\tabc:refs/heads/main\t[remote rejected] (protected branch hook declined)\nremote: error: GH006: Protected branch update failed',
-      'other',
+      'rule',
     ],
+    [
+      'a ruleset',
+      '!\tabc:refs/heads/f\t[remote rejected] (push declined due to repository rule violations)\nremote: error: GH013: Repository rule violations found for refs/heads/f.',
+      'rule',
+    ],
+    ['a server error', '!\tabc:refs/heads/f\t[remote rejected] (Internal Server Error)', 'other'],
   ] as const)('reads %s', (_, output, reason) => {
     expect(classifyPushRejection(output)).toBe(reason);
   });
