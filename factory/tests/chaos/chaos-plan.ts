@@ -2,7 +2,7 @@
  * What goes wrong in one chaos run, drawn once from its seed so a failing run replays exactly:
  * which writes crash, how often dispatches are doubled or replayed, how often reviewers reject and
  * CI is red, whether a person relabels, reviews or dismisses the line's approval mid-stage,
- * whether main moves under the merge,
+ * whether main moves under the merge, whether the owner starts requiring signed commits,
  * whether the implementer touches the floor, and the forge's fault rate.
  */
 import { seededRandom } from '../../src/twin/forge/faults.ts';
@@ -48,6 +48,11 @@ export interface ChaosPlan {
    * one, to hold the PR back.
    */
   readonly dismissApproval: { readonly atCall: number } | undefined;
+  /**
+   * Port call from which the owner adds a ruleset requiring signed commits on the branch of the
+   * PR in flight: the line's next push there is refused, and the PR must park push-refused.
+   */
+  readonly signedCommits: { readonly atCall: number } | undefined;
 }
 
 const RELABEL_TARGETS: readonly State[] = [
@@ -104,5 +109,6 @@ export function drawPlan(seed: number): ChaosPlan {
       : undefined,
     resumeOnTop: chance(0.5),
     dismissApproval: chance(0.25) ? { atCall: 10 + Math.floor(random() * 150) } : undefined,
+    signedCommits: chance(0.15) ? { atCall: 10 + Math.floor(random() * 120) } : undefined,
   };
 }

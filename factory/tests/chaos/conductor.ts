@@ -69,6 +69,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
   let relabel = plan.relabel;
   let personReview = plan.personReview;
   let dismissal = plan.dismissApproval;
+  let signedCommits = plan.signedCommits;
   let attempt = 0;
   const resumed = new Set<number>();
 
@@ -158,6 +159,11 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
         log.dismissals.push(pr);
         count('person dismisses the line’s approval');
       }
+    }
+    if (signedCommits !== undefined && calls >= signedCommits.atCall && pr !== undefined) {
+      signedCommits = undefined;
+      if (await world.ownerRequiresSignedCommits(pr).catch(() => false))
+        count('owner requires signed commits on a PR branch');
     }
     if (inMerge && mainMovesLeft > 0 && chance(0.2)) await moveMain(pr);
   };

@@ -13,6 +13,8 @@ import { addedLinesPerFile } from '../../src/adapters/git/patch.ts';
 import { isStatusComment } from '../../src/core/notes.ts';
 import type { ChangedFile } from '../../src/core/guardrails.ts';
 import type { FileAtRef, GitHubPort, MergeResult } from '../../src/core/ports.ts';
+import { writeRulesetsForHook } from '../../src/twin/forge/routes/rulesets.ts';
+import type { RulesetRecord } from '../../src/twin/forge/routes/repo-settings.ts';
 import { createBareRepository } from '../../src/twin/forge/seed.ts';
 import { labelOf } from '../../src/core/states.ts';
 import { CI_STATUS_CONTEXT } from '../../src/stages/gate.ts';
@@ -65,6 +67,7 @@ export async function createFakeWorld(options: {
     dismissStaleApprovals: options.dismissStaleApprovals,
   });
   const refOf = (branch: string) => readRef(gitDir, branch);
+  const signedRulesets: RulesetRecord[] = [];
   let prs = 0;
   const fileCache = new Map<string, Promise<FileAtRef | undefined>>();
   const readFileAt = async (path: string, ref: string): Promise<FileAtRef | undefined> => {
@@ -201,6 +204,22 @@ export async function createFakeWorld(options: {
       const { open, headSha } = fake.pull(pr);
       if (open) fake.personReviews(pr, headSha, verdict, who);
       return open;
+    },
+    async ownerRequiresSignedCommits(pr) {
+      const { open, headRef } = fake.pull(pr);
+      if (!open) return false;
+      // As the forge's rulesets route records one; the repository here has no REST surface.
+      signedRulesets.push({
+        id: signedRulesets.length + 1,
+        name: `signed commits on ${headRef}`,
+        enforcement: 'active',
+        include: [`refs/heads/${headRef}`],
+        exclude: [],
+        rules: ['required_signatures'],
+        createdAt: clock.now().toISOString(),
+      });
+      await writeRulesetsForHook(gitDir, signedRulesets);
+      return true;
     },
     personDismissesApproval(pr) {
       return Promise.resolve(

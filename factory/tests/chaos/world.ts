@@ -114,6 +114,11 @@ export interface World {
    * there is none (or the PR is closed).
    */
   personDismissesApproval(pr: number): Promise<boolean>;
+  /**
+   * The owner adds a ruleset requiring signed commits on the PR's branch, which the line's
+   * commits never are; false when the PR is closed.
+   */
+  ownerRequiresSignedCommits(pr: number): Promise<boolean>;
   /** A person pushes a commit to main. */
   commitToMain(files: Record<string, string>): Promise<void>;
   injectFaults(rate: number): void;
@@ -234,6 +239,19 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
           commit_id: data.head.sha,
           event: verdict,
           body: verdict,
+        });
+        return true;
+      }),
+    ownerRequiresSignedCommits: (pr) =>
+      whileQuiet(async () => {
+        const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
+        if (data.state !== 'open') return false;
+        await octokit(forge.as('octo-owner')).rest.repos.createRepoRuleset({
+          ...repo,
+          name: `signed commits on ${data.head.ref}`,
+          enforcement: 'active',
+          conditions: { ref_name: { include: [`refs/heads/${data.head.ref}`], exclude: [] } },
+          rules: [{ type: 'required_signatures' }],
         });
         return true;
       }),

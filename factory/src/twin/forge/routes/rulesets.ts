@@ -67,7 +67,7 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
           createdAt: ctx.now(),
         };
         settings.rulesets.push(record);
-        await writeFile(join(ctx.repo.gitDir, RULESETS_FILE), signedRefLines(settings.rulesets));
+        await writeRulesetsForHook(ctx.repo.gitDir, settings.rulesets);
         return { status: 201, body: renderRuleset(ctx, record) };
       },
     },
@@ -109,6 +109,14 @@ function covers(record: RulesetRecord, ref: string): boolean {
   const matches = (patterns: readonly string[]) =>
     patterns.length > 0 && new RegExp(refsMatching(patterns)).test(ref);
   return matches(record.include) && !matches(record.exclude);
+}
+
+/** Hands the bare repository's pre-receive hook the refs whose pushed commits must be signed. */
+export function writeRulesetsForHook(
+  gitDir: string,
+  rulesets: readonly RulesetRecord[],
+): Promise<void> {
+  return writeFile(join(gitDir, RULESETS_FILE), signedRefLines(rulesets));
 }
 
 /**
