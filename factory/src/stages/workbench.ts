@@ -30,7 +30,8 @@ type Rejected = Extract<PushResult, { kind: 'rejected' }>;
  * - a rule the line's commits cannot meet (a ruleset requiring signed commits, a push
  *   restriction): the stage's next run would be refused the same way after paying for its session
  *   again, so the PR parks, quoting GitHub;
- * - anything else (GitHub failing): a crashed attempt, its spend recorded and run again once.
+ * - anything else (GitHub failing): a crashed attempt, its spend recorded, run again while the
+ *   stage has retries, as when an agent job dies.
  */
 export function pushRefusal(
   pr: PullRequestSnapshot,

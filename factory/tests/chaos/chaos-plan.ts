@@ -50,7 +50,8 @@ export interface ChaosPlan {
   readonly dismissApproval: { readonly atCall: number } | undefined;
   /**
    * Port call from which the owner adds a ruleset requiring signed commits on the branch of the
-   * PR in flight: the line's next push there is refused, and the PR must park push-refused.
+   * PR in flight: the line's next push there is refused (the stage tests pin that the PR parks
+   * push-refused; here every invariant must hold around it).
    */
   readonly signedCommits: { readonly atCall: number } | undefined;
 }

@@ -102,7 +102,7 @@ describe('what a refused push means for the stage', () => {
     });
   });
 
-  it('counts a push GitHub failed for another reason as a crashed attempt, run again once, its spend recorded', async () => {
+  it('counts a push GitHub failed for another reason as a crashed attempt, its spend recorded, run again within the retries', async () => {
     expect(
       await refusal('!\tabc:refs/heads/spec/7\t[remote rejected] (Internal Server Error)'),
     ).toEqual({

@@ -53,10 +53,12 @@ const WORKFLOW_REFUSAL = /refusing to allow an? .+? to create or update workflow
  */
 const LOST_RACE = /\(stale info\)|cannot lock ref|incorrect old value|failed to update ref/i;
 /**
- * A rule refused the push: GitHub's rule messages (`GH006` protected branch, `GH013` rulesets)
- * and a hook's `declined`.
+ * A rule refused the push: the remote's reason for the ref says it declined it (GitHub's
+ * rulesets, a protected branch, a hook), or GitHub names a rule (`GH006` protected branch, `GH013`
+ * rulesets). Both are read where git prints the remote's words, never in a ref name, which may
+ * hold such a word but no space or bracket.
  */
-const RULE_REFUSAL = /\bGH0\d\d\b|declined|protected branch/i;
+const RULE_REFUSAL = /\[remote rejected\] \([^)\n]*declined|^remote: error: GH0\d\d:/im;
 /** `git push --porcelain` marks a ref the remote did not take with `!`. */
 const REJECTED_REF = /^!\t/m;
 

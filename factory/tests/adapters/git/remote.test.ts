@@ -251,6 +251,16 @@ describe('push rejection reasons', () => {
       'rule',
     ],
     ['a server error', '!\tabc:refs/heads/f\t[remote rejected] (Internal Server Error)', 'other'],
+    [
+      'a server error on a branch whose name holds a rule’s words',
+      '!\tabc:refs/heads/spec/0042-declined-gh001\t[remote rejected] (Internal Server Error)',
+      'other',
+    ],
+    [
+      'the twin’s hook',
+      '!\tabc:refs/heads/f\t[remote rejected] (pre-receive hook declined)',
+      'rule',
+    ],
   ] as const)('reads %s', (_, output, reason) => {
     expect(classifyPushRejection(output)).toBe(reason);
   });
