@@ -248,28 +248,34 @@ describe('factory doctor', { timeout: 30_000 }, () => {
     expect(level('squash-merge')?.fix).toContain('-F allow_squash_merge=true');
   });
 
-  it('fails a ruleset that requires signed commits on spec branches, and passes one kept to main', async () => {
+  it('fails rulesets that refuse the line’s pushes to spec branches, naming each, and passes them kept to main', async () => {
     const fixture = await startCliForge();
     await arrangeHealthy(fixture);
-    const signed = (include: string[]) =>
+    const ruleset = (
+      include: string[],
+      types: ('required_signatures' | 'non_fast_forward' | 'update')[],
+    ) =>
       asOwner(fixture).rest.repos.createRepoRuleset({
         ...repo,
-        name: `signed ${include.join(' ')}`,
+        name: `${types.join(' ')} on ${include.join(' ')}`,
         enforcement: 'active',
         conditions: { ref_name: { include, exclude: [] } },
-        rules: [{ type: 'required_signatures' }],
+        rules: types.map((type) => ({ type })),
       });
-    await signed(['~DEFAULT_BRANCH']);
+    await ruleset(['~DEFAULT_BRANCH'], ['required_signatures', 'non_fast_forward', 'update']);
 
     expect((await doctorJson(fixture)).level('push-rules')).toMatchObject({ level: 'ok' });
 
-    await signed(['refs/heads/spec/**']);
+    await ruleset(['refs/heads/spec/**'], ['required_signatures']);
+    await ruleset(['~ALL'], ['non_fast_forward']);
     const { code, level } = await doctorJson(fixture);
 
     expect(code).toBe(1);
     expect(level('push-rules')).toMatchObject({ level: 'fail' });
-    expect(level('push-rules')?.summary).toContain('spec/0001-example');
-    expect(level('push-rules')?.fix).toContain('Target the rule at main alone');
+    expect(level('push-rules')?.summary).toBe(
+      'Rulesets on spec branches such as spec/0001-example require signed commits (the line’s are not: every push); no force pushes (the merge’s rebase of a PR main moved past): GitHub would refuse those pushes, and each PR would park push-refused.',
+    );
+    expect(level('push-rules')?.fix).toContain('Target those rules at main alone');
   });
 
   it('sees the setting change once an admin allows it', async () => {

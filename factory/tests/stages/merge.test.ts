@@ -374,7 +374,9 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     prs.pushedOver = await atMerge(line, 'pushed-over');
     prs.overwritten = await atMerge(line, 'overwritten');
     prs.signed = await atMerge(line, 'signed');
-    await line.requireSignedCommits(prs.signed.headRef);
+    await line.addPushRule(prs.signed.headRef, 'required_signatures');
+    prs.unforced = await atMerge(line, 'unforced');
+    await line.addPushRule(prs.unforced.headRef, 'non_fast_forward');
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
       'README.md': '# Widgets, theirs\n',
@@ -385,6 +387,13 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     const on = prs.signed;
     if (on === undefined) throw new Error('no PR');
     await expectPushRefused(line, on, 'it was brought up to date');
+  });
+
+  it('parks push-refused when a ruleset forbids the force push that puts the rebased head on the branch', async () => {
+    const on = prs.unforced;
+    if (on === undefined) throw new Error('no PR');
+    await expectPushRefused(line, on, 'it was brought up to date');
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('Cannot force-push to this branch');
   });
 
   it('R-19: pushes no rebased head when a person moved the PR while it was rebased', async () => {
@@ -626,7 +635,7 @@ describe('a conflict with main (R-18)', { timeout: 90_000 }, () => {
     prs.relabelled = await atMerge(line, 'relabelled', { 'README.md': '# Widgets, mine\n' });
     prs.held = await atMerge(line, 'held', words(wordsWith(10, 'export const w10 = -100;')));
     prs.refused = await atMerge(line, 'refused', words(wordsWith(1, 'export const w1 = -101;')));
-    await line.requireSignedCommits(pr('refused').headRef);
+    await line.addPushRule(pr('refused').headRef, 'required_signatures');
     await onMain(line, {
       ...words(THEIRS),
       'docs/logo.bin': '\0theirs\n',

@@ -109,7 +109,7 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
 
   it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the plan’s commit', async () => {
     const on = await atPlan();
-    await line.requireSignedCommits(on.headRef);
+    await line.addPushRule(on.headRef, 'required_signatures');
     const dispatched = line.dispatches().length;
 
     const outcome = await apply(on);

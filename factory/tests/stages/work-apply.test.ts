@@ -212,7 +212,7 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
 
   it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the line’s commit', async () => {
     const on = await atImplementation();
-    await line.requireSignedCommits(on.headRef);
+    await line.addPushRule(on.headRef, 'required_signatures');
     const seen = watch();
 
     const outcome = await apply(on);

@@ -113,8 +113,14 @@ export interface LineForge {
   jobWith(scopes: TokenScopes): { github: GitHubPort; workbench: Workbench };
   /** Every write request the forge served (anything but GET or a fetch), as `METHOD route`. */
   writeRequests(): string[];
-  /** The owner adds a ruleset requiring signed commits on `branch`, which the line never signs. */
-  requireSignedCommits(branch: string): Promise<void>;
+  /**
+   * The owner adds a ruleset with one push rule on `branch`: `required_signatures` (the line's
+   * commits are never signed), `non_fast_forward` or `update`.
+   */
+  addPushRule(
+    branch: string,
+    type: 'required_signatures' | 'non_fast_forward' | 'update',
+  ): Promise<void>;
 }
 
 const scratchDirs: string[] = [];
@@ -222,13 +228,13 @@ export async function startLineForge(options: LineForgeOptions = {}): Promise<Li
     config,
     repo,
     move,
-    async requireSignedCommits(branch) {
+    async addPushRule(branch, type) {
       await client(forge.as('octo-owner')).rest.repos.createRepoRuleset({
         ...repo,
-        name: `signed commits on ${branch}`,
+        name: `${type} on ${branch}`,
         enforcement: 'active',
         conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
-        rules: [{ type: 'required_signatures' }],
+        rules: [{ type }],
       });
     },
     async openOnLine(input) {

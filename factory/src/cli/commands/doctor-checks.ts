@@ -368,9 +368,17 @@ export function checkSquashMerge(read: SettingRead<boolean>, repo: RepoNames): F
 /** A branch named as `factory queue` names a spec's: GitHub answers which rules would apply. */
 export const SPEC_BRANCH_PROBE = 'spec/0001-example';
 
+/** Ruleset rules on a spec branch that refuse some of the line's pushes, and which. */
+const RULES_AGAINST_PUSHES: Readonly<Record<string, string>> = {
+  required_signatures: 'signed commits (the line’s are not: every push)',
+  update: 'no updates (every push)',
+  non_fast_forward: 'no force pushes (the merge’s rebase of a PR main moved past)',
+};
+
 /**
- * The line pushes unsigned commits to a PR's branch (the plan, each patch, the merge's update): a
- * ruleset requiring signed commits there refuses every one, and each PR parks `push-refused`.
+ * The line pushes to a PR's branch (the plan, each patch, the merge's update, a rebase among
+ * them): a ruleset that refuses those pushes parks each PR `push-refused`. GitHub answers which
+ * rules apply to a branch by its name, so doctor asks for a spec branch's.
  */
 export function checkPushRules(
   read: SettingRead<readonly string[]>,
@@ -380,17 +388,18 @@ export function checkPushRules(
   const where = 'Settings → Rules → Rulesets (and the organization’s rulesets)';
   if (!read.ok)
     return unreadable('push-rules', `the rules on a branch like ${branch}`, read, where);
-  if (!read.value.includes('required_signatures'))
+  const against = read.value.flatMap((type) => RULES_AGAINST_PUSHES[type] ?? []);
+  if (against.length === 0)
     return {
       id: 'push-rules',
       level: 'ok',
-      summary: `No ruleset requires signed commits on a spec branch (${branch}).`,
+      summary: `No ruleset refuses the line's pushes to a spec branch (${branch}).`,
     };
   return {
     id: 'push-rules',
     level: 'fail',
-    summary: `A ruleset requires signed commits on spec branches such as ${branch}: the line's commits are not signed, so GitHub would refuse its first push on every PR, which then parks push-refused.`,
-    fix: `Target the rule at ${repo.defaultBranch} alone, where GitHub signs the squash merges it makes, or exclude the spec branches from it, under ${where}.`,
+    summary: `Rulesets on spec branches such as ${branch} require ${against.join('; ')}: GitHub would refuse those pushes, and each PR would park push-refused.`,
+    fix: `Target those rules at ${repo.defaultBranch} alone, where GitHub makes the squash merges itself, or exclude the spec branches from them, under ${where}.`,
   };
 }
 

@@ -18,43 +18,55 @@ export const DEFAULT_BRANCH = 'main';
 export const WORKFLOWS_REFUSED_ENV = 'FORGE_REFUSE_WORKFLOW_CHANGES';
 
 /**
- * The file in the bare repository where the rulesets route lists the refs whose pushed commits
- * must be signed: one line per ruleset, the refs it covers and those it leaves out, each an
- * extended regular expression, tab-separated.
+ * The file in the bare repository where the rulesets route lists the push rules in force: one
+ * line per rule of an active ruleset, its type, the refs it covers and those it leaves out (each
+ * an extended regular expression), tab-separated.
  */
-export const RULESETS_FILE = 'forge-signed-refs';
+export const RULESETS_FILE = 'forge-push-rules';
 
 /**
  * GitHub compares the old and new tip, so a rebase or merge that brings in someone else's
  * workflow change is refused too (github-mechanics §4). A new branch is compared with main.
- * A ruleset's `required_signatures` refuses a pushed commit without a signature on a branch it
- * covers, as GitHub does with its GH013 message.
+ * A ruleset's push rules refuse a push to a branch they cover with GitHub's GH013 message:
+ * `required_signatures` an unsigned commit, `non_fast_forward` a force push, `update` any update
+ * of the branch.
  */
 const PRE_RECEIVE_HOOK = `#!/bin/sh
 # Installed by the twin forge. Mirrors GitHub's push rules: the workflows permission, and
-# rulesets that require signed commits.
+# rulesets' rules on pushes.
 zero=0000000000000000000000000000000000000000
 tab=$(printf '\\t')
-must_be_signed() {
-  [ -f ${RULESETS_FILE} ] || return 1
-  while IFS="$tab" read -r include exclude; do
-    printf '%s\\n' "$1" | grep -Eq "$include" || continue
-    [ -n "$exclude" ] && printf '%s\\n' "$1" | grep -Eq "$exclude" && continue
-    return 0
+# Prints the first rule the update of ref $3 from $1 to $2 breaks, if any.
+rule_broken() {
+  [ -f ${RULESETS_FILE} ] || return 0
+  while IFS="$tab" read -r type include exclude; do
+    printf '%s\\n' "$3" | grep -Eq "$include" || continue
+    [ -n "$exclude" ] && printf '%s\\n' "$3" | grep -Eq "$exclude" && continue
+    case "$type" in
+      required_signatures)
+        for commit in $(git rev-list "$2" --not --all); do
+          git cat-file commit "$commit" | sed '/^$/q' | grep -q '^gpgsig ' && continue
+          echo "Commits must have verified signatures."
+          return 0
+        done ;;
+      non_fast_forward)
+        if [ "$1" != "$zero" ] && ! git merge-base --is-ancestor "$1" "$2"; then
+          echo "Cannot force-push to this branch"
+          return 0
+        fi ;;
+      update)
+        [ "$1" != "$zero" ] && { echo "Cannot update this protected ref."; return 0; } ;;
+    esac
   done < ${RULESETS_FILE}
-  return 1
+  return 0
 }
 while read -r old new ref; do
   [ "$new" = "$zero" ] && continue
-  if must_be_signed "$ref"; then
-    for commit in $(git rev-list "$new" --not --all); do
-      if ! git cat-file commit "$commit" | sed '/^$/q' | grep -q '^gpgsig '; then
-        echo "error: GH013: Repository rule violations found for $ref." >&2
-        echo "- Commits must have verified signatures." >&2
-        echo "  Found 1 violation: $commit" >&2
-        exit 1
-      fi
-    done
+  broken=$(rule_broken "$old" "$new" "$ref")
+  if [ -n "$broken" ]; then
+    echo "error: GH013: Repository rule violations found for $ref." >&2
+    echo "- $broken" >&2
+    exit 1
   fi
   [ "$${WORKFLOWS_REFUSED_ENV}" = "1" ] || continue
   if [ "$old" = "$zero" ]; then

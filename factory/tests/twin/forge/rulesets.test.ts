@@ -58,6 +58,41 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
     );
   });
 
+  it('refuses a force push under non_fast_forward and any update under update, each with its GH013 line', async () => {
+    const fixture = await startForge();
+    const { forge, client, owner, repo } = fixture;
+    const rule = (type: 'non_fast_forward' | 'update', branch: string) =>
+      client('octo-owner').rest.repos.createRepoRuleset({
+        owner,
+        repo,
+        name: type,
+        enforcement: 'active',
+        conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
+        rules: [{ type }],
+      });
+    for (const branch of ['linear', 'frozen'])
+      expect((await forge.push('writer', { branch, files: { 'a.txt': 'a\n' } })).ok).toBe(true);
+    await rule('non_fast_forward', 'linear');
+    await rule('update', 'frozen');
+    const before = await forge.readRefs();
+
+    const ahead = await forge.push('writer', { branch: 'linear', files: { 'b.txt': 'b\n' } });
+    const forced = await forge.push('writer', {
+      branch: 'linear',
+      from: 'main',
+      files: { 'c.txt': 'c\n' },
+      force: true,
+    });
+    const frozen = await forge.push('writer', { branch: 'frozen', files: { 'b.txt': 'b\n' } });
+
+    expect(ahead.ok).toBe(true);
+    expect(forced.ok).toBe(false);
+    expect(forced.output).toContain('- Cannot force-push to this branch');
+    expect(frozen.ok).toBe(false);
+    expect(frozen.output).toContain('- Cannot update this protected ref.');
+    expect((await forge.readRefs()).get('refs/heads/frozen')).toBe(before.get('refs/heads/frozen'));
+  });
+
   it('tells anyone who can read the repository which rules apply to a branch, existing or not', async () => {
     const fixture = await startForge();
     const { client, owner, repo } = fixture;
@@ -87,7 +122,7 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
         repo,
         name: 'linear',
         enforcement: 'active',
-        rules: [{ type: 'required_linear_history' }],
+        rules: [{ type: 'creation' }],
       }),
     ).rejects.toMatchObject({ status: 422 });
 

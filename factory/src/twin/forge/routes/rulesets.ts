@@ -1,11 +1,11 @@
 /**
  * Repository rulesets, as far as the line meets them: `POST` and `GET /repos/{o}/{r}/rulesets`
- * (admin only) with the one rule the twin enforces, `required_signatures`, and the rules that
- * apply to a branch (`GET …/rules/branches/{branch}`, for anyone who can read the repository). GitHub signs the
- * commits it makes itself (the web editor, merges, server-side branch updates), so the rule bites
- * only on git pushes: the pre-receive hook refuses an unsigned commit on a matching branch with
- * GitHub's GH013 message (`seed.ts`). Any other rule type is refused as not modelled, so a test
- * never believes the twin enforces what it does not.
+ * (admin only) with the rules that act on pushes (`PUSH_RULES`), and the rules that apply to a
+ * branch (`GET …/rules/branches/{branch}`, for anyone who can read the repository). GitHub makes
+ * its own commits (the web editor, merges, server-side branch updates) under the rules it checks
+ * itself, so the twin's rules bite only on git pushes: the pre-receive hook refuses a push that
+ * breaks one with GitHub's GH013 message (`seed.ts`). Any other rule type is refused as not
+ * modelled, so a test never believes the twin enforces what it does not.
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -31,7 +31,12 @@ const CreateRuleset = z.object({
   rules: z.array(z.object({ type: z.string(), parameters: z.unknown().optional() })).default([]),
 });
 
-const MODELLED_RULES = new Set(['required_signatures']);
+/** The rules the twin enforces: each refuses some pushes to the branches it covers. */
+const PUSH_RULES: ReadonlySet<string> = new Set([
+  'required_signatures',
+  'non_fast_forward',
+  'update',
+]);
 const DOCS = 'repos/rules#create-a-repository-ruleset';
 
 export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
@@ -46,7 +51,7 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
         const input = parseBody(CreateRuleset, body, DOCS);
         const unmodelled = [
           ...(input.target === 'branch' ? [] : [`${input.target} rulesets`]),
-          ...input.rules.filter((rule) => !MODELLED_RULES.has(rule.type)).map((rule) => rule.type),
+          ...input.rules.filter((rule) => !PUSH_RULES.has(rule.type)).map((rule) => rule.type),
         ];
         if (unmodelled.length > 0)
           throw validationFailed(DOCS, [
@@ -54,7 +59,7 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
               resource: 'Ruleset',
               field: 'rules',
               code: 'custom',
-              message: `the twin models only branch rulesets with required_signatures, not ${unmodelled.join(', ')}`,
+              message: `the twin models only branch rulesets with ${[...PUSH_RULES].join(', ')}, not ${unmodelled.join(', ')}`,
             },
           ]);
         const record: RulesetRecord = {
@@ -111,25 +116,27 @@ function covers(record: RulesetRecord, ref: string): boolean {
   return matches(record.include) && !matches(record.exclude);
 }
 
-/** Hands the bare repository's pre-receive hook the refs whose pushed commits must be signed. */
+/** Hands the bare repository's pre-receive hook the push rules in force and where. */
 export function writeRulesetsForHook(
   gitDir: string,
   rulesets: readonly RulesetRecord[],
 ): Promise<void> {
-  return writeFile(join(gitDir, RULESETS_FILE), signedRefLines(rulesets));
+  return writeFile(join(gitDir, RULESETS_FILE), ruleLines(rulesets));
 }
 
 /**
- * What the hook reads: one line per active ruleset that requires signatures, the refs it covers
- * and those it leaves out, each as one extended regular expression, tab-separated (no ref name
- * holds a tab). A ruleset that includes nothing covers nothing and gets no line.
+ * What the hook reads: a line per rule of each active ruleset, its type, the refs it covers and
+ * those it leaves out, each as one extended regular expression, tab-separated (no ref name holds
+ * a tab). A ruleset that includes nothing covers nothing and gets no line.
  */
-function signedRefLines(rulesets: readonly RulesetRecord[]): string {
+function ruleLines(rulesets: readonly RulesetRecord[]): string {
   return rulesets
-    .filter((record) => record.enforcement === 'active')
-    .filter((record) => record.rules.includes('required_signatures'))
-    .filter((record) => record.include.length > 0)
-    .map((record) => `${refsMatching(record.include)}\t${refsMatching(record.exclude)}\n`)
+    .filter((record) => record.enforcement === 'active' && record.include.length > 0)
+    .flatMap((record) =>
+      record.rules.map(
+        (type) => `${type}\t${refsMatching(record.include)}\t${refsMatching(record.exclude)}\n`,
+      ),
+    )
     .join('');
 }
 
