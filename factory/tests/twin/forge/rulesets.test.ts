@@ -111,6 +111,29 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
     expect(await rulesOf('free/x')).toEqual([]);
   });
 
+  it('reads ref patterns as GitHub’s fnmatch does: sets, and a double star that may match no folder', async () => {
+    const fixture = await startForge();
+    const { client, owner, repo } = fixture;
+    await client('octo-owner').rest.repos.createRepoRuleset({
+      owner,
+      repo,
+      name: 'patterns',
+      enforcement: 'active',
+      conditions: { ref_name: { include: ['qa/**/*', 'release-[0-9]', 'v[!0-9]'], exclude: [] } },
+      rules: [{ type: 'update' }],
+    });
+    const covered = async (branch: string) =>
+      (await client('reader').rest.repos.getBranchRules({ owner, repo, branch })).data.length > 0;
+
+    expect(await covered('qa/x')).toBe(true);
+    expect(await covered('qa/a/b')).toBe(true);
+    expect(await covered('qa')).toBe(false);
+    expect(await covered('release-7')).toBe(true);
+    expect(await covered('release-x')).toBe(false);
+    expect(await covered('vx')).toBe(true);
+    expect(await covered('v1')).toBe(false);
+  });
+
   it('refuses a ruleset from someone without admin rights, and one with a rule the twin does not enforce, writing nothing', async () => {
     const fixture = await startForge();
     const { forge, client, owner, repo } = fixture;

@@ -147,7 +147,8 @@ function refsMatching(patterns: readonly string[]): string {
 
 /**
  * One of GitHub's ref patterns: `~ALL`, `~DEFAULT_BRANCH`, or an fnmatch pattern over the branch
- * (or full ref) name, where `*` and `?` stop at a `/` and `**` does not.
+ * (or full ref) name, where `*`, `?` and a `[…]` set stop at a `/`, `**` does not, and `**`
+ * followed by a `/` also matches no folder at all.
  */
 function refPattern(pattern: string): string {
   if (pattern === '~ALL') return 'refs/heads/.*';
@@ -158,12 +159,27 @@ function refPattern(pattern: string): string {
         ? pattern
         : `refs/heads/${pattern}`;
   return ref
-    .split(/(\*\*|\*|\?)/)
-    .map((part) => WILDCARDS[part] ?? part.replace(/[.^$+(){}|[\]\\]/g, '\\$&'))
+    .split(/(\*\*\/|\*\*|\*|\?|\[[^\]]*\])/)
+    .map((part) => WILDCARDS[part] ?? (part.startsWith('[') ? characterSet(part) : literal(part)))
     .join('');
 }
 
-const WILDCARDS: Readonly<Record<string, string>> = { '**': '.*', '*': '[^/]*', '?': '[^/]' };
+const WILDCARDS: Readonly<Record<string, string>> = {
+  '**/': '(.*/)?',
+  '**': '.*',
+  '*': '[^/]*',
+  '?': '[^/]',
+};
+
+/** An fnmatch set (`[a-z]`, `[!0-9]`) as a bracket expression; no ref name holds a `[`. */
+function characterSet(set: string): string {
+  const body = set.slice(1, -1);
+  return body.startsWith('!') ? `[^/${body.slice(1)}]` : `[${body}]`;
+}
+
+function literal(text: string): string {
+  return text.replace(/[.^$+(){}|[\]\\]/g, '\\$&');
+}
 
 function renderRuleset(ctx: ForgeContext, record: RulesetRecord) {
   return {
