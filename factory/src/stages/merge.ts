@@ -5,7 +5,7 @@
  * the CI result, judges and merges. A moved head or a new main goes back, never in.
  *
  * Up to date means main is in the branch's history (ADR 0006). A linear branch is rebased onto
- * main. A rebase replays commit by commit, so when it conflicts one merge of main into the branch
+ * main, or has main merged in where a ruleset forbids the force push a rebase needs (ADR 0011). A rebase replays commit by commit, so when it conflicts one merge of main into the branch
  * is tried: a three-way merge of the whole change often goes through where a single commit could
  * not. If that conflicts too, the merge is committed with its conflict markers and goes back to
  * the implementer once to resolve them (R-18). A branch that holds a merge commit is brought up to
@@ -125,7 +125,15 @@ export async function prepareMerge(
       const still = await readCurrentPullRequest(deps.github, 'merge', stillAt(pr));
       if (still.kind === 'stood-down') return { kind: 'settled', outcome: still.outcome };
       const method = update.kind === 'rebased' ? 'rebase' : 'merge';
-      const published = await publishUpdate(deps, git, pr, update.headSha, method);
+      let published = await publishUpdate(deps, git, pr, update.headSha, method);
+      // A rule against force pushes refuses the rebase's push; a merge of main goes on the branch
+      // as a fast-forward (the same change, so its approval carries just as far, ADR 0004).
+      if (method === 'rebase' && refusedByRule(published)) {
+        await git.checkout(pr.headSha);
+        const merged = await mergeMain(git, pr, baseSha, deps.github.repository.defaultBranch);
+        if (merged.kind === 'merged')
+          published = await publishUpdate(deps, git, pr, merged.headSha, 'merge');
+      }
       if (published.kind === 'event')
         return settleMerge(deps, { pr }, published.event, published.result, input.runUrl);
       if (published.kind === 'stood-down') return standDown(pr, published.reason);
@@ -179,15 +187,33 @@ async function bringUpToDate(
   baseSha: string,
   defaultBranch: string,
 ): Promise<Exclude<RebaseResult, { kind: 'conflict' }> | MergeInResult> {
-  const merge = () =>
-    git.mergeIn({
-      upstream: baseSha,
-      message: `Merge ${defaultBranch} (${short(baseSha)}) into #${String(pr.number)}`,
-      keepConflicts: true,
-    });
+  const merge = () => mergeMain(git, pr, baseSha, defaultBranch);
   if (await git.hasMergesSince(baseSha)) return merge();
   const rebased = await git.rebaseOnto({ upstream: baseSha });
   return rebased.kind === 'conflict' ? merge() : rebased;
+}
+
+/** Merges main (`baseSha`) into the checkout, committing a conflict with its markers. */
+function mergeMain(
+  git: Git,
+  pr: PullRequestSnapshot,
+  baseSha: string,
+  defaultBranch: string,
+): Promise<MergeInResult> {
+  return git.mergeIn({
+    upstream: baseSha,
+    message: `Merge ${defaultBranch} (${short(baseSha)}) into #${String(pr.number)}`,
+    keepConflicts: true,
+  });
+}
+
+/** GitHub refused the push for a rule of the repository's, not because the branch moved. */
+function refusedByRule(published: Published): boolean {
+  return (
+    published.kind === 'event' &&
+    published.event.type === 'blocked' &&
+    published.event.reason === 'push-refused'
+  );
 }
 
 interface ConflictWithMain {

@@ -2,7 +2,7 @@
  * What goes wrong in one chaos run, drawn once from its seed so a failing run replays exactly:
  * which writes crash, how often dispatches are doubled or replayed, how often reviewers reject and
  * CI is red, whether a person relabels, reviews or dismisses the line's approval mid-stage,
- * whether main moves under the merge, whether the owner starts requiring signed commits,
+ * whether main moves under the merge, whether the owner adds a rule on pushes,
  * whether the implementer touches the floor, and the forge's fault rate.
  */
 import { seededRandom } from '../../src/twin/forge/faults.ts';
@@ -49,12 +49,15 @@ export interface ChaosPlan {
    */
   readonly dismissApproval: { readonly atCall: number } | undefined;
   /**
-   * Port call from which the owner adds a ruleset requiring signed commits on the branch of the
-   * PR in flight: the line's next push there is refused (the stage tests pin that the PR parks
-   * push-refused; here every invariant must hold around it).
+   * Port call from which the owner adds a ruleset with a push rule on the branch of the PR in
+   * flight: signed commits, which refuses the line's next push there (the stage tests pin that
+   * the PR parks push-refused), or no force pushes, which the merge meets by merging main in;
+   * every invariant must hold around either.
    */
-  readonly signedCommits: { readonly atCall: number } | undefined;
+  readonly pushRule: { readonly atCall: number; readonly type: PushRule } | undefined;
 }
+
+export type PushRule = 'required_signatures' | 'non_fast_forward';
 
 const RELABEL_TARGETS: readonly State[] = [
   'plan',
@@ -110,6 +113,11 @@ export function drawPlan(seed: number): ChaosPlan {
       : undefined,
     resumeOnTop: chance(0.5),
     dismissApproval: chance(0.25) ? { atCall: 10 + Math.floor(random() * 150) } : undefined,
-    signedCommits: chance(0.15) ? { atCall: 10 + Math.floor(random() * 120) } : undefined,
+    pushRule: chance(0.15)
+      ? {
+          atCall: 10 + Math.floor(random() * 120),
+          type: pick(random, ['required_signatures', 'non_fast_forward'] as const),
+        }
+      : undefined,
   };
 }

@@ -69,7 +69,7 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
   let relabel = plan.relabel;
   let personReview = plan.personReview;
   let dismissal = plan.dismissApproval;
-  let signedCommits = plan.signedCommits;
+  let pushRule = plan.pushRule;
   let attempt = 0;
   const resumed = new Set<number>();
 
@@ -160,10 +160,11 @@ export async function conduct(world: World, plan: ChaosPlan): Promise<RunLog> {
         count('person dismisses the line’s approval');
       }
     }
-    if (signedCommits !== undefined && calls >= signedCommits.atCall && pr !== undefined) {
-      signedCommits = undefined;
-      if (await world.ownerRequiresSignedCommits(pr).catch(() => false))
-        count('owner requires signed commits on a PR branch');
+    if (pushRule !== undefined && calls >= pushRule.atCall && pr !== undefined) {
+      const { type } = pushRule;
+      pushRule = undefined;
+      if (await world.ownerAddsPushRule(pr, type).catch(() => false))
+        count(`owner adds a push rule on a PR branch: ${type}`);
     }
     if (inMerge && mainMovesLeft > 0 && chance(0.2)) await moveMain(pr);
   };

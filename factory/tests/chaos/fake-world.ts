@@ -67,7 +67,7 @@ export async function createFakeWorld(options: {
     dismissStaleApprovals: options.dismissStaleApprovals,
   });
   const refOf = (branch: string) => readRef(gitDir, branch);
-  const signedRulesets: RulesetRecord[] = [];
+  const rulesets: RulesetRecord[] = [];
   let prs = 0;
   const fileCache = new Map<string, Promise<FileAtRef | undefined>>();
   const readFileAt = async (path: string, ref: string): Promise<FileAtRef | undefined> => {
@@ -205,20 +205,20 @@ export async function createFakeWorld(options: {
       if (open) fake.personReviews(pr, headSha, verdict, who);
       return open;
     },
-    async ownerRequiresSignedCommits(pr) {
+    async ownerAddsPushRule(pr, type) {
       const { open, headRef } = fake.pull(pr);
       if (!open) return false;
       // As the forge's rulesets route records one; the repository here has no REST surface.
-      signedRulesets.push({
-        id: signedRulesets.length + 1,
-        name: `signed commits on ${headRef}`,
+      rulesets.push({
+        id: rulesets.length + 1,
+        name: `${type} on ${headRef}`,
         enforcement: 'active',
         include: [`refs/heads/${headRef}`],
         exclude: [],
-        rules: ['required_signatures'],
+        rules: [type],
         createdAt: clock.now().toISOString(),
       });
-      await writeRulesetsForHook(gitDir, signedRulesets);
+      await writeRulesetsForHook(gitDir, rulesets);
       return true;
     },
     personDismissesApproval(pr) {

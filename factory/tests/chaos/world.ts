@@ -18,6 +18,7 @@ import { STATE_LABELS, WORKING_STATES } from '../../src/core/states.ts';
 import { createForge, type FaultKind } from '../../src/twin/forge/index.ts';
 import type { Workbench } from '../../src/stages/workbench.ts';
 import { FACTORY_LOGIN, JOB_SCOPES, stageWorkflowFiles } from '../support/stage-seed.ts';
+import type { PushRule } from './chaos-plan.ts';
 
 export { FACTORY_LOGIN };
 
@@ -114,11 +115,8 @@ export interface World {
    * there is none (or the PR is closed).
    */
   personDismissesApproval(pr: number): Promise<boolean>;
-  /**
-   * The owner adds a ruleset requiring signed commits on the PR's branch, which the line's
-   * commits never are; false when the PR is closed.
-   */
-  ownerRequiresSignedCommits(pr: number): Promise<boolean>;
+  /** The owner adds a ruleset with one push rule on the PR's branch; false when it is closed. */
+  ownerAddsPushRule(pr: number, type: PushRule): Promise<boolean>;
   /** A person pushes a commit to main. */
   commitToMain(files: Record<string, string>): Promise<void>;
   injectFaults(rate: number): void;
@@ -242,16 +240,16 @@ export async function createForgeWorld(faultSeed: number): Promise<World> {
         });
         return true;
       }),
-    ownerRequiresSignedCommits: (pr) =>
+    ownerAddsPushRule: (pr, type) =>
       whileQuiet(async () => {
         const { data } = await person.rest.pulls.get({ ...repo, pull_number: pr });
         if (data.state !== 'open') return false;
         await octokit(forge.as('octo-owner')).rest.repos.createRepoRuleset({
           ...repo,
-          name: `signed commits on ${data.head.ref}`,
+          name: `${type} on ${data.head.ref}`,
           enforcement: 'active',
           conditions: { ref_name: { include: [`refs/heads/${data.head.ref}`], exclude: [] } },
-          rules: [{ type: 'required_signatures' }],
+          rules: [{ type }],
         });
         return true;
       }),

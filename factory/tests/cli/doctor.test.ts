@@ -266,14 +266,18 @@ describe('factory doctor', { timeout: 30_000 }, () => {
 
     expect((await doctorJson(fixture)).level('push-rules')).toMatchObject({ level: 'ok' });
 
-    await ruleset(['refs/heads/spec/**'], ['required_signatures']);
+    // Against force pushes on every branch: the merge merges main in instead of rebasing.
     await ruleset(['~ALL'], ['non_fast_forward']);
+    expect((await doctorJson(fixture)).level('push-rules')).toMatchObject({ level: 'ok' });
+
+    await ruleset(['refs/heads/spec/**'], ['required_signatures']);
+    await ruleset(['~ALL'], ['update']);
     const { code, level } = await doctorJson(fixture);
 
     expect(code).toBe(1);
     expect(level('push-rules')).toMatchObject({ level: 'fail' });
     expect(level('push-rules')?.summary).toBe(
-      'Rulesets on spec branches such as spec/0001-example require signed commits (the line’s are not: every push); no force pushes (the merge’s rebase of a PR main moved past): GitHub would refuse those pushes, and each PR would park push-refused.',
+      'Rulesets on spec branches such as spec/0001-example require signed commits (the line’s are not); no updates: GitHub would refuse those pushes, and each PR would park push-refused.',
     );
     expect(level('push-rules')?.fix).toContain('Target those rules at main alone');
   });

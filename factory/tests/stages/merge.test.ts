@@ -375,8 +375,6 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     prs.overwritten = await atMerge(line, 'overwritten');
     prs.signed = await atMerge(line, 'signed');
     await line.addPushRule(prs.signed.headRef, 'required_signatures');
-    prs.unforced = await atMerge(line, 'unforced');
-    await line.addPushRule(prs.unforced.headRef, 'non_fast_forward');
     await onMain(line, {
       'src/words.ts': wordsWith(3, 'export const w3 = 33;'),
       'README.md': '# Widgets, theirs\n',
@@ -387,13 +385,6 @@ describe('merging after main moved', { timeout: 60_000 }, () => {
     const on = prs.signed;
     if (on === undefined) throw new Error('no PR');
     await expectPushRefused(line, on, 'it was brought up to date');
-  });
-
-  it('parks push-refused when a ruleset forbids the force push that puts the rebased head on the branch', async () => {
-    const on = prs.unforced;
-    if (on === undefined) throw new Error('no PR');
-    await expectPushRefused(line, on, 'it was brought up to date');
-    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('Cannot force-push to this branch');
   });
 
   it('R-19: pushes no rebased head when a person moved the PR while it was rebased', async () => {
@@ -1122,6 +1113,25 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
       pr: on.pr,
       to: 'merged',
     });
+  });
+});
+
+describe('merging under a rule against force pushes', { timeout: 60_000 }, () => {
+  it('merges main in instead when a ruleset forbids the force push of a rebase, and the approval carries over', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'unforced');
+    await line.addPushRule(on.headRef, 'non_fast_forward');
+    const mainSha = (await onMain(line, { 'docs/newer.md': 'x\n' })).sha;
+
+    const candidate = candidateOf(await prepare(line, on));
+
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
+    const { data: head } = await line.bot.rest.repos.getCommit({
+      ...line.repo,
+      ref: candidate.headSha,
+    });
+    expect(head.parents.map((parent) => parent.sha)).toEqual([on.headSha, mainSha]);
+    await expectMergedAfterGreenCi(line, on, candidate);
   });
 });
 

@@ -368,17 +368,19 @@ export function checkSquashMerge(read: SettingRead<boolean>, repo: RepoNames): F
 /** A branch named as `factory queue` names a spec's: GitHub answers which rules would apply. */
 export const SPEC_BRANCH_PROBE = 'spec/0001-example';
 
-/** Ruleset rules on a spec branch that refuse some of the line's pushes, and which. */
+/**
+ * Ruleset rules on a spec branch that refuse the line's pushes, and why. A rule against force
+ * pushes is not one: the merge then merges main in rather than rebase (ADR 0011).
+ */
 const RULES_AGAINST_PUSHES: Readonly<Record<string, string>> = {
-  required_signatures: 'signed commits (the line’s are not: every push)',
-  update: 'no updates (every push)',
-  non_fast_forward: 'no force pushes (the merge’s rebase of a PR main moved past)',
+  required_signatures: 'signed commits (the line’s are not)',
+  update: 'no updates',
 };
 
 /**
- * The line pushes to a PR's branch (the plan, each patch, the merge's update, a rebase among
- * them): a ruleset that refuses those pushes parks each PR `push-refused`. GitHub answers which
- * rules apply to a branch by its name, so doctor asks for a spec branch's.
+ * The line pushes to a PR's branch (the plan, each patch, the merge's update): a ruleset that
+ * refuses those pushes parks each PR `push-refused`. GitHub answers which rules apply to a branch
+ * by its name, so doctor asks for a spec branch's.
  */
 export function checkPushRules(
   read: SettingRead<readonly string[]>,
