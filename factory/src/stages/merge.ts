@@ -5,8 +5,9 @@
  * the CI result, judges and merges. A moved head or a new main goes back, never in.
  *
  * Up to date means main is in the branch's history (ADR 0006). A linear branch is rebased onto
- * main, or has main merged in where a ruleset forbids the force push a rebase needs (ADR 0011). A rebase replays commit by commit, so when it conflicts one merge of main into the branch
- * is tried: a three-way merge of the whole change often goes through where a single commit could
+ * main, or has main merged in where a ruleset forbids the force push a rebase needs (ADR 0011).
+ * A rebase replays commit by commit, so when it conflicts one merge of main into the branch is
+ * tried: a three-way merge of the whole change often goes through where a single commit could
  * not. If that conflicts too, the merge is committed with its conflict markers and goes back to
  * the implementer once to resolve them (R-18). A branch that holds a merge commit is brought up to
  * date by merging main in again, since a rebase would replay the conflicts the merge resolved.
@@ -110,14 +111,8 @@ export async function prepareMerge(
   switch (update.kind) {
     case 'up-to-date':
       return { kind: 'ready', candidate: { pr: pr.number, headSha: pr.headSha, baseSha } };
-    case 'conflict': {
-      const { files, message } = update;
-      const conflict: Conflict =
-        update.headSha === undefined
-          ? { kind: 'unmarkable', files, unmarked: update.unmarked, baseSha }
-          : { kind: 'marked', headSha: update.headSha, files, message, baseSha };
-      return returnConflict(deps, git, pr, conflict, input.runUrl);
-    }
+    case 'conflict':
+      return returnConflict(deps, git, pr, conflictOf(update, baseSha), input.runUrl);
     case 'rebased':
     case 'merged': {
       // The update goes on the branch only while the PR is still the merge's: a person may
@@ -131,6 +126,9 @@ export async function prepareMerge(
       if (method === 'rebase' && refusedByRule(published)) {
         await git.checkout(pr.headSha);
         const merged = await mergeMain(git, pr, baseSha, deps.github.repository.defaultBranch);
+        // Where the rebase went through and the merge does not, the conflict goes back.
+        if (merged.kind === 'conflict')
+          return returnConflict(deps, git, pr, conflictOf(merged, baseSha), input.runUrl);
         if (merged.kind === 'merged')
           published = await publishUpdate(deps, git, pr, merged.headSha, 'merge');
       }
@@ -241,6 +239,17 @@ interface Unmarkable extends ConflictWithMain {
 }
 
 type Conflict = MarkedMerge | MarkersOnHead | Unmarkable;
+
+/** A merge of main that conflicted, marked and committed where git could mark every file. */
+function conflictOf(
+  merged: Extract<MergeInResult, { kind: 'conflict' }>,
+  baseSha: string,
+): Conflict {
+  const { files, message } = merged;
+  return merged.headSha === undefined
+    ? { kind: 'unmarkable', files, unmarked: merged.unmarked, baseSha }
+    : { kind: 'marked', headSha: merged.headSha, files, message, baseSha };
+}
 
 /**
  * Sends a conflict back to the implementer with the markers on the branch (pushing the merge that

@@ -1133,6 +1133,32 @@ describe('merging under a rule against force pushes', { timeout: 60_000 }, () =>
     expect(head.parents.map((parent) => parent.sha)).toEqual([on.headSha, mainSha]);
     await expectMergedAfterGreenCi(line, on, candidate);
   });
+
+  it('R-18: hands back the conflict when the rebase went through and the merge of main does not', async () => {
+    const line = await startLineForge();
+    // The branch makes main's own change to w1, then changes w1 again: a rebase drops the first
+    // as already on main and replays the second; a merge sees two edits of one line.
+    const on = await atMerge(line, 'both-ways', {
+      'src/words.ts': wordsWith(1, 'export const w1 = 11;'),
+    });
+    const { sha } = await line.forge.commit('writer', {
+      branch: on.headRef,
+      files: { 'src/words.ts': wordsWith(1, 'export const w1 = 12;') },
+    });
+    await line.greenAndApproved(on.pr, sha);
+    await line.addPushRule(on.headRef, 'non_fast_forward');
+    await onMain(line, { 'src/words.ts': wordsWith(1, 'export const w1 = 11;') });
+
+    const outcome = await prepare(line, { ...on, headSha: sha });
+
+    expect(outcome).toEqual({
+      kind: 'settled',
+      outcome: { kind: 'moved', pr: on.pr, to: 'implementation' },
+    });
+    const marked = (await line.github.readPullRequest(on.pr))?.headSha ?? '';
+    const text = (await line.github.readFile('src/words.ts', marked))?.text ?? '';
+    expect(text).toContain('<<<<<<< HEAD\nexport const w1 = 12;\n=======\nexport const w1 = 11;');
+  });
 });
 
 describe('a PR retargeted at another branch', { timeout: 60_000 }, () => {
