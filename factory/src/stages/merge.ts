@@ -426,6 +426,8 @@ async function updateOnServer(
         result: `GitHub's ${method} conflicted: ${result.message}`,
       };
     case 'refused':
+      // A rule against force pushes may refuse GitHub's rebase too: its merge is a fast-forward.
+      if (method === 'rebase') return updateOnServer(github, git, pr, 'merge');
       return {
         kind: 'event',
         event: {

@@ -537,21 +537,49 @@ describe('merging after main changed a workflow, as the default token', { timeou
     prs.server = await atMerge(line, 'server');
     prs.refused = await atMerge(line, 'refused');
     prs.conflicted = await atMerge(line, 'conflicted', { 'README.md': '# Widgets, mine\n' });
+    prs.unforced = await atMerge(line, 'unforced');
+    await line.addPushRule(prs.unforced.headRef, 'non_fast_forward');
     await onMain(line, {
       '.github/workflows/ci.yml': 'name: ci\non: [push]\n',
       'README.md': '# Widgets, theirs\n',
     });
   }, 60_000);
 
-  it('rebases on GitHub’s side instead of pushing, and tests the head GitHub made', async () => {
-    const on = prs.server;
+  it('merges main in on GitHub’s side when a ruleset forbids the force push its rebase would be', async () => {
+    const on = prs.unforced;
     if (on === undefined) throw new Error('no PR');
     const pushes = line.pushes();
+    const updates = () =>
+      line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch'] ?? 0;
+    const before = updates();
 
     const candidate = candidateOf(await prepare(line, on));
 
     expect(line.pushes()).toBe(pushes);
-    expect(line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch']).toBe(1);
+    expect(updates() - before).toBe(2);
+    expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
+    const { data: commit } = await line.bot.rest.repos.getCommit({
+      ...line.repo,
+      ref: candidate.headSha,
+    });
+    expect(commit.parents.map((parent) => parent.sha)).toEqual([
+      on.headSha,
+      await line.branchSha('main'),
+    ]);
+  });
+
+  it('rebases on GitHub’s side instead of pushing, and tests the head GitHub made', async () => {
+    const on = prs.server;
+    if (on === undefined) throw new Error('no PR');
+    const pushes = line.pushes();
+    const updates = () =>
+      line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch'] ?? 0;
+    const before = updates();
+
+    const candidate = candidateOf(await prepare(line, on));
+
+    expect(line.pushes()).toBe(pushes);
+    expect(updates() - before).toBe(1);
     expect(candidate.headSha).not.toBe(on.headSha);
     expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
     const { data: commit } = await line.bot.rest.repos.getCommit({

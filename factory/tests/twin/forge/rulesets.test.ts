@@ -93,6 +93,46 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
     expect((await forge.readRefs()).get('refs/heads/frozen')).toBe(before.get('refs/heads/frozen'));
   });
 
+  it('holds GitHub’s own branch update to the rules as the twin models it: no rebase under non_fast_forward, nothing under update', async () => {
+    const fixture = await startForge();
+    const { forge, client, owner, repo } = fixture;
+    const open = (branch: string) =>
+      forge.openPullRequest('writer', { branch, files: { [`${branch}.txt`]: 'x' }, title: branch });
+    const [linear, frozen] = [await open('linear'), await open('frozen')];
+    await forge.commit('octo-owner', { branch: 'main', files: { 'main.txt': 'm' } });
+    for (const [branch, type] of [
+      ['linear', 'non_fast_forward'],
+      ['frozen', 'update'],
+    ] as const)
+      await client('octo-owner').rest.repos.createRepoRuleset({
+        owner,
+        repo,
+        name: type,
+        enforcement: 'active',
+        conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
+        rules: [{ type }],
+      });
+    const bot = client(forge.issueJobToken({ contents: 'write', 'pull-requests': 'write' }).token);
+    const update = async (number: number, method: 'REBASE' | 'MERGE') => {
+      const { data: pull } = await bot.rest.pulls.get({ owner, repo, pull_number: number });
+      return bot
+        .graphql(
+          `mutation($id: ID!, $how: PullRequestBranchUpdateMethod) {
+            updatePullRequestBranch(input: {pullRequestId: $id, updateMethod: $how}) { pullRequest { headRefOid } }
+          }`,
+          { id: pull.node_id, how: method },
+        )
+        .then(
+          () => 'updated',
+          (error: unknown) => String(error),
+        );
+    };
+
+    expect(await update(linear, 'REBASE')).toMatch(/Cannot force-push to this branch/);
+    expect(await update(linear, 'MERGE')).toBe('updated');
+    expect(await update(frozen, 'MERGE')).toMatch(/Cannot update this protected ref/);
+  });
+
   it('tells anyone who can read the repository which rules apply to a branch, existing or not', async () => {
     const fixture = await startForge();
     const { client, owner, repo } = fixture;

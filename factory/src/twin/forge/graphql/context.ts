@@ -3,15 +3,15 @@ import type { TokenGrant } from '../../contract.ts';
 import { assertAllowed, type Need } from '../auth.ts';
 import type { ForgeContext } from '../context.ts';
 import { HttpError } from '../http.ts';
-import type { PullOptions } from '../routes/pulls.ts';
+import type { RepoSettings } from '../routes/repo-settings.ts';
 import { GraphqlRefusal } from './errors.ts';
 
 /** What every resolver works with: the forge, and the token the request came with. */
 export interface GraphqlContext {
   readonly forge: ForgeContext;
   readonly grant: TokenGrant;
-  /** The repository settings the review mutation obeys, as the REST route does. */
-  readonly settings: PullOptions;
+  /** The repository settings the mutations obey (reviews, rulesets), as the REST routes do. */
+  readonly settings: RepoSettings;
 }
 
 /** Checks `need` as the REST routes do, answered as GraphQL's `FORBIDDEN` / `NOT_FOUND`. */

@@ -7,6 +7,7 @@ import { baseTip } from '../pull-model.ts';
 import { isPull } from '../context.ts';
 import { causeOf } from '../emit.ts';
 import { pullNodeId, type PullIssue } from '../render/pulls.ts';
+import { rulesetsOn } from '../routes/rulesets.ts';
 import { applyUpdates, describeUpdate } from '../sync.ts';
 import { GraphqlRefusal } from './errors.ts';
 import { require, type GraphqlContext } from './context.ts';
@@ -46,12 +47,9 @@ export async function updatePullRequestBranch(ctx: GraphqlContext, input: Update
       message: "expected head sha didn't match current head ref.",
     });
   }
-  const updated = await rewrite(
-    ctx,
-    pull,
-    await baseTip(forge, pull),
-    input.updateMethod ?? 'MERGE',
-  );
+  const method = input.updateMethod ?? 'MERGE';
+  refuseBrokenRule(ctx, pull.pull.headRef, method);
+  const updated = await rewrite(ctx, pull, await baseTip(forge, pull), method);
   if (updated === undefined) {
     throw new GraphqlRefusal({
       type: 'UNPROCESSABLE',
@@ -93,4 +91,23 @@ async function rewrite(
     base,
     `Merge branch '${pull.pull.baseRef}' into ${pull.pull.headRef}`,
   );
+}
+
+/**
+ * The branch's push rules bind GitHub's own update too, as the twin models it (not confirmed
+ * against github.com): a rebase is a force push, which `non_fast_forward` forbids, and `update`
+ * forbids any update.
+ */
+function refuseBrokenRule(ctx: GraphqlContext, branch: string, method: 'MERGE' | 'REBASE'): void {
+  const rules = rulesetsOn(ctx.settings, `refs/heads/${branch}`).flatMap((record) => record.rules);
+  const broken = rules.includes('update')
+    ? 'Cannot update this protected ref.'
+    : method === 'REBASE' && rules.includes('non_fast_forward')
+      ? 'Cannot force-push to this branch'
+      : undefined;
+  if (broken !== undefined)
+    throw new GraphqlRefusal({
+      type: 'UNPROCESSABLE',
+      message: `Repository rule violations found: ${broken}`,
+    });
 }

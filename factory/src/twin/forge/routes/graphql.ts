@@ -15,7 +15,7 @@ import {
 import * as z from 'zod';
 import { READ_ANY, type ForgeContext, type Route } from '../context.ts';
 import { parseBody } from '../http.ts';
-import type { PullOptions } from './pulls.ts';
+import type { RepoSettings } from './repo-settings.ts';
 import { GraphqlRefusal } from '../graphql/errors.ts';
 import {
   addCommentMutation,
@@ -35,7 +35,7 @@ const Request = z.object({
   operationName: z.string().nullable().optional(),
 });
 
-export function graphqlRoutes(ctx: ForgeContext, settings: PullOptions): Route[] {
+export function graphqlRoutes(ctx: ForgeContext, settings: RepoSettings): Route[] {
   return [
     {
       method: 'POST',

@@ -93,23 +93,28 @@ export function rulesetRoutes(ctx: ForgeContext, settings: RepoSettings): Route[
       need: READ_ANY,
       handle: ({ params }) => {
         const ref = `refs/heads/${params.branch ?? ''}`;
-        const body = settings.rulesets
-          .filter((record) => record.enforcement === 'active' && covers(record, ref))
-          .flatMap((record) =>
-            record.rules.map((type) => ({
-              type,
-              ruleset_source_type: 'Repository',
-              ruleset_source: `${ctx.render.owner.login}/${ctx.render.name}`,
-              ruleset_id: record.id,
-            })),
-          );
+        const body = rulesetsOn(settings, ref).flatMap((record) =>
+          record.rules.map((type) => ({
+            type,
+            ruleset_source_type: 'Repository',
+            ruleset_source: `${ctx.render.owner.login}/${ctx.render.name}`,
+            ruleset_id: record.id,
+          })),
+        );
         return { status: 200, body };
       },
     },
   ];
 }
 
-/** Whether `record` applies to `ref`, which need not exist, as GitHub answers for a branch. */
+/** The active rulesets that apply to `ref`, which need not exist, as GitHub answers for a branch. */
+export function rulesetsOn(settings: RepoSettings, ref: string): RulesetRecord[] {
+  return settings.rulesets.filter(
+    (record) => record.enforcement === 'active' && covers(record, ref),
+  );
+}
+
+/** Whether `record` applies to `ref`. */
 function covers(record: RulesetRecord, ref: string): boolean {
   const matches = (patterns: readonly string[]) =>
     patterns.length > 0 && new RegExp(refsMatching(patterns)).test(ref);
