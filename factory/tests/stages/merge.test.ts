@@ -545,18 +545,22 @@ describe('merging after main changed a workflow, as the default token', { timeou
     });
   }, 60_000);
 
+  /** Git pushes and server-side branch updates from here on. */
+  function watchUpdates() {
+    const updates = () =>
+      line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch'] ?? 0;
+    const [pushes, before] = [line.pushes(), updates()];
+    return () => ({ pushes: line.pushes() - pushes, serverUpdates: updates() - before });
+  }
+
   it('merges main in on GitHub’s side when a ruleset forbids the force push its rebase would be', async () => {
     const on = prs.unforced;
     if (on === undefined) throw new Error('no PR');
-    const pushes = line.pushes();
-    const updates = () =>
-      line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch'] ?? 0;
-    const before = updates();
+    const seen = watchUpdates();
 
     const candidate = candidateOf(await prepare(line, on));
 
-    expect(line.pushes()).toBe(pushes);
-    expect(updates() - before).toBe(2);
+    expect(seen()).toEqual({ pushes: 0, serverUpdates: 2 });
     expect(candidate.updatedFrom).toEqual({ sha: on.headSha, patchUnchanged: true });
     const { data: commit } = await line.bot.rest.repos.getCommit({
       ...line.repo,
@@ -571,15 +575,11 @@ describe('merging after main changed a workflow, as the default token', { timeou
   it('rebases on GitHub’s side instead of pushing, and tests the head GitHub made', async () => {
     const on = prs.server;
     if (on === undefined) throw new Error('no PR');
-    const pushes = line.pushes();
-    const updates = () =>
-      line.forge.requestLog.countsByRoute()['POST /graphql mutation updateBranch'] ?? 0;
-    const before = updates();
+    const seen = watchUpdates();
 
     const candidate = candidateOf(await prepare(line, on));
 
-    expect(line.pushes()).toBe(pushes);
-    expect(updates() - before).toBe(1);
+    expect(seen()).toEqual({ pushes: 0, serverUpdates: 1 });
     expect(candidate.headSha).not.toBe(on.headSha);
     expect((await line.github.readPullRequest(on.pr))?.headSha).toBe(candidate.headSha);
     const { data: commit } = await line.bot.rest.repos.getCommit({

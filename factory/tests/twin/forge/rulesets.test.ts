@@ -20,6 +20,19 @@ function requireSignatures(fixture: ForgeFixture, login: string, exclude: string
   });
 }
 
+/** The owner adds a ruleset with one push rule on `branch`. */
+function ruleOn(fixture: ForgeFixture, branch: string, type: 'non_fast_forward' | 'update') {
+  const { client, owner, repo } = fixture;
+  return client('octo-owner').rest.repos.createRepoRuleset({
+    owner,
+    repo,
+    name: `${type} on ${branch}`,
+    enforcement: 'active',
+    conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
+    rules: [{ type }],
+  });
+}
+
 describe('forge rulesets', { timeout: 30_000 }, () => {
   it('refuses an unsigned push to a covered branch with GitHub’s GH013 message, moving nothing', async () => {
     const fixture = await startForge();
@@ -60,20 +73,11 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
 
   it('refuses a force push under non_fast_forward and any update under update, each with its GH013 line', async () => {
     const fixture = await startForge();
-    const { forge, client, owner, repo } = fixture;
-    const rule = (type: 'non_fast_forward' | 'update', branch: string) =>
-      client('octo-owner').rest.repos.createRepoRuleset({
-        owner,
-        repo,
-        name: type,
-        enforcement: 'active',
-        conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
-        rules: [{ type }],
-      });
+    const { forge } = fixture;
     for (const branch of ['linear', 'frozen'])
       expect((await forge.push('writer', { branch, files: { 'a.txt': 'a\n' } })).ok).toBe(true);
-    await rule('non_fast_forward', 'linear');
-    await rule('update', 'frozen');
+    await ruleOn(fixture, 'linear', 'non_fast_forward');
+    await ruleOn(fixture, 'frozen', 'update');
     const before = await forge.readRefs();
 
     const ahead = await forge.push('writer', { branch: 'linear', files: { 'b.txt': 'b\n' } });
@@ -100,18 +104,8 @@ describe('forge rulesets', { timeout: 30_000 }, () => {
       forge.openPullRequest('writer', { branch, files: { [`${branch}.txt`]: 'x' }, title: branch });
     const [linear, frozen] = [await open('linear'), await open('frozen')];
     await forge.commit('octo-owner', { branch: 'main', files: { 'main.txt': 'm' } });
-    for (const [branch, type] of [
-      ['linear', 'non_fast_forward'],
-      ['frozen', 'update'],
-    ] as const)
-      await client('octo-owner').rest.repos.createRepoRuleset({
-        owner,
-        repo,
-        name: type,
-        enforcement: 'active',
-        conditions: { ref_name: { include: [`refs/heads/${branch}`], exclude: [] } },
-        rules: [{ type }],
-      });
+    await ruleOn(fixture, 'linear', 'non_fast_forward');
+    await ruleOn(fixture, 'frozen', 'update');
     const bot = client(forge.issueJobToken({ contents: 'write', 'pull-requests': 'write' }).token);
     const update = async (number: number, method: 'REBASE' | 'MERGE') => {
       const { data: pull } = await bot.rest.pulls.get({ owner, repo, pull_number: number });
