@@ -132,6 +132,25 @@ async function merge(
     dollars: 0,
     ...(runUrl === undefined ? {} : { runUrl }),
   });
+  // The last look before the merge call, in place of carryOut's plain re-read and at the same
+  // cost: the PR with its timeline, so a person who held it back while it was judged is heard.
+  const last = await github.readConversation(pr.number);
+  const hold = await standingHold(github, last.timeline);
+  if (hold !== undefined && last.pullRequest !== undefined) {
+    const detail = describeHold(hold);
+    return settle(deps, {
+      pr: last.pullRequest,
+      readJustNow: true,
+      stage: 'merge',
+      event: { type: 'blocked', reason: 'not-approved', detail },
+      ledger: withSamePatch(ledger, candidate),
+      status: { comment: last.statusComment },
+      timeline: last.timeline,
+      result: `refused: ${detail}`,
+      artifact: undefined,
+      ...(runUrl === undefined ? {} : { runUrl }),
+    });
+  }
   const result = await carryOut({
     github,
     pr,
@@ -140,6 +159,7 @@ async function merge(
     ledger: recorded,
     headSha: pr.headSha,
     status,
+    ...(last.pullRequest === undefined ? {} : { fresh: last.pullRequest }),
   });
   switch (result.kind) {
     case 'done':

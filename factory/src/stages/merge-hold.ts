@@ -1,7 +1,7 @@
 /**
  * The merge asks whether a person holds the PR back (`core/hold.ts`) wherever it could send the
- * PR on: before it touches the branch, as it judges the PR (a hold may come while CI runs), and
- * before it hands a conflict back to the implementer.
+ * PR on: before it touches the branch, as it judges the PR (a hold may come while CI runs), in
+ * its last read before the merge call, and before it hands a conflict back to the implementer.
  */
 import type { TimelineEntry } from '../core/attempts.ts';
 import { isWriter } from '../core/guardrails.ts';

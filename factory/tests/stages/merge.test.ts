@@ -1080,6 +1080,25 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     await expectNotMerged(line, on);
   });
 
+  it('parks not-approved, merging nothing, when they dismiss the approval while the merge judges the PR', async () => {
+    const line = await startLineForge();
+    const on = await atMerge(line, 'judged');
+    const candidate = candidateOf(await prepare(line, on));
+    const github: GitHubPort = {
+      ...line.github,
+      readMergeReadiness: async (...args) => {
+        const readiness = await line.github.readMergeReadiness(...args);
+        await dismissLineApproval(line, on, 'Not now.');
+        return readiness;
+      },
+    };
+    const outcome = await finishMerge({ github, config: line.config }, { candidate });
+
+    expect(outcome).toMatchObject({ kind: 'parked', reason: 'not-approved' });
+    expect((await line.ledgerOf(on.pr)).park?.detail).toContain('“Not now.”');
+    await expectNotMerged(line, on);
+  });
+
   it('holds the PR even when CI failed, so the implementer is not sent to work on it', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'red');
