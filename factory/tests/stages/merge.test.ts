@@ -1008,7 +1008,7 @@ describe('merging into a branch that dismisses stale approvals', { timeout: 60_0
 });
 
 describe('a person dismissing the line’s approval', { timeout: 60_000 }, () => {
-  it('parks not-approved naming them and quoting why before the merge touches the branch: nothing rebased, pushed or tested', async () => {
+  it('R-19: parks not-approved naming them and quoting why before the merge touches the branch: nothing rebased, pushed or tested', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'held');
     await dismissLineApproval(line, on, 'Hold this until\nthe release is out.');
@@ -1080,7 +1080,7 @@ describe('a person dismissing the line’s approval', { timeout: 60_000 }, () =>
     await expectNotMerged(line, on);
   });
 
-  it('parks not-approved, merging nothing, when they dismiss the approval while the merge judges the PR', async () => {
+  it('R-19: parks not-approved, merging nothing, when they dismiss the approval while the merge judges the PR', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'judged');
     const candidate = candidateOf(await prepare(line, on));
@@ -1224,7 +1224,7 @@ describe('a PR retargeted at another branch', { timeout: 60_000 }, () => {
     return line.branchSha('develop');
   }
 
-  it('parks wrong-base before it touches the branch, merging nothing into either, though CI and the review passed', async () => {
+  it('R-06: parks wrong-base before it touches the branch, merging nothing into either, though CI and the review passed', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'retargeted');
     const develop = await retarget(line, on);
@@ -1244,7 +1244,7 @@ describe('a PR retargeted at another branch', { timeout: 60_000 }, () => {
     await expectNotMerged(line, on);
   });
 
-  it('merges nothing when the PR is retargeted while the merge judges it', async () => {
+  it('R-06: merges nothing when the PR is retargeted while the merge judges it', async () => {
     const line = await startLineForge();
     const on = await atMerge(line, 'retargeted-late');
     const candidate = candidateOf(await prepare(line, on));

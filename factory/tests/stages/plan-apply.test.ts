@@ -107,7 +107,7 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
     expect((await line.ledgerOf(on.pr)).feedback).toEqual(objections);
   });
 
-  it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the plan’s commit', async () => {
+  it('R-16: parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the plan’s commit', async () => {
     const on = await atPlan();
     await line.addPushRule(on.headRef, 'required_signatures');
     const dispatched = line.dispatches().length;
@@ -136,7 +136,7 @@ describe('applying the planner’s plan', { timeout: 30_000 }, () => {
     expect(await line.notesOf(on.pr)).toEqual([renderRerunNote('plan', 'invalid-output')]);
   });
 
-  it('parks secret-detected, pushing nothing, when the plan carries secret-looking text', async () => {
+  it('R-10: parks secret-detected, pushing nothing, when the plan carries secret-looking text', async () => {
     const on = await atPlan();
     const pushes = line.pushes();
     const key = `sk-ant-api03-${'a1B2c3D4e5'.repeat(4)}`;

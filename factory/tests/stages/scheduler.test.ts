@@ -244,7 +244,7 @@ describe('the scheduler stage', () => {
     });
   });
 
-  it('parks, never plans, a queued PR that merges into a branch other than the default one', async () => {
+  it('R-06: parks, never plans, a queued PR that merges into a branch other than the default one', async () => {
     queue(11, 'specs/0002-elsewhere.md', spec('Elsewhere'), { baseRef: 'develop' });
     queue(12, 'specs/0003-here.md', spec('Here'));
 
@@ -258,6 +258,9 @@ describe('the scheduler stage', () => {
       { kind: 'moved', pr: 12, to: 'plan' },
     ]);
     expect(github.stateOf(11)).toEqual(['needs-attention']);
+    expect(github.writes.filter((w) => w.verb === 'dispatch').map((w) => w.inputs.pr)).toEqual([
+      12,
+    ]);
   });
 
   it('never picks a PR from a fork (R-12)', async () => {

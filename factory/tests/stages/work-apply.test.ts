@@ -210,7 +210,7 @@ describe('applying the implementer’s work', { timeout: 30_000 }, () => {
     await expectParked(on, 'diff-too-large', seen);
   });
 
-  it('parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the line’s commit', async () => {
+  it('R-16: parks push-refused, quoting GitHub and counting the session’s spend, when a ruleset refuses the line’s commit', async () => {
     const on = await atImplementation();
     await line.addPushRule(on.headRef, 'required_signatures');
     const seen = watch();
